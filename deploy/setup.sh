@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs what BlockShare needs into the project folder (.tools/, node_modules/), and only what is missing.
+# Sourced by deploy/blockshare; prints each step so a first install never looks stuck.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$root/.tools"
+pin() { sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" "$root/package.json" | head -n 1; }
+node_pin="$(pin node)"
+synapse_pin="$(pin synapse)"
+step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+fail() { printf 'blockshare: %s\n' "$*" >&2; exit 1; }
+
+ensure_node() {
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+  if [ "$major" -ge 22 ]; then return; fi
+  local arch
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;; aarch64|arm64) arch=arm64 ;; armv7l) arch=armv7l ;;
+    *) fail "no Node.js build for $(uname -m); install Node.js 22 or newer and run again" ;;
+  esac
+  local bin="$tools/node/node_modules/node-linux-$arch/bin"
+  if [ ! -x "$bin/node" ] || [ "$("$bin/node" --version)" != "v$node_pin" ]; then
+    command -v npm >/dev/null || fail "Node.js 22+ or npm is needed to fetch Node $node_pin (apt-get install npm)"
+    step "Installing Node.js $node_pin into .tools/node (system Node is $(node --version 2>/dev/null || echo missing))"
+    mkdir -p "$tools/node"
+    npm install --no-audit --no-fund --no-save --loglevel=error --prefix "$tools/node" "node-linux-$arch@$node_pin" >&2
+  fi
+  export PATH="$bin:$PATH"
+}
+
+ensure_npm_packages() {
+  local stamp="$root/node_modules/.blockshare-installed"
+  if [ -f "$stamp" ] && [ "$stamp" -nt "$root/package-lock.json" ]; then return; fi
+  step "Installing npm packages (npm ci)"
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  touch "$stamp"
+}
+
+ensure_synapse() {
+  local venv="$tools/synapse-venv"
+  if [ -x "$venv/bin/python" ] &&
+     [ "$("$venv/bin/python" -c 'import synapse; print(synapse.__version__)' 2>/dev/null)" = "$synapse_pin" ]; then
+    export SYNAPSE_PYTHON="$venv/bin/python"; return
+  fi
+  local py
+  py="$(command -v python3 || true)"
+  [ -n "$py" ] || fail "Python 3.10 or newer is needed for Synapse (apt-get install python3 python3-venv)"
+  "$py" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' ||
+    fail "Synapse needs Python 3.10 or newer; found $("$py" --version)"
+  step "Installing Synapse $synapse_pin into .tools/synapse-venv (a few minutes on a small box)"
+  [ -x "$venv/bin/python" ] || "$py" -m venv "$venv" || fail "could not create a virtualenv (apt-get install python3-venv)"
+  "$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar on \
+    "matrix-synapse==$synapse_pin" >&2
+  export SYNAPSE_PYTHON="$venv/bin/python"
+}
+
+ensure_node
+ensure_npm_packages
+ensure_synapse
