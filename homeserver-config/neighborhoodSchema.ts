@@ -1,0 +1,62 @@
+// The neighborhood file's schema: the single source of its types, defaults, validation and help text.
+import { Type, type Static } from "@sinclair/typebox";
+
+const port = (description: string, fallback: number) =>
+  Type.Integer({ minimum: 1, maximum: 65535, default: fallback, description: `${description}: a port number from 1 to 65535` });
+
+// Matrix server names: a DNS host name (or IPv4 literal), optionally with a port. Lower case keeps
+// federation whitelists and ACLs, which compare names exactly, unambiguous.
+const serverNamePattern = "^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*(:[0-9]{1,5})?$";
+
+export const NeighborSchema = Type.Object(
+  {
+    server_name: Type.String({ pattern: serverNamePattern, description: "the neighboring block's server name" }),
+    address: Type.String({ minLength: 1, description: "its address on the mesh (host name or IP)" }),
+  },
+  { additionalProperties: false, description: "a neighboring block: { server_name, address }" },
+);
+
+export const NeighborhoodSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 80, description: "the block's name as neighbors see it: 1 to 80 characters" }),
+    server_name: Type.String({
+      pattern: serverNamePattern,
+      description: "the permanent Matrix server name (user IDs look like @you:SERVER_NAME): lower-case host name, optionally :port",
+    }),
+    public_url: Type.String({
+      pattern: "^https?://[^\\s/]+(/.*)?$",
+      description: "the URL neighbors put in Element, e.g. http://10.0.0.5:8008 or https://chat.maple.mesh",
+    }),
+    bind_address: Type.String({
+      minLength: 1,
+      default: "0.0.0.0",
+      description: "the address Synapse's client listener binds to: 0.0.0.0 for the whole mesh, 127.0.0.1 for this box only",
+    }),
+    ports: Type.Object(
+      {
+        client: port("Synapse's client API, which Element talks to", 8008),
+        appservice: port("the appservice host (bots), on localhost only", 9009),
+        element: port("Element Web's config and .well-known, served by BlockShare", 8080),
+        synapse_metrics: port("Synapse's Prometheus metrics, on localhost only", 9000),
+      },
+      { additionalProperties: false, default: {}, description: "the ports BlockShare listens on" },
+    ),
+    data_dir: Type.String({
+      minLength: 1,
+      default: "./data",
+      description: "where the database, media, keys and secrets live; relative paths are relative to the neighborhood file",
+    }),
+    operator: Type.String({
+      pattern: "^[a-z0-9._=/-]+$",
+      default: "admin",
+      description: "the localpart of the operator's admin account (lower-case letters, digits, . _ = - /)",
+    }),
+    element_web_dir: Type.Optional(
+      Type.String({ minLength: 1, description: "a directory holding an unpacked Element Web release, served on ports.element" }),
+    ),
+    neighbors: Type.Array(NeighborSchema, { default: [], description: "the neighbor pact: blocks this one federates with (empty for now)" }),
+  },
+  { additionalProperties: false },
+);
+
+export type Neighborhood = Static<typeof NeighborhoodSchema>;

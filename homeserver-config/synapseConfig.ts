@@ -1,0 +1,102 @@
+// The full Synapse configuration for a neighborhood, as plain data. Pure: files are written elsewhere.
+import { join } from "node:path";
+import type { LoadedNeighborhood } from "./loadNeighborhood.ts";
+import { secretPath } from "./secrets.ts";
+
+export interface SynapsePaths {
+  dir: string;
+  config: string;
+  logConfig: string;
+  log: string;
+  signingKey: string;
+  database: string;
+  media: string;
+  appserviceRegistration: string;
+  secrets: string;
+}
+
+export function synapsePaths(dataDir: string): SynapsePaths {
+  const dir = join(dataDir, "synapse");
+  return {
+    dir,
+    config: join(dir, "homeserver.yaml"),
+    logConfig: join(dir, "log.config.yaml"),
+    log: join(dir, "homeserver.log"),
+    signingKey: join(dir, "signing.key"),
+    database: join(dir, "homeserver.db"),
+    media: join(dir, "media_store"),
+    appserviceRegistration: join(dir, "appservice-registration.yaml"),
+    secrets: join(dataDir, "secrets"),
+  };
+}
+
+/** Aliases of the rooms every new neighbor joins on sign-up (provisioning creates them). */
+export function autoJoinAliases(serverName: string): string[] {
+  return ["neighborhood", "lobby", "sharing", "governance", "mesh-alerts"].map((alias) => `#${alias}:${serverName}`);
+}
+
+export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePaths): Record<string, unknown> {
+  const { ports } = neighborhood;
+  return {
+    server_name: neighborhood.server_name,
+    public_baseurl: neighborhood.public_url.endsWith("/") ? neighborhood.public_url : `${neighborhood.public_url}/`,
+    pid_file: join(paths.dir, "homeserver.pid"),
+    report_stats: false,
+    listeners: [
+      {
+        port: ports.client,
+        bind_addresses: [neighborhood.bind_address],
+        type: "http",
+        tls: false,
+        x_forwarded: false,
+        resources: [{ names: ["client"], compress: false }],
+      },
+      // Metrics never leave the box.
+      { port: ports.synapse_metrics, bind_addresses: ["127.0.0.1"], type: "metrics" },
+    ],
+    enable_metrics: true,
+    database: { name: "sqlite3", args: { database: paths.database } },
+    media_store_path: paths.media,
+    max_upload_size: "20M",
+    log_config: paths.logConfig,
+    signing_key_path: paths.signingKey,
+    registration_shared_secret_path: secretPath(paths.secrets, "registration_shared_secret"),
+    macaroon_secret_key_path: secretPath(paths.secrets, "macaroon_secret_key"),
+    form_secret_path: secretPath(paths.secrets, "form_secret"),
+    // Closed registration: neighbors join with a token the operator hands out.
+    enable_registration: true,
+    registration_requires_token: true,
+    auto_join_rooms: autoJoinAliases(neighborhood.server_name),
+    autocreate_auto_join_rooms: false,
+    // Small hardware, no internet: no presence, no identity server, no key server, no URL previews.
+    presence: { enabled: false },
+    trusted_key_servers: [],
+    suppress_key_server_warning: true,
+    url_preview_enabled: false,
+    // Federation only with the neighbor pact (empty until the first neighbor joins it).
+    federation_domain_whitelist: neighborhood.neighbors.map((neighbor) => neighbor.server_name),
+    allow_public_rooms_over_federation: false,
+    user_directory: { enabled: true, search_all_users: true },
+    app_service_config_files: [paths.appserviceRegistration],
+  };
+}
+
+export function synapseLogConfig(paths: SynapsePaths): Record<string, unknown> {
+  return {
+    version: 1,
+    formatters: { precise: { format: "%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s" } },
+    handlers: {
+      file: {
+        class: "logging.handlers.RotatingFileHandler",
+        formatter: "precise",
+        filename: paths.log,
+        maxBytes: 10_000_000,
+        backupCount: 3,
+        encoding: "utf8",
+      },
+    },
+    loggers: { "synapse.storage.SQL": { level: "WARNING" } },
+    root: { level: "WARNING", handlers: ["file"] },
+    disable_existing_loggers: false,
+  };
+}
