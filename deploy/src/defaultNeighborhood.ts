@@ -1,0 +1,41 @@
+// The neighborhood file a first run writes, with values that work on this box; the operator can edit it.
+import { hostname, networkInterfaces } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
+
+/** The first non-loopback IPv4 address: what other devices on the mesh can reach. */
+function meshAddress(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    const found = addresses?.find((address) => address.family === "IPv4" && !address.internal);
+    if (found) return found.address;
+  }
+  return "127.0.0.1";
+}
+
+export function defaultServerName(): string {
+  const name = hostname().toLowerCase().replace(/[^a-z0-9.-]/g, "-").replace(/^-+|-+$/g, "");
+  return name || "blockshare";
+}
+
+/** Writes the file only when it does not exist yet; returns whether it wrote it. */
+export function writeDefaultNeighborhood(file: string): boolean {
+  if (existsSync(file)) return false;
+  const text = `# This block's BlockShare settings. Change them before inviting neighbors:
+# server_name becomes part of everyone's user ID and cannot change later.
+name: Our Block
+server_name: ${defaultServerName()}
+# The address neighbors put in Element (any Element app works).
+public_url: http://${meshAddress()}:8008
+bind_address: 0.0.0.0
+ports:
+  client: 8008
+  appservice: 9009
+  element: 8080
+  synapse_metrics: 9000
+data_dir: ./data
+operator: admin
+# element_web_dir: /path/to/element-web   # an unpacked Element Web release, served on ports.element
+neighbors: []
+`;
+  writeFileSync(file, text, { mode: 0o644, flag: "wx" });
+  return true;
+}

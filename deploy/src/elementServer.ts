@@ -1,0 +1,50 @@
+// Serves Element Web's config.json and /.well-known/matrix/client, and an Element Web release directory
+// when the neighborhood file names one. Element Web is not on the npm registry, so without a release
+// directory the front page says how to get one and that any Element client works with the server URL.
+import { createServer, type Server } from "node:http";
+import express from "express";
+import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
+import { clientWellKnown, elementConfig } from "./elementConfig.ts";
+
+export interface ElementServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startElementServer(neighborhood: LoadedNeighborhood): Promise<ElementServer> {
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/.well-known/matrix/client", (_request, response) => {
+    response.set("Access-Control-Allow-Origin", "*").json(clientWellKnown(neighborhood));
+  });
+  app.get(["/config.json", `/config.${neighborhood.server_name}.json`], (_request, response) => {
+    response.set("Cache-Control", "no-cache").json(elementConfig(neighborhood));
+  });
+  if (neighborhood.element_web_dir) {
+    app.use(express.static(neighborhood.element_web_dir, { index: "index.html", dotfiles: "ignore" }));
+  } else {
+    app.get("/", (_request, response) => {
+      response.type("html").send(noElementPage(neighborhood));
+    });
+  }
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(neighborhood.ports.element, neighborhood.bind_address, resolve);
+  });
+  const host = neighborhood.bind_address === "0.0.0.0" ? "localhost" : neighborhood.bind_address;
+  return {
+    url: `http://${host}:${neighborhood.ports.element}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function noElementPage(neighborhood: LoadedNeighborhood): string {
+  const escape = (text: string) =>
+    text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+  return `<!doctype html><meta charset="utf-8"><title>${escape(neighborhood.name)}</title>
+<h1>${escape(neighborhood.name)} chat</h1>
+<p>Use any Element app (web, desktop or phone) and sign in with this server: <code>${escape(neighborhood.public_url)}</code></p>
+<p>This box does not serve Element Web yet. The box's operator can download an Element Web release tarball,
+unpack it, and set <code>element_web_dir</code> in the neighborhood file to that folder.</p>`;
+}

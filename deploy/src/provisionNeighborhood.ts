@@ -1,0 +1,92 @@
+// Makes the homeserver hold the neighborhood's space and rooms with their bots. Idempotent: every run
+// finds what exists by alias and only adds what is missing.
+import * as sdk from "matrix-js-sdk";
+import type { RoomRole } from "../../bots/framework/contract.ts";
+import { NEIGHBORHOOD_ROOMS, SPACE, type RoomPlan } from "./neighborhoodRooms.ts";
+
+export interface ProvisioningInput {
+  homeserverUrl: string;
+  serverName: string;
+  neighborhoodName: string;
+  asToken: string;
+  /** The appservice's own user, which creates and administers the rooms. */
+  senderUserId: string;
+  operatorUserId: string;
+  /** Records where each room sits, so bots know which room is the Lobby. */
+  recordRoomRole(roomId: string, role: RoomRole): void;
+}
+
+/** Resolves to the room id of each role. */
+export async function provisionNeighborhood(input: ProvisioningInput): Promise<Map<RoomRole, string>> {
+  const sender = clientFor(input, input.senderUserId);
+  const rooms = new Map<RoomRole, string>();
+  const spaceId = await ensureRoom(input, sender, { ...SPACE, name: input.neighborhoodName }, true);
+  rooms.set("space", spaceId);
+  input.recordRoomRole(spaceId, "space");
+  for (const plan of NEIGHBORHOOD_ROOMS) {
+    const roomId = await ensureRoom(input, sender, plan, false);
+    rooms.set(plan.role, roomId);
+    input.recordRoomRole(roomId, plan.role);
+    await linkToSpace(sender, spaceId, roomId, input.serverName);
+    for (const bot of plan.bots) {
+      // Rooms are public, so a bot joins directly; its membership reaches the host as a transaction.
+      await clientFor(input, `@${bot}:${input.serverName}`).joinRoom(roomId);
+    }
+  }
+  return rooms;
+}
+
+function clientFor(input: ProvisioningInput, userId: string): sdk.MatrixClient {
+  return sdk.createClient({
+    baseUrl: input.homeserverUrl,
+    accessToken: input.asToken,
+    userId,
+    queryParams: { user_id: userId },
+  });
+}
+
+async function ensureRoom(input: ProvisioningInput, sender: sdk.MatrixClient, plan: RoomPlan, isSpace: boolean): Promise<string> {
+  const alias = `#${plan.alias}:${input.serverName}`;
+  try {
+    return (await sender.getRoomIdForAlias(alias)).room_id;
+  } catch (error) {
+    if ((error as { errcode?: string }).errcode !== "M_NOT_FOUND") throw error;
+  }
+  const botUsers = Object.fromEntries(plan.bots.map((bot) => [`@${bot}:${input.serverName}`, 50]));
+  const { room_id } = await sender.createRoom({
+    room_alias_name: plan.alias,
+    name: plan.name,
+    topic: plan.topic,
+    preset: sdk.Preset.PublicChat,
+    visibility: sdk.Visibility.Public,
+    creation_content: isSpace ? { type: "m.space" } : {},
+    power_level_content_override: {
+      users: { [input.senderUserId]: 100, [input.operatorUserId]: 100, ...botUsers },
+    },
+    initial_state: [
+      { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "shared" } },
+      { type: "m.room.guest_access", state_key: "", content: { guest_access: "forbidden" } },
+    ],
+  });
+  return room_id;
+}
+
+async function linkToSpace(sender: sdk.MatrixClient, spaceId: string, roomId: string, serverName: string): Promise<void> {
+  const via = [serverName];
+  if (!(await hasState(sender, spaceId, sdk.EventType.SpaceChild, roomId))) {
+    await sender.sendStateEvent(spaceId, sdk.EventType.SpaceChild, { via, suggested: true }, roomId);
+  }
+  if (!(await hasState(sender, roomId, sdk.EventType.SpaceParent, spaceId))) {
+    await sender.sendStateEvent(roomId, sdk.EventType.SpaceParent, { via, canonical: true }, spaceId);
+  }
+}
+
+async function hasState(client: sdk.MatrixClient, roomId: string, type: string, stateKey: string): Promise<boolean> {
+  try {
+    const content = await client.getStateEvent(roomId, type, stateKey);
+    return Object.keys(content).length > 0;
+  } catch (error) {
+    if ((error as { errcode?: string }).errcode === "M_NOT_FOUND") return false;
+    throw error;
+  }
+}

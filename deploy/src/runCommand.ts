@@ -1,0 +1,46 @@
+// `deploy/blockshare run`: the neighborhood in one command, stopped cleanly by Ctrl-C.
+import { relative } from "node:path";
+import { writeDefaultNeighborhood } from "./defaultNeighborhood.ts";
+import { startNeighborhood } from "./startNeighborhood.ts";
+import { describeToken, firstNeighborsToken } from "./firstNeighborsToken.ts";
+import { secretPath } from "../../homeserver-config/secrets.ts";
+
+const say = (line: string) => process.stderr.write(`\u001b[1m==> ${line}\u001b[0m\n`);
+
+export async function runNeighborhood(file: string): Promise<void> {
+  if (writeDefaultNeighborhood(file)) {
+    say(`First run: wrote ${relative(process.cwd(), file) || file} with default settings (edit it to name your block)`);
+  }
+  const running = await startNeighborhood(file, { progress: say });
+  const { neighborhood, secrets } = running;
+  const token = await firstNeighborsToken(running.clientUrl, running.operatorToken);
+  console.log(`
+${neighborhood.name} is running.
+
+  Server URL for Element:  ${neighborhood.public_url}
+  Element config and .well-known:  ${running.element.url}/config.json
+  ${neighborhood.element_web_dir ? `Element Web:  ${running.element.url}/` : `Element Web is not on this box yet: any Element app works with the server URL above.
+  To serve Element Web here, unpack a release tarball and set element_web_dir in ${file}.`}
+
+  Operator account:  ${running.operatorUserId}
+  Its password is in ${secretPath(secrets.dir, "operator_password")} (readable by this user only).
+
+  Registration token for your first neighbors:
+    ${describeToken(token)}
+  More tokens: deploy/blockshare token create --uses 5
+
+  Data lives in ${neighborhood.dataDir}
+  Press Ctrl-C to stop; running again keeps everything.
+`);
+  await new Promise<void>((resolve) => {
+    const stop = (why: string) => {
+      say(why);
+      resolve();
+    };
+    process.once("SIGINT", () => stop("Stopping…"));
+    process.once("SIGTERM", () => stop("Stopping…"));
+    void running.synapse.exited.then((code) => stop(`Synapse stopped unexpectedly (exit code ${code}); see ${running.paths.log}`));
+  });
+  await running.stop();
+  say("Stopped. Run deploy/blockshare run to start again.");
+}

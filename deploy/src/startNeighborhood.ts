@@ -1,0 +1,143 @@
+// Brings a whole neighborhood up from its file: configuration, appservice host, Synapse, bot users,
+// space and rooms, the operator's account, Element's config. The run command and the test harness both
+// start neighborhoods through this one path.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { loadNeighborhood, type LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
+import { writeHomeserverConfig } from "../../homeserver-config/writeHomeserverConfig.ts";
+import type { Secrets } from "../../homeserver-config/secrets.ts";
+import type { SynapsePaths } from "../../homeserver-config/synapseConfig.ts";
+import { buildRegistration } from "../../appservices/src/registration.ts";
+import { startAppserviceHost, type AppserviceHost } from "../../appservices/src/appserviceHost.ts";
+import { ensureBotUser } from "../../appservices/src/botActions.ts";
+import type { BotDefinition, RoomRole } from "../../bots/framework/contract.ts";
+import { allBots } from "../../bots/index.ts";
+import { startSynapse, type RunningSynapse } from "./synapseProcess.ts";
+import { provisionNeighborhood } from "./provisionNeighborhood.ts";
+import { startElementServer, type ElementServer } from "./elementServer.ts";
+import { operatorAccessToken, registerWithSharedSecret } from "./homeserverAdmin.ts";
+
+export const APPSERVICE_ID = "blockshare";
+export const APPSERVICE_SENDER = "blockshare";
+
+export interface StartOptions {
+  /** Extra top-level Synapse settings layered over the generated ones (tests loosen rate limits). */
+  synapseOverrides?: Record<string, unknown>;
+  bots?: readonly BotDefinition[];
+  /** Progress lines for the terminal. */
+  progress?: (line: string) => void;
+}
+
+export interface RunningNeighborhood {
+  neighborhood: LoadedNeighborhood;
+  paths: SynapsePaths;
+  secrets: Secrets;
+  /** The homeserver URL as reached from this box. */
+  clientUrl: string;
+  host: AppserviceHost;
+  synapse: RunningSynapse;
+  element: ElementServer;
+  rooms: Map<RoomRole, string>;
+  operatorUserId: string;
+  operatorToken: string;
+  stop(): Promise<void>;
+}
+
+export function localClientUrl(neighborhood: LoadedNeighborhood): string {
+  const host = neighborhood.bind_address === "0.0.0.0" || neighborhood.bind_address === "::" ? "127.0.0.1" : neighborhood.bind_address;
+  return `http://${host}:${neighborhood.ports.client}`;
+}
+
+export function operatorTokenCache(neighborhood: LoadedNeighborhood): string {
+  return join(neighborhood.dataDir, "secrets", "operator_access_token");
+}
+
+export async function startNeighborhood(file: string, options: StartOptions = {}): Promise<RunningNeighborhood> {
+  const progress = options.progress ?? (() => {});
+  const bots = options.bots ?? allBots;
+  const neighborhood = loadNeighborhood(file);
+  const serverName = neighborhood.server_name;
+  const clientUrl = localClientUrl(neighborhood);
+  const appserviceUrl = `http://127.0.0.1:${neighborhood.ports.appservice}`;
+
+  progress(`Writing the homeserver configuration for ${neighborhood.name} (${serverName})`);
+  const { paths, secrets } = writeHomeserverConfig(
+    neighborhood,
+    (secrets) =>
+      buildRegistration({
+        id: APPSERVICE_ID,
+        serverName,
+        url: appserviceUrl,
+        asToken: secrets.appservice_as_token,
+        hsToken: secrets.appservice_hs_token,
+        senderLocalpart: APPSERVICE_SENDER,
+        botLocalparts: bots.map((bot) => bot.localpart),
+      }) as unknown as Record<string, unknown>,
+    options.synapseOverrides,
+  );
+  const operatorUserId = `@${neighborhood.operator}:${serverName}`;
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error) => console.error(`while stopping: ${error}`));
+  };
+  try {
+    progress("Starting the appservice host (bots)");
+    mkdirSync(join(neighborhood.dataDir, "appservice"), { recursive: true, mode: 0o700 });
+    const host = await startAppserviceHost({
+      registration: { id: APPSERVICE_ID, asToken: secrets.appservice_as_token, hsToken: secrets.appservice_hs_token, senderLocalpart: APPSERVICE_SENDER },
+      homeserverUrl: clientUrl,
+      neighborhood: { name: neighborhood.name, serverName, publicUrl: neighborhood.public_url, operators: [operatorUserId] },
+      bots,
+      storePath: join(neighborhood.dataDir, "appservice", "store.sqlite"),
+      port: neighborhood.ports.appservice,
+    });
+    stops.push(() => host.stop());
+
+    progress("Starting Synapse");
+    const synapse = await startSynapse(paths, clientUrl);
+    stops.push(() => synapse.stop());
+
+    progress("Preparing the bots, the space and its rooms");
+    for (const bot of bots) {
+      await ensureBotUser({ homeserverUrl: clientUrl, asToken: secrets.appservice_as_token, serverName }, bot.localpart, bot.displayName);
+    }
+    await registerWithSharedSecret(clientUrl, secrets.registration_shared_secret, {
+      username: neighborhood.operator,
+      password: secrets.operator_password,
+      admin: true,
+    });
+    const rooms = await provisionNeighborhood({
+      homeserverUrl: clientUrl,
+      serverName,
+      neighborhoodName: neighborhood.name,
+      asToken: secrets.appservice_as_token,
+      senderUserId: `@${APPSERVICE_SENDER}:${serverName}`,
+      operatorUserId,
+      recordRoomRole: (roomId, role) => host.store.setRoomRole(roomId, role),
+    });
+    const operatorToken = await operatorAccessToken(
+      clientUrl,
+      { username: neighborhood.operator, password: secrets.operator_password },
+      operatorTokenCache(neighborhood),
+    );
+    await joinAll(clientUrl, operatorToken, [...rooms.values()]);
+
+    const element = await startElementServer(neighborhood);
+    stops.push(() => element.stop());
+    return { neighborhood, paths, secrets, clientUrl, host, synapse, element, rooms, operatorUserId, operatorToken, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function joinAll(clientUrl: string, accessToken: string, roomIds: string[]): Promise<void> {
+  for (const roomId of roomIds) {
+    const response = await fetch(`${clientUrl}/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    if (!response.ok) throw new Error(`the operator could not join ${roomId}: ${response.status} ${await response.text()}`);
+  }
+}

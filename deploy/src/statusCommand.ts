@@ -1,0 +1,59 @@
+// `deploy/blockshare status`: is the running neighborhood healthy, as the operator needs to know it.
+import { openOperatorSession } from "./operatorSession.ts";
+import { registrationTokens } from "./homeserverAdmin.ts";
+import { APPSERVICE_ID } from "./startNeighborhood.ts";
+
+interface Check {
+  name: string;
+  probe(): Promise<string>;
+}
+
+async function getJson(url: string, init: RequestInit = {}): Promise<any> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(`${response.status} ${(body as { error?: string }).error ?? response.statusText}`);
+  return body;
+}
+
+export async function showStatus(file: string): Promise<void> {
+  const session = openOperatorSession(file);
+  const { neighborhood, clientUrl, secrets } = session;
+  const admin = { authorization: `Bearer ${await session.adminToken().catch(() => "")}` };
+  const checks: Check[] = [
+    {
+      name: "Homeserver",
+      probe: async () => `up, Synapse ${(await getJson(`${clientUrl}/_synapse/admin/v1/server_version`)).server_version} at ${clientUrl}`,
+    },
+    {
+      // Synapse calls the appservice back: proves both directions work, with the hs_token.
+      name: "Bots (appservice)",
+      probe: async () => {
+        const { duration_ms } = await getJson(`${clientUrl}/_matrix/client/v1/appservice/${APPSERVICE_ID}/ping`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${secrets.appservice_as_token}`, "content-type": "application/json" },
+          body: "{}",
+        });
+        const health = await getJson(`http://127.0.0.1:${neighborhood.ports.appservice}/health`);
+        return `reachable from the homeserver in ${duration_ms} ms; ${health.inbox} event(s) waiting`;
+      },
+    },
+    {
+      name: "Neighbors",
+      probe: async () => `${(await getJson(`${clientUrl}/_synapse/admin/v2/users?limit=1&guests=false`, { headers: admin })).total} accounts`,
+    },
+    {
+      name: "Registration tokens",
+      probe: async () => `${(await registrationTokens.list(clientUrl, admin.authorization.slice(7), true)).length} usable`,
+    },
+  ];
+  let healthy = true;
+  console.log(`${neighborhood.name} (${neighborhood.server_name})`);
+  for (const check of checks) {
+    const line = await check.probe().catch((error: Error) => {
+      healthy = false;
+      return `NOT OK: ${error.cause ? "not reachable" : error.message}`;
+    });
+    console.log(`  ${check.name.padEnd(20)} ${line}`);
+  }
+  if (!healthy) process.exitCode = 1;
+}

@@ -1,0 +1,95 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { loadNeighborhood, NeighborhoodFileError } from "./loadNeighborhood.ts";
+import { writeHomeserverConfig } from "./writeHomeserverConfig.ts";
+
+const valid = `name: Maple Street
+server_name: maple.mesh
+public_url: http://10.0.0.5:8008
+ports: { client: 8008 }
+`;
+
+function neighborhoodFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "blockshare-config-"));
+  const file = join(dir, "neighborhood.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+function problemsOf(text: string): string[] {
+  try {
+    loadNeighborhood(neighborhoodFile(text));
+  } catch (error) {
+    assert.ok(error instanceof NeighborhoodFileError);
+    return [...error.problems];
+  }
+  assert.fail("the file was accepted");
+}
+
+test("a small neighborhood file gets defaults for everything it leaves out", () => {
+  const neighborhood = loadNeighborhood(neighborhoodFile(valid));
+  assert.equal(neighborhood.ports.client, 8008);
+  assert.equal(neighborhood.ports.appservice, 9009);
+  assert.equal(neighborhood.operator, "admin");
+  assert.deepEqual(neighborhood.neighbors, []);
+  assert.ok(neighborhood.dataDir.endsWith("/data"));
+});
+
+test("an unknown key is named, with the keys allowed in that place", () => {
+  const [problem, ...others] = problemsOf(`${valid}prots: { client: 1 }\n`);
+  assert.equal(others.length, 0);
+  assert.match(problem!, /unknown key "prots"/);
+  assert.match(problem!, /allowed here: name, server_name, public_url/);
+  assert.match(problemsOf(valid.replace("client: 8008", "clinet: 8008"))[0]!, /unknown key "ports.clinet"; allowed here: client, appservice, element, synapse_metrics/);
+});
+
+test("an invalid value names the key, what is allowed and what was given; all problems at once", () => {
+  const problems = problemsOf(valid.replace("client: 8008", "client: 99999").replace("maple.mesh", "Maple Street!"));
+  assert.equal(problems.length, 2);
+  assert.ok(problems.some((p) => p.includes('"ports.client"') && p.includes("1 to 65535") && p.includes("99999")));
+  assert.ok(problems.some((p) => p.includes('"server_name"') && p.includes("lower-case host name")));
+});
+
+test("a missing key and broken YAML are reported plainly", () => {
+  assert.match(problemsOf("name: x\n").join("\n"), /"server_name" is missing/);
+  assert.match(problemsOf("name: [unclosed\n")[0]!, /is not valid YAML/);
+});
+
+test("the generated Synapse config is closed, local and offline-ready, and holds no secret inline", () => {
+  const file = neighborhoodFile(valid);
+  const neighborhood = loadNeighborhood(file);
+  const { paths, secrets } = writeHomeserverConfig(neighborhood, (s) => ({ id: "x", as_token: s.appservice_as_token }));
+  const text = readFileSync(paths.config, "utf8");
+  const config = parse(text);
+  assert.equal(config.enable_registration, true);
+  assert.equal(config.registration_requires_token, true);
+  assert.deepEqual(config.trusted_key_servers, []);
+  assert.deepEqual(config.presence, { enabled: false });
+  assert.deepEqual(config.federation_domain_whitelist, []);
+  assert.equal(config.database.name, "sqlite3");
+  assert.ok(config.database.args.database.startsWith(neighborhood.dataDir));
+  assert.ok(config.media_store_path.startsWith(neighborhood.dataDir));
+  assert.equal(config.identity_server, undefined);
+  const metrics = config.listeners.find((listener: { type: string }) => listener.type === "metrics");
+  assert.deepEqual(metrics.bind_addresses, ["127.0.0.1"]);
+  assert.deepEqual(config.app_service_config_files, [paths.appserviceRegistration]);
+  for (const [name, value] of Object.entries(secrets)) {
+    if (name !== "dir") assert.ok(!text.includes(value), `${name} must not be inline in homeserver.yaml`);
+  }
+  for (const secretFile of [paths.config, paths.appserviceRegistration, join(paths.secrets, "macaroon_secret_key")]) {
+    assert.equal(statSync(secretFile).mode & 0o777, 0o600, secretFile);
+  }
+  // Secrets are generated once: a second generation keeps them.
+  const again = writeHomeserverConfig(neighborhood, () => ({}));
+  assert.equal(again.secrets.macaroon_secret_key, secrets.macaroon_secret_key);
+});
+
+test("an invalid file writes nothing", () => {
+  const file = neighborhoodFile(`${valid.replace("8008 }", "\"abc\" }")}data_dir: ./nowhere\n`);
+  assert.throws(() => loadNeighborhood(file), NeighborhoodFileError);
+  assert.equal(existsSync(join(file, "..", "nowhere")), false);
+});

@@ -1,0 +1,106 @@
+// A neighbor as a matrix-js-sdk client, syncing like Element does, with awaitable "wait for an event
+// matching …" helpers (after hookshot's e2e harness).
+import * as sdk from "matrix-js-sdk";
+import { logger } from "matrix-js-sdk/lib/logger.js";
+
+logger.setLevel("warn");
+
+export interface SeenEvent {
+  event_id: string;
+  room_id: string;
+  sender: string;
+  type: string;
+  state_key?: string;
+  content: Record<string, any>;
+  origin_server_ts: number;
+}
+
+export class NeighborClient {
+  readonly client: sdk.MatrixClient;
+  readonly userId: string;
+  readonly accessToken: string;
+  readonly #seen: SeenEvent[] = [];
+  readonly #waiters = new Set<(event: SeenEvent) => void>();
+
+  constructor(homeserverUrl: string, userId: string, accessToken: string) {
+    this.userId = userId;
+    this.accessToken = accessToken;
+    this.client = sdk.createClient({ baseUrl: homeserverUrl, userId, accessToken });
+    this.client.on(sdk.ClientEvent.Event, (event: sdk.MatrixEvent) => {
+      const seen: SeenEvent = {
+        event_id: event.getId() ?? "",
+        room_id: event.getRoomId() ?? "",
+        sender: event.getSender() ?? "",
+        type: event.getType(),
+        state_key: event.getStateKey(),
+        content: event.getContent(),
+        origin_server_ts: event.getTs(),
+      };
+      this.#seen.push(seen);
+      for (const waiter of this.#waiters) waiter(seen);
+    });
+  }
+
+  async start(): Promise<void> {
+    const prepared = new Promise<void>((resolve, reject) => {
+      const onSync = (state: sdk.SyncState) => {
+        if (state === sdk.SyncState.Prepared) {
+          this.client.off(sdk.ClientEvent.Sync, onSync);
+          resolve();
+        } else if (state === sdk.SyncState.Error) reject(new Error(`sync failed for ${this.userId}`));
+      };
+      this.client.on(sdk.ClientEvent.Sync, onSync);
+    });
+    await this.client.startClient({ initialSyncLimit: 20, lazyLoadMembers: true });
+    await prepared;
+  }
+
+  stop(): void {
+    this.client.stopClient();
+  }
+
+  /** Every event this neighbor has seen so far that matches. */
+  seen(match: (event: SeenEvent) => boolean): SeenEvent[] {
+    return this.#seen.filter(match);
+  }
+
+  /** Resolves with the first event (already seen or arriving) that matches, or fails after the timeout. */
+  waitForEvent(match: (event: SeenEvent) => boolean, what: string, timeoutMs = 20_000): Promise<SeenEvent> {
+    const already = this.#seen.find(match);
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve, reject) => {
+      const waiter = (event: SeenEvent) => {
+        if (!match(event)) return;
+        cleanup();
+        resolve(event);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`${this.userId} waited ${timeoutMs} ms for ${what}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(waiter);
+      };
+      this.#waiters.add(waiter);
+    });
+  }
+
+  /** Waits for a message from `sender` in `roomId` that replies to `eventId`. */
+  waitForReply(roomId: string, eventId: string, sender: string, timeoutMs?: number): Promise<SeenEvent> {
+    return this.waitForEvent(
+      (event) => event.room_id === roomId && event.sender === sender && repliesTo(event) === eventId,
+      `a reply from ${sender} to ${eventId}`,
+      timeoutMs,
+    );
+  }
+
+  async sendText(roomId: string, body: string): Promise<string> {
+    const { event_id } = await this.client.sendEvent(roomId, sdk.EventType.RoomMessage, { msgtype: sdk.MsgType.Text, body });
+    return event_id;
+  }
+}
+
+export function repliesTo(event: SeenEvent): string | undefined {
+  return event.content["m.relates_to"]?.["m.in_reply_to"]?.event_id;
+}

@@ -1,0 +1,129 @@
+// A real neighborhood for tests: Synapse from the generated configuration, the appservice host and
+// the bots, on free ports in a temp directory, started through the same path as `deploy/blockshare run`.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { startNeighborhood, type RunningNeighborhood, type StartOptions } from "../../deploy/src/startNeighborhood.ts";
+import { registrationTokens } from "../../deploy/src/homeserverAdmin.ts";
+import { freePort } from "./freePort.ts";
+import { NeighborClient } from "./neighborClient.ts";
+
+// Tests register many neighbors from one address within seconds; a real block does not.
+const relaxedRateLimits = Object.fromEntries(
+  ["rc_message", "rc_registration", "rc_login", "rc_joins", "rc_invites", "rc_admin_redaction"].map((key) => [
+    key,
+    key === "rc_login"
+      ? { address: { per_second: 1000, burst_count: 1000 }, account: { per_second: 1000, burst_count: 1000 }, failed_attempts: { per_second: 1000, burst_count: 1000 } }
+      : key === "rc_joins"
+        ? { local: { per_second: 1000, burst_count: 1000 }, remote: { per_second: 1000, burst_count: 1000 } }
+        : key === "rc_invites"
+          ? { per_room: { per_second: 1000, burst_count: 1000 }, per_user: { per_second: 1000, burst_count: 1000 } }
+          : { per_second: 1000, burst_count: 1000 },
+  ]),
+);
+
+export interface TestNeighborhood {
+  dir: string;
+  file: string;
+  running: RunningNeighborhood;
+  neighbors: NeighborClient[];
+  /** Creates a registration token as the operator. */
+  newToken(uses?: number): Promise<string>;
+  /** Registers a neighbor with a token and starts its client syncing. */
+  addNeighbor(localpart: string, token?: string): Promise<NeighborClient>;
+  /** Stops everything and starts it again from the same files. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestNeighborhoodOptions extends Pick<StartOptions, "bots"> {
+  name?: string;
+}
+
+export async function startTestNeighborhood(options: TestNeighborhoodOptions = {}): Promise<TestNeighborhood> {
+  const dir = mkdtempSync(join(tmpdir(), "blockshare-test-"));
+  const file = join(dir, "neighborhood.yaml");
+  const client = await freePort();
+  writeFileSync(
+    file,
+    stringify({
+      name: options.name ?? "Test Block",
+      server_name: "testblock.localhost",
+      public_url: `http://127.0.0.1:${client}`,
+      bind_address: "127.0.0.1",
+      ports: { client, appservice: await freePort(), element: await freePort(), synapse_metrics: await freePort() },
+      data_dir: "./data",
+    }),
+  );
+  const start = () => startNeighborhood(file, { synapseOverrides: relaxedRateLimits, bots: options.bots });
+  const neighbors: NeighborClient[] = [];
+  const handle: TestNeighborhood = {
+    dir,
+    file,
+    running: await start(),
+    neighbors,
+    async newToken(uses = 100) {
+      const token = await registrationTokens.create(handle.running.clientUrl, handle.running.operatorToken, { usesAllowed: uses, expiryTime: null });
+      return token.token;
+    },
+    async addNeighbor(localpart, token) {
+      const { user_id, access_token } = await registerNeighbor(handle.running.clientUrl, localpart, "correct horse battery", token ?? (await handle.newToken()));
+      const neighbor = new NeighborClient(handle.running.clientUrl, user_id, access_token);
+      await neighbor.start();
+      neighbors.push(neighbor);
+      return neighbor;
+    },
+    async restart() {
+      for (const neighbor of neighbors) neighbor.stop();
+      await handle.running.stop();
+      handle.running = await start();
+      for (const neighbor of neighbors) await neighbor.start();
+    },
+    async stop() {
+      for (const neighbor of neighbors) neighbor.stop();
+      await handle.running.stop();
+      if (!process.env.BLOCKSHARE_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}
+
+export interface RegisterResult {
+  user_id: string;
+  access_token: string;
+}
+
+/**
+ * Registers through the client API the way Element does: user-interactive auth, completing the
+ * registration-token stage (and a dummy stage if the server asks for one).
+ */
+export async function registerNeighbor(homeserverUrl: string, username: string, password: string, token?: string): Promise<RegisterResult> {
+  const url = `${homeserverUrl}/_matrix/client/v3/register`;
+  const post = async (body: unknown) => {
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  let reply = await post({ username, password, initial_device_display_name: "test" });
+  for (let stage = 0; stage < 4 && reply.status === 401 && reply.body.flows; stage++) {
+    const completed: string[] = reply.body.completed ?? [];
+    const next = (reply.body.flows[0].stages as string[]).find((s) => !completed.includes(s));
+    const auth =
+      next === "m.login.registration_token"
+        ? { type: next, token: token ?? "", session: reply.body.session }
+        : { type: next, session: reply.body.session };
+    reply = await post({ username, password, initial_device_display_name: "test", auth });
+  }
+  if (reply.status !== 200) throw new RegistrationRefused(reply.status, reply.body.errcode, reply.body.error);
+  return reply.body as RegisterResult;
+}
+
+export class RegistrationRefused extends Error {
+  readonly status: number;
+  readonly errcode: string;
+  constructor(status: number, errcode: string, message: string) {
+    super(`registration refused: ${status} ${errcode} ${message}`);
+    this.status = status;
+    this.errcode = errcode;
+  }
+}
