@@ -1,5 +1,6 @@
 // A neighbor as a matrix-js-sdk client, syncing like Element does, with awaitable "wait for an event
 // matching …" helpers (after hookshot's e2e harness).
+import { performance } from "node:perf_hooks";
 import * as sdk from "matrix-js-sdk";
 import { logger } from "matrix-js-sdk/lib/logger.js";
 
@@ -13,6 +14,8 @@ export interface SeenEvent {
   state_key?: string;
   content: Record<string, any>;
   origin_server_ts: number;
+  /** performance.now() when this client's sync delivered the event. */
+  receivedAt: number;
 }
 
 export class NeighborClient {
@@ -35,6 +38,7 @@ export class NeighborClient {
         state_key: event.getStateKey(),
         content: event.getContent(),
         origin_server_ts: event.getTs(),
+        receivedAt: performance.now(),
       };
       this.#seen.push(seen);
       for (const waiter of this.#waiters) waiter(seen);

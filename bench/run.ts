@@ -1,0 +1,23 @@
+// `npm run bench`: each figure is a ratio against a baseline measured in the same run (these machines
+// are noisy), printed and written to bench/results.json.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { measureBotRoundTrip } from "./botRoundTrip.ts";
+import { measureIntakeThroughput } from "./intakeThroughput.ts";
+import { measureStackMemory } from "./stackMemory.ts";
+
+const results: Record<string, number> = {};
+const record = (figures: Record<string, number>) => {
+  for (const [name, value] of Object.entries(figures)) {
+    results[name] = Math.round(value * 1000) / 1000;
+    console.log(`${name.padEnd(24)} ${results[name]}`);
+  }
+};
+
+record(await measureIntakeThroughput());
+record(await measureBotRoundTrip());
+record(await measureStackMemory());
+
+const file = join(import.meta.dirname, "results.json");
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`written to ${file}`);
