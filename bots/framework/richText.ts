@@ -90,7 +90,8 @@ export function bulletList(items: readonly Inline[]): RichText {
   const rendered = items.map(toRichText);
   return {
     html: `<ul>${rendered.map((item) => `<li>${item.html}</li>`).join("")}</ul>`,
-    text: rendered.map((item) => `• ${item.text}\n`).join(""),
+    // A list is a block: a blank line separates it from what follows, as after a paragraph.
+    text: `${rendered.map((item) => `• ${item.text}\n`).join("")}\n`,
   };
 }
 

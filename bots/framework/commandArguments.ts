@@ -1,0 +1,161 @@
+// Argument descriptors: each one knows its name, how it reads in a usage line, what it accepts,
+// and how to turn words into a typed value. Commands list them as data; `run` receives the values.
+
+import type { RichText } from "./contract.ts";
+import type { ArgumentToken } from "./argumentTokens.ts";
+import { formatDuration, parseDuration } from "./durations.ts";
+import { isFullUserId } from "./matrixIds.ts";
+
+export interface ArgumentInput {
+  /** The tokens not yet taken by earlier arguments; never empty. */
+  tokens: readonly ArgumentToken[];
+  /** The whole argument text, for arguments that keep the remaining text as written. */
+  source: string;
+}
+
+export type ArgumentReading<Value> =
+  | { ok: true; value: Value; consumed: number }
+  /** Without a problem, the framework says "`name` must be <accepts>." */
+  | { ok: false; problem?: RichText };
+
+export interface CommandArgument<Name extends string, Value> {
+  readonly name: Name;
+  /** What it accepts, for help and error messages: "a whole number from 1 to 20". */
+  readonly accepts: string;
+  readonly isOptional: boolean;
+  /** Takes all the remaining text, so it must come last. */
+  readonly takesRest: boolean;
+  read(input: ArgumentInput): ArgumentReading<Value>;
+}
+
+export type AnyCommandArgument = CommandArgument<string, unknown>;
+
+/** The typed values a command's `run` receives, keyed by argument name. */
+export type ParsedArguments<Arguments extends readonly AnyCommandArgument[]> = {
+  [Argument in Arguments[number] as Argument["name"]]: Argument extends CommandArgument<string, infer Value>
+    ? Value
+    : never;
+};
+
+function firstToken(input: ArgumentInput): ArgumentToken {
+  // The parser never calls `read` without tokens; this keeps noUncheckedIndexedAccess honest.
+  const token = input.tokens[0];
+  if (token === undefined) throw new Error("argument read without input");
+  return token;
+}
+
+function oneWordArgument<Name extends string, Value>(
+  name: Name,
+  accepts: string,
+  convert: (word: string) => Value | undefined,
+): CommandArgument<Name, Value> {
+  return {
+    name,
+    accepts,
+    isOptional: false,
+    takesRest: false,
+    read(input) {
+      const value = convert(firstToken(input).value);
+      return value === undefined ? { ok: false } : { ok: true, value, consumed: 1 };
+    },
+  };
+}
+
+/** One word, or one "quoted phrase". */
+export function text<Name extends string>(name: Name, options: { maxLength?: number } = {}): CommandArgument<Name, string> {
+  const maxLength = options.maxLength ?? 200;
+  return oneWordArgument(name, `a word or a "quoted phrase" of up to ${maxLength} characters`, (word) => {
+    const value = word.replace(/\s+/gu, " ").trim();
+    return value !== "" && value.length <= maxLength ? value : undefined;
+  });
+}
+
+function describeRange(noun: string, min: number | undefined, max: number | undefined, show: (n: number) => string): string {
+  if (min !== undefined && max !== undefined) return `${noun} from ${show(min)} to ${show(max)}`;
+  if (min !== undefined) return `${noun} of at least ${show(min)}`;
+  if (max !== undefined) return `${noun} of at most ${show(max)}`;
+  return noun;
+}
+
+function isWithin(value: number, min: number | undefined, max: number | undefined): boolean {
+  return (min === undefined || value >= min) && (max === undefined || value <= max);
+}
+
+export function integer<Name extends string>(
+  name: Name,
+  options: { min?: number; max?: number } = {},
+): CommandArgument<Name, number> {
+  const { min, max } = options;
+  return oneWordArgument(name, describeRange("a whole number", min, max, String), (word) => {
+    if (!/^[+-]?\d{1,15}$/.test(word)) return undefined;
+    const value = Number(word);
+    return isWithin(value, min, max) ? value : undefined;
+  });
+}
+
+/** A length of time such as 2h, 90m or "3 days", as milliseconds. */
+export function duration<Name extends string>(
+  name: Name,
+  options: { min?: number; max?: number } = {},
+): CommandArgument<Name, number> {
+  const { min, max } = options;
+  const accepts = `${describeRange("a length of time", min, max, formatDuration)}, like 2h, 45m or "3 days"`;
+  return {
+    name,
+    accepts,
+    isOptional: false,
+    takesRest: false,
+    read(input) {
+      const [first, second] = input.tokens;
+      const candidates: Array<readonly [string, number]> = [[firstToken(input).value, 1]];
+      // "3 days" unquoted arrives as two words: a bare number followed by a unit.
+      if (first !== undefined && second !== undefined && /^\d+(\.\d+)?$/.test(first.value)) {
+        candidates.unshift([`${first.value} ${second.value}`, 2]);
+      }
+      for (const [candidate, consumed] of candidates) {
+        const value = parseDuration(candidate);
+        if (value !== undefined) return isWithin(value, min, max) ? { ok: true, value, consumed } : { ok: false };
+      }
+      return { ok: false };
+    },
+  };
+}
+
+/** A full Matrix user ID (@name:server); display names and bare names are refused, never guessed. */
+export function userId<Name extends string>(name: Name): CommandArgument<Name, string> {
+  return oneWordArgument(name, "a full Matrix ID like @alice:example.org", (word) =>
+    isFullUserId(word) ? word : undefined,
+  );
+}
+
+/** All the remaining text, as written (a title, a description). Must be the last argument. */
+export function rest<Name extends string>(name: Name, options: { maxLength?: number } = {}): CommandArgument<Name, string> {
+  const maxLength = options.maxLength ?? 1000;
+  return {
+    name,
+    accepts: `some text of up to ${maxLength} characters`,
+    isOptional: false,
+    takesRest: true,
+    read(input) {
+      const first = firstToken(input);
+      // A single quoted phrase means the quotes were only grouping, not part of the text.
+      const value = input.tokens.length === 1 && first.quoted ? first.value.trim() : input.source.slice(first.start).trim();
+      return value !== "" && value.length <= maxLength
+        ? { ok: true, value, consumed: input.tokens.length }
+        : { ok: false };
+    },
+  };
+}
+
+/** May be left out at the end of the command; `run` then gets undefined. */
+export function optional<Name extends string, Value>(
+  argument: CommandArgument<Name, Value>,
+): CommandArgument<Name, Value | undefined> {
+  return { ...argument, isOptional: true };
+}
+
+/** "<count>", "[title…]": how the argument reads in a usage line. */
+export function placeholderOf(argument: AnyCommandArgument): string {
+  const label = argument.takesRest ? `${argument.name}…` : argument.name;
+  return argument.isOptional ? `[${label}]` : `<${label}>`;
+}

@@ -1,0 +1,52 @@
+// A bot is data too: who it is, what it says about itself, its commands, and an optional handler
+// for everything that is not a text message (memberships, reactions…). defineBot adds !help and
+// turns that into the BotDefinition the appservice host runs.
+
+import type { BotContext, BotDefinition, MatrixEvent } from "./contract.ts";
+import { createCommandDispatcher } from "./commandDispatcher.ts";
+import type { Command } from "./defineCommand.ts";
+import { logBotError } from "./errorLog.ts";
+import { helpCommand, helpCommandName } from "./helpCommand.ts";
+import type { RateLimitOptions } from "./rateLimiter.ts";
+
+export interface BotSpec {
+  localpart: string;
+  displayName: string;
+  /** One sentence for the top of !help. */
+  about: string;
+  commands: readonly Command[];
+  /** Events other than m.room.message (memberships etc.). Errors are caught and logged. */
+  onEvent?: (event: MatrixEvent, context: BotContext) => Promise<void> | void;
+  /** Defaults to a burst of 5 commands, then one every 3 seconds, per neighbor. */
+  rateLimit?: RateLimitOptions;
+}
+
+export function defineBot(spec: BotSpec): BotDefinition {
+  const names = new Set<string>([helpCommandName]);
+  for (const command of spec.commands) {
+    if (names.has(command.name)) throw new Error(`bot "${spec.localpart}": command "${command.name}" is defined twice (help is built in)`);
+    names.add(command.name);
+  }
+  const help = helpCommand({ displayName: spec.displayName, about: spec.about }, () => allCommands);
+  const allCommands: readonly Command[] = [...spec.commands, help];
+  const dispatchCommand = createCommandDispatcher({
+    localpart: spec.localpart,
+    commands: allCommands,
+    rateLimit: spec.rateLimit,
+  });
+  const { onEvent } = spec;
+
+  return {
+    localpart: spec.localpart,
+    displayName: spec.displayName,
+    async handleEvent(event, context) {
+      // The host runs every bot: one bot's failure must not stop the room's queue.
+      try {
+        if (event.type === "m.room.message") await dispatchCommand(event, context);
+        else await onEvent?.(event, context);
+      } catch (error) {
+        logBotError(spec.localpart, `handling ${event.type} in ${event.room_id}`, error);
+      }
+    },
+  };
+}

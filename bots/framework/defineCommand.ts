@@ -1,0 +1,89 @@
+// A command is data: name, summary, typed arguments, permission and a `run` function.
+// defineCommand checks the description once, at startup, and seals the argument types inside.
+
+import type { BotContext, MatrixEvent, RichText } from "./contract.ts";
+import { placeholderOf, type AnyCommandArgument, type ParsedArguments } from "./commandArguments.ts";
+import { parseArguments } from "./parseArguments.ts";
+import type { Permission } from "./permissions.ts";
+
+export const commandPrefix = "!";
+
+export interface CommandInvocation<Values> {
+  args: Values;
+  /** Full Matrix ID of the neighbor who sent the command. */
+  sender: string;
+  roomId: string;
+  isDirect: boolean;
+  /** The command's own event, e.g. to reply to or to remember. */
+  event: MatrixEvent;
+  context: BotContext;
+}
+
+/** A reply to post (as a reply to the command), or nothing. */
+export type CommandReply = RichText | undefined | void;
+
+export interface CommandSpec<Arguments extends readonly AnyCommandArgument[]> {
+  /** Lowercase word the neighbor types after "!". */
+  name: string;
+  /** One line for !help. */
+  summary: string;
+  /** Longer explanation for `!help <name>`. */
+  details?: string;
+  args: Arguments;
+  permission: Permission;
+  run: (invocation: CommandInvocation<ParsedArguments<Arguments>>) => CommandReply | Promise<CommandReply>;
+}
+
+export type CommandRequest = Omit<CommandInvocation<unknown>, "args">;
+
+export type CommandResult = { ok: true; reply: RichText | undefined } | { ok: false; problem: RichText };
+
+/** A command with its argument types sealed inside: what a bot lists and the dispatcher runs. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly details: string | undefined;
+  readonly permission: Permission;
+  readonly arguments: readonly AnyCommandArgument[];
+  /** "!give <count> <title…>" */
+  readonly usage: string;
+  /** Parses the argument text, then runs. A bad argument is a result, not an exception; `run`'s own errors propagate. */
+  execute(argumentText: string, request: CommandRequest): Promise<CommandResult>;
+}
+
+const commandNamePattern = /^[a-z][a-z0-9-]{0,31}$/;
+const argumentNamePattern = /^[a-z][a-zA-Z0-9_-]{0,31}$/;
+
+function checkArguments(commandName: string, argumentList: readonly AnyCommandArgument[]): void {
+  const seen = new Set<string>();
+  argumentList.forEach((argument, index) => {
+    const where = `command "${commandName}", argument "${argument.name}"`;
+    if (!argumentNamePattern.test(argument.name)) throw new Error(`${where}: names are a lowercase word`);
+    if (seen.has(argument.name)) throw new Error(`${where}: the name is used twice`);
+    seen.add(argument.name);
+    if (argument.takesRest && index !== argumentList.length - 1) throw new Error(`${where}: takes the rest, so it must be last`);
+    const previous = argumentList[index - 1];
+    // Optional arguments may only be left off at the end; anything else would be ambiguous.
+    if (previous?.isOptional === true && !argument.isOptional) throw new Error(`${where}: a required argument cannot follow an optional one`);
+  });
+}
+
+export function defineCommand<const Arguments extends readonly AnyCommandArgument[]>(spec: CommandSpec<Arguments>): Command {
+  if (!commandNamePattern.test(spec.name)) throw new Error(`command "${spec.name}": names are a lowercase word (a-z, 0-9, -)`);
+  checkArguments(spec.name, spec.args);
+  const usage = [`${commandPrefix}${spec.name}`, ...spec.args.map(placeholderOf)].join(" ");
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    details: spec.details,
+    permission: spec.permission,
+    arguments: spec.args,
+    usage,
+    async execute(argumentText, request) {
+      const parsed = parseArguments(spec.args, argumentText);
+      if (!parsed.ok) return parsed;
+      const reply = await spec.run({ ...request, args: parsed.values });
+      return { ok: true, reply: reply ?? undefined };
+    },
+  };
+}

@@ -1,0 +1,6 @@
+// Every bot this box runs; the appservice host registers and serves exactly these.
+
+import type { BotDefinition } from "./framework/contract.ts";
+import { porchBot } from "./porch/porchBot.ts";
+
+export const allBots: BotDefinition[] = [porchBot];

@@ -1,0 +1,99 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { MatrixEvent } from "../framework/contract.ts";
+import { createFakeBotContext, takeSentTexts, testServer, type FakeBotContext } from "../framework/testing/fakeBotContext.ts";
+import { allBots } from "../index.ts";
+import { porchBot } from "./porchBot.ts";
+
+const lobby = `!lobby:${testServer}`;
+const sharing = `!sharing:${testServer}`;
+const bea = `@bea:${testServer}`;
+
+function lobbyContext(): FakeBotContext {
+  const context = createFakeBotContext({ operators: [`@ada:${testServer}`, `@cy:${testServer}`] });
+  context.roomRoles.set(lobby, "lobby");
+  context.roomRoles.set(sharing, "sharing");
+  return context;
+}
+
+let counter = 0;
+function membership(context: FakeBotContext, roomId: string, userId: string, content: Record<string, unknown>, previous?: Record<string, unknown>): MatrixEvent {
+  counter += 1;
+  return {
+    event_id: `$member${counter}`,
+    room_id: roomId,
+    sender: userId,
+    type: "m.room.member",
+    state_key: userId,
+    content,
+    origin_server_ts: context.clock.now,
+    ...(previous !== undefined ? { unsigned: { prev_content: previous } } : {}),
+  };
+}
+
+test("a neighbor joining the Lobby is welcomed with a mention and a short guide", async () => {
+  const context = lobbyContext();
+  await porchBot.handleEvent(membership(context, lobby, bea, { membership: "join", displayname: "Bea" }, { membership: "invite" }), context);
+  assert.equal(context.sent.length, 1);
+  const [welcome] = context.sent;
+  assert.equal(welcome?.roomId, lobby);
+  assert.ok(welcome?.message.html.includes(`<a href="https://matrix.to/#/${bea}">Bea</a>`));
+  assert.ok(welcome?.message.text.includes(`Bea (${bea})`));
+  for (const expected of ["Sharing board", "Governance", "Mesh alerts", "!help", "internet is down", "Maple Street"]) {
+    assert.ok(welcome?.message.text.includes(expected), `welcome mentions ${expected}`);
+  }
+});
+
+test("a hostile display name is escaped in the welcome", async () => {
+  const context = lobbyContext();
+  await porchBot.handleEvent(membership(context, lobby, bea, { membership: "join", displayname: `<img src=x onerror=alert(1)>` }), context);
+  const html = context.sent[0]?.message.html ?? "";
+  assert.ok(!html.includes("<img"), html);
+  assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;"));
+});
+
+test("no welcome for a display-name change, another room, a leave, or the bot itself", async () => {
+  const context = lobbyContext();
+  await porchBot.handleEvent(membership(context, lobby, bea, { membership: "join", displayname: "Bea B." }, { membership: "join", displayname: "Bea" }), context);
+  await porchBot.handleEvent(membership(context, sharing, bea, { membership: "join" }), context);
+  await porchBot.handleEvent(membership(context, `!unknown:${testServer}`, bea, { membership: "join" }), context);
+  await porchBot.handleEvent(membership(context, lobby, bea, { membership: "leave" }, { membership: "join" }), context);
+  await porchBot.handleEvent(membership(context, lobby, context.self, { membership: "join" }), context);
+  assert.equal(context.sent.length, 0);
+});
+
+test("a neighbor who comes back gets a short hello, not the whole guide", async () => {
+  const context = lobbyContext();
+  await porchBot.handleEvent(membership(context, lobby, bea, { membership: "join", displayname: "Bea" }), context);
+  await porchBot.handleEvent(membership(context, lobby, bea, { membership: "join", displayname: "Bea" }, { membership: "leave" }), context);
+  const [first, second] = takeSentTexts(context);
+  assert.match(first ?? "", /Sharing board/);
+  assert.equal(second, `Welcome back, Bea (${bea})! 👋`);
+});
+
+test("!about says what BlockShare is, where to connect and who runs the box", async () => {
+  const context = lobbyContext();
+  const command: MatrixEvent = {
+    event_id: "$about",
+    room_id: lobby,
+    sender: bea,
+    type: "m.room.message",
+    content: { msgtype: "m.text", body: "!about" },
+    origin_server_ts: context.clock.now,
+  };
+  await porchBot.handleEvent(command, context);
+  const [reply] = context.sent;
+  assert.equal(reply?.replyTo, "$about");
+  const text = reply?.message.text ?? "";
+  for (const expected of ["BlockShare", "Maple Street", testServer, `https://${testServer}`, `@ada:${testServer}`, `@cy:${testServer}`]) {
+    assert.ok(text.includes(expected), `!about mentions ${expected}`);
+  }
+  assert.ok(reply?.message.html.includes(`<a href="https://${testServer}">`));
+});
+
+test("porch has !help and is the bot the box runs", async () => {
+  const context = lobbyContext();
+  await porchBot.handleEvent({ event_id: "$h", room_id: lobby, sender: bea, type: "m.room.message", content: { msgtype: "m.text", body: "!help" }, origin_server_ts: context.clock.now }, context);
+  assert.match(takeSentTexts(context)[0] ?? "", /`!about` — /);
+  assert.deepEqual(allBots.map((bot) => [bot.localpart, bot.displayName]), [["porch", "Porch"]]);
+});
