@@ -13,7 +13,7 @@ interface Command {
   usage: string;
   summary: string;
   options: NonNullable<ParseArgsConfig["options"]>;
-  run(values: Record<string, string | boolean | undefined>, positionals: string[], file: string): Promise<void>;
+  run(values: ReturnType<typeof parseArgs>["values"], positionals: string[], file: string): Promise<void>;
 }
 
 const configOption = { config: { type: "string", short: "c" } } as const;

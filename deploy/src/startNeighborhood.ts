@@ -14,6 +14,7 @@ import type { BotDefinition, RoomRole } from "../../bots/framework/contract.ts";
 import { allBots } from "../../bots/index.ts";
 import { startSynapse, type RunningSynapse } from "./synapseProcess.ts";
 import { provisionNeighborhood } from "./provisionNeighborhood.ts";
+import { NEIGHBORHOOD_ROOMS, SPACE } from "./neighborhoodRooms.ts";
 import { startElementServer, type ElementServer } from "./elementServer.ts";
 import { operatorAccessToken, registerWithSharedSecret } from "./homeserverAdmin.ts";
 
@@ -72,6 +73,7 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
         hsToken: secrets.appservice_hs_token,
         senderLocalpart: APPSERVICE_SENDER,
         botLocalparts: bots.map((bot) => bot.localpart),
+        aliasLocalparts: [SPACE, ...NEIGHBORHOOD_ROOMS].map((room) => room.alias),
       }) as unknown as Record<string, unknown>,
     options.synapseOverrides,
   );

@@ -2,9 +2,6 @@
 // matching …" helpers (after hookshot's e2e harness).
 import { performance } from "node:perf_hooks";
 import * as sdk from "matrix-js-sdk";
-import { logger } from "matrix-js-sdk/lib/logger.js";
-
-logger.setLevel("warn");
 
 export interface SeenEvent {
   event_id: string;

@@ -1,0 +1,178 @@
+// Starts the appservice host: store, metrics, bots, routing, per-room queues, HTTP intake; and stops it.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { BotActions, BotDefinition } from "../../bots/framework/contract.ts";
+import { buildBotContext, type NeighborhoodFacts } from "./botContexts.ts";
+import { createMatrixBotActions, ensureBotUser } from "./botActions.ts";
+import { EventRouter, type RoutedBot } from "./eventRouter.ts";
+import { describeError, stderrLog, type HostLog } from "./hostLog.ts";
+import { HostMetrics } from "./hostMetrics.ts";
+import { createIntakeApp } from "./intakeApp.ts";
+import { RoomQueues } from "./roomQueues.ts";
+import { openStore, type HostStore } from "./store.ts";
+import { acknowledgeOnly, durableAdmission } from "./transactionAdmission.ts";
+import type { LedgerLimits } from "./transactionInbox.ts";
+
+/** The appservice's identity and secrets, as in its registration file. */
+export interface AppserviceIdentity {
+  id: string;
+  asToken: string;
+  hsToken: string;
+  senderLocalpart: string;
+}
+
+/** The host's way to the homeserver; tests swap in fakes. */
+export interface HostMatrix {
+  actionsFor(userId: string): BotActions;
+  ensureUser(localpart: string, displayName: string): Promise<void>;
+}
+
+export interface AppserviceHostOptions {
+  registration: AppserviceIdentity;
+  homeserverUrl: string;
+  neighborhood: NeighborhoodFacts;
+  bots: readonly BotDefinition[];
+  /** SQLite file; ":memory:" for a throwaway store. */
+  storePath: string;
+  /** 0 picks a free port; the real one is in the result. */
+  port: number;
+  bindAddress?: string;
+  now?: () => number;
+  /** false: authenticate and acknowledge only, store and deliver nothing (benchmark baseline). */
+  process?: boolean;
+  bodyLimit?: string | number;
+  /** Backpressure: above this many unhandled events the ack waits (default 10,000). */
+  maxPendingEvents?: number;
+  /** Backpressure: how long the ack waits before answering 503 (default 25 s, under Synapse's 60 s timeout). */
+  backpressureWaitMs?: number;
+  ledgerLimits?: Partial<LedgerLimits>;
+  matrix?: HostMatrix;
+  log?: HostLog;
+}
+
+export interface AppserviceHost {
+  port: number;
+  url: string;
+  store: HostStore;
+  /** Resolves when every event taken in so far has been handled. */
+  whenIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function matrixJsSdkGateway(homeserverUrl: string, asToken: string, serverName: string): HostMatrix {
+  return {
+    actionsFor: (userId) => createMatrixBotActions({ homeserverUrl, asToken, userId }),
+    ensureUser: (localpart, displayName) => ensureBotUser({ homeserverUrl, asToken, serverName }, localpart, displayName),
+  };
+}
+
+function checkBotNames(bots: readonly BotDefinition[], senderLocalpart: string): void {
+  const seen = new Set([senderLocalpart]);
+  for (const bot of bots) {
+    if (seen.has(bot.localpart)) throw new Error(`bot localpart "${bot.localpart}" is used twice (or is the sender's)`);
+    seen.add(bot.localpart);
+  }
+}
+
+function hostUrl(address: string, port: number): string {
+  return `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
+}
+
+export async function startAppserviceHost(options: AppserviceHostOptions): Promise<AppserviceHost> {
+  const { registration, neighborhood, bots } = options;
+  const { serverName } = neighborhood;
+  const log = options.log ?? stderrLog;
+  const now = options.now ?? Date.now;
+  const bindAddress = options.bindAddress ?? "127.0.0.1";
+  checkBotNames(bots, registration.senderLocalpart);
+
+  const store = openStore(options.storePath, { now, ...(options.ledgerLimits ? { ledgerLimits: options.ledgerLimits } : {}) });
+  const inbox = store.transactions;
+  const metrics = new HostMetrics(() => inbox.pendingCount());
+  const matrix = options.matrix ?? matrixJsSdkGateway(options.homeserverUrl, registration.asToken, serverName);
+
+  const userIdOf = (localpart: string) => `@${localpart}:${serverName}`;
+  const routedBots: RoutedBot[] = bots.map((definition) => {
+    const userId = userIdOf(definition.localpart);
+    const actions = matrix.actionsFor(userId);
+    return { userId, definition, context: buildBotContext({ localpart: definition.localpart, serverName, neighborhood, actions, store, now }) };
+  });
+  const namespaceUsers = new Set([userIdOf(registration.senderLocalpart), ...routedBots.map((bot) => bot.userId)]);
+  const router = new EventRouter({
+    bots: routedBots,
+    membership: store.membership,
+    isNamespaceUser: (userId) => namespaceUsers.has(userId),
+    metrics,
+    log,
+  });
+  const queues = new RoomQueues({
+    deliver: (event) => router.route(event),
+    settled: (seq) => inbox.acknowledge(seq),
+    failed: (error, event) => log.error("event handling failed", { eventId: event.event_id, ...describeError(error) }),
+  });
+
+  const processEvents = options.process ?? true;
+  const admission = processEvents
+    ? durableAdmission({
+        inbox,
+        queues,
+        maxPendingEvents: options.maxPendingEvents ?? 10_000,
+        maxWaitMs: options.backpressureWaitMs ?? 25_000,
+      })
+    : acknowledgeOnly;
+  const botsByUserId = new Map(routedBots.map((bot) => [bot.userId, bot.definition]));
+  const app = createIntakeApp({
+    hsToken: registration.hsToken,
+    admission,
+    metrics,
+    pendingInbox: () => inbox.pendingCount(),
+    async provideUser(userId) {
+      const bot = botsByUserId.get(userId);
+      if (bot === undefined) return false;
+      await matrix.ensureUser(bot.localpart, bot.displayName);
+      return true;
+    },
+    log,
+    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+  });
+
+  // Events stored before the last stop (or crash) go first, in their original order.
+  if (processEvents) queues.enqueue(inbox.pendingEntries());
+
+  const server = createServer(app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port, bindAddress, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    queues.stop();
+    store.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  log.info("appservice host listening", { url: hostUrl(bindAddress, port), bots: bots.length });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    url: hostUrl(bindAddress, port),
+    store,
+    whenIdle: () => queues.whenIdle(),
+    stop() {
+      stopping ??= (async () => {
+        queues.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Synapse keeps connections alive; without this, close would wait for them to time out.
+          server.closeAllConnections();
+        });
+        store.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// Builds each bot's BotContext: who it is, the neighborhood it serves, its actions and its own store.
+import type { BotActions, BotContext, Neighborhood } from "../../bots/framework/contract.ts";
+import type { HostStore } from "./store.ts";
+
+export type NeighborhoodFacts = Omit<Neighborhood, "roomRole">;
+
+export interface BotContextInput {
+  localpart: string;
+  serverName: string;
+  neighborhood: NeighborhoodFacts;
+  actions: BotActions;
+  store: HostStore;
+  now: () => number;
+}
+
+export function buildBotContext(input: BotContextInput): BotContext {
+  const self = `@${input.localpart}:${input.serverName}`;
+  const { store } = input;
+  return {
+    self,
+    neighborhood: { ...input.neighborhood, roomRole: (roomId) => store.roomRoles.roomRole(roomId) },
+    actions: input.actions,
+    store: store.botStore(input.localpart),
+    isDirectRoom: (roomId) => store.membership.isDirect(self, roomId),
+    now: input.now,
+  };
+}

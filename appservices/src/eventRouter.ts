@@ -1,0 +1,107 @@
+// Decides which bots see an event, keeps bot membership current, and hands the event to each recipient.
+import { performance } from "node:perf_hooks";
+import type { BotContext, BotDefinition, MatrixEvent } from "../../bots/framework/contract.ts";
+import type { BotMembership } from "./botMembership.ts";
+import type { HostLog } from "./hostLog.ts";
+import { describeError } from "./hostLog.ts";
+import type { HostMetrics } from "./hostMetrics.ts";
+
+/** A bot as the router needs it: its definition, its full user id and the context it is called with. */
+export interface RoutedBot {
+  userId: string;
+  definition: BotDefinition;
+  context: BotContext;
+}
+
+export interface EventRouterOptions {
+  bots: readonly RoutedBot[];
+  membership: BotMembership;
+  /** True for every user of our namespace (bots and the sender): their events are never delivered. */
+  isNamespaceUser(userId: string): boolean;
+  metrics: HostMetrics;
+  log: HostLog;
+}
+
+type MembershipChange = (bot: RoutedBot, event: MatrixEvent) => Promise<void>;
+type StateTracker = (event: MatrixEvent) => Promise<void>;
+
+export class EventRouter {
+  readonly #bots: ReadonlyMap<string, RoutedBot>;
+  readonly #options: EventRouterOptions;
+  /** What a bot's own membership change means for the membership record, by `content.membership`. */
+  readonly #membershipChanges: Readonly<Record<string, MembershipChange>>;
+  /** Event types that update host state before delivery, by `type`. */
+  readonly #stateTrackers: Readonly<Record<string, StateTracker>>;
+
+  constructor(options: EventRouterOptions) {
+    this.#options = options;
+    this.#bots = new Map(options.bots.map((bot) => [bot.userId, bot]));
+    const { membership } = options;
+    this.#membershipChanges = {
+      invite: (bot, event) => this.#acceptInvite(bot, event),
+      join: async (bot, event) => membership.recordJoin(bot.userId, event.room_id),
+      leave: async (bot, event) => membership.recordDeparture(bot.userId, event.room_id),
+      ban: async (bot, event) => membership.recordDeparture(bot.userId, event.room_id),
+    };
+    this.#stateTrackers = {
+      "m.room.member": (event) => this.#trackBotMembership(event),
+    };
+  }
+
+  async route(event: MatrixEvent): Promise<void> {
+    // Tracked whoever the sender is: a bot's own join event is what confirms its membership.
+    await this.#stateTrackers[event.type]?.(event);
+    if (this.#options.isNamespaceUser(event.sender)) return;
+    for (const bot of this.#recipients(event)) await this.#deliver(bot, event);
+  }
+
+  /** Bots joined to the room, plus the bot an invite is addressed to (the contract promises it its invites). */
+  #recipients(event: MatrixEvent): RoutedBot[] {
+    const userIds = new Set(this.#options.membership.joinedBots(event.room_id));
+    if (event.type === "m.room.member" && event.content.membership === "invite" && event.state_key !== undefined) {
+      userIds.add(event.state_key);
+    }
+    return [...userIds].flatMap((userId) => this.#bots.get(userId) ?? []);
+  }
+
+  async #trackBotMembership(event: MatrixEvent): Promise<void> {
+    const bot = this.#bots.get(event.state_key ?? "");
+    const membership = event.content.membership;
+    if (bot === undefined || typeof membership !== "string") return;
+    await this.#membershipChanges[membership]?.(bot, event);
+  }
+
+  async #acceptInvite(bot: RoutedBot, event: MatrixEvent): Promise<void> {
+    this.#options.membership.recordInvite(bot.userId, event.room_id, event.content.is_direct === true);
+    try {
+      await bot.context.actions.joinRoom(event.room_id);
+      this.#options.membership.recordJoin(bot.userId, event.room_id);
+    } catch (error) {
+      this.#options.log.error("bot could not join the room it was invited to", {
+        bot: bot.definition.localpart,
+        roomId: event.room_id,
+        ...describeError(error),
+      });
+    }
+  }
+
+  /** One bot, one event; a failing handler is logged and counted, never rethrown (the room must go on). */
+  async #deliver(bot: RoutedBot, event: MatrixEvent): Promise<void> {
+    const labels = { bot: bot.definition.localpart };
+    const started = performance.now();
+    try {
+      await bot.definition.handleEvent(event, bot.context);
+      this.#options.metrics.eventsProcessed.inc({ ...labels, outcome: "ok" });
+    } catch (error) {
+      this.#options.metrics.eventsProcessed.inc({ ...labels, outcome: "error" });
+      this.#options.log.error("bot failed to handle an event", {
+        ...labels,
+        eventId: event.event_id,
+        eventType: event.type,
+        ...describeError(error),
+      });
+    } finally {
+      this.#options.metrics.eventProcessingSeconds.observe(labels, (performance.now() - started) / 1000);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import type { DatabaseSync } from "node:sqlite";
+
+/** Runs `work` inside one SQLite transaction: all of its writes commit together or none do. */
+export function runInTransaction<T>(db: DatabaseSync, work: () => T): T {
+  // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a lock upgrade.
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const result = work();
+    db.exec("COMMIT");
+    return result;
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
+}

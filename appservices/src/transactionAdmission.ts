@@ -1,0 +1,55 @@
+// What happens to a transaction once it is authenticated and parsed: taken in durably (ledger + inbox in one
+// commit, then queued per room), or, for the benchmark baseline, only acknowledged.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { MatrixEvent } from "../../bots/framework/contract.ts";
+import type { RoomQueues } from "./roomQueues.ts";
+import type { TransactionInbox } from "./transactionInbox.ts";
+
+/** accepted: stored now; duplicate: stored earlier; busy: the inbox stayed full, ask the homeserver to retry. */
+export type AdmissionOutcome = "accepted" | "duplicate" | "busy";
+
+export interface TransactionAdmission {
+  admit(txnId: string, events: readonly MatrixEvent[]): Promise<AdmissionOutcome>;
+}
+
+/** Baseline for benchmarks: authenticate, parse, acknowledge; nothing stored or delivered. */
+export const acknowledgeOnly: TransactionAdmission = {
+  admit: async () => "accepted",
+};
+
+export interface DurableAdmissionOptions {
+  inbox: TransactionInbox;
+  queues: RoomQueues;
+  /** Above this many unhandled events, the ack waits for the inbox to drain. */
+  maxPendingEvents: number;
+  /** How long the ack may wait before answering "busy" (Synapse then retries the same txnId later). */
+  maxWaitMs: number;
+  pollMs?: number;
+}
+
+export function durableAdmission(options: DurableAdmissionOptions): TransactionAdmission {
+  const { inbox, queues, maxPendingEvents, maxWaitMs, pollMs = 20 } = options;
+
+  // Backpressure by delaying the ack rather than growing the inbox without bound.
+  async function inboxHasRoom(): Promise<boolean> {
+    const deadline = Date.now() + maxWaitMs;
+    while (inbox.pendingCount() >= maxPendingEvents) {
+      if (Date.now() >= deadline) return false;
+      await sleep(pollMs);
+    }
+    return true;
+  }
+
+  return {
+    async admit(txnId, events) {
+      // A retry of a stored transaction is answered at once, even while the inbox is full.
+      if (inbox.hasTransaction(txnId)) return "duplicate";
+      if (!(await inboxHasRoom())) return "busy";
+      // The ledger insert decides: of two concurrent deliveries of one txnId, only the first stores events.
+      const recorded = inbox.record(txnId, events);
+      if (recorded.outcome === "duplicate") return "duplicate";
+      queues.enqueue(recorded.entries);
+      return "accepted";
+    },
+  };
+}

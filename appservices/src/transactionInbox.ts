@@ -1,0 +1,106 @@
+// The transaction ledger (which txnIds were already taken in) and the durable inbox (their events, not yet
+// handled). Both are written in one SQLite transaction, so an acknowledged transaction can never be half-stored.
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { MatrixEvent } from "../../bots/framework/contract.ts";
+import { runInTransaction } from "./sqliteTransaction.ts";
+
+export interface InboxEntry {
+  seq: number;
+  event: MatrixEvent;
+}
+
+export type RecordOutcome = { outcome: "accepted"; entries: InboxEntry[] } | { outcome: "duplicate" };
+
+export interface LedgerLimits {
+  /** How many txnIds are remembered at most (the newest are kept). */
+  maxEntries: number;
+  /** How long a txnId is remembered; Synapse retries for far less than this. */
+  maxAgeMs: number;
+}
+
+export const defaultLedgerLimits: LedgerLimits = { maxEntries: 10_000, maxAgeMs: 7 * 24 * 60 * 60 * 1000 };
+
+export class TransactionInbox {
+  readonly #db: DatabaseSync;
+  readonly #now: () => number;
+  readonly #limits: LedgerLimits;
+  readonly #findTxn: StatementSync;
+  readonly #insertTxn: StatementSync;
+  readonly #insertEvent: StatementSync;
+  readonly #pruneByCount: StatementSync;
+  readonly #pruneByAge: StatementSync;
+  readonly #deleteEvent: StatementSync;
+  #pending: number;
+  #acknowledged: number[] = [];
+  #flushScheduled = false;
+
+  constructor(db: DatabaseSync, now: () => number, limits: LedgerLimits) {
+    this.#db = db;
+    this.#now = now;
+    this.#limits = limits;
+    this.#findTxn = db.prepare("SELECT 1 AS found FROM transaction_ledger WHERE txn_id = ?");
+    this.#insertTxn = db.prepare(
+      "INSERT INTO transaction_ledger (txn_id, received_at) VALUES (?, ?) ON CONFLICT (txn_id) DO NOTHING",
+    );
+    this.#insertEvent = db.prepare("INSERT INTO inbox (room_id, event_json) VALUES (?, ?)");
+    this.#pruneByCount = db.prepare("DELETE FROM transaction_ledger WHERE seq <= ?");
+    this.#pruneByAge = db.prepare("DELETE FROM transaction_ledger WHERE received_at < ?");
+    this.#deleteEvent = db.prepare("DELETE FROM inbox WHERE seq = ?");
+    const counted = db.prepare("SELECT count(*) AS pending FROM inbox").get();
+    this.#pending = Number(counted?.pending ?? 0);
+  }
+
+  hasTransaction(txnId: string): boolean {
+    return this.#findTxn.get(txnId) !== undefined;
+  }
+
+  /** Takes in a transaction once: its txnId and events commit together, or it was already here. */
+  record(txnId: string, events: readonly MatrixEvent[]): RecordOutcome {
+    const outcome = runInTransaction(this.#db, (): RecordOutcome => {
+      const ledger = this.#insertTxn.run(txnId, this.#now());
+      if (ledger.changes === 0) return { outcome: "duplicate" };
+      // AUTOINCREMENT seqs have no gaps here (duplicates insert nothing), so "newest N" is a seq range.
+      this.#pruneByCount.run(Number(ledger.lastInsertRowid) - this.#limits.maxEntries);
+      this.#pruneByAge.run(this.#now() - this.#limits.maxAgeMs);
+      const entries = events.map((event) => ({
+        seq: Number(this.#insertEvent.run(event.room_id, JSON.stringify(event)).lastInsertRowid),
+        event,
+      }));
+      return { outcome: "accepted", entries };
+    });
+    if (outcome.outcome === "accepted") this.#pending += outcome.entries.length;
+    return outcome;
+  }
+
+  /** Every event not yet handled, in arrival order (used to replay after a restart). */
+  pendingEntries(): InboxEntry[] {
+    return this.#db
+      .prepare("SELECT seq, event_json FROM inbox ORDER BY seq")
+      .all()
+      .map((row) => ({ seq: Number(row.seq), event: JSON.parse(String(row.event_json)) as MatrixEvent }));
+  }
+
+  pendingCount(): number {
+    return this.#pending;
+  }
+
+  /**
+   * Marks an event handled. Deletes are batched into one commit per event-loop turn, because each commit costs
+   * an fsync; a crash before the batch commits only means those events are delivered again (at-least-once).
+   */
+  acknowledge(seq: number): void {
+    this.#pending -= 1;
+    this.#acknowledged.push(seq);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.#flushScheduled = false;
+    if (this.#acknowledged.length === 0 || !this.#db.isOpen) return;
+    const batch = this.#acknowledged;
+    this.#acknowledged = [];
+    runInTransaction(this.#db, () => batch.forEach((seq) => this.#deleteEvent.run(seq)));
+  }
+}

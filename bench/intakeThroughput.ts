@@ -1,0 +1,98 @@
+// as_ingest_ratio: events per second through the transaction endpoint with full processing (durable
+// ledger and inbox, per-room queues, routing, the porch bot reading every message), over an endpoint
+// that only authenticates and acknowledges; same payloads, same run.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { startAppserviceHost } from "../appservices/src/appserviceHost.ts";
+import { silentLog } from "../appservices/src/hostLog.ts";
+import type { BotActions } from "../bots/framework/contract.ts";
+import { allBots } from "../bots/index.ts";
+
+const SERVER = "bench.localhost";
+const ROOMS = 20;
+const TRANSACTIONS = 300;
+const EVENTS_PER_TRANSACTION = 50;
+const HS_TOKEN = "bench-hs-token";
+
+// No homeserver here: bot side effects are recorded, not sent (the figure is about the intake).
+const recordingActions: BotActions = {
+  sendMessage: async () => "$sent",
+  editMessage: async () => "$edited",
+  joinRoom: async () => {},
+  powerLevel: async () => 0,
+};
+
+function transactions(): unknown[] {
+  let n = 0;
+  const rooms = Array.from({ length: ROOMS }, (_, i) => `!room${i}:${SERVER}`);
+  const joins = rooms.flatMap((room_id) =>
+    allBots.map((bot) => ({
+      event_id: `$join-${room_id}-${bot.localpart}`,
+      room_id,
+      sender: `@${bot.localpart}:${SERVER}`,
+      state_key: `@${bot.localpart}:${SERVER}`,
+      type: "m.room.member",
+      content: { membership: "join" },
+      origin_server_ts: Date.now(),
+    })),
+  );
+  const chatter = Array.from({ length: TRANSACTIONS }, () => ({
+    events: Array.from({ length: EVENTS_PER_TRANSACTION }, () => {
+      n++;
+      return {
+        event_id: `$chat${n}`,
+        room_id: rooms[n % ROOMS],
+        sender: `@neighbor${n % 37}:${SERVER}`,
+        type: "m.room.message",
+        content: { msgtype: "m.text", body: `Anyone have a ladder I could borrow this weekend? (${n})` },
+        origin_server_ts: Date.now(),
+      };
+    }),
+  }));
+  return [{ events: joins }, ...chatter];
+}
+
+async function eventsPerSecond(process: boolean, payloads: unknown[]): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "blockshare-intake-"));
+  const host = await startAppserviceHost({
+    registration: { id: "bench", asToken: "bench-as-token", hsToken: HS_TOKEN, senderLocalpart: "blockshare" },
+    homeserverUrl: "http://127.0.0.1:9",
+    neighborhood: { name: "Bench", serverName: SERVER, publicUrl: "http://127.0.0.1:9", operators: [] },
+    bots: allBots,
+    storePath: join(dir, "store.sqlite"),
+    port: 0,
+    process,
+    log: silentLog,
+    matrix: { actionsFor: () => recordingActions, ensureUser: async () => {} },
+  });
+  try {
+    const bodies = payloads.map((payload) => JSON.stringify(payload));
+    const started = performance.now();
+    // Synapse sends one transaction at a time to an appservice; so do we.
+    for (const [i, body] of bodies.entries()) {
+      const response = await fetch(`${host.url}/_matrix/app/v1/transactions/bench-${i}`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${HS_TOKEN}`, "content-type": "application/json" },
+        body,
+      });
+      if (response.status !== 200) throw new Error(`transaction ${i}: ${response.status} ${await response.text()}`);
+    }
+    await host.whenIdle();
+    return (TRANSACTIONS * EVENTS_PER_TRANSACTION) / ((performance.now() - started) / 1000);
+  } finally {
+    await host.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function measureIntakeThroughput(): Promise<Record<string, number>> {
+  const payloads = transactions();
+  await eventsPerSecond(false, payloads.slice(0, 20)); // warm up the JIT for both paths
+  await eventsPerSecond(true, payloads.slice(0, 20));
+  const baseline = await eventsPerSecond(false, payloads);
+  const full = await eventsPerSecond(true, payloads);
+  console.log(`  acknowledge-only ${baseline.toFixed(0)} events/s, full processing ${full.toFixed(0)} events/s`);
+  return { as_ingest_ratio: full / baseline };
+}
