@@ -1,21 +1,7 @@
 // matrix-js-sdk clients that act as one of our users: the as_token plus `user_id` identity assertion.
 // They never sync; they only make the client-server calls the bots ask for.
+import { quietLogger } from "./quietMatrixSdkLogs.ts";
 import * as sdk from "matrix-js-sdk";
-import { logger as sdkGlobalLogger, type Logger } from "matrix-js-sdk/lib/logger.js";
-
-const ignore = (): void => {};
-
-// matrix-js-sdk logs every request at debug level; the host keeps only its warnings and errors.
-const quietLogger: Logger = {
-  trace: ignore,
-  debug: ignore,
-  info: ignore,
-  warn: (...message: unknown[]) => console.warn("matrix-js-sdk:", ...message),
-  error: (...message: unknown[]) => console.error("matrix-js-sdk:", ...message),
-  getChild: () => quietLogger,
-};
-// The global logger is a loglevel instance (setLevel exists at run time but not in its declared type).
-(sdkGlobalLogger as unknown as { setLevel(level: string, persist?: boolean): void }).setLevel("warn", false);
 
 export interface AppserviceClientOptions {
   homeserverUrl: string;

@@ -1,4 +1,5 @@
 // Outgoing Matrix calls: BotActions carried out as the bot's own user, and creating the bot users.
+import "./quietMatrixSdkLogs.ts"; // before matrix-js-sdk loads
 import * as sdk from "matrix-js-sdk";
 import type { RoomMessageEventContent } from "matrix-js-sdk/lib/@types/events.js";
 import type { BotActions, RichText } from "../../bots/framework/contract.ts";

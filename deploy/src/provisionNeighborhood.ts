@@ -1,7 +1,9 @@
 // Makes the homeserver hold the neighborhood's space and rooms with their bots. Idempotent: every run
 // finds what exists by alias and only adds what is missing.
+import "../../appservices/src/quietMatrixSdkLogs.ts"; // before matrix-js-sdk loads
 import * as sdk from "matrix-js-sdk";
 import type { RoomRole } from "../../bots/framework/contract.ts";
+import { createAppserviceClient } from "../../appservices/src/appserviceClient.ts";
 import { NEIGHBORHOOD_ROOMS, SPACE, type RoomPlan } from "./neighborhoodRooms.ts";
 
 export interface ProvisioningInput {
@@ -37,12 +39,7 @@ export async function provisionNeighborhood(input: ProvisioningInput): Promise<M
 }
 
 function clientFor(input: ProvisioningInput, userId: string): sdk.MatrixClient {
-  return sdk.createClient({
-    baseUrl: input.homeserverUrl,
-    accessToken: input.asToken,
-    userId,
-    queryParams: { user_id: userId },
-  });
+  return createAppserviceClient({ homeserverUrl: input.homeserverUrl, asToken: input.asToken, userId });
 }
 
 async function ensureRoom(input: ProvisioningInput, sender: sdk.MatrixClient, plan: RoomPlan, isSpace: boolean): Promise<string> {
@@ -61,7 +58,8 @@ async function ensureRoom(input: ProvisioningInput, sender: sdk.MatrixClient, pl
     visibility: sdk.Visibility.Public,
     creation_content: isSpace ? { type: "m.space" } : {},
     power_level_content_override: {
-      users: { [input.senderUserId]: 100, [input.operatorUserId]: 100, ...botUsers },
+      // The creator (our sender) is not listed: room version 12 gives creators their power implicitly.
+      users: { [input.operatorUserId]: 100, ...botUsers },
     },
     initial_state: [
       { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "shared" } },

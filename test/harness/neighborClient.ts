@@ -1,6 +1,7 @@
 // A neighbor as a matrix-js-sdk client, syncing like Element does, with awaitable "wait for an event
 // matching …" helpers (after hookshot's e2e harness).
 import { performance } from "node:perf_hooks";
+import { quietLogger } from "../../appservices/src/quietMatrixSdkLogs.ts";
 import * as sdk from "matrix-js-sdk";
 
 export interface SeenEvent {
@@ -25,7 +26,7 @@ export class NeighborClient {
   constructor(homeserverUrl: string, userId: string, accessToken: string) {
     this.userId = userId;
     this.accessToken = accessToken;
-    this.client = sdk.createClient({ baseUrl: homeserverUrl, userId, accessToken });
+    this.client = sdk.createClient({ baseUrl: homeserverUrl, userId, accessToken, logger: quietLogger, store: new sdk.MemoryStore() });
     this.client.on(sdk.ClientEvent.Event, (event: sdk.MatrixEvent) => {
       const seen: SeenEvent = {
         event_id: event.getId() ?? "",
