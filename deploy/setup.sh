@@ -6,8 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools"
 pin() { sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" "$root/package.json" | head -n 1; }
-node_pin="$(pin node)"
-synapse_pin="$(pin synapse)"
+node_pin="$(pin node_version)"
+synapse_pin="$(pin synapse_version)"
 step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 fail() { printf 'blockshare: %s\n' "$*" >&2; exit 1; }
 

@@ -103,11 +103,6 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
     for (const bot of bots) {
       await ensureBotUser({ homeserverUrl: clientUrl, asToken: secrets.appservice_as_token, serverName }, bot.localpart, bot.displayName);
     }
-    await registerWithSharedSecret(clientUrl, secrets.registration_shared_secret, {
-      username: neighborhood.operator,
-      password: secrets.operator_password,
-      admin: true,
-    });
     const rooms = await provisionNeighborhood({
       homeserverUrl: clientUrl,
       serverName,
@@ -116,6 +111,12 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
       senderUserId: `@${APPSERVICE_SENDER}:${serverName}`,
       operatorUserId,
       recordRoomRole: (roomId, role) => host.store.setRoomRole(roomId, role),
+    });
+    // After the rooms exist, so that Synapse's auto-join finds them for a new operator account.
+    await registerWithSharedSecret(clientUrl, secrets.registration_shared_secret, {
+      username: neighborhood.operator,
+      password: secrets.operator_password,
+      admin: true,
     });
     const operatorToken = await operatorAccessToken(
       clientUrl,
