@@ -54,7 +54,7 @@ function transactions(): unknown[] {
   return [{ events: joins }, ...chatter];
 }
 
-async function eventsPerSecond(process: boolean, payloads: unknown[]): Promise<number> {
+async function eventsPerSecond(fullProcessing: boolean, payloads: unknown[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "blockshare-intake-"));
   const host = await startAppserviceHost({
     registration: { id: "bench", asToken: "bench-as-token", hsToken: HS_TOKEN, senderLocalpart: "blockshare" },
@@ -63,7 +63,7 @@ async function eventsPerSecond(process: boolean, payloads: unknown[]): Promise<n
     bots: allBots,
     storePath: join(dir, "store.sqlite"),
     port: 0,
-    process,
+    process: fullProcessing,
     log: silentLog,
     matrix: { actionsFor: () => recordingActions, ensureUser: async () => {} },
   });
@@ -79,7 +79,9 @@ async function eventsPerSecond(process: boolean, payloads: unknown[]): Promise<n
       });
       if (response.status !== 200) throw new Error(`transaction ${i}: ${response.status} ${await response.text()}`);
     }
+    const acked = performance.now();
     await host.whenIdle();
+    if (process.env.BENCH_DEBUG) console.log(`  ${fullProcessing ? "full" : "base"}: acks ${(acked - started).toFixed(0)} ms, drain ${(performance.now() - acked).toFixed(0)} ms`);
     return (TRANSACTIONS * EVENTS_PER_TRANSACTION) / ((performance.now() - started) / 1000);
   } finally {
     await host.stop();

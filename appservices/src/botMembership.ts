@@ -1,14 +1,19 @@
 // Which bot user is in which room, and whether that room is a direct chat for that bot (from `is_direct`
 // on the invite). Written from m.room.member events, read to route events and to answer isDirectRoom.
+// Reads come from an in-memory copy (every event is routed through it); writes go to SQLite and the copy.
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+
+interface Membership {
+  membership: "invite" | "join";
+  isDirect: boolean;
+}
 
 export class BotMembership {
   readonly #upsertInvite: StatementSync;
   readonly #upsertJoin: StatementSync;
   readonly #remove: StatementSync;
-  readonly #joinedBots: StatementSync;
-  readonly #joinedRooms: StatementSync;
-  readonly #isDirect: StatementSync;
+  /** room id → bot user id → membership */
+  readonly #rooms = new Map<string, Map<string, Membership>>();
 
   constructor(db: DatabaseSync) {
     this.#upsertInvite = db.prepare(
@@ -21,37 +26,45 @@ export class BotMembership {
        ON CONFLICT (bot_user_id, room_id) DO UPDATE SET membership = 'join'`,
     );
     this.#remove = db.prepare("DELETE FROM bot_membership WHERE bot_user_id = ? AND room_id = ?");
-    this.#joinedBots = db.prepare(
-      "SELECT bot_user_id FROM bot_membership WHERE room_id = ? AND membership = 'join' ORDER BY bot_user_id",
-    );
-    this.#joinedRooms = db.prepare(
-      "SELECT room_id FROM bot_membership WHERE bot_user_id = ? AND membership = 'join' ORDER BY room_id",
-    );
-    this.#isDirect = db.prepare("SELECT is_direct FROM bot_membership WHERE bot_user_id = ? AND room_id = ?");
+    for (const row of db.prepare("SELECT bot_user_id, room_id, membership, is_direct FROM bot_membership").all()) {
+      this.#set(String(row.bot_user_id), String(row.room_id), {
+        membership: row.membership === "join" ? "join" : "invite",
+        isDirect: row.is_direct === 1,
+      });
+    }
   }
 
   recordInvite(botUserId: string, roomId: string, isDirect: boolean): void {
     this.#upsertInvite.run(botUserId, roomId, isDirect ? 1 : 0);
+    this.#set(botUserId, roomId, { membership: "invite", isDirect });
   }
 
   recordJoin(botUserId: string, roomId: string): void {
     this.#upsertJoin.run(botUserId, roomId);
+    this.#set(botUserId, roomId, { membership: "join", isDirect: this.isDirect(botUserId, roomId) });
   }
 
   /** Leave, kick or ban: the bot is no longer in the room. */
   recordDeparture(botUserId: string, roomId: string): void {
     this.#remove.run(botUserId, roomId);
+    this.#rooms.get(roomId)?.delete(botUserId);
   }
 
   joinedBots(roomId: string): string[] {
-    return this.#joinedBots.all(roomId).map((row) => String(row.bot_user_id));
+    return [...(this.#rooms.get(roomId) ?? [])].filter(([, m]) => m.membership === "join").map(([bot]) => bot).sort();
   }
 
   joinedRooms(botUserId: string): string[] {
-    return this.#joinedRooms.all(botUserId).map((row) => String(row.room_id));
+    return [...this.#rooms].filter(([, bots]) => bots.get(botUserId)?.membership === "join").map(([room]) => room).sort();
   }
 
   isDirect(botUserId: string, roomId: string): boolean {
-    return this.#isDirect.get(botUserId, roomId)?.is_direct === 1;
+    return this.#rooms.get(roomId)?.get(botUserId)?.isDirect ?? false;
+  }
+
+  #set(botUserId: string, roomId: string, membership: Membership): void {
+    const bots = this.#rooms.get(roomId) ?? new Map<string, Membership>();
+    bots.set(botUserId, membership);
+    this.#rooms.set(roomId, bots);
   }
 }

@@ -57,6 +57,7 @@ export class TransactionInbox {
   /** Takes in a transaction once: its txnId and events commit together, or it was already here. */
   record(txnId: string, events: readonly MatrixEvent[]): RecordOutcome {
     const outcome = runInTransaction(this.#db, (): RecordOutcome => {
+      this.#deleteAcknowledged();
       const ledger = this.#insertTxn.run(txnId, this.#now());
       if (ledger.changes === 0) return { outcome: "duplicate" };
       // AUTOINCREMENT seqs have no gaps here (duplicates insert nothing), so "newest N" is a seq range.
@@ -85,22 +86,26 @@ export class TransactionInbox {
   }
 
   /**
-   * Marks an event handled. Deletes are batched into one commit per event-loop turn, because each commit costs
-   * an fsync; a crash before the batch commits only means those events are delivered again (at-least-once).
+   * Marks an event handled. Each commit costs an fsync, so deletes ride along with the next transaction's
+   * commit, or are flushed within a second when none comes; a crash before that only means those events
+   * are delivered again (at-least-once).
    */
   acknowledge(seq: number): void {
     this.#pending -= 1;
     this.#acknowledged.push(seq);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    setImmediate(() => this.flush());
+    setTimeout(() => this.flush(), 1_000).unref();
   }
 
   flush(): void {
     this.#flushScheduled = false;
     if (this.#acknowledged.length === 0 || !this.#db.isOpen) return;
-    const batch = this.#acknowledged;
+    runInTransaction(this.#db, () => this.#deleteAcknowledged());
+  }
+
+  #deleteAcknowledged(): void {
+    for (const seq of this.#acknowledged) this.#deleteEvent.run(seq);
     this.#acknowledged = [];
-    runInTransaction(this.#db, () => batch.forEach((seq) => this.#deleteEvent.run(seq)));
   }
 }

@@ -1,0 +1,2 @@
+import { measureIntakeThroughput } from "./bench/intakeThroughput.ts";
+console.log(await measureIntakeThroughput());
