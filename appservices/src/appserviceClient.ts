@@ -18,6 +18,10 @@ export function createAppserviceClient(options: AppserviceClientOptions): sdk.Ma
     logger: quietLogger,
     // Our own store: the default one reads globalThis.localStorage, which Node ≥ 25 warns about on every start.
     store: new sdk.MemoryStore(),
+    // The default scheduler sends one message at a time per client, across all rooms: a bot answering
+    // twenty neighbors would answer them one after another. Order within a room is kept by the host's
+    // per-room queue, so sends need no queue here; failed sends are still retried.
+    scheduler: new sdk.MatrixScheduler(sdk.MatrixScheduler.RETRY_BACKOFF_RATELIMIT, () => null),
   });
 }
 

@@ -1,2 +1,0 @@
-import { measureIntakeThroughput } from "./bench/intakeThroughput.ts";
-console.log(await measureIntakeThroughput());
