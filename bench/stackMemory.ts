@@ -1,28 +1,16 @@
 // stack_rss_mb: resident memory of the whole running neighborhood (the `run` command's Node process and
 // its Synapse), idle after start, measured from /proc as the operator's `ps` would.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
-import { freePort } from "../test/harness/freePort.ts";
+import { writeLoopbackNeighborhood } from "../test/harness/testNeighborhood.ts";
 
 const IDLE_MS = 10_000;
 
 export async function measureStackMemory(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), "blockshare-rss-"));
-  const file = join(dir, "neighborhood.yaml");
-  const client = await freePort();
-  writeFileSync(
-    file,
-    stringify({
-      name: "Memory Block",
-      server_name: "memory.localhost",
-      public_url: `http://127.0.0.1:${client}`,
-      bind_address: "127.0.0.1",
-      ports: { client, appservice: await freePort(), element: await freePort(), synapse_metrics: await freePort() },
-    }),
-  );
+  const file = await writeLoopbackNeighborhood(dir, "Memory Block", "memory.localhost");
   const run = spawn(process.execPath, [join(import.meta.dirname, "..", "deploy", "src", "cli.ts"), "run", "--config", file], {
     stdio: ["ignore", "pipe", "pipe"],
   });

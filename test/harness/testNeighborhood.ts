@@ -43,19 +43,7 @@ export interface TestNeighborhoodOptions extends Pick<StartOptions, "bots"> {
 
 export async function startTestNeighborhood(options: TestNeighborhoodOptions = {}): Promise<TestNeighborhood> {
   const dir = mkdtempSync(join(tmpdir(), "blockshare-test-"));
-  const file = join(dir, "neighborhood.yaml");
-  const client = await freePort();
-  writeFileSync(
-    file,
-    stringify({
-      name: options.name ?? "Test Block",
-      server_name: "testblock.localhost",
-      public_url: `http://127.0.0.1:${client}`,
-      bind_address: "127.0.0.1",
-      ports: { client, appservice: await freePort(), element: await freePort(), synapse_metrics: await freePort() },
-      data_dir: "./data",
-    }),
-  );
+  const file = await writeLoopbackNeighborhood(dir, options.name ?? "Test Block", "testblock.localhost");
   const start = () => startNeighborhood(file, { synapseOverrides: relaxedRateLimits, bots: options.bots });
   const neighbors: NeighborClient[] = [];
   const handle: TestNeighborhood = {
@@ -87,6 +75,24 @@ export async function startTestNeighborhood(options: TestNeighborhoodOptions = {
     },
   };
   return handle;
+}
+
+/** A neighborhood file for this machine only: loopback addresses, free ports, data beside the file. */
+export async function writeLoopbackNeighborhood(dir: string, name: string, serverName: string): Promise<string> {
+  const file = join(dir, "neighborhood.yaml");
+  const client = await freePort();
+  writeFileSync(
+    file,
+    stringify({
+      name,
+      server_name: serverName,
+      public_url: `http://127.0.0.1:${client}`,
+      bind_address: "127.0.0.1",
+      ports: { client, appservice: await freePort(), element: await freePort(), synapse_metrics: await freePort() },
+      data_dir: "./data",
+    }),
+  );
+  return file;
 }
 
 export interface RegisterResult {
