@@ -41,7 +41,7 @@ ensure_npm_packages() {
 ensure_synapse() {
   local venv="$tools/synapse-venv"
   if [ -x "$venv/bin/python" ] &&
-     [ "$("$venv/bin/python" -c 'import synapse; print(synapse.__version__)' 2>/dev/null)" = "$synapse_pin" ]; then
+     [ "$("$venv/bin/python" -c 'from importlib.metadata import version; print(version("matrix-synapse"))' 2>/dev/null)" = "$synapse_pin" ]; then
     export SYNAPSE_PYTHON="$venv/bin/python"; return
   fi
   local py

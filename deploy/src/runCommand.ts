@@ -33,7 +33,10 @@ ${neighborhood.name} is running.
   Press Ctrl-C to stop; running again keeps everything.
 `);
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = (why: string) => {
+      if (stopping) return;
+      stopping = true;
       say(why);
       resolve();
     };

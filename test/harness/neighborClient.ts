@@ -21,6 +21,8 @@ export class NeighborClient {
   readonly userId: string;
   readonly accessToken: string;
   readonly #seen: SeenEvent[] = [];
+  // A restarted client's first sync hands out recent events again; each event counts once.
+  readonly #seenIds = new Set<string>();
   readonly #waiters = new Set<(event: SeenEvent) => void>();
 
   constructor(homeserverUrl: string, userId: string, accessToken: string) {
@@ -38,6 +40,8 @@ export class NeighborClient {
         origin_server_ts: event.getTs(),
         receivedAt: performance.now(),
       };
+      if (this.#seenIds.has(seen.event_id)) return;
+      this.#seenIds.add(seen.event_id);
       this.#seen.push(seen);
       for (const waiter of this.#waiters) waiter(seen);
     });
