@@ -13,7 +13,7 @@ export class HomeserverError extends Error {
   }
 }
 
-async function call(baseUrl: string, method: string, path: string, body?: unknown, accessToken?: string): Promise<any> {
+async function call(baseUrl: string, method: string, path: string, body?: unknown, accessToken?: string): Promise<unknown> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {

@@ -8,11 +8,19 @@ interface Check {
   probe(): Promise<string>;
 }
 
-async function getJson(url: string, init: RequestInit = {}): Promise<any> {
+// The fields each check reads are the spec's (or Synapse's admin API's) own.
+interface StatusReplies {
+  server_version?: string;
+  duration_ms?: number;
+  inbox?: number;
+  total?: number;
+}
+
+async function getJson(url: string, init: RequestInit = {}): Promise<StatusReplies> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(`${response.status} ${(body as { error?: string }).error ?? response.statusText}`);
-  return body;
+  return body as StatusReplies;
 }
 
 export async function showStatus(file: string): Promise<void> {
