@@ -118,6 +118,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
         queues,
         maxPendingEvents: options.maxPendingEvents ?? 10_000,
         maxWaitMs: options.backpressureWaitMs ?? 25_000,
+        needsHandling: (event) => router.needsHandling(event),
       })
     : acknowledgeOnly;
   const botsByUserId = new Map(routedBots.map((bot) => [bot.userId, bot.definition]));

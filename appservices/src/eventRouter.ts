@@ -48,6 +48,15 @@ export class EventRouter {
     };
   }
 
+  /**
+   * False for events route() ignores whatever came before them: those of our own users (each bot reply
+   * comes back to us as one), except a bot's own membership. They need no durable write.
+   */
+  needsHandling(event: MatrixEvent): boolean {
+    if (!this.#options.isNamespaceUser(event.sender)) return true;
+    return event.type === "m.room.member" && this.#bots.has(event.state_key ?? "");
+  }
+
   async route(event: MatrixEvent): Promise<void> {
     // Tracked whoever the sender is: a bot's own join event is what confirms its membership.
     await this.#stateTrackers[event.type]?.(event);

@@ -25,10 +25,12 @@ export interface DurableAdmissionOptions {
   /** How long the ack may wait before answering "busy" (Synapse then retries the same txnId later). */
   maxWaitMs: number;
   pollMs?: number;
+  /** Events no bot needs are acknowledged without being stored (a replay of them is a no-op anyway). */
+  needsHandling(event: MatrixEvent): boolean;
 }
 
 export function durableAdmission(options: DurableAdmissionOptions): TransactionAdmission {
-  const { inbox, queues, maxPendingEvents, maxWaitMs, pollMs = 20 } = options;
+  const { inbox, queues, maxPendingEvents, maxWaitMs, pollMs = 20, needsHandling } = options;
 
   // Backpressure by delaying the ack rather than growing the inbox without bound.
   async function inboxHasRoom(): Promise<boolean> {
@@ -41,7 +43,10 @@ export function durableAdmission(options: DurableAdmissionOptions): TransactionA
   }
 
   return {
-    async admit(txnId, events) {
+    async admit(txnId, allEvents) {
+      const events = allEvents.filter(needsHandling);
+      // Nothing to do, nothing to remember: this spares an fsync for every echo of a bot's own message.
+      if (events.length === 0) return "accepted";
       // A retry of a stored transaction is answered at once, even while the inbox is full.
       if (inbox.hasTransaction(txnId)) return "duplicate";
       if (!(await inboxHasRoom())) return "busy";

@@ -126,4 +126,25 @@ describe("event routing", () => {
       await host.stop();
     }
   });
+
+  it("acknowledges our own bots' messages without storing them, but still tracks a bot's membership", async () => {
+    const { host, shareBot } = await routingHost();
+    try {
+      const room = "!echo:block.test";
+      const echoes = [messageEvent(room, "listing posted", share), messageEvent(room, "poll opened", polls)];
+      assert.equal((await sendEvents(host, "echo-only", echoes)).status, 200);
+      assert.equal(host.store.transactions.hasTransaction("echo-only"), false, "nothing written for a no-op transaction");
+      assert.equal(host.store.transactions.pendingCount(), 0);
+
+      const join = memberEvent(room, share, share, { membership: "join" });
+      const mixed = [messageEvent(room, "another echo", share), join, messageEvent(room, "!help")];
+      assert.equal((await sendEvents(host, "mixed", mixed)).status, 200);
+      assert.equal(host.store.transactions.hasTransaction("mixed"), true);
+      await host.whenIdle();
+      assert.deepEqual(host.store.membership.joinedBots(room), [share], "the bot's own join still counts");
+      assert.deepEqual(shareBot.eventIds(), [mixed[2]!.event_id], "only the neighbor's message reaches the bot");
+    } finally {
+      await host.stop();
+    }
+  });
 });
