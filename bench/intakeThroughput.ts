@@ -22,6 +22,11 @@ const recordingActions: BotActions = {
   editMessage: async () => "$edited",
   joinRoom: async () => {},
   powerLevel: async () => 0,
+  sendEvent: async () => "$event",
+  setState: async () => "$state",
+  getState: async () => undefined,
+  joinedMembers: async () => [],
+  openPrivateRoom: async (userIds) => `!private-${userIds.join(",")}`,
 };
 
 function transactions(): unknown[] {

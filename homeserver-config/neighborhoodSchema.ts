@@ -16,6 +16,15 @@ export const NeighborSchema = Type.Object(
   { additionalProperties: false, description: "a neighboring block: { server_name, address }" },
 );
 
+export const SharingSchema = Type.Object(
+  {
+    max_open_listings: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: "open listings one neighbor may have at once: 1 to 1000" }),
+    max_claims_per_week: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: "claims one neighbor may make in a week: 1 to 1000" }),
+    pact_neighbors_may_claim: Type.Boolean({ default: true, description: "whether neighbors from pact blocks may claim listings shared with the pact: true or false" }),
+  },
+  { additionalProperties: false, default: {}, description: "the sharing board's fairness limits (a passed proposal can change them later)" },
+);
+
 export const NeighborhoodSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 80, description: "the block's name as neighbors see it: 1 to 80 characters" }),
@@ -54,6 +63,7 @@ export const NeighborhoodSchema = Type.Object(
     element_web_dir: Type.Optional(
       Type.String({ minLength: 1, description: "a directory holding an unpacked Element Web release, served on ports.element" }),
     ),
+    sharing: SharingSchema,
     neighbors: Type.Array(NeighborSchema, { default: [], description: "the neighbor pact: blocks this one federates with (empty for now)" }),
   },
   { additionalProperties: false },

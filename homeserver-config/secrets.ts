@@ -9,6 +9,8 @@ export const SECRET_NAMES = [
   "form_secret",
   "appservice_as_token",
   "appservice_hs_token",
+  // Bearer token for the bots' webhooks (mesh alerts from the monitor or an Alertmanager).
+  "webhook_token",
   "operator_password",
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];

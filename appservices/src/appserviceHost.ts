@@ -1,9 +1,12 @@
 // Starts the appservice host: store, metrics, bots, routing, per-room queues, HTTP intake; and stops it.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { BotActions, BotDefinition } from "../../bots/framework/contract.ts";
+import type { BotActions, BotDefinition, SharingLimits } from "../../bots/framework/contract.ts";
 import { buildBotContext, type NeighborhoodFacts } from "./botContexts.ts";
 import { createMatrixBotActions, ensureBotUser } from "./botActions.ts";
+import { startBotTicker } from "./botTicker.ts";
+import { createCommunity, fixedPact, type PactControl } from "./communitySettings.ts";
+import type { PrivateRooms } from "./privateRooms.ts";
 import { EventRouter, type RoutedBot } from "./eventRouter.ts";
 import { describeError, stderrLog, type HostLog } from "./hostLog.ts";
 import { HostMetrics } from "./hostMetrics.ts";
@@ -12,6 +15,7 @@ import { RoomQueues } from "./roomQueues.ts";
 import { openStore, type HostStore } from "./store.ts";
 import { acknowledgeOnly, durableAdmission } from "./transactionAdmission.ts";
 import type { LedgerLimits } from "./transactionInbox.ts";
+import { webhookRouter } from "./webhookEndpoints.ts";
 
 /** The appservice's identity and secrets, as in its registration file. */
 export interface AppserviceIdentity {
@@ -23,7 +27,7 @@ export interface AppserviceIdentity {
 
 /** The host's way to the homeserver; tests swap in fakes. */
 export interface HostMatrix {
-  actionsFor(userId: string): BotActions;
+  actionsFor(userId: string, privateRooms: PrivateRooms): BotActions;
   ensureUser(localpart: string, displayName: string): Promise<void>;
 }
 
@@ -48,7 +52,17 @@ export interface AppserviceHostOptions {
   ledgerLimits?: Partial<LedgerLimits>;
   matrix?: HostMatrix;
   log?: HostLog;
+  /** The sharing limits from the neighborhood file; a passed proposal overrides them in the store. */
+  sharingLimits?: SharingLimits;
+  /** The neighbor pact and how to change it (default: none, unchangeable). */
+  pact?: PactControl;
+  /** Bearer token for POST /_blockshare/webhooks/...; without one, webhooks are not served. */
+  webhookToken?: string;
+  /** How often bots' timed work runs (default 1 s). */
+  tickIntervalMs?: number;
 }
+
+export const defaultSharingLimits: SharingLimits = { maxOpenListings: 10, maxClaimsPerWeek: 10, pactNeighborsMayClaim: true };
 
 export interface AppserviceHost {
   port: number;
@@ -61,7 +75,7 @@ export interface AppserviceHost {
 
 function matrixJsSdkGateway(homeserverUrl: string, asToken: string, serverName: string): HostMatrix {
   return {
-    actionsFor: (userId) => createMatrixBotActions({ homeserverUrl, asToken, userId }),
+    actionsFor: (userId, privateRooms) => createMatrixBotActions({ homeserverUrl, asToken, userId, privateRooms }),
     ensureUser: (localpart, displayName) => ensureBotUser({ homeserverUrl, asToken, serverName }, localpart, displayName),
   };
 }
@@ -92,15 +106,19 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
   const matrix = options.matrix ?? matrixJsSdkGateway(options.homeserverUrl, registration.asToken, serverName);
 
   const userIdOf = (localpart: string) => `@${localpart}:${serverName}`;
+  // "@community" cannot clash with a bot's namespace: localparts never contain "@".
+  const community = createCommunity(store.botStore("@community"), options.sharingLimits ?? defaultSharingLimits, options.pact ?? fixedPact([]));
   const routedBots: RoutedBot[] = bots.map((definition) => {
     const userId = userIdOf(definition.localpart);
-    const actions = matrix.actionsFor(userId);
-    return { userId, definition, context: buildBotContext({ localpart: definition.localpart, serverName, neighborhood, actions, store, now }) };
+    const actions = matrix.actionsFor(userId, store.privateRooms);
+    const context = buildBotContext({ localpart: definition.localpart, serverName, neighborhood, actions, store, now, community });
+    return { userId, definition, context };
   });
   const namespaceUsers = new Set([userIdOf(registration.senderLocalpart), ...routedBots.map((bot) => bot.userId)]);
   const router = new EventRouter({
     bots: routedBots,
     membership: store.membership,
+    privateRooms: store.privateRooms,
     isNamespaceUser: (userId) => namespaceUsers.has(userId),
     metrics,
     log,
@@ -135,6 +153,18 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     },
     log,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+    extraRouters:
+      options.webhookToken === undefined
+        ? []
+        : [
+            webhookRouter({
+              token: options.webhookToken,
+              log,
+              bots: routedBots.flatMap(({ definition, context }) =>
+                definition.webhooks === undefined ? [] : [{ localpart: definition.localpart, webhooks: definition.webhooks, context }],
+              ),
+            }),
+          ],
   });
 
   // Events stored before the last stop (or crash) go first, in their original order.
@@ -156,6 +186,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
   }
   const port = (server.address() as AddressInfo).port;
   log.info("appservice host listening", { url: hostUrl(bindAddress, port), bots: bots.length });
+  const ticker = processEvents ? startBotTicker(routedBots, options.tickIntervalMs ?? 1000, log) : undefined;
 
   let stopping: Promise<void> | undefined;
   return {
@@ -165,6 +196,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     whenIdle: () => queues.whenIdle(),
     stop() {
       stopping ??= (async () => {
+        await ticker?.stop();
         queues.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

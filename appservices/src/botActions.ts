@@ -4,11 +4,13 @@ import * as sdk from "matrix-js-sdk";
 import type { RoomMessageEventContent } from "matrix-js-sdk/lib/@types/events.js";
 import type { BotActions, RichText } from "../../bots/framework/contract.ts";
 import { createAppserviceClient, isMatrixError } from "./appserviceClient.ts";
+import type { PrivateRooms } from "./privateRooms.ts";
 
 export interface MatrixBotActionsOptions {
   homeserverUrl: string;
   asToken: string;
   userId: string;
+  privateRooms: PrivateRooms;
 }
 
 function richContent(message: RichText, msgtype: string): Record<string, unknown> {
@@ -31,6 +33,10 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
   // matrix-js-sdk types message content as a closed union; ours is built to the spec, so assert it once here.
   const send = async (roomId: string, content: Record<string, unknown>): Promise<string> =>
     (await client.sendEvent(roomId, sdk.EventType.RoomMessage, content as unknown as RoomMessageEventContent)).event_id;
+  // Bots send event types matrix-js-sdk does not know (polls, board updates): the raw request is simpler than its typings.
+  const put = async (path: string, content: Record<string, unknown>): Promise<string> =>
+    ((await client.http.authedRequest(sdk.Method.Put, path, undefined, content)) as { event_id: string }).event_id;
+  const { privateRooms, userId: self } = options;
 
   return {
     sendMessage(roomId, message, sendOptions = {}) {
@@ -57,6 +63,42 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
         if (isMatrixError(error, "M_NOT_FOUND")) return 0;
         throw error;
       }
+    },
+    sendEvent(roomId, type, content) {
+      return put(`/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${client.makeTxnId()}`, content);
+    },
+    setState(roomId, type, stateKey, content) {
+      return put(`/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(stateKey)}`, content);
+    },
+    async getState(roomId, type, stateKey) {
+      try {
+        return (await client.http.authedRequest(
+          sdk.Method.Get,
+          `/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(stateKey)}`,
+        )) as Record<string, unknown>;
+      } catch (error) {
+        if (isMatrixError(error, "M_NOT_FOUND")) return undefined;
+        throw error;
+      }
+    },
+    async joinedMembers(roomId) {
+      return Object.keys((await client.getJoinedRoomMembers(roomId)).joined).sort();
+    },
+    async openPrivateRoom(userIds, name) {
+      const [only] = userIds;
+      const direct = userIds.length === 1 && only !== undefined;
+      if (direct) {
+        const existing = privateRooms.roomWith(self, only);
+        if (existing !== undefined) return existing;
+      }
+      const { room_id: roomId } = await client.createRoom({
+        preset: direct ? sdk.Preset.TrustedPrivateChat : sdk.Preset.PrivateChat,
+        is_direct: direct,
+        invite: [...userIds],
+        ...(name === undefined ? {} : { name }),
+      });
+      if (direct) privateRooms.record(self, only, roomId);
+      return roomId;
     },
   };
 }

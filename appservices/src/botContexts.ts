@@ -1,8 +1,8 @@
 // Builds each bot's BotContext: who it is, the neighborhood it serves, its actions and its own store.
-import type { BotActions, BotContext, Neighborhood } from "../../bots/framework/contract.ts";
+import type { BotActions, BotContext, Community, Neighborhood } from "../../bots/framework/contract.ts";
 import type { HostStore } from "./store.ts";
 
-export type NeighborhoodFacts = Omit<Neighborhood, "roomRole">;
+export type NeighborhoodFacts = Omit<Neighborhood, "roomRole" | "roomsWithRole">;
 
 export interface BotContextInput {
   localpart: string;
@@ -11,6 +11,7 @@ export interface BotContextInput {
   actions: BotActions;
   store: HostStore;
   now: () => number;
+  community: Community;
 }
 
 export function buildBotContext(input: BotContextInput): BotContext {
@@ -18,10 +19,15 @@ export function buildBotContext(input: BotContextInput): BotContext {
   const { store } = input;
   return {
     self,
-    neighborhood: { ...input.neighborhood, roomRole: (roomId) => store.roomRoles.roomRole(roomId) },
+    neighborhood: {
+      ...input.neighborhood,
+      roomRole: (roomId) => store.roomRoles.roomRole(roomId),
+      roomsWithRole: (role) => store.roomRoles.roomsWithRole(role),
+    },
     actions: input.actions,
     store: store.botStore(input.localpart),
     isDirectRoom: (roomId) => store.membership.isDirect(self, roomId),
     now: input.now,
+    community: input.community,
   };
 }

@@ -7,6 +7,7 @@ export class BotKeyValueStore implements BotStore {
   readonly #select: StatementSync;
   readonly #upsert: StatementSync;
   readonly #remove: StatementSync;
+  readonly #keys: StatementSync;
 
   constructor(db: DatabaseSync, bot: string) {
     this.#bot = bot;
@@ -15,6 +16,8 @@ export class BotKeyValueStore implements BotStore {
       "INSERT INTO bot_kv (bot, key, value_json) VALUES (?, ?, ?) ON CONFLICT (bot, key) DO UPDATE SET value_json = excluded.value_json",
     );
     this.#remove = db.prepare("DELETE FROM bot_kv WHERE bot = ? AND key = ?");
+    // substr, not LIKE: a prefix may contain % or _.
+    this.#keys = db.prepare("SELECT key FROM bot_kv WHERE bot = ? AND substr(key, 1, length(?)) = ? ORDER BY key");
   }
 
   get<T>(key: string): T | undefined {
@@ -31,5 +34,9 @@ export class BotKeyValueStore implements BotStore {
 
   delete(key: string): void {
     this.#remove.run(this.#bot, key);
+  }
+
+  keys(prefix: string): string[] {
+    return this.#keys.all(this.#bot, prefix, prefix).map((row) => String(row.key));
   }
 }

@@ -5,6 +5,7 @@ import type { BotMembership } from "./botMembership.ts";
 import type { HostLog } from "./hostLog.ts";
 import { describeError } from "./hostLog.ts";
 import type { HostMetrics } from "./hostMetrics.ts";
+import type { PrivateRooms } from "./privateRooms.ts";
 
 /** A bot as the router needs it: its definition, its full user id and the context it is called with. */
 export interface RoutedBot {
@@ -16,6 +17,7 @@ export interface RoutedBot {
 export interface EventRouterOptions {
   bots: readonly RoutedBot[];
   membership: BotMembership;
+  privateRooms: PrivateRooms;
   /** True for every user of our namespace (bots and the sender): their events are never delivered. */
   isNamespaceUser(userId: string): boolean;
   metrics: HostMetrics;
@@ -36,12 +38,16 @@ export class EventRouter {
   constructor(options: EventRouterOptions) {
     this.#options = options;
     this.#bots = new Map(options.bots.map((bot) => [bot.userId, bot]));
-    const { membership } = options;
+    const { membership, privateRooms } = options;
+    const depart = async (bot: RoutedBot, event: MatrixEvent) => {
+      membership.recordDeparture(bot.userId, event.room_id);
+      privateRooms.forgetRoom(bot.userId, event.room_id);
+    };
     this.#membershipChanges = {
       invite: (bot, event) => this.#acceptInvite(bot, event),
       join: async (bot, event) => membership.recordJoin(bot.userId, event.room_id),
-      leave: async (bot, event) => membership.recordDeparture(bot.userId, event.room_id),
-      ban: async (bot, event) => membership.recordDeparture(bot.userId, event.room_id),
+      leave: depart,
+      ban: depart,
     };
     this.#stateTrackers = {
       "m.room.member": (event) => this.#trackBotMembership(event),
@@ -76,12 +82,18 @@ export class EventRouter {
   async #trackBotMembership(event: MatrixEvent): Promise<void> {
     const bot = this.#bots.get(event.state_key ?? "");
     const membership = event.content.membership;
+    if (bot === undefined && (membership === "leave" || membership === "ban") && event.state_key !== undefined) {
+      this.#options.privateRooms.forgetPartner(event.state_key, event.room_id);
+    }
     if (bot === undefined || typeof membership !== "string") return;
     await this.#membershipChanges[membership]?.(bot, event);
   }
 
   async #acceptInvite(bot: RoutedBot, event: MatrixEvent): Promise<void> {
-    this.#options.membership.recordInvite(bot.userId, event.room_id, event.content.is_direct === true);
+    const isDirect = event.content.is_direct === true;
+    this.#options.membership.recordInvite(bot.userId, event.room_id, isDirect);
+    // A neighbor opening a DM with the bot: the bot's later private messages to them go there.
+    if (isDirect) this.#options.privateRooms.record(bot.userId, event.sender, event.room_id);
     try {
       await bot.context.actions.joinRoom(event.room_id);
       this.#options.membership.recordJoin(bot.userId, event.room_id);

@@ -18,18 +18,22 @@ export function hsTokenMatcher(hsToken: string): (candidate: string) => boolean 
 
 const bearerPattern = /^Bearer +(\S+) *$/i;
 
-export function requireHsToken(hsToken: string, rejected: (why: AuthRejection) => void = () => {}): RequestHandler {
+export function requireHsToken(
+  hsToken: string,
+  rejected: (why: AuthRejection) => void = () => {},
+  tokenName = "hs_token",
+): RequestHandler {
   const matches = hsTokenMatcher(hsToken);
   return (req, res, next) => {
     const token = bearerPattern.exec(req.get("authorization") ?? "")?.[1];
     if (token === undefined) {
       rejected("unauthorized");
-      sendMatrixError(res, 401, "M_UNAUTHORIZED", "Missing Authorization: Bearer <hs_token> header");
+      sendMatrixError(res, 401, "M_UNAUTHORIZED", `Missing Authorization: Bearer <${tokenName}> header`);
       return;
     }
     if (!matches(token)) {
       rejected("forbidden");
-      sendMatrixError(res, 403, "M_FORBIDDEN", "Bad hs_token");
+      sendMatrixError(res, 403, "M_FORBIDDEN", `Bad ${tokenName}`);
       return;
     }
     next();

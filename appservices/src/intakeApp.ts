@@ -1,6 +1,6 @@
 // The appservice's HTTP surface as one express app: operations endpoints, transaction intake, queries,
 // and Matrix-style answers for everything else.
-import express, { type Express } from "express";
+import express, { type Express, type Router } from "express";
 import type { HostLog } from "./hostLog.ts";
 import type { HostMetrics } from "./hostMetrics.ts";
 import { appserviceQueriesRouter } from "./appserviceQueries.ts";
@@ -18,6 +18,8 @@ export interface IntakeAppOptions {
   provideUser(userId: string): Promise<boolean>;
   log: HostLog;
   bodyLimit?: string | number;
+  /** More endpoints served beside the appservice API (bots' webhooks). */
+  extraRouters?: readonly Router[];
 }
 
 // Synapse sends up to 100 events per transaction, each up to 64 KiB: a lower cap could reject a genuine
@@ -39,6 +41,7 @@ export function createIntakeApp(options: IntakeAppOptions): Express {
     }),
   );
   app.use(appserviceQueriesRouter({ hsToken: options.hsToken, provideUser: options.provideUser, log: options.log }));
+  for (const router of options.extraRouters ?? []) app.use(router);
   // Legacy unprefixed paths land here too: Synapse has used the /_matrix/app/v1 paths for years.
   app.use((_req, res) => sendMatrixError(res, 404, "M_UNRECOGNIZED", "Unrecognized request"));
   app.use(matrixErrorHandler(options.log));

@@ -35,6 +35,15 @@ const migrations: readonly string[] = [
     PRIMARY KEY (bot, key)
   ) WITHOUT ROWID;
   `,
+  // 2: each bot's private room with a neighbor, so a DM is reused instead of opened again.
+  `
+  CREATE TABLE private_rooms (
+    bot_user_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    room_id TEXT NOT NULL,
+    PRIMARY KEY (bot_user_id, user_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;

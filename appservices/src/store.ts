@@ -4,6 +4,7 @@ import type { BotStore, RoomRole } from "../../bots/framework/contract.ts";
 import { BotKeyValueStore } from "./botKeyValueStore.ts";
 import { BotMembership } from "./botMembership.ts";
 import { RoomRoles } from "./roomRoles.ts";
+import { PrivateRooms } from "./privateRooms.ts";
 import { migrateSchema } from "./schemaMigrations.ts";
 import { defaultLedgerLimits, TransactionInbox, type LedgerLimits } from "./transactionInbox.ts";
 
@@ -17,6 +18,7 @@ export interface HostStore {
   readonly transactions: TransactionInbox;
   readonly membership: BotMembership;
   readonly roomRoles: RoomRoles;
+  readonly privateRooms: PrivateRooms;
   /** Provisioning records where a room sits in the neighborhood (shorthand for roomRoles.setRoomRole). */
   setRoomRole(roomId: string, role: RoomRole): void;
   roomRole(roomId: string): RoomRole | undefined;
@@ -42,6 +44,7 @@ export function openStore(path: string, options: StoreOptions = {}): HostStore {
     transactions,
     membership: new BotMembership(db),
     roomRoles,
+    privateRooms: new PrivateRooms(db),
     setRoomRole: (roomId, role) => roomRoles.setRoomRole(roomId, role),
     roomRole: (roomId) => roomRoles.roomRole(roomId),
     botStore(bot) {

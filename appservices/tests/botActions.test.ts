@@ -4,7 +4,10 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { DatabaseSync } from "node:sqlite";
 import { createMatrixBotActions, ensureBotUser, powerLevelFromContent } from "../src/botActions.ts";
+import { PrivateRooms } from "../src/privateRooms.ts";
+import { migrateSchema } from "../src/schemaMigrations.ts";
 
 interface Recorded {
   method: string;
@@ -15,6 +18,12 @@ interface Recorded {
 }
 
 type Answer = { status: number; body: unknown };
+
+const privateRooms = (() => {
+  const db = new DatabaseSync(":memory:");
+  migrateSchema(db);
+  return new PrivateRooms(db);
+})();
 
 /** A loopback server that records each request and answers from `answer`. */
 function recordingHomeserver(answer: (request: Recorded) => Answer): Promise<{ server: Server; url: string; requests: Recorded[] }> {
@@ -65,7 +74,7 @@ describe("bot actions over the client-server API", () => {
   after(() => homeserver.server.close());
 
   it("sends notices as HTML with a text fallback, as the bot, and replies with m.in_reply_to", async () => {
-    const actions = createMatrixBotActions({ homeserverUrl: homeserver.url, asToken: "the_as_token", userId: bot });
+    const actions = createMatrixBotActions({ homeserverUrl: homeserver.url, asToken: "the_as_token", userId: bot, privateRooms });
     const eventId = await actions.sendMessage(room, { html: "<b>Ladder</b> offered", text: "Ladder offered" }, { replyTo: "$ask" });
     assert.match(eventId, /^\$sent/);
     const sent = homeserver.requests.at(-1)!;
@@ -86,7 +95,7 @@ describe("bot actions over the client-server API", () => {
   });
 
   it("edits with m.replace and m.new_content", async () => {
-    const actions = createMatrixBotActions({ homeserverUrl: homeserver.url, asToken: "the_as_token", userId: bot });
+    const actions = createMatrixBotActions({ homeserverUrl: homeserver.url, asToken: "the_as_token", userId: bot, privateRooms });
     await actions.editMessage(room, "$listing", { html: "<s>Ladder</s> taken", text: "Ladder taken" });
     assert.deepEqual(homeserver.requests.at(-1)!.body, {
       msgtype: "m.notice",
@@ -104,7 +113,7 @@ describe("bot actions over the client-server API", () => {
   });
 
   it("reads power levels from current room state", async () => {
-    const actions = createMatrixBotActions({ homeserverUrl: homeserver.url, asToken: "the_as_token", userId: bot });
+    const actions = createMatrixBotActions({ homeserverUrl: homeserver.url, asToken: "the_as_token", userId: bot, privateRooms });
     assert.equal(await actions.powerLevel(room, "@op:block.test"), 100);
     assert.equal(await actions.powerLevel(room, "@someone:block.test"), 5);
     assert.equal(await actions.powerLevel("!nolevels:block.test", "@op:block.test"), 0);

@@ -28,6 +28,11 @@ export class FakeMatrix implements HostMatrix {
         this.joins.push({ userId, roomId });
       },
       powerLevel: async () => 0,
+      sendEvent: async () => "$event",
+      setState: async () => "$state",
+      getState: async () => undefined,
+      joinedMembers: async () => [],
+      openPrivateRoom: async (userIds) => `!private-${userIds.join(",")}`,
     };
   }
 

@@ -28,6 +28,20 @@ export interface BotActions {
   joinRoom(roomId: string): Promise<void>;
   /** The user's power level in the room from current room state (never from display names or timestamps). */
   powerLevel(roomId: string, userId: string): Promise<number>;
+  /** Sends any room event (reactions, polls, board updates…) and resolves to the new event id. */
+  sendEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<string>;
+  /** Sets a state event (pinned events, server ACLs…) and resolves to its event id. */
+  setState(roomId: string, type: string, stateKey: string, content: Record<string, unknown>): Promise<string>;
+  /** A state event's content from current room state; undefined when the room has none. */
+  getState(roomId: string, type: string, stateKey: string): Promise<Record<string, unknown> | undefined>;
+  /** Full Matrix IDs of the room's joined members, right now. */
+  joinedMembers(roomId: string): Promise<string[]>;
+  /**
+   * A private room between this bot and these users. One user: their direct chat with the bot,
+   * reused when it exists, else created and marked is_direct. Several: a new room inviting all of them
+   * (e.g. introducing a giver and a taker), named `name`. Resolves to the room id once created.
+   */
+  openPrivateRoom(userIds: readonly string[], name?: string): Promise<string>;
 }
 
 /** Small durable key-value state, namespaced per bot; values are JSON. */
@@ -35,6 +49,34 @@ export interface BotStore {
   get<T>(key: string): T | undefined;
   put(key: string, value: unknown): void;
   delete(key: string): void;
+  /** Every key that starts with `prefix`, sorted. */
+  keys(prefix: string): string[];
+}
+
+/** The sharing board's fairness limits: the neighborhood file sets them, passed decisions change them. */
+export interface SharingLimits {
+  /** Open listings (offers, asks, lends) one neighbor may have at once. */
+  maxOpenListings: number;
+  /** Claims one neighbor may make in a rolling week. */
+  maxClaimsPerWeek: number;
+  /** Whether neighbors from pact blocks may claim listings shared with the pact. */
+  pactNeighborsMayClaim: boolean;
+}
+
+/** A neighboring block in the pact: its server name (host[:port]) and its address on the mesh. */
+export interface PactMember {
+  serverName: string;
+  address: string;
+}
+
+/** Block-wide settings shared by the bots. Only the polls bot changes them, when a binding proposal passes. */
+export interface Community {
+  sharingLimits(): SharingLimits;
+  setSharingLimits(change: Partial<SharingLimits>): void;
+  /** The neighboring blocks this block federates with, right now. */
+  pact(): readonly PactMember[];
+  /** Adds (or, with `remove`, removes) a neighboring block; updates Synapse and the shared rooms' ACLs. */
+  changePact(change: { add: PactMember } | { remove: string }): Promise<void>;
 }
 
 /** Where a room sits in the neighborhood, as provisioning recorded it. */
@@ -49,6 +91,8 @@ export interface Neighborhood {
   /** Full Matrix IDs of the block's operators (admins of the box). */
   operators: readonly string[];
   roomRole(roomId: string): RoomRole | undefined;
+  /** The rooms provisioning gave this role (normally one), e.g. to post in Mesh alerts or the Lobby. */
+  roomsWithRole(role: RoomRole): string[];
 }
 
 /** Everything a bot handler receives: who it is, where it lives, and what it may do. */
@@ -62,7 +106,17 @@ export interface BotContext {
   isDirectRoom(roomId: string): boolean;
   /** Current time in ms; injected so tests can move the clock. */
   now(): number;
+  community: Community;
 }
+
+/** What a webhook handler answers; the host sends it as JSON. */
+export interface WebhookReply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** Handles one authenticated POST with a JSON body (already parsed; validate it). */
+export type WebhookHandler = (body: unknown, context: BotContext) => Promise<WebhookReply>;
 
 /** A bot as the host sees it: a user, and one entry point per delivered event. */
 export interface BotDefinition {
@@ -73,4 +127,15 @@ export interface BotDefinition {
    * Events sent by any bot of this appservice never arrive here: the host filters them.
    */
   handleEvent(event: MatrixEvent, context: BotContext): Promise<void>;
+  /**
+   * Timed work (deadlines, reminders, expiries): called once right after start, then about once a
+   * second, never twice at once for the same bot. Due times are compared with context.now(), so work
+   * that fell due while the box was down happens at the first tick.
+   */
+  onTick?(context: BotContext): Promise<void>;
+  /**
+   * HTTP webhooks by name, served by the host at POST /_blockshare/webhooks/<localpart>/<name> and
+   * authenticated with the block's webhook token (Authorization: Bearer, compared in constant time).
+   */
+  webhooks?: Readonly<Record<string, WebhookHandler>>;
 }

@@ -2,7 +2,7 @@
 // for everything that is not a text message (memberships, reactions…). defineBot adds !help and
 // turns that into the BotDefinition the appservice host runs.
 
-import type { BotContext, BotDefinition, MatrixEvent } from "./contract.ts";
+import type { BotContext, BotDefinition, MatrixEvent, WebhookHandler } from "./contract.ts";
 import { createCommandDispatcher } from "./commandDispatcher.ts";
 import type { Command } from "./defineCommand.ts";
 import { logBotError } from "./errorLog.ts";
@@ -17,6 +17,10 @@ export interface BotSpec {
   commands: readonly Command[];
   /** Events other than m.room.message (memberships etc.). Errors are caught and logged. */
   onEvent?: (event: MatrixEvent, context: BotContext) => Promise<void> | void;
+  /** Timed work, about once a second (see BotDefinition.onTick). Errors are caught and logged. */
+  onTick?: (context: BotContext) => Promise<void> | void;
+  /** HTTP webhooks by name (see BotDefinition.webhooks). */
+  webhooks?: Readonly<Record<string, WebhookHandler>>;
   /** Defaults to a burst of 5 commands, then one every 3 seconds, per neighbor. */
   rateLimit?: RateLimitOptions;
 }
@@ -34,7 +38,7 @@ export function defineBot(spec: BotSpec): BotDefinition {
     commands: allCommands,
     rateLimit: spec.rateLimit,
   });
-  const { onEvent } = spec;
+  const { onEvent, onTick } = spec;
 
   return {
     localpart: spec.localpart,
@@ -48,5 +52,17 @@ export function defineBot(spec: BotSpec): BotDefinition {
         logBotError(spec.localpart, `handling ${event.type} in ${event.room_id}`, error);
       }
     },
+    ...(onTick === undefined
+      ? {}
+      : {
+          async onTick(context: BotContext) {
+            try {
+              await onTick(context);
+            } catch (error) {
+              logBotError(spec.localpart, "timed work", error);
+            }
+          },
+        }),
+    ...(spec.webhooks === undefined ? {} : { webhooks: spec.webhooks }),
   };
 }

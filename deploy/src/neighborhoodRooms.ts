@@ -19,8 +19,8 @@ export const SPACE: RoomPlan = {
 };
 
 export const NEIGHBORHOOD_ROOMS: readonly RoomPlan[] = [
-  { role: "lobby", alias: "lobby", name: "Lobby", topic: "Say hello, ask anything. Type !help to see what the bots can do.", bots: ["porch"] },
-  { role: "sharing", alias: "sharing", name: "Sharing", topic: "Give away, ask for and lend things to neighbors.", bots: [] },
-  { role: "governance", alias: "governance", name: "Governance", topic: "Proposals and decisions of the block and the network co-op.", bots: [] },
-  { role: "mesh-alerts", alias: "mesh-alerts", name: "Mesh alerts", topic: "What is up and down on the block's wifi mesh.", bots: [] },
+  { role: "lobby", alias: "lobby", name: "Lobby", topic: "Say hello, ask anything. Type !help to see what the bots can do.", bots: ["porch", "mesh"] },
+  { role: "sharing", alias: "sharing", name: "Sharing", topic: "Give away, ask for and lend things to neighbors.", bots: ["share"] },
+  { role: "governance", alias: "governance", name: "Governance", topic: "Proposals and decisions of the block and the network co-op.", bots: ["polls"] },
+  { role: "mesh-alerts", alias: "mesh-alerts", name: "Mesh alerts", topic: "What is up and down on the block's wifi mesh.", bots: ["mesh"] },
 ];

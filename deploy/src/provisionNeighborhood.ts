@@ -14,6 +14,8 @@ export interface ProvisioningInput {
   /** The appservice's own user, which creates and administers the rooms. */
   senderUserId: string;
   operatorUserId: string;
+  /** Localparts of the bots this box runs: a room's planned bots that are not running are left out. */
+  runningBots: readonly string[];
   /** Records where each room sits, so bots know which room is the Lobby. */
   recordRoomRole(roomId: string, role: RoomRole): void;
 }
@@ -25,11 +27,15 @@ export async function provisionNeighborhood(input: ProvisioningInput): Promise<M
   const spaceId = await ensureRoom(input, sender, { ...SPACE, name: input.neighborhoodName }, true);
   rooms.set("space", spaceId);
   input.recordRoomRole(spaceId, "space");
-  for (const plan of NEIGHBORHOOD_ROOMS) {
+  const running = new Set(input.runningBots);
+  for (const planned of NEIGHBORHOOD_ROOMS) {
+    const plan = { ...planned, bots: planned.bots.filter((bot) => running.has(bot)) };
     const roomId = await ensureRoom(input, sender, plan, false);
     rooms.set(plan.role, roomId);
     input.recordRoomRole(roomId, plan.role);
     await linkToSpace(sender, spaceId, roomId, input.serverName);
+    // Also for rooms made before a bot existed (an upgraded box): bots moderate their own messages.
+    await ensurePowerLevels(sender, roomId, plan.bots.map((bot) => `@${bot}:${input.serverName}`), 50);
     for (const bot of plan.bots) {
       // Rooms are public, so a bot joins directly; its membership reaches the host as a transaction.
       await clientFor(input, `@${bot}:${input.serverName}`).joinRoom(roomId);
@@ -67,6 +73,14 @@ async function ensureRoom(input: ProvisioningInput, sender: sdk.MatrixClient, pl
     ],
   });
   return room_id;
+}
+
+async function ensurePowerLevels(sender: sdk.MatrixClient, roomId: string, userIds: readonly string[], level: number): Promise<void> {
+  const content = (await sender.getStateEvent(roomId, sdk.EventType.RoomPowerLevels, "")) as { users?: Record<string, number> };
+  const users = content.users ?? {};
+  if (userIds.every((userId) => (users[userId] ?? 0) >= level)) return;
+  const raised = Object.fromEntries(userIds.map((userId) => [userId, Math.max(users[userId] ?? 0, level)]));
+  await sender.sendStateEvent(roomId, sdk.EventType.RoomPowerLevels, { ...content, users: { ...users, ...raised } } as never, "");
 }
 
 async function linkToSpace(sender: sdk.MatrixClient, spaceId: string, roomId: string, serverName: string): Promise<void> {

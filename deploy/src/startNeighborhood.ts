@@ -27,6 +27,8 @@ export interface StartOptions {
   bots?: readonly BotDefinition[];
   /** Progress lines for the terminal. */
   progress?: (line: string) => void;
+  /** The bots' clock (tests move it to reach due dates). */
+  now?: () => number;
 }
 
 export interface RunningNeighborhood {
@@ -92,6 +94,13 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
       bots,
       storePath: join(neighborhood.dataDir, "appservice", "store.sqlite"),
       port: neighborhood.ports.appservice,
+      webhookToken: secrets.webhook_token,
+      sharingLimits: {
+        maxOpenListings: neighborhood.sharing.max_open_listings,
+        maxClaimsPerWeek: neighborhood.sharing.max_claims_per_week,
+        pactNeighborsMayClaim: neighborhood.sharing.pact_neighbors_may_claim,
+      },
+      ...(options.now === undefined ? {} : { now: options.now }),
     });
     stops.push(() => host.stop());
 
@@ -110,6 +119,7 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
       asToken: secrets.appservice_as_token,
       senderUserId: `@${APPSERVICE_SENDER}:${serverName}`,
       operatorUserId,
+      runningBots: bots.map((bot) => bot.localpart),
       recordRoomRole: (roomId, role) => host.store.setRoomRole(roomId, role),
     });
     // After the rooms exist, so that Synapse's auto-join finds them for a new operator account.

@@ -45,6 +45,15 @@ export class NeighborClient {
       this.#seen.push(seen);
       for (const waiter of this.#waiters) waiter(seen);
     });
+    this.#acceptInvites();
+  }
+
+  /** Invites are accepted at once, as a neighbor clicking "Accept" in Element (bots' DMs, introductions). */
+  #acceptInvites(): void {
+    this.client.on(sdk.RoomMemberEvent.Membership, (_event, member) => {
+      if (member.userId !== this.userId || member.membership !== "invite") return;
+      this.client.joinRoom(member.roomId).catch(() => {});
+    });
   }
 
   async start(): Promise<void> {
@@ -103,6 +112,25 @@ export class NeighborClient {
       `a reply from ${sender} to ${eventId}`,
       timeoutMs,
     );
+  }
+
+  /** Any room event, as Element sends it (reactions, poll responses…). */
+  async sendEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<string> {
+    const txnId = this.client.makeTxnId();
+    const path = `/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${encodeURIComponent(txnId)}`;
+    const { event_id } = (await this.client.http.authedRequest(sdk.Method.Put, path, undefined, content)) as { event_id: string };
+    return event_id;
+  }
+
+  /** Reacts to an event the way Element does (an m.annotation). */
+  react(roomId: string, eventId: string, key: string): Promise<string> {
+    return this.sendEvent(roomId, "m.reaction", { "m.relates_to": { rel_type: "m.annotation", event_id: eventId, key } });
+  }
+
+  /** Opens a direct chat with a user (a bot), as Element's "Start chat" does. */
+  async openDirectChat(userId: string): Promise<string> {
+    const { room_id } = await this.client.createRoom({ preset: sdk.Preset.TrustedPrivateChat, is_direct: true, invite: [userId] });
+    return room_id;
   }
 
   async sendText(roomId: string, body: string): Promise<string> {

@@ -37,14 +37,15 @@ export interface TestNeighborhood {
   stop(): Promise<void>;
 }
 
-export interface TestNeighborhoodOptions extends Pick<StartOptions, "bots"> {
+export interface TestNeighborhoodOptions extends Pick<StartOptions, "bots" | "now"> {
   name?: string;
 }
 
 export async function startTestNeighborhood(options: TestNeighborhoodOptions = {}): Promise<TestNeighborhood> {
   const dir = mkdtempSync(join(tmpdir(), "blockshare-test-"));
   const file = await writeLoopbackNeighborhood(dir, options.name ?? "Test Block", "testblock.localhost");
-  const start = () => startNeighborhood(file, { synapseOverrides: relaxedRateLimits, bots: options.bots });
+  const start = () =>
+    startNeighborhood(file, { synapseOverrides: relaxedRateLimits, bots: options.bots, ...(options.now === undefined ? {} : { now: options.now }) });
   const neighbors: NeighborClient[] = [];
   const handle: TestNeighborhood = {
     dir,

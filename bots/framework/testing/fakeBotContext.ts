@@ -1,7 +1,7 @@
 // A BotContext for unit tests: records what the bot sends, with a clock, power levels and room roles
 // the test controls. The host's real capabilities are exercised by the integration tests.
 
-import type { BotContext, MatrixEvent, RichText, RoomRole } from "../contract.ts";
+import type { BotContext, MatrixEvent, PactMember, RichText, RoomRole, SharingLimits } from "../contract.ts";
 
 export interface SentMessage {
   roomId: string;
@@ -9,8 +9,25 @@ export interface SentMessage {
   replyTo: string | undefined;
 }
 
+export interface SentEvent {
+  roomId: string;
+  type: string;
+  content: Record<string, unknown>;
+  eventId: string;
+}
+
 export interface FakeBotContext extends BotContext {
   sent: SentMessage[];
+  /** Edits, raw events and state events, in order (messages are in `sent`). */
+  events: SentEvent[];
+  /** "roomId type stateKey" → content. */
+  state: Map<string, Record<string, unknown>>;
+  /** roomId → joined members. */
+  members: Map<string, string[]>;
+  /** Private rooms opened: the users and the room id the fake gave them. */
+  privateRooms: { userIds: string[]; name: string | undefined; roomId: string }[];
+  limits: SharingLimits;
+  pactMembers: PactMember[];
   clock: { now: number };
   /** "roomId userId" → power level; absent means 0. */
   powerLevels: Map<string, number>;
@@ -30,9 +47,26 @@ export function createFakeBotContext(options: { operators?: string[] } = {}): Fa
   const directRooms = new Set<string>();
   const roomRoles = new Map<string, RoomRole>();
   const storeEntries = new Map<string, unknown>();
+  const events: SentEvent[] = [];
+  const state = new Map<string, Record<string, unknown>>();
+  const members = new Map<string, string[]>();
+  const privateRooms: FakeBotContext["privateRooms"] = [];
+  const limits: SharingLimits = { maxOpenListings: 10, maxClaimsPerWeek: 10, pactNeighborsMayClaim: true };
+  const pactMembers: PactMember[] = [];
   let nextEventNumber = 1;
+  const record = (roomId: string, type: string, content: Record<string, unknown>, prefix: string): string => {
+    const eventId = `$${prefix}${nextEventNumber++}`;
+    events.push({ roomId, type, content, eventId });
+    return eventId;
+  };
   return {
     sent,
+    events,
+    state,
+    members,
+    privateRooms,
+    limits,
+    pactMembers,
     clock,
     powerLevels,
     directRooms,
@@ -45,14 +79,36 @@ export function createFakeBotContext(options: { operators?: string[] } = {}): Fa
       publicUrl: `https://${testServer}`,
       operators: options.operators ?? [`@ada:${testServer}`],
       roomRole: (roomId) => roomRoles.get(roomId),
+      roomsWithRole: (role) => [...roomRoles].filter(([, roomRole]) => roomRole === role).map(([roomId]) => roomId).sort(),
     },
     actions: {
       async sendMessage(roomId, message, sendOptions) {
         sent.push({ roomId, message, replyTo: sendOptions?.replyTo });
         return `$sent${nextEventNumber++}`;
       },
-      async editMessage() {
-        return `$edit${nextEventNumber++}`;
+      async editMessage(roomId, eventId, message) {
+        return record(roomId, "m.room.message", { "m.relates_to": { rel_type: "m.replace", event_id: eventId }, "m.new_content": { body: message.text, formatted_body: message.html } }, "edit");
+      },
+      async sendEvent(roomId, type, content) {
+        return record(roomId, type, content, "event");
+      },
+      async setState(roomId, type, stateKey, content) {
+        state.set(`${roomId} ${type} ${stateKey}`, content);
+        return record(roomId, type, content, "state");
+      },
+      async getState(roomId, type, stateKey) {
+        return state.get(`${roomId} ${type} ${stateKey}`);
+      },
+      async joinedMembers(roomId) {
+        return [...(members.get(roomId) ?? [])];
+      },
+      async openPrivateRoom(userIds, name) {
+        const existing = userIds.length === 1 ? privateRooms.find((room) => room.userIds.length === 1 && room.userIds[0] === userIds[0]) : undefined;
+        if (existing) return existing.roomId;
+        const roomId = `!private${nextEventNumber++}:${testServer}`;
+        privateRooms.push({ userIds: [...userIds], name, roomId });
+        if (userIds.length === 1) directRooms.add(roomId);
+        return roomId;
       },
       async joinRoom() {},
       async powerLevel(roomId, userId) {
@@ -63,9 +119,19 @@ export function createFakeBotContext(options: { operators?: string[] } = {}): Fa
       get: <T>(key: string) => storeEntries.get(key) as T | undefined,
       put: (key, value) => void storeEntries.set(key, structuredClone(value)),
       delete: (key) => void storeEntries.delete(key),
+      keys: (prefix) => [...storeEntries.keys()].filter((key) => key.startsWith(prefix)).sort(),
     },
     isDirectRoom: (roomId) => directRooms.has(roomId),
     now: () => clock.now,
+    community: {
+      sharingLimits: () => ({ ...limits }),
+      setSharingLimits: (change) => void Object.assign(limits, change),
+      pact: () => [...pactMembers],
+      async changePact(change) {
+        if ("add" in change) pactMembers.push(change.add);
+        else pactMembers.splice(0, pactMembers.length, ...pactMembers.filter((member) => member.serverName !== change.remove));
+      },
+    },
   };
 }
 
