@@ -1,6 +1,7 @@
 // Every bot this box runs; the appservice host registers and serves exactly these.
 
 import type { BotDefinition } from "./framework/contract.ts";
+import { meshBot } from "./mesh/meshBot.ts";
 import { porchBot } from "./porch/porchBot.ts";
 
-export const allBots: BotDefinition[] = [porchBot];
+export const allBots: BotDefinition[] = [porchBot, meshBot];

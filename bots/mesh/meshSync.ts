@@ -1,0 +1,127 @@
+// Makes Matrix show what the store says: post incidents that are due (not silenced, not yet posted),
+// edit resolved ones, tell owners, and keep the Lobby's uplink notices to one per outage. Runs after
+// every webhook and on every tick, so a failed send, a restart or an ended silence is caught up on.
+
+import type { BotContext } from "../framework/contract.ts";
+import { logBotError } from "../framework/errorLog.ts";
+import { postBurst, syncBursts } from "./burstSummary.ts";
+import { failed, isDue, meshLocalpart, succeeded, tellOwners } from "./delivery.ts";
+import { isUplinkAlert } from "./alertWording.ts";
+import { nodesOf, type Incident } from "./incident.ts";
+import { firingMessage, ownerFiringNotice, ownerResolvedNotice, resolvedMessage, uplinkBackNotice, uplinkDownNotice } from "./meshMessages.ts";
+import { meshState, uplinkKey, uplinkOutage, type MeshState } from "./meshState.ts";
+import { roleRoom } from "./roleRooms.ts";
+
+const prunedAtKey = "pruned-at";
+const pruneEveryMs = 60 * 60 * 1000;
+/** An edit that failed this often (about 3 hours of retries) is given up: the room or message is gone. */
+const maxEditFailures = 25;
+/** More incidents than this due at once are posted as one summary. */
+export const burstThreshold = 5;
+
+async function postFiring(context: BotContext, state: MeshState, incident: Incident, roomId: string): Promise<void> {
+  const now = context.now();
+  const owners = state.owners.ofAny(nodesOf(incident));
+  let posted: Incident;
+  try {
+    const eventId = await context.actions.sendMessage(roomId, firingMessage(incident, owners));
+    posted = succeeded({ ...incident, message: { roomId, eventId } });
+  } catch (error) {
+    logBotError(meshLocalpart, `posting incident ${incident.id}`, error);
+    state.book.save(failed(incident, now));
+    return;
+  }
+  // Saved before the DMs, so a crash while telling owners never posts the incident twice.
+  state.book.save({ ...posted, ownersTold: owners });
+  await tellOwners(context, owners.filter((owner) => !incident.ownersTold.includes(owner)), ownerFiringNotice(incident));
+}
+
+async function showResolved(context: BotContext, state: MeshState, incident: Incident): Promise<void> {
+  const { message } = incident;
+  if (message === undefined) return;
+  const owners = state.owners.ofAny(nodesOf(incident));
+  try {
+    await context.actions.editMessage(message.roomId, message.eventId, resolvedMessage(incident, owners));
+  } catch (error) {
+    logBotError(meshLocalpart, `editing incident ${incident.id} as resolved`, error);
+    const retried = failed(incident, context.now());
+    state.book.save(retried.failures >= maxEditFailures ? { ...retried, resolvedShown: true } : retried);
+    return;
+  }
+  state.book.save(succeeded({ ...incident, resolvedShown: true }));
+  await tellOwners(context, incident.ownersTold, ownerResolvedNotice(incident));
+}
+
+async function syncIncidents(context: BotContext, state: MeshState, firing: readonly Incident[]): Promise<void> {
+  const now = context.now();
+  const due = firing.filter(
+    (incident) => incident.message === undefined && isDue(incident, now) && !state.silences.coversAny(nodesOf(incident), now),
+  );
+  // Looked up (and joined) only when something is to be posted: most ticks have nothing to do.
+  const alertsRoom = due.length > 0 ? await roleRoom(context, "mesh-alerts") : undefined;
+  if (alertsRoom !== undefined) {
+    // Many at once (a power cut, a big Alertmanager group) make one summary message, not a flood.
+    if (due.length > burstThreshold) await postBurst(context, state, due, alertsRoom);
+    else for (const incident of due) await postFiring(context, state, incident, alertsRoom);
+  }
+  await syncBursts(context, state);
+  for (const incident of state.book.allEnding()) {
+    if (isDue(incident, now)) await showResolved(context, state, incident);
+  }
+}
+
+async function announce(context: BotContext, roomId: string, notice: Parameters<BotContext["actions"]["sendMessage"]>[1]): Promise<boolean> {
+  try {
+    await context.actions.sendMessage(roomId, notice);
+    return true;
+  } catch (error) {
+    logBotError(meshLocalpart, "telling the Lobby about the internet connection", error);
+    return false;
+  }
+}
+
+/** One "down" notice per outage, whatever number of uplink alerts fire, and one "back" when all are over. */
+async function syncUplink(context: BotContext, firing: readonly Incident[]): Promise<void> {
+  const now = context.now();
+  const uplinkIncidents = firing.filter((incident) => isUplinkAlert(incident.labels));
+  const outage = uplinkOutage(context);
+  if (uplinkIncidents.length > 0) {
+    const current = outage ?? { since: Math.min(...uplinkIncidents.map((incident) => incident.startsAt)), announced: false, failures: 0 };
+    if (outage === undefined) context.store.put(uplinkKey, current);
+    if (current.announced || !isDue(current, now)) return;
+    const lobby = await roleRoom(context, "lobby");
+    if (lobby === undefined) return;
+    const sent = await announce(context, lobby, uplinkDownNotice());
+    context.store.put(uplinkKey, sent ? { since: current.since, announced: true, failures: 0 } : failed(current, now));
+    return;
+  }
+  if (outage === undefined) return;
+  if (!outage.announced) {
+    context.store.delete(uplinkKey);
+    return;
+  }
+  if (!isDue(outage, now)) return;
+  const lobby = await roleRoom(context, "lobby");
+  if (lobby === undefined) return;
+  const sent = await announce(context, lobby, uplinkBackNotice(now - outage.since));
+  if (sent) context.store.delete(uplinkKey);
+  else context.store.put(uplinkKey, failed(outage, now));
+}
+
+function pruneHistory(context: BotContext, state: MeshState): void {
+  const now = context.now();
+  const prunedAt = context.store.get<number>(prunedAtKey) ?? 0;
+  if (now - prunedAt < pruneEveryMs) return;
+  state.book.prune(now);
+  context.store.put(prunedAtKey, now);
+}
+
+export async function syncWithMatrix(context: BotContext): Promise<void> {
+  const state = meshState(context);
+  // An ended silence just disappears: the incidents it held back are then due and posted below.
+  state.silences.expire(context.now());
+  const firing = state.book.allFiring();
+  await syncIncidents(context, state, firing);
+  await syncUplink(context, firing);
+  pruneHistory(context, state);
+}

@@ -1,0 +1,34 @@
+// The rooms the mesh bot posts in, found by the role provisioning gave them (Mesh alerts, Lobby).
+// The bot joins them itself the first time (they are public rooms), so it works whether or not
+// provisioning listed it as one of the room's bots; a failed join is retried at most once a minute.
+
+import type { BotContext, RoomRole } from "../framework/contract.ts";
+import { logBotError } from "../framework/errorLog.ts";
+
+const joinedPrefix = "joined/";
+const joinRetryMs = 60 * 1000;
+
+interface JoinRecord {
+  joined: boolean;
+  triedAt: number;
+}
+
+/** The room with this role once the bot is in it; undefined while there is none or joining failed. */
+export async function roleRoom(context: BotContext, role: RoomRole): Promise<string | undefined> {
+  const roomId = context.neighborhood.roomsWithRole(role)[0];
+  if (roomId === undefined) return undefined;
+  const key = joinedPrefix + roomId;
+  const record = context.store.get<JoinRecord>(key);
+  if (record?.joined === true) return roomId;
+  const now = context.now();
+  if (record !== undefined && now - record.triedAt < joinRetryMs) return undefined;
+  try {
+    await context.actions.joinRoom(roomId);
+    context.store.put(key, { joined: true, triedAt: now } satisfies JoinRecord);
+    return roomId;
+  } catch (error) {
+    logBotError("mesh", `joining the ${role} room ${roomId}`, error);
+    context.store.put(key, { joined: false, triedAt: now } satisfies JoinRecord);
+    return undefined;
+  }
+}
