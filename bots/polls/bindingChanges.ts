@@ -1,0 +1,119 @@
+// The short list of settings only a passed proposal may change, read from the proposal's own words
+// ("set sharing.max_open_listings to 5", "add neighbor elm.mesh at 10.0.2.1", "remove neighbor elm.mesh")
+// and applied through context.community when it passes.
+
+import type { Community, SharingLimits } from "../framework/contract.ts";
+import type { BindingChange } from "./pollModel.ts";
+
+interface SharingSetting {
+  setting: keyof SharingLimits;
+  accepts: string;
+  read(word: string): number | boolean | undefined;
+}
+
+const wholeNumber = (min: number, max: number) => (word: string) => {
+  if (!/^\d{1,6}$/.test(word)) return undefined;
+  const value = Number(word);
+  return value >= min && value <= max ? value : undefined;
+};
+
+const yesNoWords: Readonly<Record<string, boolean>> = { yes: true, true: true, on: true, no: false, false: false, off: false };
+
+export const sharingSettings: Readonly<Record<string, SharingSetting>> = {
+  "sharing.max_open_listings": { setting: "maxOpenListings", accepts: "a whole number from 1 to 1000", read: wholeNumber(1, 1000) },
+  "sharing.max_claims_per_week": { setting: "maxClaimsPerWeek", accepts: "a whole number from 0 to 1000", read: wholeNumber(0, 1000) },
+  "sharing.pact_neighbors_may_claim": { setting: "pactNeighborsMayClaim", accepts: "yes or no", read: (word) => yesNoWords[word.toLowerCase()] },
+};
+
+// host[:port], the way Matrix server names are written; or an IPv6 literal in brackets.
+const serverNamePattern = /^(?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*|\[[0-9a-f:.]{2,45}\])(?::\d{1,5})?$/i;
+const addressPattern = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]{2,45}|\[[0-9a-f:]{2,45}\]|[a-z0-9.-]{1,253})$/i;
+
+export type BindingReading = { ok: true; change: BindingChange } | { ok: false; problem: string } | undefined;
+
+interface BindingReader {
+  pattern: RegExp;
+  read(match: RegExpMatchArray): BindingReading;
+}
+
+const bindingReaders: readonly BindingReader[] = [
+  {
+    pattern: /^set\s+(\S+)\s+to\s+(\S+)$/i,
+    read(match) {
+      const name = (match[1] ?? "").toLowerCase();
+      const setting = sharingSettings[name];
+      if (setting === undefined) return { ok: false, problem: `I don't know the setting "${name}". Binding settings: ${Object.keys(sharingSettings).join(", ")}.` };
+      const value = setting.read(match[2] ?? "");
+      if (value === undefined) return { ok: false, problem: `${name} must be ${setting.accepts}.` };
+      return { ok: true, change: { kind: "sharing-limit", setting: setting.setting, value, name } };
+    },
+  },
+  {
+    pattern: /^add\s+(?:neighbou?r(?:ing)?\s+)?(?:block\s+)?(\S+)\s+at\s+(\S+)$/i,
+    read(match) {
+      const [serverName, address] = [match[1] ?? "", match[2] ?? ""];
+      if (!serverNamePattern.test(serverName)) return { ok: false, problem: `"${serverName}" is not a server name (like elm.mesh or elm.mesh:8448).` };
+      if (!addressPattern.test(address)) return { ok: false, problem: `"${address}" is not a mesh address (like 10.0.2.1).` };
+      return { ok: true, change: { kind: "pact-add", member: { serverName: serverName.toLowerCase(), address } } };
+    },
+  },
+  {
+    pattern: /^remove\s+(?:neighbou?r(?:ing)?\s+)?(?:block\s+)?(\S+)$/i,
+    read(match) {
+      const serverName = match[1] ?? "";
+      if (!serverNamePattern.test(serverName)) return { ok: false, problem: `"${serverName}" is not a server name (like elm.mesh).` };
+      return { ok: true, change: { kind: "pact-remove", serverName: serverName.toLowerCase() } };
+    },
+  },
+];
+
+/** A binding change when the proposal's words are one, a problem when they almost are, else undefined. */
+export function readBindingChange(question: string): BindingReading {
+  const words = question.trim().replace(/\s+/g, " ");
+  for (const reader of bindingReaders) {
+    const match = words.match(reader.pattern);
+    if (match !== null) return reader.read(match);
+  }
+  return undefined;
+}
+
+type ChangeKind = BindingChange["kind"];
+type ChangeOf<Kind extends ChangeKind> = Extract<BindingChange, { kind: Kind }>;
+
+interface ChangeRule<Kind extends ChangeKind> {
+  describe(change: ChangeOf<Kind>): string;
+  apply(change: ChangeOf<Kind>, community: Community): Promise<void>;
+}
+
+const changeRules: { [Kind in ChangeKind]: ChangeRule<Kind> } = {
+  "sharing-limit": {
+    describe: (change) => `${change.name} becomes ${String(change.value)}`,
+    apply: async (change, community) => community.setSharingLimits({ [change.setting]: change.value }),
+  },
+  "pact-add": {
+    describe: (change) => `${change.member.serverName} (at ${change.member.address}) joins the pact`,
+    apply: (change, community) => community.changePact({ add: change.member }),
+  },
+  "pact-remove": {
+    describe: (change) => `${change.serverName} leaves the pact`,
+    apply: (change, community) => community.changePact({ remove: change.serverName }),
+  },
+};
+
+function ruleFor<Kind extends ChangeKind>(change: ChangeOf<Kind>): ChangeRule<Kind> {
+  return changeRules[change.kind as Kind];
+}
+
+export function describeBindingChange(change: BindingChange): string {
+  return ruleFor(change).describe(change);
+}
+
+/** Applies a passed change; resolves to a line for the results and the decision log. */
+export async function applyBindingChange(change: BindingChange, community: Community): Promise<string> {
+  try {
+    await ruleFor(change).apply(change, community);
+    return `Applied: ${describeBindingChange(change)}.`;
+  } catch (error) {
+    return `Could not apply (${describeBindingChange(change)}): ${error instanceof Error ? error.message : String(error)}. The box operator can see the details in the log.`;
+  }
+}

@@ -1,0 +1,77 @@
+// Closes a poll: counts the votes as they stood at the end, sends the end event (native polls), the
+// results, publishes receipts (DM-ballot polls), applies a passed binding change, and records and pins
+// a decision. Sends first and stores after, so a crash part-way closes again on the next tick rather
+// than never (a second end event is harmless: only the first counts).
+
+import type { BotContext } from "../framework/contract.ts";
+import { logBotError } from "../framework/errorLog.ts";
+import { applyBindingChange } from "./bindingChanges.ts";
+import { countPollVotes } from "./countPollVotes.ts";
+import { decidePoll } from "./decidePoll.ts";
+import { pollEndContent, pollEndType } from "./pollEvents.ts";
+import { votesByDm, type PollRecord, type PublishedReceipt } from "./pollModel.ts";
+import { governanceRoom, loadBallots, loadPoll, recordDecision, replaceBallotsWithReceipts, savePoll } from "./pollStore.ts";
+import { closingText, decisionNote, dmPollAnnouncement, resultsMessage } from "./pollTexts.ts";
+import { publishedReceipts } from "./receipts.ts";
+
+const pinnedEventsType = "m.room.pinned_events";
+
+/** Pins a decision in the Governance room: the results themselves, or a note linking to a poll held elsewhere. */
+async function pinInGovernanceRoom(context: BotContext, poll: PollRecord, resultsEventId: string): Promise<void> {
+  const roomId = context.neighborhood.roomRole(poll.roomId) === "governance" ? poll.roomId : governanceRoom(context.store);
+  if (roomId === undefined) return;
+  try {
+    const eventId = roomId === poll.roomId ? resultsEventId : await context.actions.sendMessage(roomId, decisionNote(poll));
+    const current = await context.actions.getState(roomId, pinnedEventsType, "");
+    const pinned = Array.isArray(current?.pinned) ? current.pinned.filter((id): id is string => typeof id === "string") : [];
+    await context.actions.setState(roomId, pinnedEventsType, "", { pinned: [...pinned, eventId] });
+  } catch (error) {
+    logBotError("polls", `pinning decision ${poll.number} in ${roomId}`, error);
+  }
+}
+
+/**
+ * `closedBy` is who asked for an early close (undefined at the deadline). `closing` holds the numbers
+ * of polls being closed right now, so a !close racing the deadline closes once.
+ */
+export async function closePoll(context: BotContext, number: number, closing: Set<number>, closedBy?: string): Promise<PollRecord | undefined> {
+  if (closing.has(number)) return undefined;
+  const poll = loadPoll(context.store, number);
+  if (poll === undefined || poll.status !== "open") return undefined;
+  closing.add(number);
+  try {
+    const now = context.now();
+    // At the deadline, votes after the deadline do not count even if the box closes late (after a restart).
+    const endTs = closedBy === undefined ? Math.min(now, poll.closesAt) : now;
+    const result = decidePoll(poll, countPollVotes(context.store, poll, endTs));
+    let receipts: PublishedReceipt[] = [];
+    if (votesByDm(poll)) {
+      receipts = publishedReceipts(Object.values(loadBallots(context.store, number)));
+    } else {
+      poll.endEventId = await context.actions.sendEvent(poll.roomId, pollEndType, pollEndContent(poll.startEventId, closingText(poll, result)));
+    }
+    const applied = result.outcome.decided && poll.binding !== undefined ? await applyBindingChange(poll.binding, context.community) : undefined;
+    const closed: PollRecord = { ...poll, status: "closed", closedAt: endTs, outcome: result.outcome, ...(closedBy === undefined ? {} : { closedBy }) };
+    if (votesByDm(poll)) {
+      replaceBallotsWithReceipts(context.store, number, receipts);
+      await context.actions.editMessage(poll.roomId, poll.startEventId, dmPollAnnouncement(closed, context.self, receipts.length));
+    }
+    closed.resultsEventId = await context.actions.sendMessage(poll.roomId, resultsMessage(closed, result, { receipts, applied, closedEarlyBy: closedBy }));
+    savePoll(context.store, closed);
+    if (result.outcome.decided) {
+      recordDecision(context.store, {
+        number,
+        question: poll.question,
+        summary: result.outcome.summary,
+        decidedAt: endTs,
+        roomId: poll.roomId,
+        startEventId: poll.startEventId,
+        ...(applied === undefined ? {} : { applied }),
+      });
+      await pinInGovernanceRoom(context, closed, closed.resultsEventId);
+    }
+    return closed;
+  } finally {
+    closing.delete(number);
+  }
+}

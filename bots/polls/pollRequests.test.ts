@@ -1,0 +1,100 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { applyBindingChange, readBindingChange } from "./bindingChanges.ts";
+import { readBallot } from "./readBallot.ts";
+import { readPollRequest, type PollRequest } from "./readPollRequest.ts";
+import { newReceiptCode, publishedReceipts } from "./receipts.ts";
+import { createFakeBotContext } from "../framework/testing/fakeBotContext.ts";
+
+function request(kind: PollRequest["kind"], text: string): PollRequest {
+  const reading = readPollRequest(kind, text);
+  assert.ok(reading.ok, reading.ok ? "" : reading.problem);
+  return reading.request;
+}
+
+function problem(kind: PollRequest["kind"], text: string): string {
+  const reading = readPollRequest(kind, text);
+  assert.ok(!reading.ok, `expected a problem for ${text}`);
+  return reading.problem;
+}
+
+test("a proposal reads its question, deadline, threshold and quorum in natural order", () => {
+  const read = request("proposal", "Quiet hours from 10pm closes in 7 days threshold two-thirds quorum 50%");
+  assert.equal(read.question, "Quiet hours from 10pm");
+  assert.equal(read.durationMs, 7 * 86_400_000);
+  assert.equal(read.threshold, "two-thirds");
+  assert.equal(read.quorumPercent, 50);
+  assert.deepEqual(read.options.map((option) => option.id), ["agree", "disagree", "abstain"]);
+  assert.equal(request("proposal", "Quiet hours threshold 2/3 closes in 20 seconds secret").secret, true);
+});
+
+test("defaults: closes in 7 days, simple majority, no quorum", () => {
+  const read = request("proposal", "Paint the fence");
+  assert.deepEqual([read.durationMs, read.threshold, read.quorumPercent], [7 * 86_400_000, "majority", 0]);
+});
+
+test("a poll reads quoted questions, options and pick; words like 'pick up' stay in the question", () => {
+  const lunch = request("choose", '"Lunch?" options: pizza, tacos, soup closes in 2 days pick 2');
+  assert.equal(lunch.question, "Lunch?");
+  assert.deepEqual(lunch.options, [{ id: "a", label: "pizza" }, { id: "b", label: "tacos" }, { id: "c", label: "soup" }]);
+  assert.equal(lunch.maxSelections, 2);
+  assert.equal(request("choose", "Who will pick up the keys options: Ann, Bob closes in a day").question, "Who will pick up the keys");
+  assert.equal(request("proposal", "Lower the noise threshold for alerts closes in 2 days").question, "Lower the noise threshold for alerts");
+});
+
+test("unreadable input gets a reason", () => {
+  assert.match(problem("proposal", "Quiet hours closes in forever"), /closes in 7 days/);
+  assert.match(problem("proposal", "Quiet hours threshold 60%"), /majority, two-thirds/);
+  assert.match(problem("proposal", "Quiet hours quorum 150%"), /quorum 50%/);
+  assert.match(problem("choose", "Lunch? options: pizza"), /at least 2 options/);
+  assert.match(problem("choose", "Lunch? options: pizza, soup pick 3"), /"pick" must be from 1 to the number of options/);
+  assert.match(problem("consent", "Paint it threshold two-thirds"), /does not take "threshold …"/);
+  assert.match(problem("proposal", "Quiet hours closes in 2 days closes in 3 days"), /given twice/);
+  assert.match(problem("proposal", "Quiet hours threshold two-thirds threshold majority"), /given twice/);
+  assert.match(problem("proposal", "Quiet hours closes in 5 seconds"), /from 10 seconds/);
+});
+
+test("binding proposals: sharing limits and pact changes; near misses get a reason; consent cannot bind", () => {
+  const limit = request("proposal", "set sharing.max_open_listings to 5 closes in 3 days");
+  assert.deepEqual(limit.binding, { kind: "sharing-limit", setting: "maxOpenListings", value: 5, name: "sharing.max_open_listings" });
+  assert.equal(limit.quorumPercent, 50, "binding proposals need half the members unless told otherwise");
+  assert.deepEqual(request("proposal", "add neighbor elm.mesh at 10.0.2.1 closes in 7 days").binding, { kind: "pact-add", member: { serverName: "elm.mesh", address: "10.0.2.1" } });
+  assert.deepEqual(readBindingChange("remove neighbor elm.mesh"), { ok: true, change: { kind: "pact-remove", serverName: "elm.mesh" } });
+  assert.deepEqual(readBindingChange("set sharing.pact_neighbors_may_claim to no"), { ok: true, change: { kind: "sharing-limit", setting: "pactNeighborsMayClaim", value: false, name: "sharing.pact_neighbors_may_claim" } });
+  assert.match(problem("proposal", "set sharing.max_open_listings to lots"), /whole number/);
+  assert.match(problem("proposal", "set sharing.colour to blue"), /don't know the setting/);
+  assert.match(problem("consent", "set sharing.max_open_listings to 5"), /use !propose/);
+  assert.equal(request("proposal", "Set up a tool library").binding, undefined);
+});
+
+test("applying binding changes goes through the community; a failure is reported, not thrown", async () => {
+  const context = createFakeBotContext();
+  assert.equal(await applyBindingChange({ kind: "sharing-limit", setting: "maxClaimsPerWeek", value: 3, name: "sharing.max_claims_per_week" }, context.community), "Applied: sharing.max_claims_per_week becomes 3.");
+  assert.equal(context.community.sharingLimits().maxClaimsPerWeek, 3);
+  await applyBindingChange({ kind: "pact-add", member: { serverName: "elm.mesh", address: "10.0.2.1" } }, context.community);
+  assert.deepEqual(context.community.pact(), [{ serverName: "elm.mesh", address: "10.0.2.1" }]);
+  const failing = { ...context.community, changePact: async () => { throw new Error("elm.mesh is unreachable"); } };
+  assert.match(await applyBindingChange({ kind: "pact-remove", serverName: "elm.mesh" }, failing), /Could not apply.*unreachable/);
+});
+
+test("DM ballots are read by letter, id or the option's words, and checked against the kind", () => {
+  const lunch = { kind: "choose" as const, maxSelections: 2, options: [{ id: "a", label: "pizza" }, { id: "b", label: "tacos" }, { id: "c", label: "soup" }] };
+  assert.deepEqual(readBallot(lunch, "A C"), { ok: true, choices: ["a", "c"] });
+  assert.deepEqual(readBallot(lunch, "soup"), { ok: true, choices: ["c"] });
+  assert.match((readBallot(lunch, "A B C") as { problem: string }).problem, /from 1 to 2/);
+  assert.match((readBallot(lunch, "D") as { problem: string }).problem, /not an option.*A \(pizza\)/);
+  const ranked = { ...lunch, kind: "ranked" as const, maxSelections: 1 };
+  assert.deepEqual(readBallot(ranked, "B > A > C"), { ok: true, choices: ["b", "a", "c"] });
+  assert.match((readBallot(ranked, "B B") as { problem: string }).problem, /twice/);
+  const proposal = { kind: "proposal" as const, maxSelections: 1, options: [{ id: "agree", label: "Agree" }, { id: "disagree", label: "Disagree" }, { id: "abstain", label: "Abstain" }] };
+  assert.deepEqual(readBallot(proposal, "Agree"), { ok: true, choices: ["agree"] });
+  assert.ok(!readBallot(proposal, "agree disagree").ok);
+});
+
+test("receipts are random readable codes; the published list drops voters and is sorted by code", () => {
+  const codes = new Set(Array.from({ length: 500 }, newReceiptCode));
+  assert.equal(codes.size, 500);
+  for (const receipt of codes) assert.match(receipt, /^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$/);
+  const published = publishedReceipts([{ receipt: "ZZZZ-0000-0000", choices: ["agree"], ts: 1 }, { receipt: "AAAA-0000-0000", choices: ["disagree"], ts: 2 }]);
+  assert.deepEqual(published, [{ receipt: "AAAA-0000-0000", choices: ["disagree"] }, { receipt: "ZZZZ-0000-0000", choices: ["agree"] }]);
+});

@@ -1,0 +1,307 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { MatrixEvent } from "../framework/contract.ts";
+import { createFakeBotContext, testServer, textMessage, type FakeBotContext } from "../framework/testing/fakeBotContext.ts";
+import { createPollsBot } from "./pollsBot.ts";
+
+const governance = `!governance:${testServer}`;
+const lobby = `!lobby:${testServer}`;
+const ada = `@ada:${testServer}`; // operator
+const neighbors = ["ann", "bob", "cy", "dee", "eli", "fay"].map((name) => `@${name}:${testServer}`);
+const [ann, bob, cy, dee, eli, fay] = neighbors as [string, string, string, string, string, string];
+const pactNeighbor = "@gus:elm.mesh";
+const day = 86_400_000;
+
+function setup(): { context: FakeBotContext; bot: ReturnType<typeof createPollsBot> } {
+  const context = createFakeBotContext({ operators: [ada] });
+  context.roomRoles.set(governance, "governance");
+  context.roomRoles.set(lobby, "lobby");
+  context.members.set(governance, [context.self, `@share:${testServer}`, ada, ...neighbors, pactNeighbor]);
+  return { context, bot: createPollsBot() };
+}
+
+let counter = 0;
+function say(context: FakeBotContext, roomId: string, sender: string, body: string): MatrixEvent {
+  return textMessage(roomId, sender, body, { origin_server_ts: context.clock.now });
+}
+
+async function command(bot: ReturnType<typeof createPollsBot>, context: FakeBotContext, roomId: string, sender: string, body: string): Promise<string> {
+  const before = context.sent.length;
+  await bot.handleEvent(say(context, roomId, sender, body), context);
+  return context.sent.slice(before).map((sent) => sent.message.text).join("\n---\n");
+}
+
+function respond(context: FakeBotContext, startEventId: string, sender: string, answers: unknown, options: { ts?: number; type?: string } = {}): MatrixEvent {
+  counter += 1;
+  const type = options.type ?? "org.matrix.msc3381.poll.response";
+  return {
+    event_id: `$response${String(counter).padStart(4, "0")}`,
+    room_id: governance,
+    sender,
+    type,
+    content: { "m.relates_to": { rel_type: "m.reference", event_id: startEventId }, [type]: { answers } },
+    origin_server_ts: options.ts ?? context.clock.now,
+  };
+}
+
+function startEvents(context: FakeBotContext) {
+  return context.events.filter((event) => event.type === "org.matrix.msc3381.poll.start");
+}
+
+function endEvents(context: FakeBotContext) {
+  return context.events.filter((event) => event.type === "org.matrix.msc3381.poll.end");
+}
+
+async function propose(bot: ReturnType<typeof createPollsBot>, context: FakeBotContext, text: string, sender = ann): Promise<string> {
+  await command(bot, context, governance, sender, text);
+  const start = startEvents(context).at(-1);
+  assert.ok(start, "a poll start event was sent");
+  return start.eventId;
+}
+
+async function passDeadline(bot: ReturnType<typeof createPollsBot>, context: FakeBotContext, ms: number): Promise<void> {
+  context.clock.now += ms;
+  await bot.onTick?.(context);
+}
+
+test("!propose posts a native poll Element renders, with text fallbacks, and a notice with the rules", async () => {
+  const { context, bot } = setup();
+  const reply = await command(bot, context, governance, ann, "!propose Quiet hours from 10pm closes in 7 days threshold two-thirds quorum 50%");
+  const [start] = startEvents(context);
+  assert.equal(start?.roomId, governance);
+  const poll = start?.content["org.matrix.msc3381.poll.start"] as Record<string, any>;
+  assert.equal(poll.kind, "org.matrix.msc3381.poll.disclosed");
+  assert.equal(poll.max_selections, 1);
+  assert.equal(poll.question["org.matrix.msc1767.text"], "Proposal 1: Quiet hours from 10pm");
+  assert.deepEqual(poll.answers.map((answer: any) => [answer.id, answer["org.matrix.msc1767.text"]]), [["agree", "Agree"], ["disagree", "Disagree"], ["abstain", "Abstain"]]);
+  assert.equal(start?.content["org.matrix.msc1767.text"], "Proposal 1: Quiet hours from 10pm\n1. Agree\n2. Disagree\n3. Abstain");
+  assert.match(reply, /at least two thirds of agree \+ disagree/);
+  // ada + six neighbors; not the bots, not the pact neighbor.
+  assert.match(reply, /Quorum: 50% of the 7 eligible members/);
+  assert.match(reply, /!close 1/);
+});
+
+test("proposal story: votes, a changed vote, a spoiled vote, a pact neighbor, the deadline, end event and results", async () => {
+  const { context, bot } = setup();
+  const start = await propose(bot, context, "!propose Quiet hours from 10pm closes in 3 days threshold two-thirds quorum 50%");
+  const t = context.clock.now;
+  for (const [sender, answers, ts] of [
+    [ann, ["agree"], t + 1], [bob, ["agree"], t + 2], [cy, ["disagree"], t + 3], [cy, ["agree"], t + 4], // cy changes her vote
+    [dee, ["disagree"], t + 5], [eli, ["maybe"], t + 6], // eli's vote is spoiled
+    [pactNeighbor, ["disagree"], t + 7],
+  ] as const) {
+    await bot.handleEvent(respond(context, start, sender, answers, { ts }), context);
+  }
+  await passDeadline(bot, context, 3 * day - 1000);
+  assert.equal(endEvents(context).length, 0, "still open a second before the deadline");
+  await passDeadline(bot, context, 1000);
+  const [end] = endEvents(context);
+  assert.deepEqual(end?.content["m.relates_to"], { rel_type: "m.reference", event_id: start });
+  assert.deepEqual(end?.content["org.matrix.msc3381.poll.end"], {});
+  assert.match(String(end?.content["org.matrix.msc1767.text"]), /^The poll has ended\. Passed\./);
+  const results = context.sent.at(-1)?.message.text ?? "";
+  assert.match(results, /Agree: 3 votes/);
+  assert.match(results, /Disagree: 1 votes/);
+  assert.match(results, /Turnout: 4 of 7 eligible \(57%\); quorum 50%: met\./);
+  assert.match(results, /Threshold: at least two thirds of agree \+ disagree: 3 of 4 \(75%\), met\./);
+  assert.match(results, /Spoiled votes .*: 1\./);
+  assert.match(results, /Not counted \(not eligible for this poll\): @gus:elm\.mesh/);
+  assert.match(results, /Outcome: Passed\./);
+  assert.match(results, new RegExp(`https://matrix.to/#/${governance}/\\${start}`));
+
+  // A vote after the end changes nothing, and the poll does not close twice.
+  await bot.handleEvent(respond(context, start, fay, ["disagree"]), context);
+  await passDeadline(bot, context, 5000);
+  assert.equal(endEvents(context).length, 1);
+  assert.match(await command(bot, context, governance, bob, "!decisions"), /#1 Quiet hours from 10pm \(https:\/\/matrix\.to\/#\/!governance:block\.test\/\$event1\) — Passed/);
+  // The results message (the fake's message ids start with $sent) is pinned in the Governance room.
+  const pinned = context.state.get(`${governance} m.room.pinned_events `)?.pinned;
+  assert.ok(Array.isArray(pinned) && pinned.length === 1 && /^\$sent/.test(String(pinned[0])), JSON.stringify(pinned));
+});
+
+test("quorum not met: not passed, and nothing is pinned", async () => {
+  const { context, bot } = setup();
+  const start = await propose(bot, context, "!propose Paint the fence green closes in 1 day quorum 50%");
+  await bot.handleEvent(respond(context, start, ann, ["agree"]), context);
+  await bot.handleEvent(respond(context, start, bob, ["agree"]), context);
+  await passDeadline(bot, context, day);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Turnout: 2 of 7 eligible \(29%\); quorum 50%: not met\.[\s\S]*Outcome: Not passed: quorum not met\./);
+  assert.equal(context.state.get(`${governance} m.room.pinned_events `), undefined);
+  assert.match(await command(bot, context, governance, bob, "!decisions"), /No decisions recorded yet/);
+});
+
+test("a redacted response falls back to the voter's previous response", async () => {
+  const { context, bot } = setup();
+  const start = await propose(bot, context, "!propose Compost bins closes in 1 day");
+  await bot.handleEvent(respond(context, start, ann, ["agree"], { ts: context.clock.now + 1 }), context);
+  const changed = respond(context, start, ann, ["disagree"], { ts: context.clock.now + 2 });
+  await bot.handleEvent(changed, context);
+  await bot.handleEvent({ event_id: "$redaction", room_id: governance, sender: ann, type: "m.room.redaction", content: { redacts: changed.event_id }, origin_server_ts: context.clock.now + 3 }, context);
+  await passDeadline(bot, context, day);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Agree: 1 votes\n• Disagree: 0 votes/);
+});
+
+test("stable m.poll.response events count too", async () => {
+  const { context, bot } = setup();
+  const start = await propose(bot, context, "!propose Compost bins closes in 1 day");
+  await bot.handleEvent(respond(context, start, ann, ["disagree"], { type: "m.poll.response" }), context);
+  await passDeadline(bot, context, day);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Disagree: 1 votes/);
+});
+
+test("an open poll still closes on time after a restart (a new bot over the same store)", async () => {
+  const { context, bot } = setup();
+  const start = await propose(bot, context, "!propose Bike rack closes in 2 hours");
+  await bot.handleEvent(respond(context, start, ann, ["agree"]), context);
+  const restarted = createPollsBot();
+  context.clock.now += 5 * 60 * 60 * 1000; // the box was down past the deadline
+  await restarted.onTick?.(context);
+  assert.equal(endEvents(context).length, 1);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Agree: 1 votes[\s\S]*Outcome: Passed\./);
+});
+
+test("an end event from anyone but the bot is ignored; the author or a moderator can close early through the bot", async () => {
+  const { context, bot } = setup();
+  const start = await propose(bot, context, "!propose Bike rack closes in 2 days");
+  await bot.handleEvent({ event_id: "$foreignEnd", room_id: governance, sender: bob, type: "org.matrix.msc3381.poll.end", content: { "m.relates_to": { rel_type: "m.reference", event_id: start }, "org.matrix.msc3381.poll.end": {} }, origin_server_ts: context.clock.now }, context);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Poll 1 is still open: only I end polls/);
+  assert.equal(endEvents(context).length, 0);
+  assert.match(await command(bot, context, governance, bob, "!close 1"), /Only the author of poll 1 or a moderator/);
+  assert.equal(endEvents(context).length, 0);
+  context.powerLevels.set(`${governance} ${cy}`, 50);
+  const reply = await command(bot, context, governance, cy, "!close #1");
+  assert.equal(endEvents(context).length, 1);
+  assert.match(reply, /Closed early by @cy:block\.test/);
+  assert.match(await command(bot, context, governance, ann, "!close 1"), /already closed/);
+});
+
+test("consent with an objection does not pass", async () => {
+  const { context, bot } = setup();
+  await command(bot, context, governance, ann, "!consent Move the bike rack closes in 1 day");
+  const start = startEvents(context)[0]?.eventId ?? "";
+  assert.deepEqual((startEvents(context)[0]?.content["org.matrix.msc3381.poll.start"] as any).answers.map((a: any) => a.id), ["consent", "object"]);
+  await bot.handleEvent(respond(context, start, ann, ["consent"]), context);
+  await bot.handleEvent(respond(context, start, bob, ["object"]), context);
+  await passDeadline(bot, context, day);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Outcome: Not passed: 1 objection stands\./);
+});
+
+test("choose several: pick 2 sets max_selections and counts both choices", async () => {
+  const { context, bot } = setup();
+  await command(bot, context, governance, ann, '!poll "Lunch?" options: pizza, tacos, soup closes in 2 days pick 2');
+  const start = startEvents(context)[0];
+  assert.equal((start?.content["org.matrix.msc3381.poll.start"] as any).max_selections, 2);
+  await bot.handleEvent(respond(context, start?.eventId ?? "", ann, ["a", "b"]), context);
+  await bot.handleEvent(respond(context, start?.eventId ?? "", bob, ["b"]), context);
+  await passDeadline(bot, context, 2 * day);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /pizza: 1 votes\n• tacos: 2 votes[\s\S]*Outcome: Decided: tacos\./);
+});
+
+test("secret ballot: votes by DM with receipts, the room sees only the count, receipts are published at the close", async () => {
+  const { context, bot } = setup();
+  await command(bot, context, governance, ann, "!propose Hire a gardener closes in 1 day secret");
+  assert.equal(startEvents(context).length, 0, "no native poll: clicking it would show who voted what");
+  const announcement = context.sent.at(-1);
+  assert.match(announcement?.message.text ?? "", /secret ballot[\s\S]*!vote 1 agree[\s\S]*the box's operator could see the votes sent to me by DM[\s\S]*Ballots cast: 0/);
+
+  assert.match(await command(bot, context, governance, bob, "!vote 1 agree"), /private chat/);
+  const dm = (user: string) => { const roomId = `!dm-${user}`; context.directRooms.add(roomId); return roomId; };
+  const annReply = await command(bot, context, dm(ann), ann, "vote 1 agree");
+  const annReceipt = /receipt: `([A-Z0-9-]+)`/.exec(annReply)?.[1];
+  assert.ok(annReceipt, annReply);
+  await command(bot, context, dm(bob), bob, "vote 1 disagree");
+  const changed = await command(bot, context, dm(ann), ann, "vote 1 abstain");
+  assert.match(changed, new RegExp(`changed[\\s\\S]*${annReceipt}`), "a changed vote keeps its receipt");
+  assert.match(await command(bot, context, dm(pactNeighbor), pactNeighbor, "vote 1 agree"), /not on the list of voters/);
+  assert.match(await command(bot, context, dm(cy), cy, "vote 1 maybe"), /not an option/);
+
+  const edits = context.events.filter((event) => event.type === "m.room.message" && event.roomId === governance);
+  assert.match(String((edits.at(-1)?.content["m.new_content"] as any)?.body), /Ballots cast: 2/);
+  assert.ok(!JSON.stringify(context.sent.filter((sent) => sent.roomId === governance)).includes("abstain\""), "the room never sees a vote");
+
+  await passDeadline(bot, context, day);
+  const results = context.sent.at(-1)?.message.text ?? "";
+  assert.match(results, /Agree: 0 votes\n• Disagree: 1 votes\n• Abstain: 1 votes/);
+  assert.match(results, new RegExp(`Receipts[\\s\\S]*\`${annReceipt}\` Abstain`));
+  assert.ok(![...context.storeEntries.keys()].some((key) => key.startsWith("ballots/")), "voter names are dropped at the close");
+  assert.ok(!JSON.stringify([...context.storeEntries.values()].filter((value) => Array.isArray(value))).includes(ann + "\",\"receipt"));
+});
+
+test("ranked choice: ballots by DM, the results show each round", async () => {
+  const { context, bot } = setup();
+  await command(bot, context, governance, ann, '!ranked "Party theme" options: garden, music, food, games closes in 1 day');
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Element cannot rank options[\s\S]*!rank 1 C B A/);
+  const ballots: [string, string][] = [[ann, "A B C"], [bob, "A B C"], [cy, "B C A"], [dee, "C B A"], [eli, "D C B"], [fay, "B"], [ada, "A"]];
+  for (const [voter, ranking] of ballots) {
+    const roomId = `!dm-${voter}`;
+    context.directRooms.add(roomId);
+    assert.match(await command(bot, context, roomId, voter, `rank 1 ${ranking}`), /Your ballot is in/);
+  }
+  await passDeadline(bot, context, day);
+  const results = context.sent.at(-1)?.message.text ?? "";
+  assert.match(results, /Round 1: garden 3, music 2, food 1, games 1; out: food, games/);
+  assert.match(results, /Round 2: garden 3, music 4\n/);
+  assert.match(results, /Outcome: Decided: music\./);
+});
+
+test("a reminder a day before the close goes by DM to eligible members who haven't voted, unless they opted out", async () => {
+  const { context, bot } = setup();
+  assert.match(await command(bot, context, lobby, dee, "!remind off"), /no more reminders/);
+  const start = await propose(bot, context, "!propose Quiet hours closes in 3 days");
+  await bot.handleEvent(respond(context, start, ann, ["agree"]), context);
+  await passDeadline(bot, context, day);
+  assert.equal(context.privateRooms.length, 0, "not yet");
+  await passDeadline(bot, context, day);
+  const reminded = context.privateRooms.map((room) => room.userIds[0]).sort();
+  assert.deepEqual(reminded, [ada, bob, cy, eli, fay]);
+  const reminder = context.sent.find((sent) => sent.roomId === context.privateRooms[0]?.roomId);
+  assert.match(reminder?.message.text ?? "", /Proposal 1: Quiet hours closes in about 1 day and you haven't voted yet[\s\S]*!remind off/);
+  const count = context.sent.length;
+  await passDeadline(bot, context, 60_000);
+  assert.equal(context.sent.length, count, "reminded once");
+});
+
+test("a passed binding proposal applies its setting; a failed one does not", async () => {
+  const { context, bot } = setup();
+  const passing = await propose(bot, context, "!propose set sharing.max_open_listings to 5 closes in 1 day quorum 20%");
+  await bot.handleEvent(respond(context, passing, ann, ["agree"]), context);
+  await bot.handleEvent(respond(context, passing, bob, ["agree"]), context);
+  const failing = await propose(bot, context, "!propose add neighbor elm.mesh at 10.0.2.1 closes in 1 day quorum 20%");
+  await bot.handleEvent(respond(context, failing, ann, ["agree"]), context);
+  await bot.handleEvent(respond(context, failing, bob, ["disagree"]), context);
+  await passDeadline(bot, context, day);
+  assert.equal(context.limits.maxOpenListings, 5);
+  assert.deepEqual(context.pactMembers, []);
+  const texts = context.sent.map((sent) => sent.message.text).join("\n");
+  assert.match(texts, /Outcome: Passed\. Applied: sharing\.max_open_listings becomes 5\./);
+  assert.match(texts, /Outcome: Not passed: threshold not met\./);
+  assert.match(await command(bot, context, governance, cy, "!decisions"), /#1 set sharing\.max_open_listings to 5 .* — Passed Applied/);
+});
+
+test("the operator's members list decides who votes; only operators change it", async () => {
+  const { context, bot } = setup();
+  assert.match(await command(bot, context, governance, ann, "!members add " + bob), /Only the box operators/);
+  assert.match(await command(bot, context, governance, ada, "!members add " + bob), /Added/);
+  await command(bot, context, governance, ada, "!members add " + cy);
+  assert.match(await command(bot, context, governance, ada, "!members add " + pactNeighbor), /Only members of this block/);
+  assert.match(await command(bot, context, governance, ada, "!members list"), /Members who vote \(2\)/);
+  const start = await propose(bot, context, "!propose Quiet hours closes in 1 day");
+  assert.match(context.sent.at(-1)?.message.text ?? "", /2 eligible members/);
+  await bot.handleEvent(respond(context, start, ann, ["agree"]), context);
+  await bot.handleEvent(respond(context, start, bob, ["disagree"]), context);
+  await passDeadline(bot, context, day);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Agree: 0 votes[\s\S]*Not counted .*@ann:block\.test/);
+});
+
+test("unreadable commands get a reply with what is accepted; polls start only in rooms, by members", async () => {
+  const { context, bot } = setup();
+  const reply = await command(bot, context, governance, ann, "!propose Quiet hours threshold 60%");
+  assert.match(reply, /The threshold must be majority, two-thirds \(2\/3\) or three-quarters \(3\/4\)[\s\S]*For example: `!propose Quiet hours from 10pm[\s\S]*"closes in …", "threshold …"/);
+  assert.match(await command(bot, context, governance, ann, "!poll Lunch? options: pizza"), /at least 2 options/);
+  assert.match(await command(bot, context, governance, ann, "!propose"), /What is the question\?/);
+  assert.match(await command(bot, context, governance, pactNeighbor, "!propose Quiet hours"), /Only members of this block/);
+  assert.equal(startEvents(context).length, 0);
+  assert.match(await command(bot, context, governance, ann, "!polls"), /No polls are open/);
+  await command(bot, context, governance, ann, "!propose Quiet hours");
+  assert.match(await command(bot, context, governance, bob, "!polls"), /Proposal 1: Quiet hours .* — closes in 1 week/);
+});

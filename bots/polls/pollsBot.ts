@@ -1,0 +1,26 @@
+// The polls bot: governance in Element. Native polls with thresholds, quorum and deadlines; consent;
+// ranked choice and secret ballots by DM; a decision log; binding settings that apply when they pass.
+
+import type { BotDefinition } from "../framework/contract.ts";
+import { defineBot } from "../framework/defineBot.ts";
+import { ballotCommands } from "./ballotCommands.ts";
+import { listCommands } from "./listCommands.ts";
+import { manageCommands } from "./manageCommands.ts";
+import { runPollDeadlines } from "./pollDeadlines.ts";
+import { takePollEvent } from "./pollEventIntake.ts";
+import { startPollCommands } from "./startPollCommands.ts";
+
+export function createPollsBot(): BotDefinition {
+  // Polls being closed right now: a !close racing the deadline closes once.
+  const closing = new Set<number>();
+  return defineBot({
+    localpart: "polls",
+    displayName: "Polls",
+    about: "I run the block's proposals and polls: thresholds, quorum, deadlines, secret ballots, and a log of what we decided.",
+    commands: [...startPollCommands, ...ballotCommands, ...manageCommands(closing), ...listCommands],
+    onEvent: takePollEvent,
+    onTick: (context) => runPollDeadlines(context, closing),
+  });
+}
+
+export const pollsBot = createPollsBot();

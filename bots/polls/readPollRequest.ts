@@ -1,0 +1,259 @@
+// Reads what a neighbor typed after !propose, !consent, !poll or !ranked: a question (or a quoted one),
+// then clauses in any order: "closes in 7 days", "threshold two-thirds", "quorum 50%", "secret",
+// "hidden", "pick 2", "options: pizza, tacos, soup". The question is the text before the first point
+// from which everything else reads as clauses, so "Who will pick up the keys closes in 2 days" works.
+
+import { formatDuration, parseDuration } from "../framework/durations.ts";
+import { readBindingChange } from "./bindingChanges.ts";
+import type { BindingChange, PollKind, PollOption } from "./pollModel.ts";
+import { acceptedThresholds, readThreshold, type ThresholdName } from "./thresholds.ts";
+
+export interface PollRequest {
+  kind: PollKind;
+  question: string;
+  options: PollOption[];
+  maxSelections: number;
+  threshold: ThresholdName | undefined;
+  quorumPercent: number;
+  secret: boolean;
+  hidden: boolean;
+  durationMs: number;
+  binding: BindingChange | undefined;
+}
+
+export type PollRequestReading = { ok: true; request: PollRequest } | { ok: false; problem: string };
+
+export const defaultDurationMs = 7 * 24 * 60 * 60 * 1000;
+export const minDurationMs = 10 * 1000;
+export const maxDurationMs = 90 * 24 * 60 * 60 * 1000;
+/** Binding proposals need half the eligible voters unless the proposal says otherwise. */
+export const bindingDefaultQuorum = 50;
+export const maxOptions = 20;
+const maxQuestionLength = 340;
+
+interface Clauses {
+  closesIn?: number;
+  threshold?: ThresholdName;
+  quorum?: number;
+  secret?: boolean;
+  hidden?: boolean;
+  pick?: number;
+  options?: string[];
+}
+type ClauseName = keyof Clauses;
+
+/** A problem when the keyword clearly starts a clause but its value is wrong; none when it is just a word. */
+type ClauseRead = { ok: true; end: number; set: Clauses } | { ok: false; problem: string | undefined };
+
+interface ClauseReader {
+  name: ClauseName;
+  /** Sticky: matched exactly at the clause's start. */
+  pattern: RegExp;
+  read(match: RegExpExecArray, text: string): ClauseRead;
+}
+
+const durationText = String.raw`(?:(?:\d+(?:\.\d+)?\s*|(?:an?|one)\s+)[a-z]+(?![a-z0-9])\s*)+`;
+const closesProblem = `I couldn't read when it closes: write it like "closes in 7 days", "closes in 2h" or "closes in 20 seconds" (from ${formatDuration(minDurationMs)} to 90 days). If your question itself says "closes in", put it in quotes.`;
+
+function readDurationWords(words: string): number | undefined {
+  return parseDuration(words.trim().replace(/\b(?:an?|one)\s+/gi, "1 "));
+}
+
+const clauseReaders: readonly ClauseReader[] = [
+  {
+    name: "closesIn",
+    pattern: new RegExp(String.raw`clos(?:es|ing)\s+(?:in|after)\s+(${durationText})`, "iy"),
+    read(match) {
+      const duration = readDurationWords(match[1] ?? "");
+      if (duration === undefined || duration < minDurationMs || duration > maxDurationMs) return { ok: false, problem: closesProblem };
+      return { ok: true, end: match.index + match[0].length, set: { closesIn: duration } };
+    },
+  },
+  {
+    name: "threshold",
+    pattern: /threshold\s+(?:of\s+)?(simple\s+majority|[^\s,]+)/iy,
+    read(match) {
+      const words = match[1] ?? "";
+      const threshold = readThreshold(words);
+      // "the noise threshold for alerts" is a question, not a clause.
+      const looksLikeThreshold = /\d|%|\/|majority|third|quarter|fourth|half/i.test(words);
+      if (threshold === undefined) return { ok: false, problem: looksLikeThreshold ? `The threshold must be ${acceptedThresholds}.` : undefined };
+      return { ok: true, end: match.index + match[0].length, set: { threshold } };
+    },
+  },
+  {
+    name: "quorum",
+    pattern: /quorum\s+(?:of\s+)?(\S+)/iy,
+    read(match) {
+      const percent = /^(\d{1,3})%$/.exec(match[1] ?? "");
+      const value = Number(percent?.[1] ?? Number.NaN);
+      const looksLikeQuorum = /^\d/.test(match[1] ?? "");
+      if (!(value >= 0 && value <= 100)) return { ok: false, problem: looksLikeQuorum ? "The quorum must be a share of the eligible voters, like quorum 50%." : undefined };
+      return { ok: true, end: match.index + match[0].length, set: { quorum: value } };
+    },
+  },
+  {
+    name: "pick",
+    pattern: /pick\s+(?:up\s+to\s+)?(\d+)(?![^\s,])/iy,
+    read: (match) => ({ ok: true, end: match.index + match[0].length, set: { pick: Number(match[1]) } }),
+  },
+  { name: "secret", pattern: /secret(?:\s+ballot)?(?![^\s,])/iy, read: (match) => ({ ok: true, end: match.index + match[0].length, set: { secret: true } }) },
+  { name: "hidden", pattern: /hidden(?:\s+results)?(?![^\s,])/iy, read: (match) => ({ ok: true, end: match.index + match[0].length, set: { hidden: true } }) },
+  {
+    name: "options",
+    pattern: /(?:options?|choices?)\s*:\s*/iy,
+    read(match, text) {
+      // The list runs up to the first point from which the rest reads as clauses.
+      const start = match.index + match[0].length;
+      for (const end of wordStarts(text, start)) {
+        if (end > start && readClauses(text, end).ok) return { ok: true, end, set: { options: splitOptions(text.slice(start, end)) } };
+      }
+      return { ok: true, end: text.length, set: { options: splitOptions(text.slice(start)) } };
+    },
+  },
+];
+
+function stripQuotes(text: string): string {
+  return text.trim().replace(/^["“„](.*)["”“]$/su, "$1").trim();
+}
+
+function splitOptions(list: string): string[] {
+  return list.split(/,|\s+or\s+/i).map(stripQuotes).filter((option) => option !== "");
+}
+
+/** Offsets where a word starts, from `from` on, then the end of the text. */
+function* wordStarts(text: string, from: number): Generator<number> {
+  for (let index = from; index < text.length; index += 1) {
+    if (!/\s/u.test(text[index] ?? "") && (index === from || /[\s,]/u.test(text[index - 1] ?? ""))) yield index;
+  }
+  yield text.length;
+}
+
+type ClausesReading = { ok: true; clauses: Clauses } | { ok: false; problem: string | undefined };
+
+/** Reads clauses from `start` to the end; a clause whose keyword matched but whose value is wrong is a problem. */
+function readClauses(text: string, start: number): ClausesReading {
+  let position = start;
+  const clauses: Clauses = {};
+  for (;;) {
+    while (position < text.length && /[\s,;.]/u.test(text[position] ?? "")) position += 1;
+    if (position >= text.length) return { ok: true, clauses };
+    let advanced = false;
+    for (const reader of clauseReaders) {
+      reader.pattern.lastIndex = position;
+      const match = reader.pattern.exec(text);
+      if (match === null) continue;
+      const read = reader.read(match, text);
+      if (!read.ok) {
+        if (read.problem === undefined) continue;
+        return { ok: false, problem: read.problem };
+      }
+      if (clauses[reader.name] !== undefined) return { ok: false, problem: `"${reader.name === "closesIn" ? "closes in" : reader.name}" is given twice.` };
+      Object.assign(clauses, read.set);
+      position = read.end;
+      advanced = true;
+      break;
+    }
+    if (!advanced) return { ok: false, problem: undefined };
+  }
+}
+
+interface KindRule {
+  allowed: ReadonlySet<ClauseName>;
+  /** The fixed answers (proposal, consent), or undefined when the options come from the neighbor. */
+  answers: readonly PollOption[] | undefined;
+  minOptions: number;
+}
+
+export const proposalAnswers: readonly PollOption[] = [
+  { id: "agree", label: "Agree" },
+  { id: "disagree", label: "Disagree" },
+  { id: "abstain", label: "Abstain" },
+];
+export const consentAnswers: readonly PollOption[] = [
+  { id: "consent", label: "Consent" },
+  { id: "object", label: "Object" },
+];
+
+const kindRules: Readonly<Record<PollKind, KindRule>> = {
+  proposal: { allowed: new Set(["closesIn", "threshold", "quorum", "secret", "hidden"]), answers: proposalAnswers, minOptions: 0 },
+  consent: { allowed: new Set(["closesIn", "quorum", "secret", "hidden"]), answers: consentAnswers, minOptions: 0 },
+  choose: { allowed: new Set(["closesIn", "quorum", "secret", "hidden", "pick", "options"]), answers: undefined, minOptions: 2 },
+  ranked: { allowed: new Set(["closesIn", "quorum", "options"]), answers: undefined, minOptions: 3 },
+};
+
+const clauseWords: Readonly<Record<ClauseName, string>> = {
+  closesIn: "closes in …",
+  threshold: "threshold …",
+  quorum: "quorum …%",
+  secret: "secret",
+  hidden: "hidden",
+  pick: "pick …",
+  options: "options: …",
+};
+
+/** For replies: what this kind of poll accepts after the question. */
+export function acceptedClauses(kind: PollKind): string {
+  return [...kindRules[kind].allowed].map((name) => `"${clauseWords[name]}"`).join(", ");
+}
+
+/** Option ids for neighbor-given options: a, b, c… (also what a DM ballot may name). */
+export function letterOf(index: number): string {
+  return String.fromCharCode("a".charCodeAt(0) + index);
+}
+
+function splitQuestion(text: string): { question: string; quoted: boolean; clauses: Clauses } | { problem: string } {
+  let firstProblem: string | undefined;
+  for (const start of wordStarts(text, 0)) {
+    if (start === 0) continue;
+    const reading = readClauses(text, start);
+    if (reading.ok) {
+      // A clause keyword with a wrong value was seen earlier: that is what the neighbor needs to hear.
+      if (firstProblem !== undefined) return { problem: firstProblem };
+      const raw = text.slice(0, start).trim();
+      return { question: stripQuotes(raw), quoted: /^["“„]/u.test(raw), clauses: reading.clauses };
+    }
+    firstProblem ??= reading.problem;
+  }
+  return { question: stripQuotes(text), quoted: /^["“„]/u.test(text.trim()), clauses: {} };
+}
+
+export function readPollRequest(kind: PollKind, text: string): PollRequestReading {
+  const split = splitQuestion(text.trim());
+  if ("problem" in split) return { ok: false, problem: split.problem };
+  const { question, quoted, clauses } = split;
+  const rule = kindRules[kind];
+  if (question === "") return { ok: false, problem: "What is the question? Put it first." };
+  if (question.length > maxQuestionLength) return { ok: false, problem: `The question is too long (at most ${maxQuestionLength} characters).` };
+  if (!quoted && /\bclos(?:es|ing)\s+(?:in|after)\b/i.test(question)) return { ok: false, problem: closesProblem };
+  const refused = (Object.keys(clauses) as ClauseName[]).filter((name) => !rule.allowed.has(name));
+  if (refused.length > 0) return { ok: false, problem: `This kind of poll does not take ${refused.map((name) => `"${clauseWords[name]}"`).join(", ")}.` };
+
+  const options = rule.answers !== undefined ? [...rule.answers] : (clauses.options ?? []).map((label, index) => ({ id: letterOf(index), label }));
+  if (rule.answers === undefined && options.length < rule.minOptions) return { ok: false, problem: `List at least ${rule.minOptions} options, like options: pizza, tacos, soup.` };
+  if (options.length > maxOptions) return { ok: false, problem: `At most ${maxOptions} options, please.` };
+  if (options.some((option) => option.label.length > maxQuestionLength)) return { ok: false, problem: `Each option can be at most ${maxQuestionLength} characters.` };
+  const pick = clauses.pick ?? 1;
+  if (pick < 1 || pick > Math.max(1, options.length)) return { ok: false, problem: `"pick" must be from 1 to the number of options (${options.length}).` };
+
+  const bindingReading = kind === "proposal" || kind === "consent" ? readBindingChange(question) : undefined;
+  if (bindingReading !== undefined && !bindingReading.ok) return { ok: false, problem: bindingReading.problem };
+  if (bindingReading?.ok === true && kind !== "proposal") return { ok: false, problem: "Binding settings change only by a proposal: use !propose." };
+  const binding = bindingReading?.ok === true ? bindingReading.change : undefined;
+
+  return {
+    ok: true,
+    request: {
+      kind,
+      question,
+      options,
+      maxSelections: pick,
+      threshold: kind === "proposal" ? (clauses.threshold ?? "majority") : undefined,
+      quorumPercent: clauses.quorum ?? (binding !== undefined ? bindingDefaultQuorum : 0),
+      secret: clauses.secret ?? false,
+      hidden: clauses.hidden ?? false,
+      durationMs: clauses.closesIn ?? defaultDurationMs,
+      binding,
+    },
+  };
+}
