@@ -1,0 +1,87 @@
+// Events other than commands, as a table by event type: reactions claim, images become photos,
+// invites from pact share bots open board-sync rooms, and board-sync events feed the replica.
+
+import type { BotContext, MatrixEvent } from "../../framework/contract.ts";
+import { logBotError } from "../../framework/errorLog.ts";
+import { message } from "../../framework/richText.ts";
+import { boardStateType, boardUpdateType } from "../sync/syncEvents.ts";
+import { performAction } from "./listingActions.ts";
+import { claimActionFor } from "./lifecycleCommands.ts";
+import { isMxcUri } from "./listingMessage.ts";
+import { photoWindowMs, type LastPosted } from "./postCommands.ts";
+import { runtimeFor, type ShareRuntime } from "./shareRuntime.ts";
+
+type Handler = (event: MatrixEvent, runtime: ShareRuntime) => Promise<void>;
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/** Any reaction to a listing message claims it (Element sends m.annotation with the emoji as key). */
+const onReaction: Handler = async (event, runtime) => {
+  const relation = event.content["m.relates_to"];
+  if (field(relation, "rel_type") !== "m.annotation") return;
+  const target = field(relation, "event_id");
+  const key = typeof target === "string" ? runtime.listingOfEvent(target) : undefined;
+  const listing = key === undefined ? undefined : runtime.board.get(key);
+  if (listing === undefined || listing.owner === event.sender) return;
+  const reply = await performAction({ runtime, listing, action: claimActionFor(listing), sender: event.sender });
+  await runtime.render();
+  if (reply === "") return;
+  // The answer goes to the neighbor privately: a reply to a reaction in the room would be noise.
+  await runtime.tell(event.sender, typeof reply === "string" ? message(reply) : reply);
+};
+
+/** An image right after posting (or in reply to one's listing) becomes that listing's photo. */
+const onImage: Handler = async (event, runtime) => {
+  if (event.content.msgtype !== "m.image") return;
+  const url = event.content.url;
+  if (typeof url !== "string" || !isMxcUri(url)) return;
+  const replied = field(field(event.content["m.relates_to"], "m.in_reply_to"), "event_id") ?? field(event.content["m.relates_to"], "event_id");
+  const repliedKey = typeof replied === "string" ? runtime.listingOfEvent(replied) : undefined;
+  const last = runtime.store.get<LastPosted>(`lastPosted/${event.sender}`);
+  const recentKey = last !== undefined && last.roomId === event.room_id && runtime.context.now() - last.at <= photoWindowMs ? last.key : undefined;
+  const key = repliedKey ?? recentKey;
+  const listing = key === undefined ? undefined : runtime.board.get(key);
+  if (listing === undefined || listing.owner !== event.sender) return;
+  runtime.board.patch(listing.key, { photo: url });
+  runtime.store.delete(`lastPosted/${event.sender}`);
+  await runtime.render();
+};
+
+/** A pact block's share bot invites us to its board-sync room: join it and catch up. */
+const onMembership: Handler = async (event, runtime) => {
+  if (event.state_key !== runtime.context.self || event.content.membership !== "invite") return;
+  if (!runtime.isPactShareBot(event.sender)) return;
+  try {
+    await runtime.context.actions.joinRoom(event.room_id);
+    const rooms = runtime.store.get<string[]>("sync/peerRooms") ?? [];
+    if (!rooms.includes(event.room_id)) runtime.store.put("sync/peerRooms", [...rooms, event.room_id]);
+    await runtime.replica.announce();
+  } catch (error) {
+    // Retried by the timed work while the invite stands.
+    runtime.store.put(`sync/pendingInvite/${event.room_id}`, event.sender);
+    logBotError("share", `joining board-sync room ${event.room_id}`, error);
+  }
+};
+
+const onBoardSync: Handler = async (event, runtime) => {
+  await runtime.replica.receive({ type: event.type, sender: event.sender, content: event.content });
+  await runtime.render();
+};
+
+const handlers: Readonly<Record<string, Handler>> = {
+  "m.reaction": onReaction,
+  "m.room.message": onImage,
+  "m.room.member": onMembership,
+  [boardUpdateType]: onBoardSync,
+  [boardStateType]: onBoardSync,
+};
+
+export async function handleShareEvent(event: MatrixEvent, context: BotContext): Promise<void> {
+  const handler = handlers[event.type];
+  if (handler === undefined) return;
+  const runtime = runtimeFor(context);
+  runtime.noticeRoom(event.room_id);
+  await handler(event, runtime);
+}

@@ -1,0 +1,155 @@
+// The share bot's live state for one store (one box): the board, its replica, which Matrix message
+// shows which listing, and the rendering of changed listings. Built on first use, from the store,
+// so a restart (or a new store) starts exactly from what was saved.
+
+import type { BotContext, BotStore, RichText } from "../../framework/contract.ts";
+import { logBotError } from "../../framework/errorLog.ts";
+import { Board } from "../board/board.ts";
+import { loadOrigin } from "../board/persistedDoc.ts";
+import { isLive, type Listing } from "../domain/listing.ts";
+import { BoardReplica, type SyncStats } from "../sync/boardReplica.ts";
+import { renderListing } from "./listingMessage.ts";
+
+export const shareLocalpart = "share";
+
+interface PostedMessage {
+  roomId: string;
+  eventId: string;
+}
+
+export class ShareRuntime {
+  readonly board: Board;
+  readonly replica: BoardReplica;
+  context: BotContext;
+  readonly #dirty = new Set<string>();
+  #rendering: Promise<void> = Promise.resolve();
+
+  constructor(context: BotContext) {
+    this.context = context;
+    const store = context.store;
+    this.board = new Board(store);
+    this.board.onChange((keys) => {
+      for (const key of keys) this.#dirty.add(key);
+    });
+    this.replica = new BoardReplica({
+      doc: this.board.shared.doc,
+      transport: { send: (type, content) => this.#sendToPact(type, content) },
+      isAuthorizedSender: (sender) => this.isPactShareBot(sender),
+      now: () => this.context.now(),
+      stats: store.get<SyncStats>("sync/stats"),
+      onStatsChange: (stats) => store.put("sync/stats", stats),
+      silentOrigins: [loadOrigin],
+    });
+  }
+
+  get store(): BotStore {
+    return this.context.store;
+  }
+
+  get ownServer(): string {
+    return this.context.neighborhood.serverName;
+  }
+
+  pactServers(): string[] {
+    return this.context.community.pact().map((member) => member.serverName).filter((server) => server !== this.ownServer);
+  }
+
+  /** Exactly `@share:<server>` for a server in the pact, compared as full IDs. */
+  isPactShareBot(sender: string): boolean {
+    return sender !== this.context.self && this.pactServers().some((server) => sender === `@${shareLocalpart}:${server}`);
+  }
+
+  async #sendToPact(type: string, content: Record<string, unknown>): Promise<void> {
+    // Without neighbors there is no one to tell; a block joining later catches up by state vector.
+    if (this.pactServers().length === 0) return;
+    const outbox = this.outboxRoom();
+    if (outbox === undefined) throw new Error("the board-sync room is not open yet");
+    await this.context.actions.sendEvent(outbox, type, content);
+  }
+
+  /** Where this block's bot posts board updates: the provisioned #board-sync room, else one it opened. */
+  outboxRoom(): string | undefined {
+    return this.context.neighborhood.roomsWithRole("board-sync")[0] ?? this.store.get<{ roomId: string }>("sync/outbox")?.roomId;
+  }
+
+  /** The block's Sharing room, as provisioning recorded it (or as learned from events seen in it). */
+  sharingRoom(): string | undefined {
+    return this.context.neighborhood.roomsWithRole("sharing")[0] ?? this.store.get<string>("sharingRoom");
+  }
+
+  noticeRoom(roomId: string): void {
+    if (this.context.neighborhood.roomRole(roomId) === "sharing" && this.sharingRoom() !== roomId) this.store.put("sharingRoom", roomId);
+  }
+
+  messageOf(key: string): PostedMessage | undefined {
+    return this.store.get<PostedMessage>(`message/${key}`);
+  }
+
+  listingOfEvent(eventId: string): string | undefined {
+    return this.store.get<string>(`byEvent/${eventId}`);
+  }
+
+  /** Whether this block shows the listing in its Sharing room. */
+  shows(listing: Listing): boolean {
+    return listing.home === this.ownServer || (listing.visibility === "shared" && this.pactServers().includes(listing.home));
+  }
+
+  /** Posts new listings and edits changed ones; serialized so a listing is never posted twice. */
+  render(): Promise<void> {
+    this.#rendering = this.#rendering.then(() => this.#renderDirty()).catch((error: unknown) => logBotError(shareLocalpart, "rendering listings", error));
+    return this.#rendering;
+  }
+
+  async #renderDirty(): Promise<void> {
+    const roomId = this.sharingRoom();
+    if (roomId === undefined) return;
+    const keys = [...this.#dirty];
+    this.#dirty.clear();
+    for (const key of keys) {
+      const listing = this.board.get(key);
+      if (listing === undefined || !this.shows(listing)) continue;
+      try {
+        await this.#show(roomId, listing);
+      } catch (error) {
+        this.#dirty.add(key); // retried with the next round
+        logBotError(shareLocalpart, `showing listing ${key}`, error);
+      }
+    }
+  }
+
+  async #show(roomId: string, listing: Listing): Promise<void> {
+    const text = renderListing(listing, this.ownServer);
+    const posted = this.messageOf(listing.key);
+    if (posted !== undefined) {
+      await this.context.actions.editMessage(posted.roomId, posted.eventId, text);
+      return;
+    }
+    if (!isLive(listing)) return;
+    const eventId = await this.context.actions.sendMessage(roomId, text);
+    this.store.put(`message/${listing.key}`, { roomId, eventId });
+    this.store.put(`byEvent/${eventId}`, listing.key);
+  }
+
+  /** A direct message to one neighbor; failures are logged, never thrown at the command. */
+  async tell(userId: string, text: RichText): Promise<void> {
+    try {
+      const roomId = await this.context.actions.openPrivateRoom([userId]);
+      await this.context.actions.sendMessage(roomId, text);
+    } catch (error) {
+      logBotError(shareLocalpart, `messaging ${userId}`, error);
+    }
+  }
+}
+
+const runtimes = new WeakMap<BotStore, ShareRuntime>();
+
+/** The runtime for this context's store; the same store (the same box) always gets the same one. */
+export function runtimeFor(context: BotContext): ShareRuntime {
+  let runtime = runtimes.get(context.store);
+  if (runtime === undefined) {
+    runtime = new ShareRuntime(context);
+    runtimes.set(context.store, runtime);
+  }
+  runtime.context = context;
+  return runtime;
+}

@@ -1,0 +1,111 @@
+// The listing lifecycle as a table: for each kind and state, which actions are possible, who may take
+// them and the state they lead to. Commands look transitions up here; nothing else decides states.
+
+import type { ListingKind, ListingState } from "./listing.ts";
+
+export type LifecycleAction =
+  | "promise" // the owner picks who gets it
+  | "claim-first-come" // a neighbor takes a first-come offer
+  | "interest" // a neighbor would like it; the owner chooses (offer) or they queue (lend)
+  | "help" // a neighbor offers to fulfil an ask
+  | "release" // a promise falls through; back to open
+  | "hand-over"
+  | "fulfil"
+  | "lend-out"
+  | "return"
+  | "renew"
+  | "hold"
+  | "cancel"
+  | "expire";
+
+/**
+ * owner: who posted it. party: the owner or the neighbor it is promised/lent to. staff: the owner or a
+ * room moderator of the home block. neighbor: anyone but the owner who may take part. system: timed work.
+ */
+export type Actor = "owner" | "party" | "staff" | "neighbor" | "system";
+
+export interface Transition {
+  to: ListingState;
+  by: Actor;
+}
+
+type StateTable = Partial<Record<ListingState, Partial<Record<LifecycleAction, Transition>>>>;
+
+const cancellable: Partial<Record<LifecycleAction, Transition>> = { cancel: { to: "cancelled", by: "staff" } };
+const renewable: Partial<Record<LifecycleAction, Transition>> = { renew: { to: "open", by: "owner" } };
+
+export const lifecycle: Readonly<Record<ListingKind, StateTable>> = {
+  offer: {
+    open: {
+      promise: { to: "promised", by: "owner" },
+      "claim-first-come": { to: "promised", by: "neighbor" },
+      interest: { to: "open", by: "neighbor" },
+      expire: { to: "expired", by: "system" },
+      ...renewable,
+      ...cancellable,
+    },
+    promised: {
+      "hand-over": { to: "handed-over", by: "party" },
+      release: { to: "open", by: "party" },
+      ...cancellable,
+    },
+    expired: renewable,
+  },
+  ask: {
+    open: {
+      help: { to: "promised", by: "neighbor" },
+      fulfil: { to: "fulfilled", by: "owner" },
+      expire: { to: "expired", by: "system" },
+      ...renewable,
+      ...cancellable,
+    },
+    promised: {
+      fulfil: { to: "fulfilled", by: "owner" },
+      "hand-over": { to: "fulfilled", by: "party" },
+      release: { to: "open", by: "party" },
+      ...cancellable,
+    },
+    expired: renewable,
+  },
+  lend: {
+    open: {
+      "lend-out": { to: "on-loan", by: "owner" },
+      hold: { to: "open", by: "neighbor" },
+      interest: { to: "open", by: "neighbor" },
+      expire: { to: "expired", by: "system" },
+      ...renewable,
+      ...cancellable,
+    },
+    "on-loan": {
+      return: { to: "open", by: "party" },
+      renew: { to: "on-loan", by: "owner" },
+      hold: { to: "on-loan", by: "neighbor" },
+      interest: { to: "on-loan", by: "neighbor" },
+    },
+    expired: renewable,
+  },
+};
+
+export function transitionFor(kind: ListingKind, state: ListingState, action: LifecycleAction): Transition | undefined {
+  return lifecycle[kind][state]?.[action];
+}
+
+/** What can be done next, for messages like "it is on loan; the owner can !returned it". */
+export function actionsFrom(kind: ListingKind, state: ListingState): LifecycleAction[] {
+  return Object.keys(lifecycle[kind][state] ?? {}) as LifecycleAction[];
+}
+
+export const stateWords: Readonly<Record<ListingState, string>> = {
+  open: "open",
+  promised: "promised",
+  "handed-over": "handed over",
+  fulfilled: "fulfilled",
+  "on-loan": "on loan",
+  cancelled: "cancelled",
+  expired: "expired",
+};
+
+/** The fixed alternatives to "open" for lendable things read better as "available". */
+export function stateLabel(kind: ListingKind, state: ListingState): string {
+  return kind === "lend" && state === "open" ? "available" : stateWords[state];
+}

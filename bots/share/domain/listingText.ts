@@ -1,0 +1,127 @@
+// Reads what a neighbor typed after !offer, !ask or !lend into a listing draft, or says precisely
+// what could not be read and what is accepted. Pure: the clock comes in as `now`.
+
+import { categoryByTag, categoryTagList, defaultCategory, lifetimeOf } from "./categories.ts";
+import { acceptedDates, findDate } from "./dates.ts";
+import type { Visibility } from "./listing.ts";
+
+export interface ListingDraft {
+  title: string;
+  description?: string;
+  quantity?: string;
+  category: string;
+  area: string;
+  /** Undefined when the neighbor did not say: the community default applies. */
+  visibility?: Visibility;
+  firstCome: boolean;
+  expiresAt: number;
+}
+
+export type DraftReading = { ok: true; draft: ListingDraft } | { ok: false; problem: string };
+
+export const maxTitleLength = 120;
+export const maxDescriptionLength = 600;
+export const maxQuantity = 9999;
+const maxLifetimeMs = 90 * 24 * 60 * 60 * 1000;
+export const defaultArea = "this block";
+
+type TagEffect = (draft: { category?: string; visibility?: Visibility; firstCome: boolean }) => void;
+
+const flagTags: Readonly<Record<string, TagEffect>> = {
+  shared: (draft) => void (draft.visibility = "shared"),
+  pact: (draft) => void (draft.visibility = "shared"),
+  block: (draft) => void (draft.visibility = "block"),
+  "first-come": (draft) => void (draft.firstCome = true),
+  firstcome: (draft) => void (draft.firstCome = true),
+};
+
+export const acceptedTags = `${categoryTagList} #shared #block #first-come`;
+
+const tagPattern = /(^|\s)#([a-z][a-z0-9-]*)\b/giu;
+const firstComeWords = /\b(first[- ]come(?:[, ]+first[- ]served)?)\b/iu;
+// "pickup: lobby", "pick up at my building" — up to the end of the clause.
+const pickupClause = /\b(?:pick[- ]?up|collect)(?:\s+(?:at|from|in))?\s*:?\s+([^,;#\n]+)/iu;
+const knownAreas = /\b(?:in|at|from)\s+((?:my|our|the)\s+(?:building|house|lobby|porch|garden|courtyard)|this block|the corner)\b/iu;
+const streetAddress = /\b\d+\s+[a-z]+\s+(street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd)\b/iu;
+const wordNumbers: Readonly<Record<string, number>> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, dozen: 12 };
+const leadingQuantity = /^(-?\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|dozen)\s*(lbs?|pounds?|kg|kilos?|g|grams?|bags?|boxes?|jars?|bunch(?:es)?|pieces?|pairs?|sets?|loaves|loaf|bottles?|cans?|dozen|x)?\b/iu;
+
+function cutOut(text: string, start: number, end: number): string {
+  return `${text.slice(0, start)} ${text.slice(end)}`;
+}
+
+function readQuantity(title: string): { quantity?: string } | { problem: string } {
+  const match = leadingQuantity.exec(title);
+  if (match === null) return {};
+  const word = (match[1] ?? "").toLowerCase();
+  const amount = wordNumbers[word] ?? Number(word.replace(",", "."));
+  if (!Number.isFinite(amount) || amount <= 0 || amount > maxQuantity) {
+    return { problem: `I couldn't read the quantity “${match[0].trim()}”: it must be a number from 1 to ${maxQuantity}, like “5 lbs of tomatoes” or “2 chairs”.` };
+  }
+  return /^\d/.test(word) || match[2] !== undefined ? { quantity: match[0].trim() } : {};
+}
+
+/** `kind` only changes the example in the messages. */
+export function readListingText(input: string, now: number, kind = "offer"): DraftReading {
+  const example = `!${kind} 5 lbs of tomatoes #food until Sunday`;
+  const flags: { category?: string; visibility?: Visibility; firstCome: boolean } = { firstCome: false };
+  const unknownTags: string[] = [];
+  let text = input.replace(tagPattern, (whole, space: string, tag: string) => {
+    const lower = tag.toLowerCase();
+    const category = categoryByTag(lower);
+    const flag = flagTags[lower];
+    if (category !== undefined) flags.category = category.name;
+    else if (flag !== undefined) flag(flags);
+    else unknownTags.push(`#${tag}`);
+    return space;
+  });
+  if (unknownTags.length > 0) return { ok: false, problem: `I don't know the tag ${unknownTags.join(", ")}. Tags I know: ${acceptedTags}.` };
+  const firstCome = firstComeWords.exec(text);
+  if (firstCome !== null) {
+    flags.firstCome = true;
+    text = cutOut(text, firstCome.index, firstCome.index + firstCome[0].length);
+  }
+
+  const date = findDate(text, now);
+  if (date.kind === "unreadable") return { ok: false, problem: `I couldn't read the date “${date.phrase}”. I understand dates like ${acceptedDates}.` };
+  let expiresAt = now + lifetimeOf(flags.category ?? defaultCategory);
+  if (date.kind === "found") {
+    if (date.date.at <= now) return { ok: false, problem: `That date is already past. I understand dates like ${acceptedDates}.` };
+    if (date.date.at - now > maxLifetimeMs) return { ok: false, problem: "A listing can last at most 90 days; choose an earlier date." };
+    expiresAt = date.date.at;
+    text = cutOut(text, date.date.start, date.date.end);
+  }
+
+  let area = defaultArea;
+  const pickup = pickupClause.exec(text) ?? knownAreas.exec(text);
+  if (pickup !== null) {
+    area = (pickup[1] ?? "").trim().replace(/\s+/gu, " ");
+    text = cutOut(text, pickup.index, pickup.index + pickup[0].length);
+  }
+  if (streetAddress.test(area) || streetAddress.test(text)) {
+    return { ok: false, problem: "Please don't post a street address in the listing: say “pickup: my building” or “this block” and share details in the private chat I open with the taker." };
+  }
+
+  const [head = "", ...more] = text.split(/\n| \| | -- /u);
+  const title = head.replace(/\s+/gu, " ").replace(/[\s,;:.-]+$/u, "").trim();
+  const description = more.join("\n").trim();
+  if (title === "") return { ok: false, problem: `What is it? Write a short title, e.g. ${example}.` };
+  if (title.length > maxTitleLength) return { ok: false, problem: `The title is too long (at most ${maxTitleLength} characters). Put details after a new line or “ | ”.` };
+  if (description.length > maxDescriptionLength) return { ok: false, problem: `The description is too long (at most ${maxDescriptionLength} characters).` };
+  const quantity = readQuantity(title);
+  if ("problem" in quantity) return { ok: false, problem: quantity.problem };
+
+  return {
+    ok: true,
+    draft: {
+      title,
+      ...(description === "" ? {} : { description }),
+      ...quantity,
+      category: flags.category ?? defaultCategory,
+      area,
+      ...(flags.visibility === undefined ? {} : { visibility: flags.visibility }),
+      firstCome: flags.firstCome,
+      expiresAt,
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// Two blocks' share bots replicating through (fake) board-sync rooms: the outbox room, invites,
+// a shared listing claimed from the other block, and refused updates counted in !board.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as Y from "yjs";
+import { addListing } from "../board/boardDoc.ts";
+import { boardUpdateType, toBase64 } from "../sync/syncEvents.ts";
+import { createFakeBlock, listingEvent, type FakeBlock } from "./shareTestKit.ts";
+
+const alice = "@alice:oak.test";
+const dan = "@dan:elm.test";
+
+function pactOf(): { oak: FakeBlock; elm: FakeBlock; pump: () => Promise<void> } {
+  const oak = createFakeBlock({ server: "oak.test" });
+  const elm = createFakeBlock({ server: "elm.test" });
+  oak.context.pactMembers.push({ serverName: "elm.test", address: "10.0.0.2" });
+  elm.context.pactMembers.push({ serverName: "oak.test", address: "10.0.0.1" });
+  const delivered = new Map<FakeBlock, number>([[oak, 0], [elm, 0]]);
+  let counter = 0;
+  // Moves each block's board-sync events to the other, as the federated room would.
+  const pump = async () => {
+    for (let round = 0; round < 5; round += 1) {
+      for (const [from, to, server] of [[oak, elm, "oak.test"], [elm, oak, "elm.test"]] as const) {
+        const events = from.context.events.slice(delivered.get(from));
+        delivered.set(from, from.context.events.length);
+        for (const sent of events.filter((event) => event.type.startsWith("org.blockshare.board."))) {
+          counter += 1;
+          await to.bot.handleEvent({ event_id: `$sync${counter}`, room_id: sent.roomId, sender: `@share:${server}`, type: sent.type, content: sent.content, origin_server_ts: to.context.clock.now }, to.context);
+        }
+      }
+    }
+  };
+  return { oak, elm, pump };
+}
+
+async function tickBoth(oak: FakeBlock, elm: FakeBlock): Promise<void> {
+  for (const block of [oak, elm]) {
+    block.context.clock.now += 1500;
+    await block.tick();
+  }
+}
+
+test("a shared listing reaches the pact block, is claimed there, and the owner's block shows the promise", async () => {
+  const { oak, elm, pump } = pactOf();
+  await tickBoth(oak, elm);
+  assert.deepEqual(oak.context.privateRooms[0]?.userIds, ["@share:elm.test"], "oak opens its board-sync room for elm's bot");
+  await elm.bot.handleEvent({ event_id: "$invite", room_id: oak.context.privateRooms[0]?.roomId ?? "", sender: "@share:oak.test", type: "m.room.member", state_key: "@share:elm.test", content: { membership: "invite" }, origin_server_ts: elm.context.clock.now }, elm.context);
+  await oak.say(dan, "!list"); // someone speaks in each Sharing room, so the bots know them
+  await elm.say(dan, "!list");
+
+  await oak.say(alice, "!offer books #shared first-come #household");
+  await oak.say(alice, "!offer private jam #block #food");
+  await tickBoth(oak, elm);
+  await pump();
+  const onElm = listingEvent(elm, "#1.oak");
+  assert.match(elm.listingText(onElm), /Offer #1\.oak · household — books/);
+  assert.ok(!elm.posted.some((message) => message.text.includes("private jam")), "block-only listings never leave their block");
+
+  const claimed = await elm.say(dan, "!claim 1.oak");
+  assert.match(claimed.join("\n"), /It's yours!/);
+  assert.deepEqual(elm.context.privateRooms.find((room) => room.userIds.length === 2)?.userIds, [alice, dan]);
+  await tickBoth(oak, elm);
+  await pump();
+  assert.match(oak.listingText(listingEvent(oak, "#1")), /Status: promised to @dan:elm.test/);
+
+  assert.match((await oak.say(alice, "!handed 1")).join("\n"), /handed over/);
+  await tickBoth(oak, elm);
+  await pump();
+  assert.match(elm.listingText(onElm), /Status: handed over/);
+});
+
+test("board updates from anyone but the pact's share bots are refused and counted", async () => {
+  const { elm } = pactOf();
+  const evil = new Y.Doc();
+  addListing(evil, { key: "oak.test/5", number: 5, home: "oak.test", kind: "offer", state: "open", title: "free money", category: "other", area: "x", visibility: "shared", firstCome: true, owner: "@mallory:elm.test", createdAt: 0, expiresAt: 2e12, changedAt: 0, queue: [] });
+  const update = toBase64(Y.encodeStateAsUpdate(evil));
+  const send = (sender: string, content: Record<string, unknown>) =>
+    elm.bot.handleEvent({ event_id: `$e${Math.random()}`, room_id: "!sync:oak.test", sender, type: boardUpdateType, content, origin_server_ts: 0 }, elm.context);
+  await send("@mallory:elm.test", { update });
+  await send("@share:stranger.test", { update });
+  await send("@share:oak.test", { update: "A".repeat(70_000) });
+  const stats = (await elm.say("@dan:elm.test", "!board stats")).join("\n");
+  assert.match(stats, /Refused: 2 from unauthorized senders, 1 oversize, 0 malformed/);
+  assert.doesNotMatch((await elm.say("@dan:elm.test", "!list")).join("\n"), /free money/);
+});
+
+test("with a provisioned #board-sync room the bot posts there and joins the pact blocks' rooms by alias", async () => {
+  const oak = createFakeBlock({ server: "oak.test" });
+  oak.context.pactMembers.push({ serverName: "elm.test", address: "10.0.0.2" });
+  oak.context.roomRoles.set("!boardsync:oak.test", "board-sync");
+  const joined: string[] = [];
+  oak.context.actions.joinRoom = async (room) => void joined.push(room);
+  await oak.say(alice, "!offer books #shared");
+  oak.context.clock.now += 1500;
+  await oak.tick();
+  assert.deepEqual(joined, ["#board-sync:elm.test"]);
+  assert.equal(oak.context.privateRooms.length, 0, "no extra room is opened");
+  const syncEvents = oak.context.events.filter((event) => event.type.startsWith("org.blockshare.board."));
+  assert.ok(syncEvents.length >= 2, "a state vector and the update");
+  assert.ok(syncEvents.every((event) => event.roomId === "!boardsync:oak.test"));
+  oak.context.clock.now += 1500;
+  await oak.tick();
+  assert.deepEqual(joined, ["#board-sync:elm.test"], "joined once");
+});

@@ -1,0 +1,224 @@
+// The share bot's stories with the fake context: what neighbors see in the Sharing room, in their DMs
+// and in the private pickup chats, with a controllable clock.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createFakeBlock, listingEvent, sharingRoom } from "./shareTestKit.ts";
+
+const alice = "@alice:block.test";
+const bob = "@bob:block.test";
+const carol = "@carol:block.test";
+const hour = 3_600_000;
+const day = 24 * hour;
+
+test("tomatoes: offer, claim by reaction, introduction, handed over, thanks", async () => {
+  const block = createFakeBlock();
+  const replies = await block.say(alice, "!offer 5 lbs of tomatoes #food until Sunday first-come pickup: my building");
+  assert.match(replies.join("\n"), /Posted #1: 5 lbs of tomatoes \(food, until Sun 1 Jun/);
+  const listing = listingEvent(block, "#1");
+  const shown = block.listingText(listing);
+  assert.match(shown, /Offer #1 · food — 5 lbs of tomatoes/);
+  assert.match(shown, /Quantity: 5 lbs · Pickup: my building/);
+  assert.match(shown, /first come, first served/);
+
+  await block.react(bob, listing, "🙋");
+  const intro = block.context.privateRooms.find((room) => room.userIds.length === 2);
+  assert.deepEqual(intro?.userIds, [alice, bob], "giver and taker are introduced in a private room");
+  const introText = block.posted.filter((message) => message.roomId === intro?.roomId).map((message) => message.text).join("\n");
+  assert.match(introText, /it's yours, @bob:block.test/);
+  assert.match(introText, /Pickup area: my building/);
+  assert.match(block.listingText(listing), /Status: promised to @bob:block.test/);
+  assert.match(block.dmTexts(bob).join("\n"), /It's yours!/);
+
+  const handed = await block.say(alice, "!handed 1");
+  assert.match(handed.join("\n"), /Marked #1 as handed over/);
+  assert.match(block.listingText(listing), /Status: handed over/);
+
+  const thanks = await block.say(bob, "!thanks 1 they were delicious");
+  assert.match(thanks.join("\n"), /🙏 @bob:block.test thanks @alice:block.test for 5 lbs of tomatoes: “they were delicious”/);
+  assert.equal(block.posted.at(-1)?.roomId, sharingRoom, "the thank-you note is in the Sharing room");
+});
+
+test("by default the giver chooses: a reaction asks the giver, !promise introduces", async () => {
+  const block = createFakeBlock();
+  await block.say(alice, "!offer kids bike #kids");
+  const listing = listingEvent(block, "#1");
+  await block.react(bob, listing);
+  await block.react(carol, listing);
+  assert.match(block.dmTexts(alice).join("\n"), /@bob:block.test would like #1 \(kids bike\)\. To say yes: `!promise 1 @bob:block.test`/);
+  assert.match(block.dmTexts(carol).join("\n"), /You are number 2 on the list/);
+  assert.match(block.listingText(listing), /Status: open · 2 waiting/);
+  assert.equal(block.context.privateRooms.filter((room) => room.userIds.length === 2).length, 0, "no introduction before the giver chooses");
+
+  const promised = await block.say(alice, `!promise 1 ${carol}`);
+  assert.match(promised.join("\n"), /Promised #1 to @carol:block.test/);
+  assert.deepEqual(block.context.privateRooms.find((room) => room.userIds.length === 2)?.userIds, [alice, carol]);
+  assert.match(block.listingText(listing), /promised to @carol:block.test · 1 waiting/);
+});
+
+test("lending with a due date: reminder before, overdue notices after, returned, next in line told", async () => {
+  const block = createFakeBlock();
+  await block.say(alice, "!lend cordless drill #tools");
+  const listing = listingEvent(block, "#1");
+  await block.say(carol, "!hold 1");
+  const lent = await block.say(alice, `!lend-out 1 ${bob} for 3 days`);
+  assert.match(lent.join("\n"), /Lent #1 to @bob:block.test until Wed 4 Jun, 12:00/);
+  assert.match(block.listingText(listing), /on loan to @bob:block.test, due Wed 4 Jun/);
+  assert.deepEqual(block.context.privateRooms.find((room) => room.userIds.length === 2)?.userIds, [alice, bob]);
+
+  block.context.clock.now += 2 * day;
+  await block.tick();
+  assert.deepEqual(block.dmTexts(bob), [], "nothing yet two days before");
+  block.context.clock.now += 12 * hour + 1;
+  await block.tick();
+  assert.match(block.dmTexts(bob).join("\n"), /Reminder: cordless drill \(#1\), borrowed from @alice:block.test, is due back Wed 4 Jun/);
+  await block.tick();
+  assert.equal(block.dmTexts(bob).length, 1, "one reminder, not one per tick");
+
+  block.context.clock.now += 14 * hour;
+  await block.tick();
+  assert.match(block.dmTexts(bob).at(-1) ?? "", /was due back Wed 4 Jun, 12:00 and is not marked returned yet \(notice 1 of 3\)/);
+  assert.match(block.dmTexts(alice).at(-1) ?? "", /notice 1 of 3/);
+  await block.tick();
+  assert.equal(block.dmTexts(bob).length, 2);
+
+  const renewed = await block.say(carol, "!renew 1 for 1 week");
+  assert.match(renewed.join("\n"), /Only the neighbor who posted it can do that with #1/);
+  const back = await block.say(bob, "!returned 1");
+  assert.match(back.join("\n"), /#1 is back and available again\. Next in line: @carol:block.test/);
+  assert.match(block.listingText(listing), /Status: available/);
+  assert.match(block.dmTexts(carol).join("\n"), /is back and you are first in line/);
+});
+
+test("an ask is fulfilled: a helper steps in, the asker closes it", async () => {
+  const block = createFakeBlock();
+  await block.say(alice, "!ask a ladder for the weekend #tools");
+  const listing = listingEvent(block, "#1");
+  assert.match(block.listingText(listing), /Ask #1 · tools — a ladder for the weekend/);
+  const helped = await block.say(bob, "!claim 1");
+  assert.match(helped.join("\n"), /Thank you! I opened a private chat with @alice:block.test/);
+  assert.match(block.listingText(listing), /promised to @bob:block.test/);
+  const done = await block.say(alice, "!fulfilled", sharingRoom, { "m.relates_to": { rel_type: "m.thread", event_id: listing } });
+  assert.match(done.join("\n"), /Marked #1 as fulfilled/, "the id may be left out inside the listing's thread");
+  assert.match(block.listingText(listing), /Status: fulfilled/);
+});
+
+test("permission denials: someone else's listing, a non-moderator; a moderator may cancel", async () => {
+  const block = createFakeBlock();
+  await block.say(alice, "!offer sofa #household");
+  assert.match((await block.say(bob, "!cancel 1")).join("\n"), /Only the neighbor who posted it or a room moderator can do that with #1/);
+  assert.match((await block.say(bob, `!promise 1 ${carol}`)).join("\n"), /Only the neighbor who posted it can do that/);
+  assert.match((await block.say(alice, "!claim 1")).join("\n"), /#1 is your own listing/);
+  assert.match((await block.say(bob, "!handed 1")).join("\n"), /#1 is open, so that is not possible now/);
+  assert.match((await block.say(bob, "!sharing-default shared")).join("\n"), /Only room moderators/);
+
+  block.context.powerLevels.set(`${sharingRoom} ${carol}`, 50);
+  assert.match((await block.say(carol, "!cancel 1")).join("\n"), /Cancelled #1/);
+  assert.match(block.listingText(listingEvent(block, "#1")), /Status: cancelled/);
+  assert.match(block.dmTexts(alice).join("\n"), /A moderator \(@carol:block.test\) cancelled your listing #1/);
+});
+
+test("limits from the community: open listings per neighbor and claims per week", async () => {
+  const block = createFakeBlock();
+  Object.assign(block.context.limits, { maxOpenListings: 2, maxClaimsPerWeek: 1 });
+  await block.say(alice, "!offer jam first-come #food");
+  await block.say(alice, "!offer bread first-come #food");
+  assert.match((await block.say(alice, "!offer cake #food")).join("\n"), /You already have 2 open listings, the most this block allows \(2\)/);
+  assert.match((await block.say(bob, "!claim 1")).join("\n"), /It's yours!/);
+  assert.match((await block.say(bob, "!claim 2")).join("\n"), /You have made 1 claims this week, the most this block allows \(1\)/);
+  block.context.clock.now += 8 * day;
+  await block.say(alice, "!renew 2");
+  assert.match((await block.say(bob, "!claim 2")).join("\n"), /It's yours!/, "a week later the claim is allowed again");
+});
+
+test("pact neighbors may claim shared listings only when the block allows it", async () => {
+  const block = createFakeBlock();
+  block.context.pactMembers.push({ serverName: "elm.test", address: "10.0.0.2" });
+  const dan = "@dan:elm.test";
+  await block.say(alice, "!offer books #shared first-come");
+  await block.say(alice, "!offer toys #block first-come");
+  block.context.limits.pactNeighborsMayClaim = false;
+  assert.match((await block.say(dan, "!claim 1")).join("\n"), /keeps claims to its own neighbors/);
+  assert.match((await block.say(dan, "!claim 2")).join("\n"), /for its own block only/);
+  assert.match((await block.say("@eve:stranger.test", "!claim 1")).join("\n"), /Only neighbors of this block and of its pact blocks/);
+  block.context.limits.pactNeighborsMayClaim = true;
+  assert.match((await block.say(dan, "!claim 1")).join("\n"), /It's yours!/);
+});
+
+test("expiry: food lasts 3 days by default, the owner is told, !renew brings it back", async () => {
+  const block = createFakeBlock();
+  await block.say(alice, "!offer bread #food");
+  const listing = listingEvent(block, "#1");
+  block.context.clock.now += 3 * day - 60_000;
+  await block.tick();
+  assert.match(block.listingText(listing), /Status: open/);
+  block.context.clock.now += 2 * 60_000;
+  await block.tick();
+  assert.match(block.listingText(listing), /Status: expired/);
+  assert.match(block.dmTexts(alice).join("\n"), /Your listing #1 \(bread\) has expired\. To put it up again: `!renew 1`/);
+  assert.doesNotMatch((await block.say(bob, "!list")).join("\n"), /bread/);
+  assert.match((await block.say(alice, "!renew 1 until tomorrow")).join("\n"), /#1 is open until/);
+  assert.match((await block.say(bob, "!list food")).join("\n"), /#1 bread · food · open/);
+});
+
+test("a restart in the middle of a loan loses nothing; the overdue notice due during downtime comes at the first tick", async () => {
+  const before = createFakeBlock();
+  await before.say(alice, "!lend tent #household");
+  const listing = listingEvent(before, "#1");
+  await before.say(alice, `!lend-out 1 ${bob} for 2 days`);
+
+  const after = createFakeBlock({ storeFrom: before.context, now: before.context.clock.now + 3 * day });
+  await after.tick();
+  assert.match(after.dmTexts(bob).join("\n"), /tent \(#1\) was due back .* \(notice 1 of 3\)/);
+  assert.doesNotMatch(after.dmTexts(bob).join("\n"), /Reminder:/, "no stale 'due soon' after the due date");
+  const back = await after.say(alice, "!returned 1");
+  assert.match(back.join("\n"), /#1 is back/);
+  assert.match(after.listingText(listing), /Status: available/, "the same listing message is edited after the restart");
+  assert.match((await after.say(bob, "!offer lamp")).join("\n"), /Posted #2/, "numbers continue after a restart");
+});
+
+test("malformed commands and dates get a reply saying what is accepted", async () => {
+  const block = createFakeBlock();
+  const expect = async (command: string, pattern: RegExp) => assert.match((await block.say(alice, command)).join("\n"), pattern, command);
+  await expect("!offer tomatoes until blorp", /I couldn't read the date “until blorp”\. I understand dates like "until Sunday"/);
+  await expect("!offer tomatoes until last year", /already past|couldn't read the date/);
+  await expect("!offer -3 chairs", /I couldn't read the quantity “-3”: it must be a number from 1 to 9999/);
+  await expect("!offer 0 chairs", /quantity/);
+  await expect("!offer chairs #furnitures", /I don't know the tag #furnitures\. Tags I know: #food #tools/);
+  await expect("!offer #food", /What is it\? Write a short title/);
+  await expect("!offer chairs pickup: 12 Maple Street", /Please don't post a street address/);
+  await expect("!offer", /`what` is missing\. Usage: `!offer <what…>`/);
+  await expect("!claim abc", /`id` must be a listing number like #12/);
+  await expect("!claim 99", /I can't find listing #99/);
+  await block.say(alice, "!lend drill");
+  await expect(`!lend-out 1 ${bob} until the cows come home`, /I couldn't read the date “until the cows come home”/);
+  await expect("!lend-out 1 bob for 2 days", /`borrower` must be a full Matrix ID/);
+  await expect("!thanks nobody hi", /Start with a listing number like 12 or a full Matrix ID/);
+});
+
+test("a photo posted right after the offer (or as a reply to it) shows in the listing", async () => {
+  const block = createFakeBlock();
+  await block.say(alice, "!offer armchair #household");
+  const listing = listingEvent(block, "#1");
+  await block.image(bob, "mxc://block.test/bobs");
+  assert.doesNotMatch(block.listingHtml(listing), /<img/, "someone else's image is not the listing's photo");
+  await block.image(alice, "mxc://block.test/chair123");
+  assert.match(block.listingHtml(listing), /<img src="mxc:\/\/block.test\/chair123"/);
+  assert.match(block.listingText(listing), /\(photo attached\)/);
+});
+
+test("!list filters by category, kind and words; !mine shows one's own and what one waits for", async () => {
+  const block = createFakeBlock();
+  await block.say(alice, "!offer tomatoes #food");
+  await block.say(alice, "!lend drill #tools");
+  await block.say(bob, "!ask sugar #food");
+  const food = (await block.say(carol, "!list food")).join("\n");
+  assert.match(food, /tomatoes/);
+  assert.match(food, /sugar/);
+  assert.doesNotMatch(food, /drill/);
+  assert.doesNotMatch((await block.say(carol, "!list offers food")).join("\n"), /sugar/);
+  assert.match((await block.say(carol, "!list dri")).join("\n"), /#2 drill · tools · available/);
+  await block.say(carol, "!hold 2");
+  const mine = (await block.say(carol, "!mine")).join("\n");
+  assert.match(mine, /drill/);
+  assert.doesNotMatch(mine, /tomatoes/);
+});
