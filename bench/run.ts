@@ -5,18 +5,24 @@ import { join } from "node:path";
 import { measureBotRoundTrip } from "./botRoundTrip.ts";
 import { measureIntakeThroughput } from "./intakeThroughput.ts";
 import { measureStackMemory } from "./stackMemory.ts";
+import { boardBenchmarks } from "./boardBench.ts";
+import { monitorBenchmarks } from "./monitorBench.ts";
+import { pollsBenchmarks } from "./pollsBench.ts";
 
 const results: Record<string, number> = {};
 const record = (figures: Record<string, number>) => {
   for (const [name, value] of Object.entries(figures)) {
     results[name] = Math.round(value * 1000) / 1000;
-    console.log(`${name.padEnd(24)} ${results[name]}`);
+    console.log(`${name.padEnd(36)} ${results[name]}`);
   }
 };
 
 record(await measureIntakeThroughput());
 record(await measureBotRoundTrip());
 record(await measureStackMemory());
+record(await boardBenchmarks());
+record(await pollsBenchmarks());
+record(await monitorBenchmarks());
 
 const file = join(import.meta.dirname, "results.json");
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);

@@ -47,6 +47,7 @@ export const NeighborhoodSchema = Type.Object(
         appservice: port("the appservice host (bots), on localhost only", 9009),
         element: port("Element Web's config and .well-known, served by BlockShare", 8080),
         synapse_metrics: port("Synapse's Prometheus metrics, on localhost only", 9000),
+        federation: port("federation with neighboring blocks over TLS (only once the block has a certificate)", 8448),
       },
       { additionalProperties: false, default: {}, description: "the ports BlockShare listens on" },
     ),
@@ -63,8 +64,15 @@ export const NeighborhoodSchema = Type.Object(
     element_web_dir: Type.Optional(
       Type.String({ minLength: 1, description: "a directory holding an unpacked Element Web release, served on ports.element" }),
     ),
+    hosts_file: Type.Optional(
+      Type.String({ minLength: 1, description: "a hosts file (e.g. /etc/hosts) in which BlockShare maps each pact block's host name to its mesh address, for meshes without DNS" }),
+    ),
     sharing: SharingSchema,
-    neighbors: Type.Array(NeighborSchema, { default: [], description: "the neighbor pact: blocks this one federates with (empty for now)" }),
+    mesh_ranges: Type.Array(Type.String({ pattern: "^[0-9a-fA-F.:]+/[0-9]{1,3}$", description: "a CIDR range such as 10.0.0.0/8" }), {
+      default: [],
+      description: "address ranges of the mesh that federation may reach (private ranges are otherwise refused); each neighbor's own address is allowed anyway",
+    }),
+    neighbors: Type.Array(NeighborSchema, { default: [], description: "the neighbor pact: blocks this one federates with (`blockshare neighbor add` edits it)" }),
   },
   { additionalProperties: false },
 );

@@ -32,10 +32,55 @@ export function synapsePaths(dataDir: string): SynapsePaths {
 
 /** Aliases of the rooms every new neighbor joins on sign-up (provisioning creates them). */
 export function autoJoinAliases(serverName: string): string[] {
-  return ["neighborhood", "lobby", "sharing", "governance", "mesh-alerts"].map((alias) => `#${alias}:${serverName}`);
+  return ["neighborhood", "lobby", "sharing", "exchange", "governance", "mesh-alerts"].map((alias) => `#${alias}:${serverName}`);
 }
 
-export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePaths): Record<string, unknown> {
+/** What federation needs on disk: this block's certificate, and the CAs it trusts (from communityCa.ts). */
+export interface FederationFiles {
+  certificate: string;
+  key: string;
+  trustedCas: readonly string[];
+}
+
+const ipLiteral = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)$/;
+
+/** Addresses federation may reach despite Synapse's private-range block: each neighbor's, and the mesh's ranges. */
+export function meshAddressRanges(neighborhood: LoadedNeighborhood): string[] {
+  const neighborIps = neighborhood.neighbors
+    .map((neighbor) => neighbor.address)
+    .filter((address) => ipLiteral.test(address))
+    .map((address) => (address.includes(":") ? `${address}/128` : `${address}/32`));
+  return [...new Set([...neighborhood.mesh_ranges, ...neighborIps])];
+}
+
+/**
+ * Federation settings: only with the pact, over TLS verified against the community CA (never with
+ * verification off), no key server, no DNS beyond the mesh. Without a certificate there is no
+ * federation listener at all, and the empty whitelist refuses every server.
+ */
+function federationConfig(neighborhood: LoadedNeighborhood, federation: FederationFiles | undefined): Record<string, unknown> {
+  const pact = neighborhood.neighbors.map((neighbor) => neighbor.server_name);
+  const common = {
+    federation_domain_whitelist: federation === undefined ? [] : pact,
+    trusted_key_servers: [],
+    suppress_key_server_warning: true,
+    // Neighbors see this block's public rooms (the Exchange); the whitelist keeps everyone else out.
+    allow_public_rooms_over_federation: federation !== undefined && pact.length > 0,
+  };
+  if (federation === undefined) return common;
+  return {
+    ...common,
+    tls_certificate_path: federation.certificate,
+    tls_private_key_path: federation.key,
+    federation_verify_certificates: true,
+    federation_custom_ca_list: [...federation.trustedCas],
+    ip_range_whitelist: meshAddressRanges(neighborhood),
+    // A mesh link comes back in seconds, not hours: retry a silent neighbor soon, and never wait long.
+    federation: { destination_min_retry_interval: "5s", destination_retry_multiplier: 2, destination_max_retry_interval: "1m" },
+  };
+}
+
+export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePaths, federation?: FederationFiles): Record<string, unknown> {
   const { ports } = neighborhood;
   return {
     server_name: neighborhood.server_name,
@@ -53,6 +98,18 @@ export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePa
       },
       // Metrics never leave the box.
       { port: ports.synapse_metrics, bind_addresses: ["127.0.0.1"], type: "metrics" },
+      ...(federation === undefined
+        ? []
+        : [
+            {
+              port: ports.federation,
+              bind_addresses: [neighborhood.bind_address],
+              type: "http",
+              tls: true,
+              x_forwarded: false,
+              resources: [{ names: ["federation"], compress: false }],
+            },
+          ]),
     ],
     enable_metrics: true,
     database: { name: "sqlite3", args: { database: paths.database } },
@@ -70,12 +127,8 @@ export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePa
     autocreate_auto_join_rooms: false,
     // Small hardware, no internet: no presence, no identity server, no key server, no URL previews.
     presence: { enabled: false },
-    trusted_key_servers: [],
-    suppress_key_server_warning: true,
     url_preview_enabled: false,
-    // Federation only with the neighbor pact (empty until the first neighbor joins it).
-    federation_domain_whitelist: neighborhood.neighbors.map((neighbor) => neighbor.server_name),
-    allow_public_rooms_over_federation: false,
+    ...federationConfig(neighborhood, federation),
     user_directory: { enabled: true, search_all_users: true },
     app_service_config_files: [paths.appserviceRegistration],
   };

@@ -2,7 +2,7 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { RoomRole } from "../../bots/framework/contract.ts";
 
-const knownRoles: ReadonlySet<string> = new Set<RoomRole>(["space", "lobby", "sharing", "governance", "mesh-alerts"]);
+const knownRoles: ReadonlySet<string> = new Set<RoomRole>(["space", "lobby", "sharing", "exchange", "governance", "mesh-alerts", "board-sync"]);
 
 function isRoomRole(value: unknown): value is RoomRole {
   return typeof value === "string" && knownRoles.has(value);

@@ -80,7 +80,7 @@ export interface Community {
 }
 
 /** Where a room sits in the neighborhood, as provisioning recorded it. */
-export type RoomRole = "space" | "lobby" | "sharing" | "governance" | "mesh-alerts";
+export type RoomRole = "space" | "lobby" | "sharing" | "exchange" | "governance" | "mesh-alerts" | "board-sync";
 
 /** What the host tells a bot about the neighborhood it serves. */
 export interface Neighborhood {

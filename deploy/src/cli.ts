@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { NeighborhoodFileError } from "../../homeserver-config/loadNeighborhood.ts";
 import { runNeighborhood } from "./runCommand.ts";
 import { showStatus } from "./statusCommand.ts";
+import { addNeighbor, createCa, federationStatus, installCert, issueCert, listNeighbors, removeNeighbor, trustCaFile } from "./federationCommands.ts";
 import { createToken, listTokens, revokeToken } from "./tokenCommands.ts";
 import { UsageError } from "./usageError.ts";
 
@@ -48,6 +49,54 @@ const commands: Record<string, Command> = {
     summary: "revoke a registration token so nobody else can sign up with it",
     options: configOption,
     run: (_values, positionals, file) => revokeToken(file, positionals[0]),
+  },
+  "ca create": {
+    usage: "ca create [--name MESH] [--config FILE]",
+    summary: "create the mesh's community certificate authority on this box (once per mesh; its key never leaves this box)",
+    options: { ...configOption, name: { type: "string" } },
+    run: async (values, _positionals, file) => createCa(file, values.name as string | undefined),
+  },
+  "ca trust": {
+    usage: "ca trust CA.pem [--config FILE]",
+    summary: "trust federation certificates issued by this CA (the community CA, or a neighboring mesh's)",
+    options: configOption,
+    run: async (_values, positionals, file) => trustCaFile(file, positionals[0]),
+  },
+  "cert issue": {
+    usage: "cert issue [--server NAME --out DIR] [--config FILE]",
+    summary: "issue (or renew) this block's federation certificate with the community CA; --server/--out: for another block",
+    options: { ...configOption, server: { type: "string" }, out: { type: "string" } },
+    run: async (values, _positionals, file) => issueCert(file, values.server as string | undefined, values.out as string | undefined),
+  },
+  "cert install": {
+    usage: "cert install CERT.pem KEY.pem [--config FILE]",
+    summary: "install a federation certificate issued by the box that holds the community CA",
+    options: configOption,
+    run: async (_values, positionals, file) => installCert(file, positionals[0], positionals[1]),
+  },
+  "neighbor add": {
+    usage: "neighbor add SERVER_NAME ADDRESS [--config FILE]",
+    summary: "add a neighboring block to the pact (its server name with port, and its address on the mesh)",
+    options: configOption,
+    run: async (_values, positionals, file) => addNeighbor(file, positionals[0], positionals[1]),
+  },
+  "neighbor list": {
+    usage: "neighbor list [--config FILE]",
+    summary: "list the blocks in the pact",
+    options: configOption,
+    run: async (_values, _positionals, file) => listNeighbors(file),
+  },
+  "neighbor remove": {
+    usage: "neighbor remove SERVER_NAME [--config FILE]",
+    summary: "remove a block from the pact: federation with it stops both ways",
+    options: configOption,
+    run: async (_values, positionals, file) => removeNeighbor(file, positionals[0]),
+  },
+  "federation status": {
+    usage: "federation status [--config FILE]",
+    summary: "each neighbor: reachable now or not, and whether messages to it are waiting",
+    options: configOption,
+    run: (_values, _positionals, file) => federationStatus(file),
   },
 };
 

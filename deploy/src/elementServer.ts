@@ -17,7 +17,11 @@ export async function startElementServer(neighborhood: LoadedNeighborhood): Prom
   app.get("/.well-known/matrix/client", (_request, response) => {
     response.set("Access-Control-Allow-Origin", "*").json(clientWellKnown(neighborhood));
   });
-  app.get(["/config.json", `/config.${neighborhood.server_name}.json`], (_request, response) => {
+  // Element asks for config.<its hostname>.json first. Compared as a string: a server name with a port
+  // ("maple.mesh:8448") is not a valid express route pattern.
+  const hostConfig = `/config.${neighborhood.server_name}.json`;
+  app.get(/^\/config(\.[^/]+)?\.json$/, (request, response, next) => {
+    if (request.path !== "/config.json" && request.path !== hostConfig) return next();
     response.set("Cache-Control", "no-cache").json(elementConfig(neighborhood));
   });
   if (neighborhood.element_web_dir) {

@@ -16,6 +16,8 @@ export interface ProvisioningInput {
   operatorUserId: string;
   /** Localparts of the bots this box runs: a room's planned bots that are not running are left out. */
   runningBots: readonly string[];
+  /** Server names of the pact's blocks: the only servers the shared rooms' ACL allows besides this one. */
+  pact: readonly string[];
   /** Records where each room sits, so bots know which room is the Lobby. */
   recordRoomRole(roomId: string, role: RoomRole): void;
 }
@@ -33,7 +35,8 @@ export async function provisionNeighborhood(input: ProvisioningInput): Promise<M
     const roomId = await ensureRoom(input, sender, plan, false);
     rooms.set(plan.role, roomId);
     input.recordRoomRole(roomId, plan.role);
-    await linkToSpace(sender, spaceId, roomId, input.serverName);
+    if (plan.inSpace) await linkToSpace(sender, spaceId, roomId, input.serverName);
+    if (plan.reach === "pact") await ensureServerAcl(sender, roomId, input.serverName, input.pact);
     // Also for rooms made before a bot existed (an upgraded box): bots moderate their own messages.
     await ensurePowerLevels(sender, roomId, plan.bots.map((bot) => `@${bot}:${input.serverName}`), 50);
     for (const bot of plan.bots) {
@@ -62,7 +65,8 @@ async function ensureRoom(input: ProvisioningInput, sender: sdk.MatrixClient, pl
     topic: plan.topic,
     preset: sdk.Preset.PublicChat,
     visibility: sdk.Visibility.Public,
-    creation_content: isSpace ? { type: "m.space" } : {},
+    // Block-only rooms can never be joined from another server, whatever the pact says later.
+    creation_content: { ...(isSpace ? { type: "m.space" } : {}), ...(plan.reach === "block" ? { "m.federate": false } : {}) },
     power_level_content_override: {
       // The creator (our sender) is not listed: room version 12 gives creators their power implicitly.
       users: { [input.operatorUserId]: 100, ...botUsers },
@@ -81,6 +85,29 @@ async function ensurePowerLevels(sender: sdk.MatrixClient, roomId: string, userI
   if (userIds.every((userId) => (users[userId] ?? 0) >= level)) return;
   const raised = Object.fromEntries(userIds.map((userId) => [userId, Math.max(users[userId] ?? 0, level)]));
   await sender.sendStateEvent(roomId, sdk.EventType.RoomPowerLevels, { ...content, users: { ...users, ...raised } } as never, "");
+}
+
+/**
+ * The ACL a shared room carries: this block and the pact's blocks. The spec matches ACLs on host names
+ * (ports ignored), but Synapse checks its own name with the port when the ACL is set, so each server is
+ * listed both ways; either form names exactly one pact member.
+ */
+export function pactServerAcl(serverName: string, pact: readonly string[]): { allow: string[]; deny: string[]; allow_ip_literals: boolean } {
+  const forms = (name: string) => [name, name.replace(/:\d+$/, "")];
+  return { allow: [...new Set([serverName, ...pact].flatMap(forms))].sort(), deny: [], allow_ip_literals: false };
+}
+
+/** Sets the shared room's server ACL to the current pact (only when it differs: each change is an event). */
+export async function ensureServerAcl(client: sdk.MatrixClient, roomId: string, serverName: string, pact: readonly string[]): Promise<void> {
+  const wanted = pactServerAcl(serverName, pact);
+  let current: unknown;
+  try {
+    current = await client.getStateEvent(roomId, sdk.EventType.RoomServerAcl, "");
+  } catch (error) {
+    if ((error as { errcode?: string }).errcode !== "M_NOT_FOUND") throw error;
+  }
+  if (JSON.stringify(current) === JSON.stringify(wanted)) return;
+  await client.sendStateEvent(roomId, sdk.EventType.RoomServerAcl, wanted as never, "");
 }
 
 async function linkToSpace(sender: sdk.MatrixClient, spaceId: string, roomId: string, serverName: string): Promise<void> {

@@ -42,7 +42,7 @@ ${neighborhood.name} is running.
     };
     process.once("SIGINT", () => stop("Stopping…"));
     process.once("SIGTERM", () => stop("Stopping…"));
-    void running.synapse.exited.then((code) => stop(`Synapse stopped unexpectedly (exit code ${code}); see ${running.paths.log}`));
+    void running.synapseFailed.then((code) => stop(`Synapse stopped unexpectedly (exit code ${code}); see ${running.paths.log}`));
   });
   await running.stop();
   say("Stopped. Run deploy/blockshare run to start again.");

@@ -3,17 +3,22 @@
 // start neighborhoods through this one path.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { watchFile, unwatchFile } from "node:fs";
 import { loadNeighborhood, type LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
+import { addToPact, pactMembers, removeFromPact } from "../../homeserver-config/neighborPact.ts";
+import { writePactHosts } from "../../homeserver-config/pactHosts.ts";
 import { writeHomeserverConfig } from "../../homeserver-config/writeHomeserverConfig.ts";
 import type { Secrets } from "../../homeserver-config/secrets.ts";
 import type { SynapsePaths } from "../../homeserver-config/synapseConfig.ts";
 import { buildRegistration } from "../../appservices/src/registration.ts";
 import { startAppserviceHost, type AppserviceHost } from "../../appservices/src/appserviceHost.ts";
 import { ensureBotUser } from "../../appservices/src/botActions.ts";
+import { createAppserviceClient } from "../../appservices/src/appserviceClient.ts";
+import type { PactControl } from "../../appservices/src/communitySettings.ts";
 import type { BotDefinition, RoomRole } from "../../bots/framework/contract.ts";
 import { allBots } from "../../bots/index.ts";
 import { startSynapse, type RunningSynapse } from "./synapseProcess.ts";
-import { provisionNeighborhood } from "./provisionNeighborhood.ts";
+import { ensureServerAcl, provisionNeighborhood } from "./provisionNeighborhood.ts";
 import { NEIGHBORHOOD_ROOMS, SPACE } from "./neighborhoodRooms.ts";
 import { startElementServer, type ElementServer } from "./elementServer.ts";
 import { operatorAccessToken, registerWithSharedSecret } from "./homeserverAdmin.ts";
@@ -29,16 +34,24 @@ export interface StartOptions {
   progress?: (line: string) => void;
   /** The bots' clock (tests move it to reach due dates). */
   now?: () => number;
+  /** How often the neighborhood file is checked for pact changes made by `blockshare neighbor` (default 1 s). */
+  pactWatchIntervalMs?: number;
 }
 
 export interface RunningNeighborhood {
-  neighborhood: LoadedNeighborhood;
+  /** As last read from the file (a pact change re-reads it). */
+  readonly neighborhood: LoadedNeighborhood;
   paths: SynapsePaths;
   secrets: Secrets;
   /** The homeserver URL as reached from this box. */
   clientUrl: string;
   host: AppserviceHost;
-  synapse: RunningSynapse;
+  /** The current Synapse process (a pact change restarts it). */
+  readonly synapse: RunningSynapse;
+  /** Resolves if Synapse exits when nobody asked it to. */
+  synapseFailed: Promise<number | null>;
+  /** Makes the running box match the pact in the neighborhood file: Synapse's config, hosts, ACLs. */
+  applyPact(): Promise<void>;
   element: ElementServer;
   rooms: Map<RoomRole, string>;
   operatorUserId: string;
@@ -58,32 +71,81 @@ export function operatorTokenCache(neighborhood: LoadedNeighborhood): string {
 export async function startNeighborhood(file: string, options: StartOptions = {}): Promise<RunningNeighborhood> {
   const progress = options.progress ?? (() => {});
   const bots = options.bots ?? allBots;
-  const neighborhood = loadNeighborhood(file);
+  let neighborhood = loadNeighborhood(file);
   const serverName = neighborhood.server_name;
   const clientUrl = localClientUrl(neighborhood);
   const appserviceUrl = `http://127.0.0.1:${neighborhood.ports.appservice}`;
 
+  const writeConfig = () => {
+    writePactHosts(neighborhood);
+    return writeHomeserverConfig(
+      neighborhood,
+      (secrets) =>
+        buildRegistration({
+          id: APPSERVICE_ID,
+          serverName,
+          url: appserviceUrl,
+          asToken: secrets.appservice_as_token,
+          hsToken: secrets.appservice_hs_token,
+          senderLocalpart: APPSERVICE_SENDER,
+          botLocalparts: bots.map((bot) => bot.localpart),
+          aliasLocalparts: [SPACE, ...NEIGHBORHOOD_ROOMS].map((room) => room.alias),
+        }) as unknown as Record<string, unknown>,
+      options.synapseOverrides,
+    );
+  };
   progress(`Writing the homeserver configuration for ${neighborhood.name} (${serverName})`);
-  const { paths, secrets } = writeHomeserverConfig(
-    neighborhood,
-    (secrets) =>
-      buildRegistration({
-        id: APPSERVICE_ID,
-        serverName,
-        url: appserviceUrl,
-        asToken: secrets.appservice_as_token,
-        hsToken: secrets.appservice_hs_token,
-        senderLocalpart: APPSERVICE_SENDER,
-        botLocalparts: bots.map((bot) => bot.localpart),
-        aliasLocalparts: [SPACE, ...NEIGHBORHOOD_ROOMS].map((room) => room.alias),
-      }) as unknown as Record<string, unknown>,
-    options.synapseOverrides,
-  );
+  const { paths, secrets } = writeConfig();
   const operatorUserId = `@${neighborhood.operator}:${serverName}`;
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((error) => console.error(`while stopping: ${error}`));
   };
+
+  // The pact changes while the box runs (an operator command, or a passed proposal): one change at a time.
+  let synapse: RunningSynapse | undefined;
+  let expectExit = false;
+  let failed: (code: number | null) => void = () => {};
+  const synapseFailed = new Promise<number | null>((resolve) => (failed = resolve));
+  const launchSynapse = async () => {
+    const started = await startSynapse(paths, clientUrl);
+    void started.exited.then((code) => {
+      if (!expectExit && synapse === started) failed(code);
+    });
+    synapse = started;
+  };
+  let rooms = new Map<RoomRole, string>();
+  let pactChanges: Promise<void> = Promise.resolve();
+  let appliedPact = JSON.stringify(neighborhood.neighbors);
+  const applyPact = () => {
+    pactChanges = pactChanges.then(async () => {
+      neighborhood = loadNeighborhood(file);
+      appliedPact = JSON.stringify(neighborhood.neighbors);
+      progress(`Applying the neighbor pact: ${neighborhood.neighbors.map((neighbor) => neighbor.server_name).join(", ") || "no neighbors"}`);
+      writeConfig();
+      // Synapse reads its federation whitelist only at start.
+      expectExit = true;
+      await synapse?.stop();
+      expectExit = false;
+      await launchSynapse();
+      const sender = createAppserviceClient({ homeserverUrl: clientUrl, asToken: secrets.appservice_as_token, userId: `@${APPSERVICE_SENDER}:${serverName}` });
+      const pact = neighborhood.neighbors.map((neighbor) => neighbor.server_name);
+      for (const plan of NEIGHBORHOOD_ROOMS.filter((room) => room.reach === "pact")) {
+        const roomId = rooms.get(plan.role);
+        if (roomId !== undefined) await ensureServerAcl(sender, roomId, serverName, pact);
+      }
+    });
+    return pactChanges;
+  };
+  const pact: PactControl = {
+    members: () => pactMembers(neighborhood),
+    async change(change) {
+      if ("add" in change) addToPact(file, change.add, serverName);
+      else removeFromPact(file, change.remove);
+      await applyPact();
+    },
+  };
+
   try {
     progress("Starting the appservice host (bots)");
     mkdirSync(join(neighborhood.dataDir, "appservice"), { recursive: true, mode: 0o700 });
@@ -100,19 +162,24 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
         maxClaimsPerWeek: neighborhood.sharing.max_claims_per_week,
         pactNeighborsMayClaim: neighborhood.sharing.pact_neighbors_may_claim,
       },
+      pact,
       ...(options.now === undefined ? {} : { now: options.now }),
     });
     stops.push(() => host.stop());
 
     progress("Starting Synapse");
-    const synapse = await startSynapse(paths, clientUrl);
-    stops.push(() => synapse.stop());
+    await launchSynapse();
+    stops.push(async () => {
+      await pactChanges.catch(() => {});
+      expectExit = true;
+      await synapse?.stop();
+    });
 
     progress("Preparing the bots, the space and its rooms");
     for (const bot of bots) {
       await ensureBotUser({ homeserverUrl: clientUrl, asToken: secrets.appservice_as_token, serverName }, bot.localpart, bot.displayName);
     }
-    const rooms = await provisionNeighborhood({
+    rooms = await provisionNeighborhood({
       homeserverUrl: clientUrl,
       serverName,
       neighborhoodName: neighborhood.name,
@@ -120,6 +187,7 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
       senderUserId: `@${APPSERVICE_SENDER}:${serverName}`,
       operatorUserId,
       runningBots: bots.map((bot) => bot.localpart),
+      pact: neighborhood.neighbors.map((neighbor) => neighbor.server_name),
       recordRoomRole: (roomId, role) => host.store.setRoomRole(roomId, role),
     });
     // After the rooms exist, so that Synapse's auto-join finds them for a new operator account.
@@ -137,7 +205,37 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
 
     const element = await startElementServer(neighborhood);
     stops.push(() => element.stop());
-    return { neighborhood, paths, secrets, clientUrl, host, synapse, element, rooms, operatorUserId, operatorToken, stop: stopAll };
+
+    // `blockshare neighbor add|remove` edits the file; the running box picks the change up.
+    const onFileChange = () => {
+      try {
+        if (JSON.stringify(loadNeighborhood(file).neighbors) !== appliedPact) void applyPact().catch((error) => console.error(`applying the pact failed: ${error}`));
+      } catch (error) {
+        console.error(`${error}`);
+      }
+    };
+    watchFile(file, { interval: options.pactWatchIntervalMs ?? 1000 }, onFileChange);
+    stops.push(async () => unwatchFile(file, onFileChange));
+
+    return {
+      get neighborhood() {
+        return neighborhood;
+      },
+      paths,
+      secrets,
+      clientUrl,
+      host,
+      get synapse() {
+        return synapse!;
+      },
+      synapseFailed,
+      applyPact,
+      element,
+      rooms,
+      operatorUserId,
+      operatorToken,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;
