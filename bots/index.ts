@@ -2,6 +2,8 @@
 
 import type { BotDefinition } from "./framework/contract.ts";
 import { meshBot } from "./mesh/meshBot.ts";
+import { pollsBot } from "./polls/pollsBot.ts";
 import { porchBot } from "./porch/porchBot.ts";
+import { shareBot } from "./share/shareBot.ts";
 
-export const allBots: BotDefinition[] = [porchBot, meshBot];
+export const allBots: BotDefinition[] = [porchBot, shareBot, pollsBot, meshBot];

@@ -56,6 +56,26 @@ ensure_synapse() {
   export SYNAPSE_PYTHON="$venv/bin/python"
 }
 
+# Debian packages, installed only when missing: openssl (the community CA) for everyone; for the test
+# suite and benchmarks also the real parts the tests drive (babeld meshes in network namespaces,
+# Chromium for the map page, Prometheus and Alertmanager, nginx for the proxy configuration checks).
+ensure_debian_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  command -v apt-get >/dev/null || fail "missing packages: ${missing[*]} (this is not a Debian-based system; install them by hand)"
+  [ "$(id -u)" -eq 0 ] || fail "missing Debian packages: ${missing[*]}; run as root once, or: sudo apt-get install ${missing[*]}"
+  step "Installing Debian packages: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+
 ensure_node
 ensure_npm_packages
 ensure_synapse
+ensure_debian_packages openssl
+case "${1:-run}" in
+  test|bench) ensure_debian_packages iproute2 babeld chromium prometheus prometheus-alertmanager nginx ;;
+esac

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineBlock, type BlockProcess } from "./harness/blockProcess.ts";
+import { defineBlock, shareCommunityCa, type BlockProcess } from "./harness/blockProcess.ts";
 import { createMeshNetwork, namespacesUnavailable, type MeshNetwork } from "./harness/meshNamespaces.ts";
 import { NeighborClient, repliesTo } from "./harness/neighborClient.ts";
 import { registerNeighbor } from "./harness/testNeighborhood.ts";
@@ -64,14 +64,7 @@ describe("neighboring blocks on a mesh", { skip: unavailable }, () => {
     ) as [BlockProcess, BlockProcess, BlockProcess];
     blocks = [a, b, c];
     // The community CA lives on A; A issues B's and C's certificates, and both trust the CA.
-    await a.command("ca", "create", "--name", "Test mesh");
-    await a.command("cert", "issue");
-    for (const other of [b, c]) {
-      const out = join(other.spec.dir, "issued");
-      await a.command("cert", "issue", "--server", other.spec.serverName, "--out", out);
-      await other.command("cert", "install", join(out, "tls.crt"), join(out, "tls.key"));
-      await other.command("ca", "trust", join(a.spec.dir, "data", "ca", "ca.crt"));
-    }
+    await shareCommunityCa(a, [b, c]);
     // A and B are in a pact; C lists A, but A does not list C. A also lists a rogue server.
     await a.command("neighbor", "add", B, b.spec.address);
     await a.command("neighbor", "add", ROGUE, mesh.bridgeAddress);

@@ -1,7 +1,7 @@
 // Turns a neighbor's message into a command run and a reply: recognize, rate-limit, look up by name,
 // check permission, parse arguments, run. Every failure becomes a plain reply; nothing escapes.
 
-import type { BotContext, MatrixEvent, RichText } from "./contract.ts";
+import type { BotContext, MatrixEvent, RichText, RoomRole } from "./contract.ts";
 import { commandMaxAgeMs, isBacklog } from "./backlog.ts";
 import { readCommandLine } from "./commandLine.ts";
 import { removeControlCharactersKeepingNewlines } from "./controlCharacters.ts";
@@ -19,6 +19,12 @@ export interface DispatcherOptions {
   localpart: string;
   commands: readonly Command[];
   rateLimit?: RateLimitOptions;
+  /**
+   * Rooms where this bot is the one neighbors talk to. Elsewhere (a room it shares with another bot's
+   * home, e.g. the mesh bot posting in the Lobby) it answers only its own commands, never !help or an
+   * unknown command, so one message never gets two bots' answers. Default: everywhere.
+   */
+  homeRoles?: readonly RoomRole[];
 }
 
 export type CommandDispatcher = (event: MatrixEvent, context: BotContext) => Promise<void>;
@@ -46,6 +52,9 @@ export function createCommandDispatcher(options: DispatcherOptions): CommandDisp
     const isDirect = context.isDirectRoom(event.room_id);
     const line = readCommandLine(removeControlCharactersKeepingNewlines(rawText.replace(/\t/g, " ")), isDirect);
     if (line === undefined) return;
+    const role = context.neighborhood.roomRole(event.room_id);
+    const atHome = isDirect || options.homeRoles === undefined || (role !== undefined && options.homeRoles.includes(role));
+    if (!atHome && (line.name === helpCommandName || !commandsByName.has(line.name))) return;
     // A reply travels while the room's next command is read: holding the room's queue for each send would
     // make the twentieth neighbor wait for nineteen round trips. A failed reply is logged, not retried here.
     const reply = async (text: RichText): Promise<void> => void sendReply(localpart, context, event, text);

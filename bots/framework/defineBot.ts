@@ -2,7 +2,7 @@
 // for everything that is not a text message (memberships, reactions…). defineBot adds !help and
 // turns that into the BotDefinition the appservice host runs.
 
-import type { BotContext, BotDefinition, MatrixEvent, WebhookHandler } from "./contract.ts";
+import type { BotContext, BotDefinition, MatrixEvent, RoomRole, WebhookHandler } from "./contract.ts";
 import { createCommandDispatcher } from "./commandDispatcher.ts";
 import type { Command } from "./defineCommand.ts";
 import { logBotError } from "./errorLog.ts";
@@ -21,6 +21,8 @@ export interface BotSpec {
   onTick?: (context: BotContext) => Promise<void> | void;
   /** HTTP webhooks by name (see BotDefinition.webhooks). */
   webhooks?: Readonly<Record<string, WebhookHandler>>;
+  /** Rooms where this bot answers !help and unknown commands (see DispatcherOptions.homeRoles). */
+  homeRoles?: readonly RoomRole[];
   /** Defaults to a burst of 5 commands, then one every 3 seconds, per neighbor. */
   rateLimit?: RateLimitOptions;
 }
@@ -37,6 +39,7 @@ export function defineBot(spec: BotSpec): BotDefinition {
     localpart: spec.localpart,
     commands: allCommands,
     rateLimit: spec.rateLimit,
+    ...(spec.homeRoles === undefined ? {} : { homeRoles: spec.homeRoles }),
   });
   const { onEvent, onTick } = spec;
 

@@ -14,6 +14,7 @@ export function createMeshBot(): BotDefinition {
   const serially = createSerialQueue();
   return defineBot({
     localpart: meshLocalpart,
+    homeRoles: ["mesh-alerts"],
     displayName: "Mesh alerts",
     about: "I post what breaks on the block's wifi mesh and when it is fixed, and tell the Lobby when the internet is down.",
     commands: [meshCommand],

@@ -15,6 +15,7 @@ export function createPollsBot(): BotDefinition {
   const closing = new Set<number>();
   return defineBot({
     localpart: "polls",
+    homeRoles: ["governance"],
     displayName: "Polls",
     about: "I run the block's proposals and polls: thresholds, quorum, deadlines, secret ballots, and a log of what we decided.",
     commands: [...startPollCommands, ...ballotCommands, ...manageCommands(closing), ...listCommands],

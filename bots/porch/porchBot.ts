@@ -15,6 +15,7 @@ const about = defineCommand({
 
 export const porchBot = defineBot({
   localpart: "porch",
+  homeRoles: ["lobby"],
   displayName: "Porch",
   about: "I welcome new neighbors and explain how this place works.",
   commands: [about],

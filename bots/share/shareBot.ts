@@ -15,6 +15,7 @@ import { shareTick } from "./chat/timedWork.ts";
 export function createShareBot(options: { rateLimit?: RateLimitOptions } = {}): BotDefinition {
   const definition = defineBot({
   localpart: shareLocalpart,
+  homeRoles: ["sharing"],
   displayName: "Sharing board",
   about: "Give, ask for and lend things to neighbors: !offer, !ask, !lend, then !list to browse. React 👍 to a listing to claim it.",
   commands: [...postCommands, ...lifecycleCommands, ...boardCommands],

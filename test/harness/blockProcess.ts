@@ -83,3 +83,15 @@ export function defineBlock(spec: BlockSpec): BlockProcess {
     log: () => readFileSync(logFile, "utf8"),
   };
 }
+
+/** The community CA on `caHolder`, which issues every other block's certificate; each of those trusts it. */
+export async function shareCommunityCa(caHolder: BlockProcess, others: readonly BlockProcess[]): Promise<void> {
+  await caHolder.command("ca", "create", "--name", "Test mesh");
+  await caHolder.command("cert", "issue");
+  for (const other of others) {
+    const out = join(other.spec.dir, "issued");
+    await caHolder.command("cert", "issue", "--server", other.spec.serverName, "--out", out);
+    await other.command("cert", "install", join(out, "tls.crt"), join(out, "tls.key"));
+    await other.command("ca", "trust", join(caHolder.spec.dir, "data", "ca", "ca.crt"));
+  }
+}

@@ -1,0 +1,198 @@
+// The mesh map: one self-contained page (inline CSS, JS and SVG; no CDN, no web fonts) so it works on
+// the mesh with the uplink down. It polls api/state and redraws: nodes (offline ones marked), links
+// coloured by quality, gateways, the uplink and recent alerts. Text goes in through textContent only.
+
+/** Colours shared with tests (the screenshot test looks for these exact pixels). */
+export const mapColors = {
+  good: "#2f9e62",
+  fair: "#e0a21b",
+  poor: "#d2453b",
+  lost: "#d2453b",
+  node: "#3d6fa8",
+  gateway: "#6a4fb0",
+  offline: "#9aa1a8",
+  offlineRing: "#b03a2e",
+  agentSilent: "#e9d8a6",
+  background: "#f6f4ef",
+} as const;
+
+const css = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; background: ${mapColors.background}; color: #2b2f33; }
+header { display: flex; align-items: baseline; gap: 1rem; padding: .7rem 1.2rem; background: #fffdf8; border-bottom: 1px solid #e3ded3; }
+header h1 { font-size: 1.2rem; margin: 0; font-weight: 600; }
+#uplink { padding: .2rem .7rem; border-radius: 1rem; font-weight: 600; }
+#uplink.up { background: #e2f3e8; color: #1f6e43; }
+#uplink.down { background: #fbe6d2; color: #8a4a12; }
+#uplink.unknown { background: #ecebe7; color: #5b5f63; }
+#updated { margin-left: auto; color: #6b7075; font-size: .85rem; }
+#stale { color: #8a4a12; font-size: .85rem; }
+main { display: grid; grid-template-columns: minmax(0, 1fr) 20rem; gap: 0; height: calc(100vh - 3.2rem); }
+#map { width: 100%; height: 100%; display: block; }
+aside { border-left: 1px solid #e3ded3; background: #fffdf8; padding: .8rem 1rem; overflow-y: auto; }
+aside h2 { font-size: .95rem; margin: .6rem 0 .4rem; color: #4a4f54; text-transform: uppercase; letter-spacing: .04em; }
+.legend { list-style: none; padding: 0; margin: 0 0 .6rem; display: grid; grid-template-columns: 1fr 1fr; gap: .25rem .6rem; font-size: .85rem; }
+.legend svg { vertical-align: middle; margin-right: .35rem; }
+#alerts { list-style: none; padding: 0; margin: 0; }
+#alerts li { padding: .45rem .55rem; margin-bottom: .4rem; border-radius: .4rem; background: #f3f0e8; border-left: 4px solid #9aa1a8; font-size: .9rem; }
+#alerts li.firing.critical { border-left-color: ${mapColors.poor}; }
+#alerts li.firing.warning { border-left-color: ${mapColors.fair}; }
+#alerts li.firing.info { border-left-color: ${mapColors.node}; }
+#alerts li.resolved { opacity: .7; border-left-color: ${mapColors.good}; }
+#alerts time { display: block; color: #6b7075; font-size: .78rem; }
+.node-label { font-size: 13px; fill: #2b2f33; paint-order: stroke; stroke: ${mapColors.background}; stroke-width: 4px; stroke-linejoin: round; }
+.node-state { font-size: 11px; fill: ${mapColors.offlineRing}; font-weight: 600; paint-order: stroke; stroke: ${mapColors.background}; stroke-width: 3px; }
+#empty { fill: #6b7075; font-size: 16px; }
+@media (max-width: 800px) { main { grid-template-columns: 1fr; height: auto; } #map { height: 70vh; } aside { border-left: 0; border-top: 1px solid #e3ded3; } }
+`;
+
+const legendSvg = (inner: string): string => `<svg width="26" height="14" aria-hidden="true">${inner}</svg>`;
+
+const legend = `
+<ul class="legend">
+  <li>${legendSvg(`<line x1="1" y1="7" x2="25" y2="7" stroke="${mapColors.good}" stroke-width="5" stroke-linecap="round"/>`)}good link</li>
+  <li>${legendSvg(`<line x1="1" y1="7" x2="25" y2="7" stroke="${mapColors.fair}" stroke-width="5" stroke-linecap="round"/>`)}fair link</li>
+  <li>${legendSvg(`<line x1="1" y1="7" x2="25" y2="7" stroke="${mapColors.poor}" stroke-width="5" stroke-linecap="round"/>`)}poor link</li>
+  <li>${legendSvg(`<line x1="1" y1="7" x2="25" y2="7" stroke="${mapColors.lost}" stroke-width="2" stroke-dasharray="4 3"/>`)}lost link</li>
+  <li>${legendSvg(`<circle cx="13" cy="7" r="6" fill="${mapColors.node}" stroke="#fff" stroke-width="2"/>`)}node</li>
+  <li>${legendSvg(`<rect x="6" y="0" width="14" height="14" rx="3" fill="${mapColors.gateway}"/>`)}gateway</li>
+  <li>${legendSvg(`<circle cx="13" cy="7" r="5" fill="${mapColors.offline}" stroke="${mapColors.offlineRing}" stroke-width="2"/>`)}offline</li>
+  <li>${legendSvg(`<circle cx="13" cy="7" r="5" fill="${mapColors.agentSilent}" stroke="#9a7414" stroke-width="2" stroke-dasharray="2 2"/>`)}not reporting</li>
+</ul>`;
+
+// Runs in the browser. Plain ES2017, no modules, so it works in any browser a neighbor has.
+const script = String.raw`
+(function () {
+  var NS = "http://www.w3.org/2000/svg";
+  var C = ${JSON.stringify(mapColors)};
+  var W = 1000, H = 700;
+  var svg = document.getElementById("map");
+  function el(name, attrs, parent) {
+    var node = document.createElementNS(NS, name);
+    for (var key in attrs) node.setAttribute(key, String(attrs[key]));
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+  function text(parent, content) { parent.textContent = content; return parent; }
+  function ago(iso) {
+    var s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+    if (s < 90) return s + " s ago";
+    if (s < 5400) return Math.round(s / 60) + " min ago";
+    if (s < 129600) return Math.round(s / 3600) + " h ago";
+    return Math.round(s / 86400) + " days ago";
+  }
+  var linkStyle = {
+    good: { stroke: C.good, width: 6 },
+    fair: { stroke: C.fair, width: 6 },
+    poor: { stroke: C.poor, width: 6 },
+    lost: { stroke: C.lost, width: 2.5, dash: "8 6" }
+  };
+  function draw(state) {
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    el("rect", { x: 0, y: 0, width: W, height: H, fill: C.background }, svg);
+    var pos = {};
+    state.nodes.forEach(function (n) { pos[n.id] = { x: n.x * W, y: n.y * H, node: n }; });
+    if (state.nodes.length === 0) {
+      text(el("text", { id: "empty", x: W / 2, y: H / 2, "text-anchor": "middle" }, svg), "Waiting for the first collection…");
+    }
+    var links = el("g", { id: "links" }, svg);
+    state.links.forEach(function (l) {
+      var a = pos[l.source], b = pos[l.target];
+      if (!a || !b) return;
+      var st = linkStyle[l.level] || linkStyle.lost;
+      var line = el("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: st.stroke, "stroke-width": st.width, "stroke-linecap": "round", "class": "link " + l.level }, links);
+      if (st.dash) line.setAttribute("stroke-dasharray", st.dash);
+      var q = l.quality === null ? "lost" : Math.round(l.quality * 100) + " %";
+      text(el("title", {}, line), a.node.name + " ↔ " + b.node.name + ": " + q);
+    });
+    var nodes = el("g", { id: "nodes" }, svg);
+    state.nodes.forEach(function (n) {
+      var p = pos[n.id];
+      var g = el("g", { "class": "node " + n.status + (n.gateway ? " gateway" : ""), transform: "translate(" + p.x.toFixed(1) + "," + p.y.toFixed(1) + ")" }, nodes);
+      var down = n.status === "down";
+      var silent = n.status === "agent-silent";
+      var fill = down ? C.offline : silent ? C.agentSilent : n.gateway ? C.gateway : C.node;
+      var ring = down ? C.offlineRing : silent ? "#9a7414" : "#ffffff";
+      if (n.gateway) el("rect", { x: -15, y: -15, width: 30, height: 30, rx: 6, fill: fill, stroke: ring, "stroke-width": 3 }, g);
+      else el("circle", { r: 13, fill: fill, stroke: ring, "stroke-width": 3, "stroke-dasharray": silent ? "4 3" : "none" }, g);
+      if (down) {
+        el("path", { d: "M-6,-6 L6,6 M6,-6 L-6,6", stroke: "#ffffff", "stroke-width": 3, "stroke-linecap": "round" }, g);
+      } else if (n.gateway) {
+        // A small globe: this node is a way to the internet.
+        el("circle", { r: 7, fill: "none", stroke: "#ffffff", "stroke-width": 1.8 }, g);
+        el("path", { d: "M-7,0 L7,0 M0,-7 C-4,-3 -4,3 0,7 M0,-7 C4,-3 4,3 0,7", fill: "none", stroke: "#ffffff", "stroke-width": 1.4 }, g);
+      }
+      text(el("text", { "class": "node-label", x: 0, y: 32, "text-anchor": "middle" }, g), n.name);
+      if (down || silent) text(el("text", { "class": "node-state", x: 0, y: 46, "text-anchor": "middle" }, g), down ? "offline · " + ago(n.lastSeen) : "not reporting");
+      var detail = n.name + (n.gateway ? " (gateway)" : "") + "\n" + n.status + ", last heard " + ago(n.lastSeen);
+      text(el("title", {}, g), detail);
+    });
+    var uplink = document.getElementById("uplink");
+    if (state.uplink.up === true) { uplink.className = "up"; uplink.textContent = "Internet: up"; }
+    else if (state.uplink.up === false) { uplink.className = "down"; uplink.textContent = "Internet is down — local chat still works"; }
+    else { uplink.className = "unknown"; uplink.textContent = "Internet: unknown"; }
+    var list = document.getElementById("alerts");
+    while (list.firstChild) list.removeChild(list.firstChild);
+    var shown = state.alerts.recent.slice(0, 15);
+    if (shown.length === 0) { var li0 = document.createElement("li"); li0.textContent = "No alerts. All quiet."; list.appendChild(li0); }
+    shown.forEach(function (a) {
+      var li = document.createElement("li");
+      li.className = a.status + " " + (a.labels.severity || "");
+      var strong = document.createElement("strong");
+      strong.textContent = (a.status === "resolved" ? "Resolved: " : "") + a.annotations.summary;
+      li.appendChild(strong);
+      var t = document.createElement("time");
+      t.dateTime = a.at; t.textContent = ago(a.at);
+      li.appendChild(t);
+      li.title = a.annotations.description;
+      list.appendChild(li);
+    });
+    var counts = { up: 0, down: 0 };
+    state.nodes.forEach(function (n) { if (n.status === "down") counts.down++; else counts.up++; });
+    document.getElementById("summary").textContent = counts.up + " nodes up, " + counts.down + " offline, " + state.links.filter(function (l) { return l.level !== "lost"; }).length + " links";
+    document.getElementById("updated").textContent = state.collectedAt ? "updated " + ago(state.collectedAt) : "";
+    document.body.setAttribute("data-ready", "true");
+  }
+  function refresh() {
+    fetch("api/state", { cache: "no-store" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (state) {
+      document.getElementById("stale").textContent = "";
+      draw(state);
+    }).catch(function () {
+      document.getElementById("stale").textContent = "monitor unreachable — showing the last map";
+    });
+  }
+  refresh();
+  setInterval(refresh, 5000);
+})();
+`;
+
+export function renderMapPage(options: { title: string }): string {
+  const title = options.title.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c] ?? c);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${css}</style>
+</head>
+<body>
+<header><h1>${title}</h1><span id="uplink" class="unknown">Internet: unknown</span><span id="stale"></span><span id="updated"></span></header>
+<main>
+<svg id="map" viewBox="0 0 1000 700" preserveAspectRatio="xMidYMid meet" role="img" aria-label="Map of the mesh: nodes and links"></svg>
+<aside>
+<p id="summary"></p>
+${legend}
+<h2>Recent alerts</h2>
+<ul id="alerts"></ul>
+</aside>
+</main>
+<script>${script}</script>
+</body>
+</html>
+`;
+}
