@@ -6,6 +6,7 @@ import { measureBotRoundTrip } from "./botRoundTrip.ts";
 import { measureIntakeThroughput } from "./intakeThroughput.ts";
 import { measureStackMemory } from "./stackMemory.ts";
 import { boardBenchmarks } from "./boardBench.ts";
+import { federationBenchmarks } from "./federationBench.ts";
 import { monitorBenchmarks } from "./monitorBench.ts";
 import { pollsBenchmarks } from "./pollsBench.ts";
 
@@ -23,6 +24,7 @@ record(await measureStackMemory());
 record(await boardBenchmarks());
 record(await pollsBenchmarks());
 record(await monitorBenchmarks());
+record(await federationBenchmarks());
 
 const file = join(import.meta.dirname, "results.json");
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
