@@ -79,8 +79,9 @@ export async function federationBenchmarks(): Promise<Record<string, number>> {
     await Promise.all(blocks.map((block) => block.start()));
     const [alice, amy, bob] = await Promise.all([neighbor(a, "alice"), neighbor(a, "amy"), neighbor(b, "bob")]);
     clients.push(alice, amy, bob);
-    const exchange = (await alice.client.joinRoom(`#exchange:${b.spec.serverName}`)).roomId;
-    await amy.client.joinRoom(exchange);
+    const exchangeAlias = `#exchange:${b.spec.serverName}`;
+    const exchange = (await alice.client.joinRoom(exchangeAlias)).roomId;
+    await amy.client.joinRoom(exchangeAlias);
     await bob.waitForEvent((e) => e.room_id === exchange && e.state_key === amy.userId, "amy joining", 60_000);
 
     const local: number[] = [];
@@ -92,7 +93,7 @@ export async function federationBenchmarks(): Promise<Record<string, number>> {
     console.log(`  same block p50 ${percentile(local, 50).toFixed(1)} ms; across the pact p50 ${percentile(federated, 50).toFixed(1)} ms`);
 
     const senders = blocks.map(appserviceSender);
-    for (const sender of senders) await sender.join(exchange);
+    for (const sender of senders) await sender.join(exchangeAlias);
     mesh.cut(mesh.hosts[0]!);
     await Promise.all(
       senders.map(async (sender, side) => {

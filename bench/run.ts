@@ -9,6 +9,7 @@ import { boardBenchmarks } from "./boardBench.ts";
 import { federationBenchmarks } from "./federationBench.ts";
 import { monitorBenchmarks } from "./monitorBench.ts";
 import { pollsBenchmarks } from "./pollsBench.ts";
+import { productionBenchmarks } from "./productionBench.ts";
 
 const results: Record<string, number> = {};
 const record = (figures: Record<string, number>) => {
@@ -25,6 +26,7 @@ record(await boardBenchmarks());
 record(await pollsBenchmarks());
 record(await monitorBenchmarks());
 record(await federationBenchmarks());
+record(await productionBenchmarks());
 
 const file = join(import.meta.dirname, "results.json");
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);

@@ -40,8 +40,9 @@ ensure_npm_packages() {
 
 ensure_synapse() {
   local venv="$tools/synapse-venv"
+  # The postgres and redis extras: PostgreSQL and Synapse's workers (deploy/production) need them.
   if [ -x "$venv/bin/python" ] &&
-     [ "$("$venv/bin/python" -c 'from importlib.metadata import version; print(version("matrix-synapse"))' 2>/dev/null)" = "$synapse_pin" ]; then
+     [ "$("$venv/bin/python" -c 'from importlib.metadata import version; import psycopg2, txredisapi; print(version("matrix-synapse"))' 2>/dev/null)" = "$synapse_pin" ]; then
     export SYNAPSE_PYTHON="$venv/bin/python"; return
   fi
   local py
@@ -52,7 +53,7 @@ ensure_synapse() {
   step "Installing Synapse $synapse_pin into .tools/synapse-venv (a few minutes on a small box)"
   [ -x "$venv/bin/python" ] || "$py" -m venv "$venv" || fail "could not create a virtualenv (apt-get install python3-venv)"
   "$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar on \
-    "matrix-synapse==$synapse_pin" >&2
+    "matrix-synapse[postgres,redis]==$synapse_pin" >&2
   export SYNAPSE_PYTHON="$venv/bin/python"
 }
 
@@ -77,5 +78,5 @@ ensure_npm_packages
 ensure_synapse
 ensure_debian_packages openssl
 case "${1:-run}" in
-  test|bench) ensure_debian_packages iproute2 babeld chromium prometheus prometheus-alertmanager nginx ;;
+  test|bench) ensure_debian_packages iproute2 babeld chromium prometheus prometheus-alertmanager nginx postgresql redis-server systemd ;;
 esac

@@ -47,6 +47,7 @@ export const NeighborhoodSchema = Type.Object(
         appservice: port("the appservice host (bots), on localhost only", 9009),
         element: port("Element Web's config and .well-known, served by BlockShare", 8080),
         synapse_metrics: port("Synapse's Prometheus metrics, on localhost only", 9000),
+        mesh_map: port("the mesh monitor's map page and /metrics, on bind_address", 9464),
         federation: port("federation with neighboring blocks over TLS (only once the block has a certificate)", 8448),
       },
       { additionalProperties: false, default: {}, description: "the ports BlockShare listens on" },
@@ -68,6 +69,13 @@ export const NeighborhoodSchema = Type.Object(
       Type.String({ minLength: 1, description: "a hosts file (e.g. /etc/hosts) in which BlockShare maps each pact block's host name to its mesh address, for meshes without DNS" }),
     ),
     sharing: SharingSchema,
+    mesh_monitor: Type.Object(
+      {
+        simulate: Type.Boolean({ default: true, description: "show a small simulated mesh until real routers are configured: true or false" }),
+        config: Type.Optional(Type.String({ minLength: 1, description: "a mesh-monitor YAML file naming the real routers (see mesh-monitor/README.md)" })),
+      },
+      { additionalProperties: false, default: {}, description: "the mesh monitor started by `run`: { simulate, config }" },
+    ),
     mesh_ranges: Type.Array(Type.String({ pattern: "^[0-9a-fA-F.:]+/[0-9]{1,3}$", description: "a CIDR range such as 10.0.0.0/8" }), {
       default: [],
       description: "address ranges of the mesh that federation may reach (private ranges are otherwise refused); each neighbor's own address is allowed anyway",

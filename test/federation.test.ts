@@ -92,6 +92,15 @@ describe("neighboring blocks on a mesh", { skip: unavailable }, () => {
     await alice.waitForEvent((e) => e.event_id === answer, "bob's answer on A");
   });
 
+  test("each block's run also serves the mesh map, on a simulated mesh until routers are configured", async () => {
+    const [a] = blocks as [BlockProcess];
+    const page = await fetch(`http://${a.spec.clientAddress}:9464/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Block A mesh/);
+    const state = (await (await fetch(`http://${a.spec.clientAddress}:9464/api/state`)).json()) as { nodes: unknown[]; links: unknown[] };
+    assert.ok(state.nodes.length >= 6 && state.links.length >= 6, `the simulated mesh is on the map: ${state.nodes.length} nodes`);
+  });
+
   test("block-only rooms cannot be joined from another block", async () => {
     for (const alias of [`#governance:${A}`, `#lobby:${A}`]) {
       await assert.rejects(bob.client.joinRoom(alias), (error: { errcode?: string; message?: string }) => {

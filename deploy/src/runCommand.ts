@@ -4,6 +4,7 @@ import { writeDefaultNeighborhood } from "./defaultNeighborhood.ts";
 import { startNeighborhood } from "./startNeighborhood.ts";
 import { describeToken, firstNeighborsToken } from "./firstNeighborsToken.ts";
 import { secretPath } from "../../homeserver-config/secrets.ts";
+import { startMeshMonitor } from "./meshMonitorService.ts";
 
 const say = (line: string) => process.stderr.write(`\u001b[1m==> ${line}\u001b[0m\n`);
 
@@ -13,6 +14,8 @@ export async function runNeighborhood(file: string): Promise<void> {
   }
   const running = await startNeighborhood(file, { progress: say });
   const { neighborhood, secrets } = running;
+  say(neighborhood.mesh_monitor.config ? "Starting the mesh monitor" : "Starting the mesh monitor on a simulated mesh (set mesh_monitor.config for real routers)");
+  const monitor = await startMeshMonitor(neighborhood, running.host.url, secrets.dir);
   const token = await firstNeighborsToken(running.clientUrl, running.operatorToken);
   console.log(`
 ${neighborhood.name} is running.
@@ -21,6 +24,8 @@ ${neighborhood.name} is running.
   Element config and .well-known:  ${running.element.url}/config.json
   ${neighborhood.element_web_dir ? `Element Web:  ${running.element.url}/` : `Element Web is not on this box yet: any Element app works with the server URL above.
   To serve Element Web here, unpack a release tarball and set element_web_dir in ${file}.`}
+
+  Mesh map:  ${monitor.url.replace("0.0.0.0", "127.0.0.1")}/${neighborhood.mesh_monitor.config ? "" : "  (a simulated mesh: an alert shows in Mesh alerts within a few minutes)"}
 
   Operator account:  ${running.operatorUserId}
   Its password is in ${secretPath(secrets.dir, "operator_password")} (readable by this user only).
@@ -44,6 +49,7 @@ ${neighborhood.name} is running.
     process.once("SIGTERM", () => stop("Stopping…"));
     void running.synapseFailed.then((code) => stop(`Synapse stopped unexpectedly (exit code ${code}); see ${running.paths.log}`));
   });
+  await monitor.stop();
   await running.stop();
   say("Stopped. Run deploy/blockshare run to start again.");
 }

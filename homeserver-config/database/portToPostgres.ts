@@ -34,7 +34,7 @@ export async function portSqliteToPostgres(options: PortOptions): Promise<void> 
     const postgresConfig = join(dir, "postgres.yaml");
     // Synapse is stopped during the port, so its background updates need not pause between batches
     // (the port script passes sleep=true itself, so the pause is shortened too).
-    const unthrottled = { background_updates: { sleep_enabled: false, sleep_duration_ms: 1, update_duration_ms: 1000 } };
+    const unthrottled = { background_updates: { sleep_enabled: false, sleep_duration_ms: 1, background_update_duration_ms: 1000 } };
     writeFileSync(postgresConfig, stringify({ ...homeserver, ...unthrottled, database: synapseDatabaseConfig(options.target, options.sqlitePath) }), { mode: 0o600 });
     // The port script refuses a database with unfinished background updates (a young block has some).
     progress("Finishing Synapse's pending background updates on the SQLite database");

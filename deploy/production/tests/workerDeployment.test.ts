@@ -1,0 +1,82 @@
+// The worker deployment really runs: PostgreSQL, Redis, Synapse's main process plus five workers behind
+// nginx, and the foundation's porch-bot story through the proxy.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeLoopbackNeighborhood, registerNeighbor } from "../../../test/harness/testNeighborhood.ts";
+import { NeighborClient } from "../../../test/harness/neighborClient.ts";
+import { registrationTokens } from "../../src/homeserverAdmin.ts";
+import { startWorkerNeighborhood, type RunningWorkerNeighborhood } from "../workerDeployment.ts";
+import { psql } from "../postgresAdmin.ts";
+import { createThrowawayDatabase, freeWorkerSettings, relaxedRateLimits, testPostgres, type ThrowawayDatabase } from "./testSupport.ts";
+
+describe("the worker deployment on PostgreSQL and Redis, behind nginx", () => {
+  const admin = testPostgres();
+  let dir: string;
+  let database: ThrowawayDatabase;
+  let stack: RunningWorkerNeighborhood;
+  let alice: NeighborClient;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "blockshare-workers-"));
+    database = createThrowawayDatabase(admin);
+    const file = await writeLoopbackNeighborhood(dir, "Worker Block", "workers.localhost");
+    stack = await startWorkerNeighborhood(file, {
+      database: database.settings,
+      workers: await freeWorkerSettings(),
+      runDir: join(dir, "run"),
+      privateRedis: true,
+      synapseOverrides: relaxedRateLimits,
+    });
+  });
+  after(async () => {
+    alice?.stop();
+    await stack?.stop();
+    database?.drop();
+    if (!process.env.BLOCKSHARE_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("every worker is running and the database is PostgreSQL", () => {
+    assert.deepEqual([...stack.workers.keys()].sort(), ["appservice_notifier", "client_reader", "event_persister", "federation_reader", "federation_sender"]);
+    const config = readFileSync(stack.running.paths.config, "utf8");
+    assert.match(config, /name: psycopg2/);
+    assert.match(config, /notify_appservices_from_worker: appservice_notifier/);
+  });
+
+  test("a neighbor registers with a token through the proxy, is welcomed in the Lobby, and !about is answered", async () => {
+    const { running } = stack;
+    const porch = `@porch:${running.neighborhood.server_name}`;
+    const lobby = running.rooms.get("lobby")!;
+    const token = await registrationTokens.create(running.clientUrl, running.operatorToken, { usesAllowed: 1, expiryTime: null });
+    const registered = await registerNeighbor(running.clientUrl, "alice", "correct horse battery", token.token);
+    alice = new NeighborClient(running.clientUrl, registered.user_id, registered.access_token);
+    await alice.start();
+    await alice.waitForEvent(
+      (e) => e.room_id === lobby && e.sender === porch && e.type === "m.room.message" && String(e.content.body).includes(alice.userId),
+      "the porch bot's welcome",
+      60_000,
+    );
+    const about = await alice.sendText(lobby, "!about");
+    const reply = await alice.waitForReply(lobby, about, porch, 30_000);
+    assert.match(reply.content.body, /Worker Block/);
+  });
+
+  test("the proxy sent sync, registration and sending to the client reader, and the event persister wrote the events", () => {
+    const readerPort = `127.0.0.1:${stack.layout.workers.find((w) => w.name === "client_reader")!.port}`;
+    const lines = readFileSync(stack.accessLog, "utf8").trim().split("\n");
+    const servedBy = (pattern: RegExp) => lines.filter((line) => pattern.test(line)).map((line) => line.split(" ").at(-1));
+    for (const [what, pattern] of [
+      ["sync", /\/_matrix\/client\/v3\/sync /],
+      ["message sending", /\/rooms\/[^ ]+\/send\/m\.room\.message\//],
+      ["registration", /\/_matrix\/client\/v3\/register /],
+    ] as const) {
+      const upstreams = servedBy(pattern);
+      assert.ok(upstreams.length > 0, `the proxy saw ${what} requests`);
+      assert.ok(upstreams.includes(readerPort), `${what} reached the client reader (saw ${[...new Set(upstreams)].join(", ")})`);
+    }
+    const writers = psql(admin, database.settings.name, "SELECT DISTINCT instance_name FROM events WHERE type = 'm.room.message';").split("\n");
+    assert.deepEqual(writers, ["event_persister"], "messages were persisted by the event persister, not the main process");
+  });
+});
