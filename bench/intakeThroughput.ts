@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { startAppserviceHost } from "../appservices/src/appserviceHost.ts";
 import { silentLog } from "../appservices/src/hostLog.ts";
-import type { BotActions } from "../bots/framework/contract.ts";
+import { quietBotActions } from "../appservices/tests/quietBotActions.ts";
 import { allBots } from "../bots/index.ts";
 
 const SERVER = "bench.localhost";
@@ -17,17 +17,6 @@ const EVENTS_PER_TRANSACTION = 50;
 const HS_TOKEN = "bench-hs-token";
 
 // No homeserver here: bot side effects are recorded, not sent (the figure is about the intake).
-const recordingActions: BotActions = {
-  sendMessage: async () => "$sent",
-  editMessage: async () => "$edited",
-  joinRoom: async () => {},
-  powerLevel: async () => 0,
-  sendEvent: async () => "$event",
-  setState: async () => "$state",
-  getState: async () => undefined,
-  joinedMembers: async () => [],
-  openPrivateRoom: async (userIds) => `!private-${userIds.join(",")}`,
-};
 
 function transactions(): unknown[] {
   let n = 0;
@@ -70,7 +59,7 @@ async function eventsPerSecond(fullProcessing: boolean, payloads: unknown[]): Pr
     port: 0,
     process: fullProcessing,
     log: silentLog,
-    matrix: { actionsFor: () => recordingActions, ensureUser: async () => {} },
+    matrix: { actionsFor: () => quietBotActions, ensureUser: async () => {} },
   });
   try {
     const bodies = payloads.map((payload) => JSON.stringify(payload));

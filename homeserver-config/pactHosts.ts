@@ -1,13 +1,14 @@
 // Names without DNS: when the neighborhood file names a hosts file, BlockShare keeps one managed block
 // in it mapping each pact block's host name to its mesh address (the rest of the file is untouched).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { hostOf } from "./communityCa.ts";
 import type { LoadedNeighborhood } from "./loadNeighborhood.ts";
 
 const begin = "# BEGIN BlockShare neighbor pact (managed: edit with `blockshare neighbor`)";
 const end = "# END BlockShare neighbor pact";
 
 export function pactHostsBlock(neighborhood: LoadedNeighborhood): string {
-  const lines = neighborhood.neighbors.map((neighbor) => `${neighbor.address}\t${neighbor.server_name.replace(/:\d+$/, "")}`);
+  const lines = neighborhood.neighbors.map((neighbor) => `${neighbor.address}\t${hostOf(neighbor.server_name)}`);
   return [begin, ...lines, end].join("\n");
 }
 

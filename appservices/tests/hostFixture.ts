@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { BotActions, BotContext, BotDefinition, MatrixEvent } from "../../bots/framework/contract.ts";
 import { startAppserviceHost, type AppserviceHost, type AppserviceHostOptions, type HostMatrix } from "../src/appserviceHost.ts";
 import type { HostLog, LogFields } from "../src/hostLog.ts";
+import { quietBotActions } from "./quietBotActions.ts";
 
 export const hsToken = "hs_token_for_tests_0123456789";
 export const serverName = "block.test";
@@ -21,18 +22,11 @@ export class FakeMatrix implements HostMatrix {
 
   actionsFor(userId: string): BotActions {
     return {
-      sendMessage: async () => "$sent",
-      editMessage: async () => "$edited",
+      ...quietBotActions,
       joinRoom: async (roomId) => {
         if (this.failJoins) throw new Error("join refused");
         this.joins.push({ userId, roomId });
       },
-      powerLevel: async () => 0,
-      sendEvent: async () => "$event",
-      setState: async () => "$state",
-      getState: async () => undefined,
-      joinedMembers: async () => [],
-      openPrivateRoom: async (userIds) => `!private-${userIds.join(",")}`,
     };
   }
 

@@ -4,6 +4,7 @@ import "../../appservices/src/quietMatrixSdkLogs.ts"; // before matrix-js-sdk lo
 import * as sdk from "matrix-js-sdk";
 import type { RoomRole } from "../../bots/framework/contract.ts";
 import { createAppserviceClient } from "../../appservices/src/appserviceClient.ts";
+import { hostOf } from "../../homeserver-config/communityCa.ts";
 import { NEIGHBORHOOD_ROOMS, SPACE, type RoomPlan } from "./neighborhoodRooms.ts";
 
 export interface ProvisioningInput {
@@ -93,7 +94,7 @@ async function ensurePowerLevels(sender: sdk.MatrixClient, roomId: string, userI
  * listed both ways; either form names exactly one pact member.
  */
 export function pactServerAcl(serverName: string, pact: readonly string[]): { allow: string[]; deny: string[]; allow_ip_literals: boolean } {
-  const forms = (name: string) => [name, name.replace(/:\d+$/, "")];
+  const forms = (name: string) => [name, hostOf(name)];
   return { allow: [...new Set([serverName, ...pact].flatMap(forms))].sort(), deny: [], allow_ip_literals: false };
 }
 
