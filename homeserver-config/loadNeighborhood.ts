@@ -45,7 +45,13 @@ export function validateNeighborhood(file: string, raw: unknown): Neighborhood {
     describeProblem(error.path, error.schema, error.value, error.message),
   );
   if (problems.length > 0) throw new NeighborhoodFileError(file, [...new Set(problems)]);
-  return withDefaults as Neighborhood;
+  const neighborhood = withDefaults as Neighborhood;
+  if (neighborhood.workers.enabled && neighborhood.database.engine !== "postgresql") {
+    throw new NeighborhoodFileError(file, [
+      '"workers.enabled: true" needs "database.engine: postgresql" (Synapse workers share one PostgreSQL database; move an existing block with `deploy/blockshare port-db`)',
+    ]);
+  }
+  return neighborhood;
 }
 
 function describeProblem(path: string, schema: TSchema, value: unknown, message: string): string {

@@ -1,5 +1,7 @@
 // The neighborhood file's schema: the single source of its types, defaults, validation and help text.
 import { Type, type Static } from "@sinclair/typebox";
+import { DatabaseSchema } from "./database/databaseSchema.ts";
+import { WorkersSchema } from "./workers/workersSchema.ts";
 
 const port = (description: string, fallback: number) =>
   Type.Integer({ minimum: 1, maximum: 65535, default: fallback, description: `${description}: a port number from 1 to 65535` });
@@ -81,6 +83,8 @@ export const NeighborhoodSchema = Type.Object(
       description: "address ranges of the mesh that federation may reach (private ranges are otherwise refused); each neighbor's own address is allowed anyway",
     }),
     neighbors: Type.Array(NeighborSchema, { default: [], description: "the neighbor pact: blocks this one federates with (`blockshare neighbor add` edits it)" }),
+    database: DatabaseSchema,
+    workers: WorkersSchema,
   },
   { additionalProperties: false },
 );

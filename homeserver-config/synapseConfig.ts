@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import type { LoadedNeighborhood } from "./loadNeighborhood.ts";
 import { secretPath } from "./secrets.ts";
+import { synapseDatabaseConfig } from "./database/synapseDatabase.ts";
 
 export interface SynapsePaths {
   dir: string;
@@ -112,7 +113,7 @@ export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePa
           ]),
     ],
     enable_metrics: true,
-    database: { name: "sqlite3", args: { database: paths.database } },
+    database: synapseDatabaseConfig(neighborhood.database, paths.database),
     media_store_path: paths.media,
     max_upload_size: "20M",
     log_config: paths.logConfig,

@@ -13,8 +13,6 @@ export interface InstallLayout {
   node: string;
   synapsePython: string;
   neighborhoodFile: string;
-  meshMonitorConfig: string;
-  meshMonitorPort: number;
 }
 
 export type ServiceKind = "synapse" | "appservices" | "mesh-monitor";
@@ -33,6 +31,12 @@ export interface ServiceSpec {
   ports: number[];
   /** The container image for the compose file. */
   image: string;
+  /**
+   * Restart the service when this file changes: Synapse reads its configuration (the pact's federation
+   * whitelist) only at start, and serve-bots rewrites it when the pact changes. systemd only; with
+   * compose, restart by hand.
+   */
+  restartWhenChanged?: string;
 }
 
 export function productionServices(neighborhood: LoadedNeighborhood, install: InstallLayout, synapseVersion: string, workers?: WorkerLayout): ServiceSpec[] {
@@ -49,6 +53,7 @@ export function productionServices(neighborhood: LoadedNeighborhood, install: In
     after: ["blockshare-appservices"],
     ports: workers ? [workers.mainHttpPort] : [neighborhood.ports.client],
     image: synapseImage,
+    restartWhenChanged: paths.config,
   };
   const workerServices: ServiceSpec[] = (workers?.workers ?? []).map((worker) => ({
     name: `blockshare-synapse-${worker.name.replaceAll("_", "-")}`,
@@ -60,6 +65,7 @@ export function productionServices(neighborhood: LoadedNeighborhood, install: In
     after: ["blockshare-synapse"],
     ports: [worker.port],
     image: synapseImage,
+    restartWhenChanged: paths.config,
   }));
   return [
     {
@@ -79,11 +85,11 @@ export function productionServices(neighborhood: LoadedNeighborhood, install: In
       name: "blockshare-mesh-monitor",
       kind: "mesh-monitor",
       description: `Mesh monitor for ${neighborhood.name}`,
-      command: [install.node, join(install.prefix, "mesh-monitor", "src", "cli.ts"), "--config", install.meshMonitorConfig, "--port", String(install.meshMonitorPort)],
+      command: [install.node, join(install.prefix, "deploy", "src", "cli.ts"), "serve-monitor", "--config", install.neighborhoodFile],
       workingDirectory: install.prefix,
       writablePaths: [join(neighborhood.dataDir, "mesh-monitor")],
       after: ["blockshare-appservices"],
-      ports: [install.meshMonitorPort],
+      ports: [neighborhood.ports.mesh_map],
       image: nodeImage,
     },
   ];

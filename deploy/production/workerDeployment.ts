@@ -3,12 +3,12 @@
 // startNeighborhood path as the single-process stack (the worker layout arrives as config overrides,
 // and nginx listens on the neighborhood's client port where Synapse would otherwise).
 import { join } from "node:path";
-import { loadNeighborhood, type LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
+import { loadNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { synapsePaths, type SynapsePaths } from "../../homeserver-config/synapseConfig.ts";
 import type { DatabaseSettings } from "../../homeserver-config/database/databaseSchema.ts";
-import { synapseDatabaseConfig } from "../../homeserver-config/database/synapseDatabase.ts";
 import type { WorkerSettings } from "../../homeserver-config/workers/workersSchema.ts";
-import { workerLayout, type WorkerLayout, type WorkerProcess } from "../../homeserver-config/workers/workerLayout.ts";
+import type { WorkerLayout, WorkerProcess } from "../../homeserver-config/workers/workerLayout.ts";
+import { layoutFor, workerOverrides } from "../../homeserver-config/workers/neighborhoodWorkers.ts";
 import { writeWorkerConfigs } from "../../homeserver-config/workers/writeWorkerConfigs.ts";
 import { startNeighborhood, type RunningNeighborhood, type StartOptions } from "../src/startNeighborhood.ts";
 import { synapsePython } from "../src/synapseProcess.ts";
@@ -31,17 +31,6 @@ export interface RunningWorkerNeighborhood {
   /** The proxy's access log: one line per request, "path upstream_address". */
   accessLog: string;
   stop(): Promise<void>;
-}
-
-/** The homeserver.yaml overrides that turn a neighborhood into a main process with workers. */
-export function workerOverrides(layout: WorkerLayout, database: DatabaseSettings, paths: SynapsePaths): Record<string, unknown> {
-  if (database.engine !== "postgresql") throw new Error('Synapse workers need PostgreSQL: set database.engine to "postgresql" (and port an existing block with `port-db`)');
-  return { ...layout.sharedConfig, database: synapseDatabaseConfig(database, paths.database) };
-}
-
-export function layoutFor(neighborhood: LoadedNeighborhood, workers: WorkerSettings): WorkerLayout {
-  const paths = synapsePaths(neighborhood.dataDir);
-  return workerLayout(workers, { synapseDir: paths.dir, secretsDir: paths.secrets }, neighborhood.ports.synapse_metrics);
 }
 
 export async function startWorkerNeighborhood(file: string, options: WorkerDeploymentOptions): Promise<RunningWorkerNeighborhood> {

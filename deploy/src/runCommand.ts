@@ -1,18 +1,40 @@
 // `deploy/blockshare run`: the neighborhood in one command, stopped cleanly by Ctrl-C.
-import { relative } from "node:path";
+import { join, relative } from "node:path";
+import { loadNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
+import { startWorkerNeighborhood } from "../production/workerDeployment.ts";
 import { writeDefaultNeighborhood } from "./defaultNeighborhood.ts";
-import { startNeighborhood } from "./startNeighborhood.ts";
+import { startNeighborhood, type RunningNeighborhood } from "./startNeighborhood.ts";
 import { describeToken, firstNeighborsToken } from "./firstNeighborsToken.ts";
 import { secretPath } from "../../homeserver-config/secrets.ts";
 import { startMeshMonitor } from "./meshMonitorService.ts";
+import { untilStopped } from "./untilStopped.ts";
 
 const say = (line: string) => process.stderr.write(`\u001b[1m==> ${line}\u001b[0m\n`);
+
+/** One Synapse process, or (with `workers.enabled`) the main process and its workers behind a local nginx. */
+async function startNeighborhoodOrWorkers(file: string): Promise<{ running: RunningNeighborhood; stop(): Promise<void> }> {
+  const neighborhood = loadNeighborhood(file);
+  if (!neighborhood.workers.enabled) {
+    const running = await startNeighborhood(file, { progress: say });
+    return { running, stop: () => running.stop() };
+  }
+  say("Starting Synapse with workers (PostgreSQL and Redis must be running: deploy/production/ensureServices.sh)");
+  const deployment = await startWorkerNeighborhood(file, {
+    progress: say,
+    database: neighborhood.database,
+    workers: neighborhood.workers,
+    runDir: join(neighborhood.dataDir, "run"),
+    privateRedis: false,
+  });
+  return deployment;
+}
 
 export async function runNeighborhood(file: string): Promise<void> {
   if (writeDefaultNeighborhood(file)) {
     say(`First run: wrote ${relative(process.cwd(), file) || file} with default settings (edit it to name your block)`);
   }
-  const running = await startNeighborhood(file, { progress: say });
+  const started = await startNeighborhoodOrWorkers(file);
+  const { running } = started;
   const { neighborhood, secrets } = running;
   say(neighborhood.mesh_monitor.config ? "Starting the mesh monitor" : "Starting the mesh monitor on a simulated mesh (set mesh_monitor.config for real routers)");
   const monitor = await startMeshMonitor(neighborhood, running.host.url, secrets.dir);
@@ -37,19 +59,11 @@ ${neighborhood.name} is running.
   Data lives in ${neighborhood.dataDir}
   Press Ctrl-C to stop; running again keeps everything.
 `);
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (why: string) => {
-      if (stopping) return;
-      stopping = true;
-      say(why);
-      resolve();
-    };
-    process.once("SIGINT", () => stop("Stopping…"));
-    process.once("SIGTERM", () => stop("Stopping…"));
-    void running.synapseFailed.then((code) => stop(`Synapse stopped unexpectedly (exit code ${code}); see ${running.paths.log}`));
-  });
+  await untilStopped(
+    say,
+    running.synapseFailed.then((code) => `Synapse stopped unexpectedly (exit code ${code}); see ${running.paths.log}`),
+  );
   await monitor.stop();
-  await running.stop();
+  await started.stop();
   say("Stopped. Run deploy/blockshare run to start again.");
 }

@@ -7,9 +7,8 @@ import { watchFile, unwatchFile } from "node:fs";
 import { loadNeighborhood, type LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { addToPact, pactMembers, removeFromPact } from "../../homeserver-config/neighborPact.ts";
 import { writePactHosts } from "../../homeserver-config/pactHosts.ts";
-import { writeHomeserverConfig } from "../../homeserver-config/writeHomeserverConfig.ts";
+import { writeHomeserverConfig, type WrittenHomeserverConfig } from "../../homeserver-config/writeHomeserverConfig.ts";
 import type { Secrets } from "../../homeserver-config/secrets.ts";
-import type { SynapsePaths } from "../../homeserver-config/synapseConfig.ts";
 import { buildRegistration } from "../../appservices/src/registration.ts";
 import { startAppserviceHost, type AppserviceHost } from "../../appservices/src/appserviceHost.ts";
 import { ensureBotUser } from "../../appservices/src/botActions.ts";
@@ -17,7 +16,10 @@ import { createAppserviceClient } from "../../appservices/src/appserviceClient.t
 import type { PactControl } from "../../appservices/src/communitySettings.ts";
 import type { BotDefinition, RoomRole } from "../../bots/framework/contract.ts";
 import { allBots } from "../../bots/index.ts";
-import { startSynapse, type RunningSynapse } from "./synapseProcess.ts";
+import { attachToSynapse, ensureSigningKey, startSynapse, synapsePython, type RunningSynapse } from "./synapseProcess.ts";
+import { layoutFor, workerOverrides } from "../../homeserver-config/workers/neighborhoodWorkers.ts";
+import { writeWorkerConfigs } from "../../homeserver-config/workers/writeWorkerConfigs.ts";
+import { synapsePaths, type SynapsePaths } from "../../homeserver-config/synapseConfig.ts";
 import { ensureServerAcl, provisionNeighborhood } from "./provisionNeighborhood.ts";
 import { NEIGHBORHOOD_ROOMS, SPACE } from "./neighborhoodRooms.ts";
 import { startElementServer, type ElementServer } from "./elementServer.ts";
@@ -36,6 +38,12 @@ export interface StartOptions {
   now?: () => number;
   /** How often the neighborhood file is checked for pact changes made by `blockshare neighbor` (default 1 s). */
   pactWatchIntervalMs?: number;
+  /**
+   * "child" (default): BlockShare runs Synapse. "external": systemd or compose runs it; BlockShare writes
+   * its configuration, waits for it, and a config change restarts it through the service manager (the
+   * blockshare-synapse-restart path unit).
+   */
+  synapse?: "child" | "external";
 }
 
 export interface RunningNeighborhood {
@@ -68,31 +76,40 @@ export function operatorTokenCache(neighborhood: LoadedNeighborhood): string {
   return join(neighborhood.dataDir, "secrets", "operator_access_token");
 }
 
+/**
+ * Everything Synapse reads, from the neighborhood file: homeserver.yaml (with the worker layout when
+ * workers are on), the appservice registration, secrets (generated once), the pact's hosts entries.
+ */
+export function writeBlockConfig(neighborhood: LoadedNeighborhood, bots: readonly BotDefinition[] = allBots, overrides: Record<string, unknown> = {}): WrittenHomeserverConfig {
+  writePactHosts(neighborhood);
+  return writeHomeserverConfig(
+    neighborhood,
+    (secrets) =>
+      buildRegistration({
+        id: APPSERVICE_ID,
+        serverName: neighborhood.server_name,
+        url: `http://127.0.0.1:${neighborhood.ports.appservice}`,
+        asToken: secrets.appservice_as_token,
+        hsToken: secrets.appservice_hs_token,
+        senderLocalpart: APPSERVICE_SENDER,
+        botLocalparts: bots.map((bot) => bot.localpart),
+        aliasLocalparts: [SPACE, ...NEIGHBORHOOD_ROOMS].map((room) => room.alias),
+      }) as unknown as Record<string, unknown>,
+    { ...prepareWorkers(neighborhood), ...overrides },
+  );
+}
+
 export async function startNeighborhood(file: string, options: StartOptions = {}): Promise<RunningNeighborhood> {
   const progress = options.progress ?? (() => {});
   const bots = options.bots ?? allBots;
   let neighborhood = loadNeighborhood(file);
   const serverName = neighborhood.server_name;
   const clientUrl = localClientUrl(neighborhood);
-  const appserviceUrl = `http://127.0.0.1:${neighborhood.ports.appservice}`;
 
   const writeConfig = () => {
-    writePactHosts(neighborhood);
-    return writeHomeserverConfig(
-      neighborhood,
-      (secrets) =>
-        buildRegistration({
-          id: APPSERVICE_ID,
-          serverName,
-          url: appserviceUrl,
-          asToken: secrets.appservice_as_token,
-          hsToken: secrets.appservice_hs_token,
-          senderLocalpart: APPSERVICE_SENDER,
-          botLocalparts: bots.map((bot) => bot.localpart),
-          aliasLocalparts: [SPACE, ...NEIGHBORHOOD_ROOMS].map((room) => room.alias),
-        }) as unknown as Record<string, unknown>,
-      options.synapseOverrides,
-    );
+    const written = writeBlockConfig(neighborhood, bots, options.synapseOverrides);
+    if (options.synapse === "external") ensureSigningKey(synapsePython(), written.paths);
+    return written;
   };
   progress(`Writing the homeserver configuration for ${neighborhood.name} (${serverName})`);
   const { paths, secrets } = writeConfig();
@@ -108,7 +125,7 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
   let failed: (code: number | null) => void = () => {};
   const synapseFailed = new Promise<number | null>((resolve) => (failed = resolve));
   const launchSynapse = async () => {
-    const started = await startSynapse(paths, clientUrl);
+    const started = options.synapse === "external" ? await attachToSynapse(clientUrl) : await startSynapse(paths, clientUrl);
     void started.exited.then((code) => {
       if (!expectExit && synapse === started) failed(code);
     });
@@ -240,6 +257,15 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
     await stopAll();
     throw error;
   }
+}
+
+/** With `workers.enabled` in the file: writes each worker's config and returns the main process's settings. */
+function prepareWorkers(neighborhood: LoadedNeighborhood): Record<string, unknown> {
+  if (!neighborhood.workers.enabled) return {};
+  const paths = synapsePaths(neighborhood.dataDir);
+  const layout = layoutFor(neighborhood, neighborhood.workers);
+  writeWorkerConfigs(layout, paths);
+  return workerOverrides(layout, neighborhood.database, paths);
 }
 
 async function joinAll(clientUrl: string, accessToken: string, roomIds: string[]): Promise<void> {

@@ -36,7 +36,16 @@ export async function startSynapse(paths: SynapsePaths, clientUrl: string, ready
   return { pid: child.pid ?? -1, exited, stop: () => stopChild(child, exited) };
 }
 
-function ensureSigningKey(python: string, paths: SynapsePaths): void {
+/**
+ * A Synapse that something else runs (systemd, compose): wait until it answers. It never "exits" as far
+ * as BlockShare can tell, and stopping BlockShare leaves it running.
+ */
+export async function attachToSynapse(clientUrl: string, readyTimeoutMs = 300_000): Promise<RunningSynapse> {
+  await waitUntilHealthy(clientUrl, new Promise(() => {}), readyTimeoutMs);
+  return { pid: -1, exited: new Promise(() => {}), stop: async () => {} };
+}
+
+export function ensureSigningKey(python: string, paths: SynapsePaths): void {
   if (existsSync(paths.signingKey)) return;
   const result = spawnSync(python, ["-m", "synapse.app.homeserver", "--config-path", paths.config, "--generate-keys"], {
     cwd: paths.dir,

@@ -1,5 +1,5 @@
-// Neighborhood-file fragment choosing Synapse's database (for the lead to add as `database:` in
-// neighborhoodSchema.ts). SQLite by default; PostgreSQL for a block that grows or runs workers.
+// The neighborhood file's `database:` section. SQLite by default; PostgreSQL for a block that grows or
+// runs workers.
 import { Type, type Static } from "@sinclair/typebox";
 
 export const DatabaseSchema = Type.Object(

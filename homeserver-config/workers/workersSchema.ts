@@ -1,6 +1,5 @@
-// Neighborhood-file fragment for the worker deployment (for the lead to add as `workers:` in
-// neighborhoodSchema.ts). Off by default: one Synapse process is right for a block; a co-op with
-// thousands of members turns this on, which also needs `database.engine: postgresql`.
+// The neighborhood file's `workers:` section. Off by default: one Synapse process is right for a block;
+// a co-op with thousands of members turns this on, which also needs `database.engine: postgresql`.
 import { Type, type Static } from "@sinclair/typebox";
 
 const port = (description: string, fallback: number) =>

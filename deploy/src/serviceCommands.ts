@@ -1,0 +1,35 @@
+// The commands a production box's services run (deploy/production/serviceDescription.ts): systemd or
+// compose runs Synapse and its workers; these run BlockShare's own parts in the foreground.
+//   configure     write Synapse's configuration (and the workers') from the neighborhood file, then exit
+//   serve-bots    the appservice host: provisions bots and rooms once Synapse answers, follows the pact
+//   serve-monitor the mesh monitor, alerting into the bots' webhook on this box
+import { loadNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
+import { synapsePaths } from "../../homeserver-config/synapseConfig.ts";
+import { startMeshMonitor } from "./meshMonitorService.ts";
+import { startNeighborhood, writeBlockConfig } from "./startNeighborhood.ts";
+import { ensureSigningKey, synapsePython } from "./synapseProcess.ts";
+import { untilStopped } from "./untilStopped.ts";
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+export function configureCommand(file: string): void {
+  const neighborhood = loadNeighborhood(file);
+  const { paths } = writeBlockConfig(neighborhood);
+  ensureSigningKey(synapsePython(), paths);
+  console.log(`Wrote ${paths.config}${neighborhood.workers.enabled ? " and the workers' configurations" : ""}.`);
+}
+
+export async function serveBotsCommand(file: string): Promise<void> {
+  const running = await startNeighborhood(file, { progress: say, synapse: "external" });
+  say(`Bots are serving ${running.neighborhood.server_name} on 127.0.0.1:${running.neighborhood.ports.appservice}`);
+  await untilStopped(say);
+  await running.stop();
+}
+
+export async function serveMonitorCommand(file: string): Promise<void> {
+  const neighborhood = loadNeighborhood(file);
+  const monitor = await startMeshMonitor(neighborhood, `http://127.0.0.1:${neighborhood.ports.appservice}`, synapsePaths(neighborhood.dataDir).secrets);
+  say(`Mesh monitor: map and /metrics on ${monitor.url}`);
+  await untilStopped(say);
+  await monitor.stop();
+}
