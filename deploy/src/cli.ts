@@ -7,6 +7,10 @@ import { showStatus } from "./statusCommand.ts";
 import { addNeighbor, createCa, federationStatus, installCert, issueCert, listNeighbors, removeNeighbor, trustCaFile } from "./federationCommands.ts";
 import { createToken, listTokens, revokeToken } from "./tokenCommands.ts";
 import { UsageError } from "./usageError.ts";
+import { backupCommand, restoreCommand } from "./backupCommands.ts";
+import { portDbCommand } from "./databaseCommands.ts";
+import { configureCommand, serveBotsCommand, serveMonitorCommand } from "./serviceCommands.ts";
+import { installCommand } from "./installCommand.ts";
 
 const projectRoot = join(import.meta.dirname, "..", "..");
 
@@ -97,6 +101,77 @@ const commands: Record<string, Command> = {
     summary: "each neighbor: reachable now or not, and whether messages to it are waiting",
     options: configOption,
     run: (_values, _positionals, file) => federationStatus(file),
+  },
+  backup: {
+    usage: "backup [--out FILE] [--passphrase-file FILE] [--config FILE]",
+    summary: "write one archive of the block (database, media, keys, secrets, bots' store, configuration) with checksums; --passphrase-file encrypts it so a neighboring block can keep it without reading it",
+    options: { ...configOption, out: { type: "string" }, "passphrase-file": { type: "string" } },
+    run: (values, _positionals, file) => backupCommand(file, values.out as string | undefined, values["passphrase-file"] as string | undefined),
+  },
+  restore: {
+    usage: "restore ARCHIVE [--passphrase-file FILE] [--config FILE]",
+    summary: "bring a backup back into an empty data directory (checksums verified first; nothing is overwritten)",
+    options: { ...configOption, "passphrase-file": { type: "string" } },
+    run: (values, positionals, file) => restoreCommand(file, positionals[0], values["passphrase-file"] as string | undefined),
+  },
+  "port-db": {
+    usage: "port-db [--host H] [--port P] [--name DB] [--user ROLE] [--password-file FILE] [--config FILE]",
+    summary: "move a stopped block from SQLite to PostgreSQL (Synapse's port script; default: the local socket, database and role blockshare), then switch the neighborhood file to it",
+    options: { ...configOption, host: { type: "string" }, port: { type: "string" }, name: { type: "string" }, user: { type: "string" }, "password-file": { type: "string" } },
+    run: (values, _positionals, file) =>
+      portDbCommand(file, {
+        host: values.host as string | undefined,
+        port: values.port as string | undefined,
+        name: values.name as string | undefined,
+        user: values.user as string | undefined,
+        passwordFile: values["password-file"] as string | undefined,
+      }),
+  },
+  install: {
+    usage: "install [--server-name NAME --public-url URL --name TEXT] [--element-tarball FILE] [--element-sha256 HEX] [--certificate FILE --key FILE] [--root DIR] [--no-start] [--config FILE]",
+    summary: "set up (or upgrade) a production box as root: PostgreSQL, nginx with TLS, Element Web (checksum verified), systemd units; says what changed. --root DIR only writes the files under DIR",
+    options: {
+      ...configOption,
+      "server-name": { type: "string" },
+      "public-url": { type: "string" },
+      name: { type: "string" },
+      "element-tarball": { type: "string" },
+      "element-sha256": { type: "string" },
+      certificate: { type: "string" },
+      key: { type: "string" },
+      root: { type: "string" },
+      "no-start": { type: "boolean" },
+    },
+    run: (values, _positionals, file) =>
+      installCommand(file, {
+        serverName: values["server-name"] as string | undefined,
+        publicUrl: values["public-url"] as string | undefined,
+        name: values.name as string | undefined,
+        elementTarball: values["element-tarball"] as string | undefined,
+        elementSha256: values["element-sha256"] as string | undefined,
+        certificate: values.certificate as string | undefined,
+        key: values.key as string | undefined,
+        root: values.root as string | undefined,
+        start: values["no-start"] !== true,
+      }),
+  },
+  configure: {
+    usage: "configure [--config FILE]",
+    summary: "write Synapse's configuration (and its workers') from the neighborhood file, then exit (install runs it too)",
+    options: configOption,
+    run: async (_values, _positionals, file) => configureCommand(file),
+  },
+  "serve-bots": {
+    usage: "serve-bots [--config FILE]",
+    summary: "run the bots beside a Synapse that systemd or compose runs (what the blockshare-appservices service runs)",
+    options: configOption,
+    run: (_values, _positionals, file) => serveBotsCommand(file),
+  },
+  "serve-monitor": {
+    usage: "serve-monitor [--config FILE]",
+    summary: "run the mesh monitor, alerting into the bots on this box (what the blockshare-mesh-monitor service runs)",
+    options: configOption,
+    run: (_values, _positionals, file) => serveMonitorCommand(file),
   },
 };
 

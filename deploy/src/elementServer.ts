@@ -1,10 +1,12 @@
 // Serves Element Web's config.json and /.well-known/matrix/client, and an Element Web release directory
-// when the neighborhood file names one. Element Web is not on the npm registry, so without a release
+// when there is one: the neighborhood file's element_web_dir, or the release installed in
+// DATA_DIR/element-web (deploy/production/element/). Element Web is not on the npm registry, so without a release
 // directory the front page says how to get one and that any Element client works with the server URL.
 import { createServer, type Server } from "node:http";
 import express from "express";
 import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { clientWellKnown, elementConfig } from "./elementConfig.ts";
+import { servedElementDir } from "../production/element/elementWebRoot.ts";
 
 export interface ElementServer {
   url: string;
@@ -24,8 +26,9 @@ export async function startElementServer(neighborhood: LoadedNeighborhood): Prom
     if (request.path !== "/config.json" && request.path !== hostConfig) return next();
     response.set("Cache-Control", "no-cache").json(elementConfig(neighborhood));
   });
-  if (neighborhood.element_web_dir) {
-    app.use(express.static(neighborhood.element_web_dir, { index: "index.html", dotfiles: "ignore" }));
+  const elementDir = servedElementDir(neighborhood);
+  if (elementDir) {
+    app.use(express.static(elementDir, { index: "index.html", dotfiles: "ignore" }));
   } else {
     app.get("/", (_request, response) => {
       response.type("html").send(noElementPage(neighborhood));
