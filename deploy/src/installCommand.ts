@@ -4,7 +4,8 @@
 //   2 the neighborhood file (written once, from --server-name), Synapse's configuration, signing key
 //   3 Element Web from the pinned release (or --element-tarball for offline boxes), checksum verified
 //   4 a TLS certificate (given, or a self-signed one until the community CA issues one)
-//   5 systemd units, the nginx site, the compose file; then enable and start blockshare.target
+//   5 systemd units, the nginx site, the compose file, Prometheus config and Grafana dashboard; then
+//     enable and start blockshare.target
 // With --root DIR the files (and a new block's data directory) land under DIR and nothing on the system
 // is touched: to inspect what an install would do, or to test it.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -74,7 +75,7 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
 
   const tls = flags.certificate && flags.key ? { certificate: flags.certificate, key: flags.key } : selfSignedCertificate(root, new URL(neighborhood.public_url).hostname);
 
-  say("systemd units, the nginx site and the compose file");
+  say("systemd units, the nginx site, the compose file, the Prometheus config and the Grafana dashboard");
   const files = productionFiles(neighborhood, {
     prefix: projectRoot,
     user: SERVICE_USER,
@@ -112,6 +113,8 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
 
   if (onSystem) {
     execFileSync("chown", ["-R", `${SERVICE_USER}:${SERVICE_USER}`, neighborhood.dataDir]);
+    // nginx (www-data) must pass through to element-web; secrets/ and synapse/ stay 0700 inside.
+    chmodSync(neighborhood.dataDir, 0o711);
     execFileSync("nginx", ["-t"], { stdio: "inherit" });
     if (flags.start) {
       say("Starting blockshare.target and reloading nginx");

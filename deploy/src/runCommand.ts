@@ -8,6 +8,7 @@ import { describeToken, firstNeighborsToken } from "./firstNeighborsToken.ts";
 import { secretPath } from "../../homeserver-config/secrets.ts";
 import { startMeshMonitor } from "./meshMonitorService.ts";
 import { untilStopped } from "./untilStopped.ts";
+import { servedElementDir } from "../production/element/elementWebRoot.ts";
 
 const say = (line: string) => process.stderr.write(`\u001b[1m==> ${line}\u001b[0m\n`);
 
@@ -44,8 +45,9 @@ ${neighborhood.name} is running.
 
   Server URL for Element:  ${neighborhood.public_url}
   Element config and .well-known:  ${running.element.url}/config.json
-  ${neighborhood.element_web_dir ? `Element Web:  ${running.element.url}/` : `Element Web is not on this box yet: any Element app works with the server URL above.
-  To serve Element Web here, unpack a release tarball and set element_web_dir in ${file}.`}
+  ${servedElementDir(neighborhood) ? `Element Web:  ${running.element.url}/` : `Element Web is not on this box yet: any Element app works with the server URL above.
+  To serve Element Web here, set element_web_dir in ${file} to an unpacked release
+  (deploy/blockshare install puts the pinned release in place on a production box).`}
 
   Mesh map:  ${monitor.url.replace("0.0.0.0", "127.0.0.1")}/${neighborhood.mesh_monitor.config ? "" : "  (a simulated mesh: an alert shows in Mesh alerts within a few minutes)"}
 

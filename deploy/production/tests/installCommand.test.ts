@@ -70,6 +70,8 @@ describe("install --root: a production box's files, and upgrades that say what c
     assert.ok(site.includes(`root ${join(data, "element-web")};`), "nginx serves the installed Element");
     assert.ok(site.includes("ssl_certificate /etc/blockshare/tls/blockshare.crt;"));
     assert.ok(existsSync(join(root, "etc", "blockshare", "tls", "blockshare.key")));
+    assert.match(readFileSync(join(root, "etc", "blockshare", "prometheus.yml"), "utf8"), /\/_synapse\/metrics/);
+    assert.ok(JSON.parse(readFileSync(join(root, "etc", "blockshare", "grafana-dashboard.json"), "utf8")).panels.length > 0);
     assert.match(result.out, /first install: BlockShare .*Synapse 1\.\d+\.\d+.*Element Web 1\.11\.200/);
   });
 
