@@ -9,13 +9,7 @@ import { freePort } from "../../../test/harness/freePort.ts";
 import type { WorkerSettings } from "../../../homeserver-config/workers/workersSchema.ts";
 import type { DatabaseSettings } from "../../../homeserver-config/database/databaseSchema.ts";
 
-/** The PostgreSQL the tests may create databases on: BLOCKSHARE_TEST_POSTGRES=user@host:port, default postgres@127.0.0.1:5432. */
-export function testPostgres(): PostgresConnection {
-  const spec = process.env.BLOCKSHARE_TEST_POSTGRES ?? "postgres@127.0.0.1:5432";
-  const match = /^([^@]+)@([^:]+):(\d+)$/.exec(spec);
-  if (!match) throw new Error(`BLOCKSHARE_TEST_POSTGRES must look like user@host:port (got ${spec})`);
-  return { user: match[1]!, host: match[2]!, port: Number(match[3]) };
-}
+export { testPostgres } from "./testPostgres.ts";
 
 export interface ThrowawayDatabase {
   settings: DatabaseSettings;
