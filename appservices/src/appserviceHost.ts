@@ -108,18 +108,20 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
   const userIdOf = (localpart: string) => `@${localpart}:${serverName}`;
   // "@community" cannot clash with a bot's namespace: localparts never contain "@".
   const community = createCommunity(store.botStore("@community"), options.sharingLimits ?? defaultSharingLimits, options.pact ?? fixedPact([]));
+  // Exactly the users the registration's namespace claims (startNeighborhood builds it from the same list).
+  const namespaceUsers: ReadonlySet<string> = new Set([registration.senderLocalpart, ...bots.map((bot) => bot.localpart)].map(userIdOf));
+  const isServiceUser = (userId: string) => namespaceUsers.has(userId);
   const routedBots: RoutedBot[] = bots.map((definition) => {
     const userId = userIdOf(definition.localpart);
     const actions = matrix.actionsFor(userId, store.privateRooms);
-    const context = buildBotContext({ localpart: definition.localpart, serverName, neighborhood, actions, store, now, community });
+    const context = buildBotContext({ localpart: definition.localpart, serverName, neighborhood, actions, store, now, community, isServiceUser });
     return { userId, definition, context };
   });
-  const namespaceUsers = new Set([userIdOf(registration.senderLocalpart), ...routedBots.map((bot) => bot.userId)]);
   const router = new EventRouter({
     bots: routedBots,
     membership: store.membership,
     privateRooms: store.privateRooms,
-    isNamespaceUser: (userId) => namespaceUsers.has(userId),
+    isNamespaceUser: isServiceUser,
     metrics,
     log,
   });

@@ -12,6 +12,8 @@ export interface BotContextInput {
   store: HostStore;
   now: () => number;
   community: Community;
+  /** The appservice's own users (its registration's user namespace): the sender and every bot. */
+  isServiceUser: (userId: string) => boolean;
 }
 
 export function buildBotContext(input: BotContextInput): BotContext {
@@ -27,6 +29,7 @@ export function buildBotContext(input: BotContextInput): BotContext {
     actions: input.actions,
     store: store.botStore(input.localpart),
     isDirectRoom: (roomId) => store.membership.isDirect(self, roomId),
+    isServiceUser: input.isServiceUser,
     now: input.now,
     community: input.community,
   };

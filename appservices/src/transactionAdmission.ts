@@ -1,5 +1,6 @@
 // What happens to a transaction once it is authenticated and parsed: taken in durably (ledger + inbox in one
 // commit, then queued per room), or, for the benchmark baseline, only acknowledged.
+import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { MatrixEvent } from "../../bots/framework/contract.ts";
 import type { RoomQueues } from "./roomQueues.ts";
@@ -29,6 +30,17 @@ export interface DurableAdmissionOptions {
   needsHandling(event: MatrixEvent): boolean;
 }
 
+/**
+ * The ledger's key for a transaction: its txnId and a digest of its events' ids. Synapse on SQLite starts
+ * its transaction ids again from 1 after a restart (element-hq/synapse#14556), so a txnId alone would make
+ * every transaction after a Synapse restart (a pact change restarts it) look like one already taken in,
+ * and its events would be dropped. A retry of a transaction carries the same events, so it stays a duplicate.
+ */
+export function ledgerKey(txnId: string, events: readonly MatrixEvent[]): string {
+  const digest = createHash("sha256").update(events.map((event) => event.event_id).join("\n")).digest("base64url");
+  return `${txnId} ${digest.slice(0, 22)}`;
+}
+
 export function durableAdmission(options: DurableAdmissionOptions): TransactionAdmission {
   const { inbox, queues, maxPendingEvents, maxWaitMs, pollMs = 20, needsHandling } = options;
 
@@ -47,11 +59,12 @@ export function durableAdmission(options: DurableAdmissionOptions): TransactionA
       const events = allEvents.filter(needsHandling);
       // Nothing to do, nothing to remember: this spares an fsync for every echo of a bot's own message.
       if (events.length === 0) return "accepted";
+      const key = ledgerKey(txnId, allEvents);
       // A retry of a stored transaction is answered at once, even while the inbox is full.
-      if (inbox.hasTransaction(txnId)) return "duplicate";
+      if (inbox.hasTransaction(key)) return "duplicate";
       if (!(await inboxHasRoom())) return "busy";
       // The ledger insert decides: of two concurrent deliveries of one txnId, only the first stores events.
-      const recorded = inbox.record(txnId, events);
+      const recorded = inbox.record(key, events);
       if (recorded.outcome === "duplicate") return "duplicate";
       queues.enqueue(recorded.entries);
       return "accepted";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ledgerKey } from "../src/transactionAdmission.ts";
 import {
   alice,
   FakeMatrix,
@@ -133,13 +134,13 @@ describe("event routing", () => {
       const room = "!echo:block.test";
       const echoes = [messageEvent(room, "listing posted", share), messageEvent(room, "poll opened", polls)];
       assert.equal((await sendEvents(host, "echo-only", echoes)).status, 200);
-      assert.equal(host.store.transactions.hasTransaction("echo-only"), false, "nothing written for a no-op transaction");
+      assert.equal(host.store.transactions.hasTransaction(ledgerKey("echo-only", echoes)), false, "nothing written for a no-op transaction");
       assert.equal(host.store.transactions.pendingCount(), 0);
 
       const join = memberEvent(room, share, share, { membership: "join" });
       const mixed = [messageEvent(room, "another echo", share), join, messageEvent(room, "!help")];
       assert.equal((await sendEvents(host, "mixed", mixed)).status, 200);
-      assert.equal(host.store.transactions.hasTransaction("mixed"), true);
+      assert.equal(host.store.transactions.hasTransaction(ledgerKey("mixed", mixed)), true);
       await host.whenIdle();
       assert.deepEqual(host.store.membership.joinedBots(room), [share], "the bot's own join still counts");
       assert.deepEqual(shareBot.eventIds(), [mixed[2]!.event_id], "only the neighbor's message reaches the bot");

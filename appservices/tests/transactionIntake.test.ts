@@ -85,6 +85,17 @@ describe("transaction intake", () => {
     );
   });
 
+  it("takes in a txnId reused with other events (Synapse on SQLite after a restart), but not a retry", async () => {
+    const before = messageEvent(room, "before Synapse restarted");
+    const afterRestart = messageEvent(room, "after Synapse restarted");
+    assert.equal((await sendEvents(host, "t-reused", [before])).status, 200);
+    assert.equal((await sendEvents(host, "t-reused", [afterRestart])).status, 200);
+    assert.equal((await sendEvents(host, "t-reused", [afterRestart])).status, 200);
+    await host.whenIdle();
+    assert.equal(bot.eventIds().filter((id) => id === before.event_id).length, 1);
+    assert.equal(bot.eventIds().filter((id) => id === afterRestart.event_id).length, 1);
+  });
+
   it("processes concurrent deliveries of one txnId once", async () => {
     const event = messageEvent(room, "concurrent");
     const responses = await Promise.all(Array.from({ length: 8 }, () => sendEvents(host, "t-concurrent", [event])));

@@ -104,6 +104,11 @@ export interface BotContext {
   store: BotStore;
   /** True when the room is a direct chat between one neighbor and this bot. */
   isDirectRoom(roomId: string): boolean;
+  /**
+   * True for the appservice's own users (every bot and the appservice's sender: its registration's user
+   * namespace). They sit in the rooms but are not neighbors: never voters, never members.
+   */
+  isServiceUser(userId: string): boolean;
   /** Current time in ms; injected so tests can move the clock. */
   now(): number;
   community: Community;

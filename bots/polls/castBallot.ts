@@ -3,7 +3,7 @@
 
 import type { BotContext, RichText } from "../framework/contract.ts";
 import { logBotError } from "../framework/errorLog.ts";
-import { bold, code, message, paragraph } from "../framework/richText.ts";
+import { bold, code, italic, message, paragraph } from "../framework/richText.ts";
 import { votesByDm, type PollRecord } from "./pollModel.ts";
 import { loadBallots, loadPoll, saveBallots } from "./pollStore.ts";
 import { dmPollAnnouncement, pollTitle } from "./pollTexts.ts";
@@ -40,5 +40,7 @@ export async function castBallot(context: BotContext, number: number, voter: str
   return message(
     paragraph(previous === undefined ? "Your ballot is in" : "Your ballot is changed", ` for ${pollTitle(poll)}: `, bold(labels.join(poll.kind === "ranked" ? " > " : ", ")), "."),
     paragraph("Your receipt: ", code(receipt), ". Keep it: after the close I publish every receipt with what it counted for, so you can check yours. You can change your vote until the close."),
+    // The issue asks to say it plainly, where the vote is cast as well as in the announcement.
+    paragraph(italic("The room sees only the count, but the box's operator could see this chat and your vote.")),
   );
 }

@@ -4,37 +4,28 @@
 // than never (a second end event is harmless: only the first counts).
 
 import type { BotContext } from "../framework/contract.ts";
-import { logBotError } from "../framework/errorLog.ts";
 import { applyBindingChange } from "./bindingChanges.ts";
 import { countPollVotes } from "./countPollVotes.ts";
 import { decidePoll } from "./decidePoll.ts";
 import { pollEndContent, pollEndType } from "./pollEvents.ts";
 import { votesByDm, type PollRecord, type PublishedReceipt } from "./pollModel.ts";
-import { governanceRoom, loadBallots, loadPoll, recordDecision, replaceBallotsWithReceipts, savePoll } from "./pollStore.ts";
-import { closingText, decisionNote, dmPollAnnouncement, resultsMessage } from "./pollTexts.ts";
+import { pinDecision } from "./pinDecisions.ts";
+import { loadBallots, loadPoll, recordDecision, replaceBallotsWithReceipts, savePoll } from "./pollStore.ts";
+import { closingText, dmPollAnnouncement, resultsMessage } from "./pollTexts.ts";
 import { publishedReceipts } from "./receipts.ts";
 
-const pinnedEventsType = "m.room.pinned_events";
-
-/** Pins a decision in the Governance room: the results themselves, or a note linking to a poll held elsewhere. */
-async function pinInGovernanceRoom(context: BotContext, poll: PollRecord, resultsEventId: string): Promise<void> {
-  const roomId = context.neighborhood.roomRole(poll.roomId) === "governance" ? poll.roomId : governanceRoom(context.store);
-  if (roomId === undefined) return;
-  try {
-    const eventId = roomId === poll.roomId ? resultsEventId : await context.actions.sendMessage(roomId, decisionNote(poll));
-    const current = await context.actions.getState(roomId, pinnedEventsType, "");
-    const pinned = Array.isArray(current?.pinned) ? current.pinned.filter((id): id is string => typeof id === "string") : [];
-    await context.actions.setState(roomId, pinnedEventsType, "", { pinned: [...pinned, eventId] });
-  } catch (error) {
-    logBotError("polls", `pinning decision ${poll.number} in ${roomId}`, error);
-  }
+/** An early close: who asked (with !close, or by ending the poll in Element as a moderator), and when. */
+export interface EarlyClose {
+  by: string;
+  /** When the poll ended: a moderator's own end event's timestamp, which Element also counts to. Default: now. */
+  at?: number;
 }
 
 /**
- * `closedBy` is who asked for an early close (undefined at the deadline). `closing` holds the numbers
- * of polls being closed right now, so a !close racing the deadline closes once.
+ * `early` is undefined at the deadline. `closing` holds the numbers of polls being closed right now,
+ * so a !close racing the deadline closes once.
  */
-export async function closePoll(context: BotContext, number: number, closing: Set<number>, closedBy?: string): Promise<PollRecord | undefined> {
+export async function closePoll(context: BotContext, number: number, closing: Set<number>, early?: EarlyClose): Promise<PollRecord | undefined> {
   if (closing.has(number)) return undefined;
   const poll = loadPoll(context.store, number);
   if (poll === undefined || poll.status !== "open") return undefined;
@@ -42,7 +33,8 @@ export async function closePoll(context: BotContext, number: number, closing: Se
   try {
     const now = context.now();
     // At the deadline, votes after the deadline do not count even if the box closes late (after a restart).
-    const endTs = closedBy === undefined ? Math.min(now, poll.closesAt) : now;
+    const endTs = Math.min(early?.at ?? now, now, poll.closesAt);
+    const closedBy = early?.by;
     const result = decidePoll(poll, countPollVotes(context.store, poll, endTs));
     let receipts: PublishedReceipt[] = [];
     if (votesByDm(poll)) {
@@ -68,7 +60,7 @@ export async function closePoll(context: BotContext, number: number, closing: Se
         startEventId: poll.startEventId,
         ...(applied === undefined ? {} : { applied }),
       });
-      await pinInGovernanceRoom(context, closed, closed.resultsEventId);
+      await pinDecision(context, closed);
     }
     return closed;
   } finally {

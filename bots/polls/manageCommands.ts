@@ -25,7 +25,7 @@ function closeCommand(closing: Set<number>): Command {
       if (poll === undefined) return message(`There is no poll ${args.poll}. Send `, code("!polls"), " to see the open ones.");
       if (poll.status !== "open") return message(`Poll ${args.poll} is already closed.`);
       if (!(await mayClose(context, poll.roomId, sender, poll.author))) return message(`Only the author of poll ${args.poll} or a moderator of its room can close it early.`);
-      const closed = await closePoll(context, args.poll, closing, sender);
+      const closed = await closePoll(context, args.poll, closing, { by: sender });
       return closed === undefined ? message(`Poll ${args.poll} is closing already.`) : undefined;
     },
   });
@@ -41,7 +41,7 @@ const membersActions: Readonly<Record<string, MembersAction>> = {
   },
   add(context, user) {
     if (user === undefined) return message("Whom? E.g. ", code(`!members add @bea:${context.neighborhood.serverName}`));
-    if (!isOwnMember(user, context.neighborhood.serverName)) return message(`Only members of this block (IDs ending in :${context.neighborhood.serverName}) can be on the list.`);
+    if (!isOwnMember(context, user)) return message(`Only members of this block (IDs ending in :${context.neighborhood.serverName}, not the bots) can be on the list.`);
     saveMembersList(context.store, [...membersList(context.store), user]);
     return message("Added ", mention(user), ". New polls count the members list instead of the room.");
   },

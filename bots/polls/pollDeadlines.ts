@@ -1,10 +1,12 @@
 // Timed work, once a second: close every poll whose deadline has passed (also the ones that fell due
-// while the box was down), and a day before the close remind eligible members who have not voted.
+// while the box was down), a day before the close remind eligible members who have not voted, and
+// try again the decision pins that failed.
 
 import type { BotContext } from "../framework/contract.ts";
 import { logBotError } from "../framework/errorLog.ts";
 import { closePoll } from "./closePoll.ts";
 import { eligibleNonVoters } from "./countPollVotes.ts";
+import { retryDecisionPins } from "./pinDecisions.ts";
 import type { PollRecord } from "./pollModel.ts";
 import { openPolls, remindersOff, savePoll } from "./pollStore.ts";
 import { reminderMessage } from "./pollTexts.ts";
@@ -42,4 +44,5 @@ export async function runPollDeadlines(context: BotContext, closing: Set<number>
       logBotError("polls", `deadline work for poll ${poll.number}`, error);
     }
   }
+  await retryDecisionPins(context);
 }

@@ -1,6 +1,6 @@
 // Where the polls bot keeps its state in BotStore, so open polls survive a restart and close on time.
 // Keys: poll/<n>, open (numbers of open polls), by-event/<start event>, responses/<n>, ballots/<n>,
-// receipts/<n>, decision/<n>, members, remind-off/<user>, governance-room.
+// receipts/<n>, decision/<n>, pins-pending, members, remind-off/<user>, governance-room.
 
 import type { BotStore } from "../framework/contract.ts";
 import type { DecisionRecord, DmBallot, PollRecord, PublishedReceipt, StoredResponse } from "./pollModel.ts";
@@ -97,4 +97,26 @@ export function governanceRoom(store: BotStore): string | undefined {
 
 export function rememberGovernanceRoom(store: BotStore, roomId: string): void {
   if (store.get<string>("governance-room") !== roomId) store.put("governance-room", roomId);
+}
+
+/** A decision whose pin failed, to try again at `nextAt`; `noteEventId` is the note already posted, if any. */
+export interface PendingPin {
+  number: number;
+  attempts: number;
+  nextAt: number;
+  noteEventId?: string;
+}
+
+// Each change is one synchronous read-modify-write, so a close and the tick never lose each other's entries.
+export function pendingPins(store: BotStore): PendingPin[] {
+  return store.get<PendingPin[]>("pins-pending") ?? [];
+}
+
+export function addPendingPin(store: BotStore, pin: PendingPin): void {
+  store.put("pins-pending", [...pendingPins(store).filter((kept) => kept.number !== pin.number), pin]);
+}
+
+export function removePendingPin(store: BotStore, number: number): void {
+  const pins = pendingPins(store);
+  if (pins.some((pin) => pin.number === number)) store.put("pins-pending", pins.filter((pin) => pin.number !== number));
 }

@@ -81,6 +81,17 @@ test("!propose posts a native poll Element renders, with text fallbacks, and a n
   assert.match(reply, /!close 1/);
 });
 
+test("the appservice's own users are never voters, whatever their names (the host's namespace, not a list of names)", async () => {
+  const { context, bot } = setup();
+  const newBot = `@noticeboard:${testServer}`;
+  context.serviceUsers.add(newBot);
+  context.members.set(governance, [...(context.members.get(governance) ?? []), newBot]);
+  await propose(bot, context, "!propose Quiet hours closes in 1 day quorum 50%");
+  // ada + six neighbors: not @share or @noticeboard (service users), not the pact neighbor.
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Quorum: 50% of the 7 eligible members/);
+  assert.match(await command(bot, context, governance, ada, `!members add ${newBot}`), /Only members of this block .*not the bots/);
+});
+
 test("proposal story: votes, a changed vote, a spoiled vote, a pact neighbor, the deadline, end event and results", async () => {
   const { context, bot } = setup();
   const start = await propose(bot, context, "!propose Quiet hours from 10pm closes in 3 days threshold two-thirds quorum 50%");
@@ -130,6 +141,29 @@ test("quorum not met: not passed, and nothing is pinned", async () => {
   assert.match(await command(bot, context, governance, bob, "!decisions"), /No decisions recorded yet/);
 });
 
+test("a pin that fails (the homeserver restarting) is tried again a minute later", async () => {
+  const { context, bot } = setup();
+  const start = await propose(bot, context, "!propose Compost bins closes in 1 day");
+  await bot.handleEvent(respond(context, start, ann, ["agree"]), context);
+  const setState = context.actions.setState;
+  context.actions.setState = async () => {
+    throw new Error("connection refused");
+  };
+  await passDeadline(bot, context, day);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Outcome: Passed\./);
+  assert.equal(context.state.get(`${governance} m.room.pinned_events `), undefined);
+  context.actions.setState = setState;
+  await passDeadline(bot, context, 30_000);
+  assert.equal(context.state.get(`${governance} m.room.pinned_events `), undefined, "not before the minute is up");
+  await passDeadline(bot, context, 30_000);
+  const pinned = context.state.get(`${governance} m.room.pinned_events `)?.pinned;
+  const results = (context.storeEntries.get("poll/000001") as { resultsEventId?: string }).resultsEventId;
+  assert.ok(results);
+  assert.deepEqual(pinned, [results]);
+  await passDeadline(bot, context, 10 * 60_000);
+  assert.equal(context.events.filter((event) => event.type === "m.room.pinned_events").length, 1, "pinned once");
+});
+
 test("a redacted response falls back to the voter's previous response", async () => {
   const { context, bot } = setup();
   const start = await propose(bot, context, "!propose Compost bins closes in 1 day");
@@ -175,6 +209,32 @@ test("an end event from anyone but the bot is ignored; the author or a moderator
   assert.match(await command(bot, context, governance, ann, "!close 1"), /already closed/);
 });
 
+test("a moderator ending the poll in Element closes it at that moment, as Element shows it; a neighbor's end does not", async () => {
+  const { context, bot } = setup();
+  const start = await propose(bot, context, "!propose Bike rack closes in 2 days");
+  const end = (sender: string, ts: number): MatrixEvent => ({
+    event_id: `$end${ts}`, room_id: governance, sender, type: "org.matrix.msc3381.poll.end",
+    content: { "m.relates_to": { rel_type: "m.reference", event_id: start }, "org.matrix.msc3381.poll.end": {}, "org.matrix.msc1767.text": "Ended" }, origin_server_ts: ts,
+  });
+  const t = context.clock.now;
+  await bot.handleEvent(respond(context, start, ann, ["agree"], { ts: t + 1000 }), context);
+  await bot.handleEvent(end(bob, t + 2000), context);
+  assert.equal(endEvents(context).length, 0, "a neighbor's end is ignored");
+  await bot.handleEvent(respond(context, start, bob, ["agree"], { ts: t + 3000 }), context);
+  context.state.set(`${governance} m.room.power_levels `, { redact: 50 });
+  context.powerLevels.set(`${governance} ${cy}`, 50);
+  // Delivered a little late: a vote with a later timestamp arrived first; Element counts only up to the end.
+  await bot.handleEvent(respond(context, start, dee, ["disagree"], { ts: t + 5000 }), context);
+  context.clock.now = t + 6000;
+  await bot.handleEvent(end(cy, t + 4000), context);
+  assert.equal(endEvents(context).length, 1, "the bot sends its own end too");
+  const results = context.sent.at(-1)?.message.text ?? "";
+  assert.match(results, /Closed early by @cy:block\.test/);
+  assert.match(results, /Agree: 2 votes\n• Disagree: 0 votes/);
+  await passDeadline(bot, context, 2 * day);
+  assert.equal(endEvents(context).length, 1, "closed once");
+});
+
 test("consent with an objection does not pass", async () => {
   const { context, bot } = setup();
   await command(bot, context, governance, ann, "!consent Move the bike rack closes in 1 day");
@@ -209,6 +269,7 @@ test("secret ballot: votes by DM with receipts, the room sees only the count, re
   const annReply = await command(bot, context, dm(ann), ann, "vote 1 agree");
   const annReceipt = /receipt: `([A-Z0-9-]+)`/.exec(annReply)?.[1];
   assert.ok(annReceipt, annReply);
+  assert.match(annReply, /the box's operator could see this chat and your vote/);
   await command(bot, context, dm(bob), bob, "vote 1 disagree");
   const changed = await command(bot, context, dm(ann), ann, "vote 1 abstain");
   assert.match(changed, new RegExp(`changed[\\s\\S]*${annReceipt}`), "a changed vote keeps its receipt");

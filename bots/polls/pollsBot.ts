@@ -19,7 +19,7 @@ export function createPollsBot(): BotDefinition {
     displayName: "Polls",
     about: "I run the block's proposals and polls: thresholds, quorum, deadlines, secret ballots, and a log of what we decided.",
     commands: [...startPollCommands, ...ballotCommands, ...manageCommands(closing), ...listCommands],
-    onEvent: takePollEvent,
+    onEvent: (event, context) => takePollEvent(event, context, closing),
     onTick: (context) => runPollDeadlines(context, closing),
   });
 }

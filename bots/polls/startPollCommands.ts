@@ -69,7 +69,7 @@ function startPollCommand(spec: StartPollSpec): Command {
     permission: "anyone",
     run: async ({ args, sender, roomId, isDirect, context }) => {
       if (isDirect) return message("Start polls in a room, like Governance, so the neighbors there can vote.");
-      if (!isOwnMember(sender, context.neighborhood.serverName)) return message("Only members of this block can start polls here.");
+      if (!isOwnMember(context, sender)) return message("Only members of this block can start polls here.");
       if (args.details === undefined) return problemReply(spec, "What is the question?");
       const reading = readPollRequest(spec.kind, args.details);
       if (!reading.ok) return problemReply(spec, reading.problem);

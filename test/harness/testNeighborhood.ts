@@ -32,8 +32,8 @@ export interface TestNeighborhood {
   newToken(uses?: number): Promise<string>;
   /** Registers a neighbor with a token and starts its client syncing. */
   addNeighbor(localpart: string, token?: string): Promise<NeighborClient>;
-  /** Stops everything and starts it again from the same files. */
-  restart(): Promise<void>;
+  /** Stops everything and starts it again from the same files; `whileStopped` runs in between (e.g. to move a clock). */
+  restart(whileStopped?: () => void | Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,9 +63,10 @@ export async function startTestNeighborhood(options: TestNeighborhoodOptions = {
       neighbors.push(neighbor);
       return neighbor;
     },
-    async restart() {
+    async restart(whileStopped) {
       for (const neighbor of neighbors) neighbor.stop();
       await handle.running.stop();
+      await whileStopped?.();
       handle.running = await start();
       for (const neighbor of neighbors) await neighbor.start();
     },

@@ -32,6 +32,8 @@ export interface FakeBotContext extends BotContext {
   /** "roomId userId" → power level; absent means 0. */
   powerLevels: Map<string, number>;
   directRooms: Set<string>;
+  /** The appservice's users (isServiceUser); by default the sender and the four bots, as on a real box. */
+  serviceUsers: Set<string>;
   roomRoles: Map<string, RoomRole>;
   storeEntries: Map<string, unknown>;
 }
@@ -45,6 +47,7 @@ export function createFakeBotContext(options: { operators?: string[] } = {}): Fa
   const clock = { now: startTime };
   const powerLevels = new Map<string, number>();
   const directRooms = new Set<string>();
+  const serviceUsers = new Set(["blockshare", "porch", "share", "polls", "mesh"].map((localpart) => `@${localpart}:${testServer}`));
   const roomRoles = new Map<string, RoomRole>();
   const storeEntries = new Map<string, unknown>();
   const events: SentEvent[] = [];
@@ -70,6 +73,7 @@ export function createFakeBotContext(options: { operators?: string[] } = {}): Fa
     clock,
     powerLevels,
     directRooms,
+    serviceUsers,
     roomRoles,
     storeEntries,
     self: botId,
@@ -122,6 +126,7 @@ export function createFakeBotContext(options: { operators?: string[] } = {}): Fa
       keys: (prefix) => [...storeEntries.keys()].filter((key) => key.startsWith(prefix)).sort(),
     },
     isDirectRoom: (roomId) => directRooms.has(roomId),
+    isServiceUser: (userId) => serviceUsers.has(userId),
     now: () => clock.now,
     community: {
       sharingLimits: () => ({ ...limits }),
