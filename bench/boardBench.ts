@@ -30,6 +30,7 @@ function listing(home: string, number: number): Listing {
     expiresAt: start + 3 * 86_400_000,
     changedAt: start + number,
     queue: [],
+    bids: [],
   };
 }
 

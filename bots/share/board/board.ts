@@ -3,8 +3,8 @@
 
 import type * as Y from "yjs";
 import type { BotStore } from "../../framework/contract.ts";
-import type { Listing } from "../domain/listing.ts";
-import { addListing, allListings, blocksOf, dequeue, enqueue, getListing, listingsOf, patchListing, type ListingPatch } from "./boardDoc.ts";
+import type { Listing, PromiseBid, Visibility } from "../domain/listing.ts";
+import { addListing, allListings, blocksOf, dequeue, enqueue, getListing, listingsOf, patchListing, removeListing, writeBid, type ListingPatch } from "./boardDoc.ts";
 import { PersistedDoc } from "./persistedDoc.ts";
 
 export interface BlockPolicy {
@@ -15,7 +15,7 @@ export class Board {
   readonly shared: PersistedDoc;
   readonly local: PersistedDoc;
   readonly #store: BotStore;
-  readonly #changeListeners: ((keys: Set<string>) => void)[] = [];
+  readonly #changeListeners: ((keys: Set<string>, origin: unknown) => void)[] = [];
 
   constructor(store: BotStore, options: { compactEvery?: number } = {}) {
     this.#store = store;
@@ -29,13 +29,14 @@ export class Board {
           if (typeof top === "string") keys.add(top);
           else for (const key of event.changes.keys.keys()) keys.add(key);
         }
-        for (const listener of this.#changeListeners) listener(keys);
+        const origin = events[0]?.transaction.origin;
+        for (const listener of this.#changeListeners) listener(keys, origin);
       });
     }
   }
 
-  /** Called with the keys of listings that changed, from any origin (commands, ticks, peers). */
-  onChange(listener: (keys: Set<string>) => void): void {
+  /** Called with the keys of listings that changed and the change's origin (commands, ticks, peers). */
+  onChange(listener: (keys: Set<string>, origin: unknown) => void): void {
     this.#changeListeners.push(listener);
   }
 
@@ -71,14 +72,28 @@ export class Board {
   }
 
   /** Several changes of one listing as one update (one replicated change). */
-  change(key: string, patch: ListingPatch, queue: { add?: string; remove?: string } = {}): void {
+  change(key: string, patch: ListingPatch, extra: { add?: string; remove?: string; bid?: PromiseBid } = {}): void {
     const doc = this.#docOf(key);
     if (doc === undefined) return;
     doc.transact(() => {
       patchListing(doc, key, patch);
-      if (queue.remove !== undefined) dequeue(doc, key, queue.remove);
-      if (queue.add !== undefined) enqueue(doc, key, queue.add);
+      if (extra.remove !== undefined) dequeue(doc, key, extra.remove);
+      if (extra.add !== undefined) enqueue(doc, key, extra.add);
+      if (extra.bid !== undefined) writeBid(doc, key, extra.bid);
     });
+  }
+
+  /**
+   * Moves a listing between the shared and the block-only document. Leaving the shared one deletes it
+   * there, so the pact's copies go too (Yjs drops the deleted content).
+   */
+  setVisibility(key: string, visibility: Visibility): void {
+    const listing = this.get(key);
+    if (listing === undefined || listing.visibility === visibility) return;
+    const from = visibility === "shared" ? this.local.doc : this.shared.doc;
+    const to = visibility === "shared" ? this.shared.doc : this.local.doc;
+    addListing(to, { ...listing, visibility });
+    removeListing(from, key);
   }
 
   enqueue(key: string, userId: string): number {

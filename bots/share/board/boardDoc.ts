@@ -1,12 +1,18 @@
 // The board as a Yjs document: a Y.Map of listings, each listing a Y.Map of its fields (so two blocks
 // editing different fields of one listing both keep their edit; the same field converges to one
-// value), the holds/interest queue a Y.Array, and each block's published claim policy.
+// value), the holds/interest queue a Y.Array, promise bids under one key per round and block (so
+// promises made on both sides of a partition both survive the merge), and each block's published
+// claim policy.
 // Everything read back is validated: a replicated document is input from another box.
 
 import * as Y from "yjs";
-import type { Listing, ListingKind, ListingState, Visibility } from "../domain/listing.ts";
+import type { Listing, ListingKind, ListingState, PromiseBid, Visibility } from "../domain/listing.ts";
 
-export type ListingPatch = { [Field in Exclude<keyof Listing, "key" | "queue">]?: Listing[Field] | undefined };
+export type ListingPatch = { [Field in Exclude<keyof Listing, "key" | "queue" | "bids">]?: Listing[Field] | undefined };
+
+const bidPrefix = "bid:";
+/** At most this many bids are read per listing (a replicated document is input from another box). */
+const maxBids = 64;
 
 export const listingsMapName = "listings";
 export const blocksMapName = "blocks";
@@ -45,6 +51,7 @@ export function readListing(key: string, map: Y.Map<unknown>): Listing | undefin
   const queueValue = get("queue");
   const queue = queueValue instanceof Y.Array ? queueValue.toArray().filter((entry): entry is string => typeof entry === "string") : [];
   const optional = <Value>(field: keyof Listing, value: Value | undefined) => (value === undefined ? {} : { [field]: value });
+  const bids = readBids(map);
   return {
     key,
     number,
@@ -67,7 +74,36 @@ export function readListing(key: string, map: Y.Map<unknown>): Listing | undefin
     ...optional("promisedTo", str(get("promisedTo"))),
     ...optional("borrower", str(get("borrower"))),
     ...optional("dueAt", num(get("dueAt"))),
+    ...optional("heldFor", str(get("heldFor"))),
+    ...optional("holdUntil", num(get("holdUntil"))),
+    ...optional("holdConfirmed", get("holdConfirmed") === true ? true : undefined),
+    ...optional("promiseRound", num(get("promiseRound"))),
+    bids,
   } as Listing;
+}
+
+function readBids(map: Y.Map<unknown>): PromiseBid[] {
+  const bids: PromiseBid[] = [];
+  for (const [field, value] of map) {
+    if (!field.startsWith(bidPrefix) || bids.length >= maxBids) continue;
+    if (typeof value !== "object" || value === null) continue;
+    const { round, block, to, at } = value as Record<string, unknown>;
+    const bid = { round: num(round), block: str(block), to: str(to), at: num(at) };
+    if (bid.round === undefined || bid.block === undefined || bid.to === undefined || bid.at === undefined) continue;
+    if (field !== bidField(bid.round, bid.block)) continue;
+    bids.push(bid as PromiseBid);
+  }
+  return bids.sort((a, b) => a.round - b.round || a.block.localeCompare(b.block));
+}
+
+function bidField(round: number, block: string): string {
+  return `${bidPrefix}${round}:${block}`;
+}
+
+/** Records a promise under its own key: a bid from the other side of a partition never overwrites it. */
+export function writeBid(doc: Y.Doc, key: string, bid: PromiseBid): void {
+  const map = listingsOf(doc).get(key);
+  if (map instanceof Y.Map) map.set(bidField(bid.round, bid.block), { ...bid });
 }
 
 function writeFields(map: Y.Map<unknown>, patch: ListingPatch): void {
@@ -81,10 +117,16 @@ export function addListing(doc: Y.Doc, listing: Listing): void {
   doc.transact(() => {
     const map = new Y.Map<unknown>();
     listingsOf(doc).set(listing.key, map);
-    const { key: _key, queue, ...fields } = listing;
+    const { key: _key, queue, bids, ...fields } = listing;
     writeFields(map, fields);
     map.set("queue", Y.Array.from([...queue]));
+    for (const bid of bids) map.set(bidField(bid.round, bid.block), { ...bid });
   });
+}
+
+/** Removes a listing from this document (it moves to the other one, or leaves the pact). */
+export function removeListing(doc: Y.Doc, key: string): void {
+  listingsOf(doc).delete(key);
 }
 
 export function patchListing(doc: Y.Doc, key: string, patch: ListingPatch): boolean {

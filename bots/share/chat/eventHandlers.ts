@@ -9,6 +9,7 @@ import { performAction } from "./listingActions.ts";
 import { claimActionFor } from "./lifecycleCommands.ts";
 import { isMxcUri } from "./listingMessage.ts";
 import { photoWindowMs, type LastPosted } from "./postCommands.ts";
+import { settlePeerPromises } from "./promiseSettlement.ts";
 import { runtimeFor, type ShareRuntime } from "./shareRuntime.ts";
 
 type Handler = (event: MatrixEvent, runtime: ShareRuntime) => Promise<void>;
@@ -49,8 +50,20 @@ const onImage: Handler = async (event, runtime) => {
   await runtime.render();
 };
 
+/**
+ * A pact block's share bot joined our board-sync room: its block is up, so joining its room need not
+ * wait for the next retry.
+ */
+function noticePeerJoined(event: MatrixEvent, runtime: ShareRuntime): void {
+  const peer = event.state_key ?? "";
+  if (event.content.membership !== "join" || !runtime.isPactShareBot(peer)) return;
+  if (runtime.context.neighborhood.roomRole(event.room_id) !== "board-sync") return;
+  runtime.store.delete(`sync/joinTried/${peer.slice(peer.indexOf(":") + 1)}`);
+}
+
 /** A pact block's share bot invites us to its board-sync room: join it and catch up. */
 const onMembership: Handler = async (event, runtime) => {
+  noticePeerJoined(event, runtime);
   if (event.state_key !== runtime.context.self || event.content.membership !== "invite") return;
   if (!runtime.isPactShareBot(event.sender)) return;
   try {
@@ -67,6 +80,7 @@ const onMembership: Handler = async (event, runtime) => {
 
 const onBoardSync: Handler = async (event, runtime) => {
   await runtime.replica.receive({ type: event.type, sender: event.sender, content: event.content });
+  await settlePeerPromises(runtime);
   await runtime.render();
 };
 

@@ -40,10 +40,12 @@ const specs: readonly LifecycleCommandSpec[] = [
   { name: "fulfilled", summary: "Mark your ask as fulfilled", action: "fulfil", idOptional: true },
   { name: "lend-out", summary: "Lend your thing to a neighbor until a date (default 1 week)", action: "lend-out", target: "borrower", takesDate: "until" },
   { name: "returned", summary: "Mark a lent thing as back", action: "return", idOptional: true },
-  { name: "hold", summary: "Join the waiting list for a lent thing", action: "hold", idOptional: true },
+  { name: "hold", summary: "Join the waiting list for a lent thing (or, when it is back and held for you, confirm)", action: "hold", idOptional: true },
   { name: "release", summary: "Undo a promise: the listing opens again", action: "release", idOptional: true },
   { name: "renew", summary: "Keep your listing up longer, or extend a loan", action: "renew", takesDate: "until" },
   { name: "cancel", summary: "Withdraw your listing (moderators: any listing of this block)", action: "cancel", idOptional: true },
+  { name: "unshare", summary: "Stop sharing your listing with the pact's blocks (it stays on this block)", action: "unshare", idOptional: true },
+  { name: "share", summary: "Share your block-only listing with the pact's blocks", action: "share", idOptional: true },
 ];
 
 interface LifecycleValues {

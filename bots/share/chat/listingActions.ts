@@ -9,8 +9,10 @@ import { lifetimeOf } from "../domain/categories.ts";
 import { formatDate } from "../domain/dates.ts";
 import { mayClaimThisWeek, mayTakePart, weekMs } from "../domain/fairness.ts";
 import { actionsFrom, stateLabel, transitionFor, type Actor, type LifecycleAction } from "../domain/lifecycle.ts";
-import type { Listing } from "../domain/listing.ts";
+import { serverOf, type Listing, type PromiseBid } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
+import type { ListingPatch } from "../board/boardDoc.ts";
+import { confirmHold, holdForNext } from "./lendingHolds.ts";
 import type { ShareRuntime } from "./shareRuntime.ts";
 
 export interface ActionRequest {
@@ -85,20 +87,44 @@ function weeklyProblem(request: ActionRequest, userId: string): string | undefin
   return verdict.ok ? undefined : verdict.reason;
 }
 
+/** Where this block's bot introduced the owner and a neighbor for a listing (the latest introduction). */
+export interface Introduction {
+  roomId: string;
+  with: string;
+}
+
 async function introduce(request: ActionRequest, other: string, text: RichText): Promise<void> {
   const { runtime, listing } = request;
-  try {
-    const roomId = await runtime.context.actions.openPrivateRoom([listing.owner, other], `${listing.title} (${idOf(request)})`.slice(0, 80));
-    runtime.store.put(`intro/${listing.key}`, roomId);
-    await runtime.context.actions.sendMessage(roomId, text);
-  } catch {
-    // The listing changed either way; tell both by DM instead of failing the command.
-    await runtime.tell(listing.owner, text);
-    await runtime.tell(other, text);
-  }
+  const open = async () => {
+    try {
+      const roomId = await runtime.context.actions.openPrivateRoom([listing.owner, other], `${listing.title} (${idOf(request)})`.slice(0, 80));
+      runtime.store.put(`intro/${listing.key}`, { roomId, with: other } satisfies Introduction);
+      await runtime.context.actions.sendMessage(roomId, text);
+    } catch {
+      // The listing changed either way; tell both by DM instead of failing the command.
+      await runtime.tell(listing.owner, text);
+      await runtime.tell(other, text);
+    }
+  };
+  if (runtime.involvesOtherBlocks([listing.owner, other])) runtime.inBackground(open);
+  else await open();
 }
 
 type Effect = (request: ActionRequest, now: number) => Promise<RichText | string>;
+
+/**
+ * A promise to `to`: the state, and a bid under this block's own key in a new round, so that a promise
+ * made meanwhile on the other side of a partition is kept beside it and settled by one rule after the merge.
+ */
+function promiseTo(request: ActionRequest, to: string, now: number): { patch: ListingPatch; bid: PromiseBid } {
+  const round = (request.listing.promiseRound ?? 0) + 1;
+  return {
+    patch: { state: "promised", promisedTo: to, changedAt: now, promiseRound: round },
+    bid: { round, block: request.runtime.ownServer, to, at: now },
+  };
+}
+
+const noHold: ListingPatch = { heldFor: undefined, holdUntil: undefined, holdConfirmed: undefined };
 
 function pickupIntro(request: ActionRequest, taker: string, what: string): RichText {
   const { listing } = request;
@@ -115,7 +141,8 @@ const effects: Readonly<Record<LifecycleAction, Effect>> = {
     if (target === undefined) return "Who should get it? Name them by full Matrix ID, e.g. !promise 12 @bob:example.org.";
     const problem = takePartProblem(request, target);
     if (problem !== undefined) return `You can't promise it to ${target}: ${problem}`;
-    runtime.board.change(listing.key, { state: "promised", promisedTo: target, changedAt: now }, { remove: target });
+    const { patch, bid } = promiseTo(request, target, now);
+    runtime.board.change(listing.key, patch, { remove: target, bid });
     await introduce(request, target, pickupIntro(request, target, `${listing.owner} is giving this to ${target}`));
     return message("Promised ", idOf(request), " to ", mention(target), ". I opened a private chat for you two to arrange the pickup.");
   },
@@ -124,12 +151,15 @@ const effects: Readonly<Record<LifecycleAction, Effect>> = {
     const problem = takePartProblem(request, sender) ?? weeklyProblem(request, sender);
     if (problem !== undefined) return problem;
     recordClaim(runtime, sender);
-    runtime.board.change(listing.key, { state: "promised", promisedTo: sender, changedAt: now }, { remove: sender });
+    const { patch, bid } = promiseTo(request, sender, now);
+    runtime.board.change(listing.key, patch, { remove: sender, bid });
     await introduce(request, sender, pickupIntro(request, sender, `First come, first served: it's yours, ${sender}`));
     return message("It's yours! ", idOf(request), " is promised to you; I opened a private chat with ", mention(listing.owner), " to arrange the pickup.");
   },
   async interest(request) {
     const { runtime, listing, sender = "" } = request;
+    // The thing is back and held for this neighbor: saying "yes" again confirms their turn.
+    if (listing.kind === "lend" && listing.state === "open" && listing.heldFor === sender) return confirmHold(runtime, listing);
     const problem = takePartProblem(request, sender) ?? (listing.kind === "offer" ? weeklyProblem(request, sender) : undefined);
     if (problem !== undefined) return problem;
     if (listing.queue.includes(sender)) return `You are already on the list for ${idOf(request)}.`;
@@ -148,7 +178,8 @@ const effects: Readonly<Record<LifecycleAction, Effect>> = {
     const { runtime, listing, sender = "" } = request;
     const problem = takePartProblem(request, sender);
     if (problem !== undefined) return problem;
-    runtime.board.change(listing.key, { state: "promised", promisedTo: sender, changedAt: now });
+    const { patch, bid } = promiseTo(request, sender, now);
+    runtime.board.change(listing.key, patch, { bid });
     await introduce(request, sender, message("Hello ", mention(listing.owner), " and ", mention(sender), "! ", mention(sender), ` can help with ${idOf(request)} (${listing.title}). Arrange it here; `, code(`!fulfilled ${idOf(request).slice(1)}`), " closes the ask."));
     return message("Thank you! I opened a private chat with ", mention(listing.owner), " to arrange it.");
   },
@@ -175,18 +206,14 @@ const effects: Readonly<Record<LifecycleAction, Effect>> = {
     const problem = takePartProblem(request, target);
     if (problem !== undefined) return `You can't lend it to ${target}: ${problem}`;
     const dueAt = request.until ?? now + defaultLoanMs;
-    runtime.board.change(listing.key, { state: "on-loan", borrower: target, dueAt, promisedTo: undefined, changedAt: now }, { remove: target });
+    runtime.board.change(listing.key, { state: "on-loan", borrower: target, dueAt, promisedTo: undefined, changedAt: now, ...noHold }, { remove: target });
     await introduce(request, target, message("Hello ", mention(listing.owner), " and ", mention(target), `! ${listing.title} (${idOf(request)}) is lent to ${target} until ${formatDate(dueAt)}. Arrange the handover here. I'll remind you before it is due; the lender sends `, code(`!returned ${idOf(request).slice(1)}`), " when it is back."));
     return message(`Lent ${idOf(request)} to `, mention(target), ` until ${formatDate(dueAt)}.`);
   },
   async return(request, now) {
     const { runtime, listing } = request;
     runtime.board.change(listing.key, { state: "open", borrower: undefined, dueAt: undefined, changedAt: now, expiresAt: Math.max(listing.expiresAt, now + lifetimeOf(listing.category)) });
-    const next = listing.queue[0];
-    if (next !== undefined) {
-      await runtime.tell(next, message(`${listing.title} (${idOf(request)}) is back and you are first in line. `, mention(listing.owner), " will lend it to you next."));
-      await runtime.tell(listing.owner, message(`Next in line for ${idOf(request)}: `, mention(next), ". ", code(`!lend-out ${idOf(request).slice(1)} ${next} for 1 week`)));
-    }
+    const next = await holdForNext(runtime, runtime.board.get(listing.key) ?? listing, now);
     return message(`${idOf(request)} is back and available again.`, next === undefined ? "" : rich(" Next in line: ", mention(next), "."));
   },
   async renew(request, now) {
@@ -209,6 +236,27 @@ const effects: Readonly<Record<LifecycleAction, Effect>> = {
     if (sender !== listing.owner) await runtime.tell(listing.owner, message(`A moderator (`, mention(sender ?? ""), `) cancelled your listing ${idOf(request)} (${listing.title}).`));
     if (listing.promisedTo !== undefined && listing.promisedTo !== sender) await runtime.tell(listing.promisedTo, message(`${idOf(request)} (${listing.title}) was cancelled.`));
     return message(`Cancelled ${idOf(request)}.`);
+  },
+  async unshare(request) {
+    const { runtime, listing } = request;
+    if (listing.visibility === "block") return `${idOf(request)} is already for this block only.`;
+    const taker = listing.promisedTo ?? listing.borrower;
+    if (taker !== undefined && serverOf(taker) !== listing.home) {
+      return message(`${idOf(request)} is ${stateLabel(listing.kind, listing.state)} to `, mention(taker), " of another block; settle that first (", code(`!release ${idOf(request).slice(1)}`), " or wait until it is back).");
+    }
+    const others = listing.queue.filter((userId) => serverOf(userId) !== listing.home);
+    const heldElsewhere = listing.heldFor !== undefined && serverOf(listing.heldFor) !== listing.home;
+    if (heldElsewhere) runtime.board.change(listing.key, noHold);
+    for (const userId of others) runtime.board.change(listing.key, {}, { remove: userId });
+    runtime.board.setVisibility(listing.key, "block");
+    for (const userId of others) await runtime.tell(userId, message(`${listing.title} (${idOf(request)}) is no longer shared with your block, so you are off its list.`));
+    return message(`${idOf(request)} is now for this block only; the pact's blocks no longer see it.`);
+  },
+  async share(request) {
+    const { runtime, listing } = request;
+    if (listing.visibility === "shared") return `${idOf(request)} is already shared with the pact.`;
+    runtime.board.setVisibility(listing.key, "shared");
+    return message(`${idOf(request)} is now shared with the pact's blocks.`);
   },
   async expire(request, now) {
     const { runtime, listing } = request;

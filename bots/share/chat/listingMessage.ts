@@ -45,7 +45,16 @@ function statusLine(listing: Listing): Inline {
   if (listing.state === "on-loan" && listing.borrower !== undefined) {
     return rich("Status: ", label, " to ", mention(listing.borrower), listing.dueAt === undefined ? "" : `, due ${formatDate(listing.dueAt)}`);
   }
+  if (listing.state === "open" && listing.heldFor !== undefined) {
+    const until = listing.holdConfirmed === true || listing.holdUntil === undefined ? "" : ` until ${formatDate(listing.holdUntil)}`;
+    return rich("Status: ", label, " · held for ", mention(listing.heldFor), until);
+  }
   return rich("Status: ", label);
+}
+
+/** What a pact block's listing message becomes when its home block stops sharing it. */
+export function renderWithdrawn(id: string): RichText {
+  return message(rich(bold(`Listing ${id}`), " is no longer shared with this block."));
 }
 
 export function renderListing(listing: Listing, ownServer: string): RichText {

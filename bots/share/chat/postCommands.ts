@@ -74,6 +74,7 @@ function postCommand({ kind, summary, example }: PostKind): Command {
         expiresAt: draft.expiresAt,
         changedAt: now,
         queue: [],
+        bids: [],
       };
       runtime.board.add(listing);
       context.store.put(`lastPosted/${sender}`, { key: listing.key, at: now, roomId } satisfies LastPosted);

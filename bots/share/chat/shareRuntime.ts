@@ -6,9 +6,10 @@ import type { BotContext, BotStore, RichText } from "../../framework/contract.ts
 import { logBotError } from "../../framework/errorLog.ts";
 import { Board } from "../board/board.ts";
 import { loadOrigin } from "../board/persistedDoc.ts";
-import { isLive, type Listing } from "../domain/listing.ts";
-import { BoardReplica, type SyncStats } from "../sync/boardReplica.ts";
-import { renderListing } from "./listingMessage.ts";
+import { isLive, serverOf, type Listing } from "../domain/listing.ts";
+import { shortId } from "../domain/listingIds.ts";
+import { BoardReplica, remoteOrigin, type SyncStats } from "../sync/boardReplica.ts";
+import { renderListing, renderWithdrawn } from "./listingMessage.ts";
 
 export const shareLocalpart = "share";
 
@@ -22,14 +23,22 @@ export class ShareRuntime {
   readonly replica: BoardReplica;
   context: BotContext;
   readonly #dirty = new Set<string>();
+  /** Listings a pact block changed: promises made on both sides of a partition are settled for these. */
+  readonly #changedByPeers = new Set<string>();
+  /** Listings changed since the last sweep of their timed-work records. */
+  readonly #changedSinceSweep = new Set<string>();
   #rendering: Promise<void> = Promise.resolve();
 
   constructor(context: BotContext) {
     this.context = context;
     const store = context.store;
     this.board = new Board(store);
-    this.board.onChange((keys) => {
-      for (const key of keys) this.#dirty.add(key);
+    this.board.onChange((keys, origin) => {
+      for (const key of keys) {
+        this.#dirty.add(key);
+        this.#changedSinceSweep.add(key);
+        if (origin === remoteOrigin) this.#changedByPeers.add(key);
+      }
     });
     this.replica = new BoardReplica({
       doc: this.board.shared.doc,
@@ -40,6 +49,20 @@ export class ShareRuntime {
       onStatsChange: (stats) => store.put("sync/stats", stats),
       silentOrigins: [loadOrigin],
     });
+  }
+
+  /** Keys of listings changed by pact blocks since the last call. */
+  takeChangedByPeers(): string[] {
+    const keys = [...this.#changedByPeers];
+    this.#changedByPeers.clear();
+    return keys;
+  }
+
+  /** Keys of listings changed since the last call (for pruning timed-work records). */
+  takeChangedSinceSweep(): string[] {
+    const keys = [...this.#changedSinceSweep];
+    this.#changedSinceSweep.clear();
+    return keys;
   }
 
   get store(): BotStore {
@@ -107,9 +130,9 @@ export class ShareRuntime {
     this.#dirty.clear();
     for (const key of keys) {
       const listing = this.board.get(key);
-      if (listing === undefined || !this.shows(listing)) continue;
       try {
-        await this.#show(roomId, listing);
+        if (listing === undefined || !this.shows(listing)) await this.#withdraw(key);
+        else await this.#show(roomId, listing);
       } catch (error) {
         this.#dirty.add(key); // retried with the next round
         logBotError(shareLocalpart, `showing listing ${key}`, error);
@@ -130,14 +153,76 @@ export class ShareRuntime {
     this.store.put(`byEvent/${eventId}`, listing.key);
   }
 
-  /** A direct message to one neighbor; failures are logged, never thrown at the command. */
-  async tell(userId: string, text: RichText): Promise<void> {
+  /** A pact block's listing that is gone from the shared board (unshared): its message says so, once. */
+  async #withdraw(key: string): Promise<void> {
+    const posted = this.messageOf(key);
+    const slash = key.lastIndexOf("/");
+    const home = key.slice(0, slash);
+    if (posted === undefined || home === this.ownServer) return;
+    await this.context.actions.editMessage(posted.roomId, posted.eventId, renderWithdrawn(shortId(home, Number(key.slice(slash + 1)), this.ownServer)));
+    this.store.delete(`message/${key}`);
+    this.store.delete(`byEvent/${posted.eventId}`);
+  }
+
+  /**
+   * A direct message to one neighbor; failures are logged, never thrown at the command. True when sent
+   * (or, for a neighbor of another block, handed to the background: see `involvesOtherBlocks`).
+   */
+  async tell(userId: string, text: RichText): Promise<boolean> {
+    const deliver = async () => {
+      try {
+        const roomId = await this.context.actions.openPrivateRoom([userId]);
+        await this.context.actions.sendMessage(roomId, text);
+        return true;
+      } catch (error) {
+        logBotError(shareLocalpart, `messaging ${userId}`, error);
+        return false;
+      }
+    };
+    if (!this.involvesOtherBlocks([userId])) return deliver();
+    this.inBackground(deliver);
+    return true;
+  }
+
+  /**
+   * Whether a private room with these users needs another block: inviting its neighbor goes over
+   * federation, and Synapse waits for that block (a minute or more while the mesh link is down), so
+   * commands and timed work do not wait for it.
+   */
+  involvesOtherBlocks(userIds: readonly string[]): boolean {
+    return userIds.some((userId) => serverOf(userId) !== this.ownServer);
+  }
+
+  /** Runs work without holding up the caller (errors are logged). */
+  inBackground(work: () => Promise<unknown>): void {
+    void work().catch((error: unknown) => logBotError(shareLocalpart, "background work", error));
+  }
+
+  /** When the homeserver first answered (bot clock), once it has. */
+  #answeredAt: number | undefined;
+
+  /**
+   * Whether the homeserver answers (asked about the Sharing room), checked until it first does: the
+   * host starts the bots before Synapse and provisioning, and timed work that fell due while the box
+   * was down must not be spent on a server that is not there yet.
+   */
+  async homeserverAnswers(): Promise<boolean> {
+    if (this.#answeredAt !== undefined) return true;
+    const roomId = this.sharingRoom();
+    if (roomId === undefined) return false;
     try {
-      const roomId = await this.context.actions.openPrivateRoom([userId]);
-      await this.context.actions.sendMessage(roomId, text);
+      await this.context.actions.joinedMembers(roomId);
+      this.#answeredAt = this.context.now();
     } catch (error) {
-      logBotError(shareLocalpart, `messaging ${userId}`, error);
+      // A Matrix error (say, not in the room yet) is still an answer; no connection is not.
+      if (typeof (error as { errcode?: unknown } | null)?.errcode === "string") this.#answeredAt = this.context.now();
     }
+    return this.#answeredAt !== undefined;
+  }
+
+  /** How long the homeserver has been answering (0 before it does). */
+  answeringForMs(): number {
+    return this.#answeredAt === undefined ? 0 : this.context.now() - this.#answeredAt;
   }
 }
 

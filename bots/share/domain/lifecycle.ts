@@ -16,7 +16,9 @@ export type LifecycleAction =
   | "renew"
   | "hold"
   | "cancel"
-  | "expire";
+  | "expire"
+  | "unshare" // the listing stops being shared with the pact (it stays on its own block)
+  | "share"; // a block-only listing becomes shared with the pact
 
 /**
  * owner: who posted it. party: the owner or the neighbor it is promised/lent to. staff: the owner or a
@@ -33,6 +35,11 @@ type StateTable = Partial<Record<ListingState, Partial<Record<LifecycleAction, T
 
 const cancellable: Partial<Record<LifecycleAction, Transition>> = { cancel: { to: "cancelled", by: "staff" } };
 const renewable: Partial<Record<LifecycleAction, Transition>> = { renew: { to: "open", by: "owner" } };
+/** Who sees a listing changes nothing about its state; the owner or a moderator may change it while it lives. */
+const visibility = (state: ListingState): Partial<Record<LifecycleAction, Transition>> => ({
+  unshare: { to: state, by: "staff" },
+  share: { to: state, by: "staff" },
+});
 
 export const lifecycle: Readonly<Record<ListingKind, StateTable>> = {
   offer: {
@@ -43,13 +50,15 @@ export const lifecycle: Readonly<Record<ListingKind, StateTable>> = {
       expire: { to: "expired", by: "system" },
       ...renewable,
       ...cancellable,
+      ...visibility("open"),
     },
     promised: {
       "hand-over": { to: "handed-over", by: "party" },
       release: { to: "open", by: "party" },
       ...cancellable,
+      ...visibility("promised"),
     },
-    expired: renewable,
+    expired: { ...renewable, ...visibility("expired") },
   },
   ask: {
     open: {
@@ -58,14 +67,16 @@ export const lifecycle: Readonly<Record<ListingKind, StateTable>> = {
       expire: { to: "expired", by: "system" },
       ...renewable,
       ...cancellable,
+      ...visibility("open"),
     },
     promised: {
       fulfil: { to: "fulfilled", by: "owner" },
       "hand-over": { to: "fulfilled", by: "party" },
       release: { to: "open", by: "party" },
       ...cancellable,
+      ...visibility("promised"),
     },
-    expired: renewable,
+    expired: { ...renewable, ...visibility("expired") },
   },
   lend: {
     open: {
@@ -75,14 +86,16 @@ export const lifecycle: Readonly<Record<ListingKind, StateTable>> = {
       expire: { to: "expired", by: "system" },
       ...renewable,
       ...cancellable,
+      ...visibility("open"),
     },
     "on-loan": {
       return: { to: "open", by: "party" },
       renew: { to: "on-loan", by: "owner" },
       hold: { to: "on-loan", by: "neighbor" },
       interest: { to: "on-loan", by: "neighbor" },
+      ...visibility("on-loan"),
     },
-    expired: renewable,
+    expired: { ...renewable, ...visibility("expired") },
   },
 };
 

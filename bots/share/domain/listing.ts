@@ -39,7 +39,27 @@ export interface Listing {
   changedAt: number;
   /** Neighbors who said they would like it (offer) or are waiting for it (lend), in order. */
   queue: readonly string[];
+  /** Lend: a returned thing is held for the first in line until `holdUntil`, unless they confirm. */
+  heldFor?: string;
+  holdUntil?: number;
+  holdConfirmed?: boolean;
+  /** How many times it was promised (or lent); a promise made on each side of a partition shares a round. */
+  promiseRound?: number;
+  /** Every promise (claim, help, promise by the giver) as the acting block recorded it, by round. */
+  bids: readonly PromiseBid[];
 }
+
+/** One promise as the block where it was made wrote it: to whom, when by that bot's clock, in which round. */
+export interface PromiseBid {
+  round: number;
+  /** Server name of the block whose bot made the promise (and told the neighbor). */
+  block: string;
+  to: string;
+  at: number;
+}
+
+/** States after which nothing more happens to a listing: its timed-work records can go. */
+export const closedStates: ReadonlySet<ListingState> = new Set(["handed-over", "fulfilled", "cancelled"]);
 
 /** States in which a listing still counts as open for limits and shows in `!list`. */
 export const liveStates: ReadonlySet<ListingState> = new Set(["open", "promised", "on-loan"]);

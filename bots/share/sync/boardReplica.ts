@@ -132,19 +132,39 @@ export class BoardReplica {
     const base64 = read.kind === "whole" ? read.base64 : this.#assembler.add(event.sender, read.chunk, read.base64, this.#options.now());
     if (base64 === undefined) return;
     if ((base64.length * 3) / 4 > maxUpdateBytes) return this.#reject("rejectedOversize");
-    this.#apply(base64);
+    if (this.#apply(base64) && this.#lacksSomething()) await this.#askBack();
   }
 
-  #apply(base64: string): void {
+  #apply(base64: string): boolean {
     const bytes = fromBase64(base64);
-    if (bytes === undefined) return this.#reject("rejectedMalformed");
+    if (bytes === undefined) {
+      this.#reject("rejectedMalformed");
+      return false;
+    }
     try {
       Y.applyUpdate(this.#options.doc, bytes, remoteOrigin);
       this.stats.updatesApplied += 1;
       this.#statsChanged();
+      return true;
     } catch {
       this.#reject("rejectedMalformed");
+      return false;
     }
+  }
+
+  /**
+   * An update that builds on changes we never received (lost while blocks were cut off, or events the
+   * homeserver never pushed to us) stays pending in Yjs: a sign to ask the peers for what we lack.
+   */
+  #lacksSomething(): boolean {
+    const store = this.#options.doc.store;
+    return store.pendingStructs !== null || store.pendingDs !== null;
+  }
+
+  async #askBack(): Promise<void> {
+    if (this.#options.now() - this.#lastAskBack < askBackIntervalMs) return;
+    this.#lastAskBack = this.#options.now();
+    await this.announce();
   }
 
   async #receiveStateVector(event: SyncEvent): Promise<void> {
@@ -167,10 +187,7 @@ export class BoardReplica {
       this.#sending = this.#sending.then(() => this.#sendUpdate(diff).catch(() => void (this.stats.sendFailures += 1)));
       await this.#sending;
     }
-    if (theyHaveMore && this.#options.now() - this.#lastAskBack >= askBackIntervalMs) {
-      this.#lastAskBack = this.#options.now();
-      await this.announce();
-    }
+    if (theyHaveMore) await this.#askBack();
     this.#statsChanged();
   }
 

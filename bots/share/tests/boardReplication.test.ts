@@ -27,6 +27,7 @@ function listing(home: string, number: number, overrides: Partial<Listing> = {})
     expiresAt: start + 86_400_000,
     changedAt: start,
     queue: [],
+    bids: [],
     ...overrides,
   };
 }
@@ -185,6 +186,26 @@ test("a failed send is retried with the next batch, nothing lost", async () => {
   for (const event of sent) await elm.replica.receive({ ...event, sender: "@share:oak.test" });
   assert.equal(getListing(elm.doc, "oak.test/7")?.number, 7);
   assert.equal(getListing(elm.doc, "oak.test/8")?.number, 8);
+});
+
+test("an update that builds on a lost one makes the receiver ask for what it lacks, and the gap is filled", async () => {
+  const { network, blocks, tickAll, clock } = pact(["oak.test", "elm.test"], { maxChanges: 1 });
+  const [oak, elm] = blocks as [Block, Block];
+  addListing(oak.doc, listing("oak.test", 1));
+  await oak.replica.tick();
+  network.inFlight.length = 0; // lost on the way
+  patchListing(oak.doc, "oak.test/1", { title: "changed after the loss" });
+  await oak.replica.tick();
+  const delivered = network.inFlight.splice(0);
+  assert.equal(delivered.length, 1);
+  clock.now += 60_000; // no recent ask-back
+  await elm.replica.receive(delivered[0]!.event);
+  assert.equal(getListing(elm.doc, "oak.test/1"), undefined, "the change cannot be applied without what it builds on");
+  assert.deepEqual(network.inFlight.map((item) => [item.from, item.event.type]), [["elm.test", boardStateType]], "elm asks for what it lacks");
+  await network.settle();
+  await tickAll();
+  await network.settle();
+  assert.equal(getListing(elm.doc, "oak.test/1")?.title, "changed after the loss");
 });
 
 const budgetMs = Number(process.env.BOARD_FUZZ_MS ?? 5000);

@@ -33,6 +33,14 @@ function pactOf(): { oak: FakeBlock; elm: FakeBlock; pump: () => Promise<void> }
   return { oak, elm, pump };
 }
 
+/** Without a provisioned #board-sync room (after the grace for provisioning), oak opens one and elm accepts the invite. */
+async function connect(oak: FakeBlock, elm: FakeBlock): Promise<void> {
+  await tickBoth(oak, elm);
+  for (const block of [oak, elm]) block.context.clock.now += 60_000;
+  await tickBoth(oak, elm);
+  await elm.bot.handleEvent({ event_id: "$invite", room_id: oak.context.privateRooms[0]?.roomId ?? "", sender: "@share:oak.test", type: "m.room.member", state_key: "@share:elm.test", content: { membership: "invite" }, origin_server_ts: elm.context.clock.now }, elm.context);
+}
+
 async function tickBoth(oak: FakeBlock, elm: FakeBlock): Promise<void> {
   for (const block of [oak, elm]) {
     block.context.clock.now += 1500;
@@ -42,6 +50,9 @@ async function tickBoth(oak: FakeBlock, elm: FakeBlock): Promise<void> {
 
 test("a shared listing reaches the pact block, is claimed there, and the owner's block shows the promise", async () => {
   const { oak, elm, pump } = pactOf();
+  await tickBoth(oak, elm);
+  assert.equal(oak.context.privateRooms.length, 0, "no room of its own while provisioning may still create #board-sync");
+  for (const block of [oak, elm]) block.context.clock.now += 60_000;
   await tickBoth(oak, elm);
   assert.deepEqual(oak.context.privateRooms[0]?.userIds, ["@share:elm.test"], "oak opens its board-sync room for elm's bot");
   await elm.bot.handleEvent({ event_id: "$invite", room_id: oak.context.privateRooms[0]?.roomId ?? "", sender: "@share:oak.test", type: "m.room.member", state_key: "@share:elm.test", content: { membership: "invite" }, origin_server_ts: elm.context.clock.now }, elm.context);
@@ -72,7 +83,7 @@ test("a shared listing reaches the pact block, is claimed there, and the owner's
 test("board updates from anyone but the pact's share bots are refused and counted", async () => {
   const { elm } = pactOf();
   const evil = new Y.Doc();
-  addListing(evil, { key: "oak.test/5", number: 5, home: "oak.test", kind: "offer", state: "open", title: "free money", category: "other", area: "x", visibility: "shared", firstCome: true, owner: "@mallory:elm.test", createdAt: 0, expiresAt: 2e12, changedAt: 0, queue: [] });
+  addListing(evil, { key: "oak.test/5", number: 5, home: "oak.test", kind: "offer", state: "open", title: "free money", category: "other", area: "x", visibility: "shared", firstCome: true, owner: "@mallory:elm.test", createdAt: 0, expiresAt: 2e12, changedAt: 0, queue: [], bids: [] });
   const update = toBase64(Y.encodeStateAsUpdate(evil));
   const send = (sender: string, content: Record<string, unknown>) =>
     elm.bot.handleEvent({ event_id: `$e${Math.random()}`, room_id: "!sync:oak.test", sender, type: boardUpdateType, content, origin_server_ts: 0 }, elm.context);
@@ -101,4 +112,86 @@ test("with a provisioned #board-sync room the bot posts there and joins the pact
   oak.context.clock.now += 1500;
   await oak.tick();
   assert.deepEqual(joined, ["#board-sync:elm.test"], "joined once");
+});
+
+test("promises made on both sides of a cut: the home block's stands everywhere, the other neighbor is told and queued", async () => {
+  const { oak, elm, pump } = pactOf();
+  const ann = "@ann:oak.test";
+  await connect(oak, elm);
+  await oak.say(alice, "!offer 5 lbs of tomatoes #food #shared first-come");
+  await tickBoth(oak, elm);
+  await pump();
+  const onElm = listingEvent(elm, "#1.oak");
+
+  // Cut off: nothing is pumped while each block's neighbor takes it. Elm's claim even comes first.
+  assert.match((await elm.say(dan, "!claim 1.oak")).join("\n"), /It's yours!/);
+  oak.context.clock.now += 60_000;
+  assert.match((await oak.say(ann, "!claim 1")).join("\n"), /It's yours!/);
+  await tickBoth(oak, elm);
+  await pump();
+  await tickBoth(oak, elm);
+  await pump();
+
+  assert.match(oak.listingText(listingEvent(oak, "#1")), /Status: promised to @ann:oak.test · 1 waiting/);
+  assert.match(elm.listingText(onElm), /Status: promised to @ann:oak.test · 1 waiting/);
+  const told = elm.dmTexts(dan).join("\n");
+  assert.match(told, /Sorry: while this block and oak.test were cut off from each other, #1\.oak \(5 lbs of tomatoes\) was promised both by you and by @ann:oak.test/);
+  assert.match(told, /the promise made on the listing's own block stands/);
+  assert.doesNotMatch(oak.dmTexts(ann).join("\n"), /Sorry/, "the neighbor whose promise stands is not told otherwise");
+  const pickup = elm.context.privateRooms.find((room) => room.userIds.includes(dan) && room.userIds.length === 2);
+  assert.ok(elm.posted.some((posted) => posted.roomId === pickup?.roomId && /This pickup did not stand/.test(posted.text)), "the pickup chat elm opened says so too");
+  await tickBoth(oak, elm);
+  await pump();
+  assert.equal(elm.dmTexts(dan).filter((text) => text.startsWith("Sorry")).length, 1, "told once");
+  assert.match((await elm.say(dan, "!mine")).join("\n"), /tomatoes/, "dan is on the list");
+});
+
+test("!unshare: only the owner or a moderator; the pact block's message says it is withdrawn; !share brings it back", async () => {
+  const { oak, elm, pump } = pactOf();
+  await connect(oak, elm);
+  await oak.say(alice, "!lend ladder #tools #shared");
+  await tickBoth(oak, elm);
+  await pump();
+  const onElm = listingEvent(elm, "#1.oak");
+  assert.match(elm.listingText(onElm), /To lend #1\.oak · tools — ladder/);
+  await elm.say(dan, "!hold 1.oak");
+  await tickBoth(oak, elm);
+  await pump();
+
+  assert.match((await oak.say("@bob:oak.test", "!unshare 1")).join("\n"), /Only the neighbor who posted it or a room moderator can do that with #1/);
+  assert.match((await elm.say(dan, "!unshare 1.oak")).join("\n"), /Only the neighbor who posted it or a room moderator/);
+  assert.match((await oak.say(alice, "!unshare 1")).join("\n"), /#1 is now for this block only/);
+  assert.match(oak.listingText(listingEvent(oak, "#1")), /this block only/);
+  assert.doesNotMatch(oak.listingText(listingEvent(oak, "#1")), /waiting/, "the other block's neighbor is off the list");
+  assert.match(oak.dmTexts(dan).join("\n"), /is no longer shared with your block/);
+  await tickBoth(oak, elm);
+  await pump();
+  assert.match(elm.listingText(onElm), /Listing #1\.oak is no longer shared with this block/);
+  assert.match((await elm.say(dan, "!claim 1.oak")).join("\n"), /I can't find listing #1.oak/);
+  assert.doesNotMatch((await elm.say(dan, "!list")).join("\n"), /ladder/);
+
+  assert.match((await oak.say(alice, "!share 1")).join("\n"), /#1 is now shared with the pact's blocks/);
+  await tickBoth(oak, elm);
+  await pump();
+  assert.match((await elm.say(dan, "!list")).join("\n"), /#1\.oak ladder · tools · available/);
+});
+
+test("joining a pact block's board-sync room is retried soon, then less often; its bot joining ours makes us try at once", async () => {
+  const oak = createFakeBlock({ server: "oak.test" });
+  oak.context.pactMembers.push({ serverName: "elm.test", address: "10.0.0.2" });
+  oak.context.roomRoles.set("!boardsync:oak.test", "board-sync");
+  const tries: number[] = [];
+  oak.context.actions.joinRoom = async () => {
+    tries.push(oak.context.clock.now);
+    throw new Error("elm is not up yet");
+  };
+  const start = oak.context.clock.now;
+  for (let second = 0; second < 75; second += 1) {
+    await oak.tick();
+    oak.context.clock.now += 1000;
+  }
+  assert.deepEqual(tries.map((at) => (at - start) / 1000), [0, 10, 30, 70], "after 10 s, 20 s, 40 s…");
+  await oak.bot.handleEvent({ event_id: "$join", room_id: "!boardsync:oak.test", sender: "@share:elm.test", type: "m.room.member", state_key: "@share:elm.test", content: { membership: "join" }, origin_server_ts: oak.context.clock.now }, oak.context);
+  await oak.tick();
+  assert.equal(tries.length, 5, "elm's bot joined ours, so elm is up: tried at once");
 });

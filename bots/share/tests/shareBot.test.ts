@@ -222,3 +222,97 @@ test("!list filters by category, kind and words; !mine shows one's own and what 
   assert.match(mine, /drill/);
   assert.doesNotMatch(mine, /tomatoes/);
 });
+
+test("a returned thing is held for the first in line for 2 days; unconfirmed, the turn lapses to the next", async () => {
+  const block = createFakeBlock();
+  const dan = "@dan:block.test";
+  await block.say(alice, "!lend tent #household");
+  const listing = listingEvent(block, "#1");
+  await block.say(alice, `!lend-out 1 ${bob} for 3 days`);
+  await block.say(carol, "!hold 1");
+  await block.say(dan, "!hold 1");
+  await block.say(bob, "!returned 1");
+  assert.match(block.dmTexts(carol).join("\n"), /tent \(#1\) is back and you are first in line\. Still want it\? Send `!claim 1` by Tue 3 Jun, 12:00/);
+  assert.match(block.dmTexts(alice).join("\n"), /Next in line for #1: @carol:block.test, who has until Tue 3 Jun/);
+  assert.match(block.listingText(listing), /Status: available · held for @carol:block.test until Tue 3 Jun.* · 2 waiting/);
+
+  block.context.clock.now += 2 * day - 60_000;
+  await block.tick();
+  assert.doesNotMatch(block.dmTexts(carol).join("\n"), /lapsed/);
+  block.context.clock.now += 2 * 60_000;
+  await block.tick();
+  assert.match(block.dmTexts(carol).join("\n"), /Your turn for tent \(#1\) lapsed/);
+  assert.match(block.dmTexts(dan).join("\n"), /is back and you are first in line\. Still want it\? Send `!claim 1` by Thu 5 Jun/);
+  assert.match(block.listingText(listing), /held for @dan:block.test until Thu 5 Jun.* · 1 waiting/);
+
+  assert.match((await block.say(dan, "!claim 1")).join("\n"), /Confirmed: #1 is held for you/);
+  assert.match(block.dmTexts(alice).join("\n"), /@dan:block.test confirmed they still want #1 \(tent\)\. To lend it: `!lend-out 1 @dan:block.test for 1 week`/);
+  block.context.clock.now += 5 * day;
+  await block.tick();
+  assert.doesNotMatch(block.dmTexts(dan).join("\n"), /lapsed/, "a confirmed hold does not lapse");
+  assert.match((await block.say(alice, `!lend-out 1 ${dan}`)).join("\n"), /Lent #1 to @dan:block.test/);
+  assert.doesNotMatch(block.listingText(listing), /held for/);
+});
+
+test("reminder records are pruned: a returned loan's and a closed listing's go, an open listing's expiry stays", async () => {
+  const block = createFakeBlock();
+  const doneRecords = () => [...block.context.storeEntries.keys()].filter((key) => key.startsWith("done/"));
+  await block.say(alice, "!lend drill #tools");
+  await block.say(alice, `!lend-out 1 ${bob} for 2 days`);
+  await block.say(alice, "!offer bread #food");
+  block.context.clock.now += 3 * day + 2 * hour;
+  await block.tick();
+  assert.match(block.dmTexts(bob).join("\n"), /notice 1 of 3/);
+  assert.deepEqual(doneRecords().map((key) => key.split("|")[1]).sort(), ["expire", "overdue-1"], "bread expired, the drill is overdue");
+
+  await block.say(bob, "!returned 1");
+  await block.tick();
+  assert.deepEqual(doneRecords().map((key) => key.split("|")[1]), ["expire"], "the loan's reminders are gone once it is back");
+  await block.say(alice, "!renew 2 until tomorrow");
+  await block.tick();
+  assert.deepEqual(doneRecords(), [], "a renewed listing's old expiry record is gone");
+  await block.say(alice, "!cancel 2");
+  await block.say(alice, "!cancel 1");
+  await block.tick();
+  assert.deepEqual(doneRecords(), []);
+
+  // At start, records of listings closed earlier (a store from an older version) are swept.
+  block.context.storeEntries.set("done/block.test/2|expire|1", true);
+  const restarted = createFakeBlock({ storeFrom: block.context, now: block.context.clock.now });
+  await restarted.tick();
+  assert.deepEqual([...restarted.context.storeEntries.keys()].filter((key) => key.startsWith("done/")), []);
+});
+
+test("timed work waits until the homeserver answers, and a reminder nobody received is sent again a minute later", async () => {
+  const before = createFakeBlock();
+  await before.say(alice, "!lend tent #household");
+  await before.say(alice, `!lend-out 1 ${bob} for 2 days`);
+  // The box starts again after the due date; the bots start before Synapse does.
+  const after = createFakeBlock({ storeFrom: before.context, now: before.context.clock.now + 2 * day + 2 * hour });
+  const { actions } = after.context;
+  const [joinedMembers, openPrivateRoom] = [actions.joinedMembers, actions.openPrivateRoom];
+  actions.joinedMembers = async () => { throw new Error("connect ECONNREFUSED"); };
+  actions.openPrivateRoom = async () => { throw new Error("connect ECONNREFUSED"); };
+  await after.tick();
+  assert.equal([...after.context.storeEntries.keys()].filter((key) => key.startsWith("done/")).length, 0, "nothing spent on a server that does not answer");
+  actions.joinedMembers = joinedMembers;
+  await after.tick(); // the server answers, but sending still fails (say, it is restarting)
+  after.context.clock.now += 30_000;
+  actions.openPrivateRoom = openPrivateRoom;
+  await after.tick();
+  assert.deepEqual(after.dmTexts(bob), [], "not retried every second");
+  after.context.clock.now += 31_000;
+  await after.tick();
+  assert.match(after.dmTexts(bob).join("\n"), /tent \(#1\) was due back .* \(notice 1 of 3\)/);
+  await after.tick();
+  assert.equal(after.dmTexts(bob).length, 1, "sent once");
+});
+
+test("a Matrix error from the homeserver is an answer: timed work goes ahead", async () => {
+  const block = createFakeBlock();
+  await block.say(alice, "!offer bread #food");
+  block.context.actions.joinedMembers = async () => { throw Object.assign(new Error("not in room"), { errcode: "M_FORBIDDEN" }); };
+  block.context.clock.now += 4 * day;
+  await block.tick();
+  assert.match(block.dmTexts(alice).join("\n"), /Your listing #1 \(bread\) has expired/);
+});
