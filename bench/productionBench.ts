@@ -1,5 +1,5 @@
 // Production figures: backup_restore_s (backup plus restore of a block with 100 users, 10,000 messages
-// and 1,000 listings; listings are bot store rows). workers_bot_rtt_ratio_p95 is not measured yet.
+// and 1,000 listings; listings are bot store rows) and workers_bot_rtt_ratio_p95 (workersBotRtt.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +8,7 @@ import { startTestNeighborhood, registerNeighbor } from "../test/harness/testNei
 import { SQLITE_DEFAULT } from "../homeserver-config/database/databaseSchema.ts";
 import { createBackup } from "../deploy/production/backup/backupArchive.ts";
 import { restoreBackup } from "../deploy/production/backup/restoreArchive.ts";
+import { measureWorkersBotRtt } from "./workersBotRtt.ts";
 
 export interface ProductionBenchSizes {
   users: number;
@@ -16,6 +17,10 @@ export interface ProductionBenchSizes {
 }
 
 export async function productionBenchmarks(sizes: ProductionBenchSizes = { users: 100, messages: 10_000, listings: 1_000 }): Promise<Record<string, number>> {
+  return { ...(await measureBackupRestore(sizes)), ...(await measureWorkersBotRtt()) };
+}
+
+async function measureBackupRestore(sizes: ProductionBenchSizes): Promise<Record<string, number>> {
   const block = await startTestNeighborhood({ name: "Bench Block" });
   const work = mkdtempSync(join(tmpdir(), "blockshare-prodbench-"));
   try {
@@ -52,4 +57,4 @@ export async function productionBenchmarks(sizes: ProductionBenchSizes = { users
   }
 }
 
-if (import.meta.main) console.log(await productionBenchmarks({ users: Number(process.env.USERS ?? 100), messages: Number(process.env.MESSAGES ?? 10_000), listings: Number(process.env.LISTINGS ?? 1_000) }));
+if (import.meta.main) console.log(await measureBackupRestore({ users: Number(process.env.USERS ?? 100), messages: Number(process.env.MESSAGES ?? 10_000), listings: Number(process.env.LISTINGS ?? 1_000) }));

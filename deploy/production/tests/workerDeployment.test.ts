@@ -1,5 +1,5 @@
 // The worker deployment really runs: PostgreSQL, Redis, Synapse's main process plus five workers behind
-// nginx, and the foundation's porch-bot story through the proxy.
+// nginx, the foundation's porch-bot story and the other bots' commands through the proxy.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -61,6 +61,21 @@ describe("the worker deployment on PostgreSQL and Redis, behind nginx", () => {
     const about = await alice.sendText(lobby, "!about");
     const reply = await alice.waitForReply(lobby, about, porch, 30_000);
     assert.match(reply.content.body, /Worker Block/);
+  });
+
+  test("the other bots work through the workers too: a listing on the sharing board, a proposal, mesh status", async () => {
+    const { running } = stack;
+    const server = running.neighborhood.server_name;
+    const sharing = running.rooms.get("sharing")!;
+    const governance = running.rooms.get("governance")!;
+    const meshAlerts = running.rooms.get("mesh-alerts")!;
+    await alice.sendText(sharing, "!offer 5 lbs of tomatoes #food");
+    await alice.waitForEvent((e) => e.room_id === sharing && e.sender === `@share:${server}` && /tomatoes/.test(String(e.content.body)), "the tomatoes listing", 30_000);
+    await alice.sendText(governance, "!propose Quiet hours from 10pm closes in 7 days");
+    await alice.waitForEvent((e) => e.room_id === governance && e.sender === `@polls:${server}` && e.type === "org.matrix.msc3381.poll.start", "the proposal's poll", 30_000);
+    const status = await alice.sendText(meshAlerts, "!mesh status");
+    const reply = await alice.waitForReply(meshAlerts, status, `@mesh:${server}`, 30_000);
+    assert.ok(String(reply.content.body).length > 0);
   });
 
   test("the proxy sent sync, registration and sending to the client reader, and the event persister wrote the events", () => {
