@@ -85,7 +85,8 @@ export function productionServices(neighborhood: LoadedNeighborhood, install: In
       name: "blockshare-mesh-monitor",
       kind: "mesh-monitor",
       description: `Mesh monitor for ${neighborhood.name}`,
-      command: [install.node, join(install.prefix, "deploy", "src", "cli.ts"), "serve-monitor", "--config", install.neighborhoodFile],
+      // --expose-gc: after a large poll the monitor hands freed memory back (mesh-monitor/src/monitorRuntime.ts).
+      command: [install.node, "--expose-gc", join(install.prefix, "deploy", "src", "cli.ts"), "serve-monitor", "--config", install.neighborhoodFile],
       workingDirectory: install.prefix,
       writablePaths: [join(neighborhood.dataDir, "mesh-monitor")],
       after: ["blockshare-appservices"],

@@ -2,7 +2,7 @@
 // this box. With no routers configured yet it watches a small simulated mesh, so a new block sees the
 // map and an alert on day one; `mesh_monitor.config` points it at the real routers.
 import { readFileSync } from "node:fs";
-import { resolve, dirname } from "node:path";
+import { resolve, dirname, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { secretPath } from "../../homeserver-config/secrets.ts";
@@ -15,6 +15,8 @@ export async function startMeshMonitor(neighborhood: LoadedNeighborhood, appserv
   const config = parseMonitorConfig(
     {
       title: `${neighborhood.name} mesh`,
+      // What the rules learned and which alerts are firing survive a restart (no re-posted alerts).
+      stateFile: join(neighborhood.dataDir, "mesh-monitor", "rule-state.json"),
       ...raw,
       listen: { host: neighborhood.bind_address, port: neighborhood.ports.mesh_map },
       alerts: { url: `${appserviceUrl}/_blockshare/webhooks/mesh/alerts`, tokenFile: secretPath(secretsDir, "webhook_token") },

@@ -12,6 +12,7 @@ import { TelemetryError } from "./collectors/telemetryError.ts";
 import { MeshMetrics } from "./metrics/meshMetrics.ts";
 import { WebhookSender } from "./alerts/webhookSender.ts";
 import { MeshMonitor, type PolledSource } from "./monitor.ts";
+import { memoryReleaser } from "./monitorRuntime.ts";
 import { parseRulesConfig, RulesConfigError, type RulesConfig } from "./rules/config.ts";
 import { startMonitorServer } from "./server/httpServer.ts";
 import { parseSimulationConfig, SimulatedMesh } from "./simulation/simulatedMesh.ts";
@@ -32,6 +33,9 @@ Options:
   --help             this text
 
 Serves: / (the map), /api/state, /metrics, /health, POST /api/push/netjson.
+For a large mesh (thousands of nodes) start it as
+  MALLOC_ARENA_MAX=2 node --expose-gc mesh-monitor/src/cli.ts …
+so it hands memory back after each poll (see mesh-monitor/src/monitorRuntime.ts).
 Alerts go to alerts.url in Alertmanager's webhook format (Authorization: Bearer from alerts.tokenFile).`;
 
 export class ConfigError extends Error {
@@ -53,6 +57,8 @@ export interface MonitorConfig {
   alerts?: { url: string; token?: string; queueLimit: number };
   rules: RulesConfig;
   simulation?: unknown;
+  /** Where the rule state is kept across restarts (a JSON file), when set. */
+  stateFile?: string;
 }
 
 type Raw = Record<string, unknown>;
@@ -77,7 +83,7 @@ function port(value: unknown, key: string): number {
   return value;
 }
 
-const knownTopKeys = ["listen", "title", "externalURL", "intervalSeconds", "sources", "push", "alerts", "rules", "simulation"];
+const knownTopKeys = ["listen", "title", "externalURL", "intervalSeconds", "sources", "push", "alerts", "rules", "simulation", "stateFile"];
 
 /** The YAML document (already parsed) → checked configuration, with errors naming the key. */
 export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConfig {
@@ -110,6 +116,7 @@ export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConf
   const alerts = doc.alerts === undefined ? undefined : isObject(doc.alerts) ? doc.alerts : (() => { throw new ConfigError("alerts must be a mapping with url and tokenFile"); })();
   if (alerts !== undefined && (typeof alerts.url !== "string" || !/^https?:\/\//.test(alerts.url))) throw new ConfigError(`alerts.url is ${JSON.stringify(alerts.url)}; expected http(s)://…/_blockshare/webhooks/mesh/alerts`);
   const listenConfig = { host: typeof listen.host === "string" ? listen.host : "127.0.0.1", port: listen.port === undefined ? 9464 : port(listen.port, "listen.port") };
+  if (doc.stateFile !== undefined && (typeof doc.stateFile !== "string" || doc.stateFile === "")) throw new ConfigError(`stateFile is ${JSON.stringify(doc.stateFile)}; expected a file path such as data/mesh-monitor/rule-state.json`);
   const pushToken = readToken(push.tokenFile, "push.tokenFile");
   const alertToken = alerts === undefined ? undefined : readToken(alerts.tokenFile, "alerts.tokenFile");
   return {
@@ -124,12 +131,15 @@ export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConf
       : {}),
     rules,
     ...(doc.simulation !== undefined ? { simulation: doc.simulation } : {}),
+    ...(typeof doc.stateFile === "string" ? { stateFile: doc.stateFile } : {}),
   };
 }
 
 interface BuildContext {
   rejections: RejectionCounter;
   index: number;
+  /** An event-fed source saw a change: evaluate now rather than at the next poll. */
+  changed: () => void;
 }
 
 const optionalString = (source: SourceConfig, key: string, where: string): string | undefined => {
@@ -154,15 +164,16 @@ function babelAddress(source: SourceConfig, where: string): BabelAddress {
 /** Source type → how to build it. Adding a source type is adding an entry. */
 const sourceBuilders: Record<string, (source: SourceConfig, context: BuildContext) => PolledSource> = {
   simulated: (source) => new SimulatedMesh(parseSimulationConfig(Object.fromEntries(Object.entries(source).filter(([key]) => key !== "type")))),
-  babeld: (source, { rejections, index }) => {
+  babeld: (source, { rejections, index, changed }) => {
     const where = `sources[${index}]`;
     const name = optionalString(source, "name", where);
     const options = { address: babelAddress(source, where), rejections, ...(name !== undefined ? { source: name } : {}), ...(timeoutMs(source, where) !== undefined ? { timeoutMs: timeoutMs(source, where) } : {}) };
     if (source.stream === true) {
-      // `monitor` stream: changes arrive as they happen; each cycle reads the current view.
-      const stream = new BabelMonitorSource(options);
+      // `monitor` stream: changes arrive as they happen and trigger an evaluation at once (debounced);
+      // each cycle reads the current view.
+      const stream = new BabelMonitorSource({ ...options, onChange: changed, onConnection: changed });
       stream.start();
-      return { source: stream.source, poll: () => Promise.resolve(stream.report()), stop: () => stream.stop() };
+      return { source: stream.source, poll: () => Promise.resolve(stream.report()), current: () => stream.report(), stop: () => stream.stop() };
     }
     const dump = new BabelDumpSource(options);
     return { source: dump.source, poll: () => dump.poll() };
@@ -187,8 +198,8 @@ const sourceBuilders: Record<string, (source: SourceConfig, context: BuildContex
   },
 };
 
-export function buildSources(config: MonitorConfig, simulate: boolean, rejections: RejectionCounter): PolledSource[] {
-  const sources = config.sources.map((source, index) => sourceBuilders[source.type]!(source, { rejections, index }));
+export function buildSources(config: MonitorConfig, simulate: boolean, rejections: RejectionCounter, changed: () => void = () => {}): PolledSource[] {
+  const sources = config.sources.map((source, index) => sourceBuilders[source.type]!(source, { rejections, index, changed }));
   if (simulate && !sources.some((source) => source.source === "simulation")) sources.push(new SimulatedMesh(parseSimulationConfig(config.simulation)));
   return sources;
 }
@@ -204,21 +215,23 @@ export async function runMonitor(config: MonitorConfig, simulate: boolean, log: 
   const rejections = new RejectionCounter();
   const metrics = new MeshMetrics(() => rejections.entries());
   const sender = config.alerts === undefined ? undefined : new WebhookSender({ url: config.alerts.url, ...(config.alerts.token !== undefined ? { token: config.alerts.token } : {}), queueLimit: config.alerts.queueLimit, log });
-  const sources = buildSources(config, simulate, rejections);
+  let monitor: MeshMonitor | undefined;
+  const release = memoryReleaser();
+  const sources = buildSources(config, simulate, rejections, () => monitor?.requestEvaluation());
   let externalURL = config.externalURL ?? `http://${config.listen.host}:${config.listen.port}/`;
-  const monitor = new MeshMonitor({
+  monitor = new MeshMonitor({
     sources,
     rules: config.rules,
+    ...(config.stateFile !== undefined ? { stateFile: config.stateFile } : {}),
     ...(sender !== undefined ? { sender } : {}),
     get externalURL() {
       return externalURL;
     },
     receiver: "blockshare-mesh",
     log,
-    onCycle: (cycle) => {
-      const down = new Set(cycle.view.nodes.filter((node) => node.status === "down").map((node) => node.id));
-      metrics.update({ state: cycle.view, nodeUp: (id) => !down.has(id) });
-    },
+    // The view's nodes carry the rules' verdict (status), which mesh_node_up reports.
+    onCycle: (cycle) => metrics.update({ state: cycle.view }),
+    ...(release !== undefined ? { releaseMemory: release } : {}),
   });
   const server = await startMonitorServer({
     monitor,

@@ -1,6 +1,9 @@
 // The assembly: collect every source (each with a deadline, never letting one hang the cycle) → merge
 // with pushed telemetry → rules → alert webhooks (queued, never blocking) + metrics + the state the API
 // and the map read. The last good snapshot of every source is kept, so bad telemetry never erases it.
+// Besides the regular poll, an event-fed source (babeld's `monitor` stream) can ask for an evaluation
+// at once, and an alert whose hold time ends between polls is evaluated when it ends: alerts do not wait
+// for the next poll. The rule state is saved to `stateFile` (if given) so a restart resumes it.
 import type { MeshSnapshot } from "./model.ts";
 import { buildWebhookPayloads } from "./alerts/webhookPayload.ts";
 import type { WebhookSender } from "./alerts/webhookSender.ts";
@@ -8,12 +11,15 @@ import type { MeshAlert } from "./rules/alert.ts";
 import type { RulesConfig } from "./rules/config.ts";
 import { evaluateRules, type RuleState } from "./rules/evaluate.ts";
 import type { MeshView, SourceReport } from "./rules/meshView.ts";
+import { loadRuleState, RuleStateSaver } from "./rules/ruleStateFile.ts";
 
 /** Anything polled once per cycle: a babeld socket, an HTTP poller (collectors/), the simulation. Its
  * report keeps the last good snapshot when the newest attempt failed. */
 export interface PolledSource {
   readonly source: string;
   poll(): Promise<SourceReport>;
+  /** Event-fed sources: the current view without any I/O, for evaluations between polls. */
+  current?(): SourceReport;
   /** Event-fed sources (babeld `monitor`) need starting and stopping. */
   stop?(): void;
 }
@@ -25,11 +31,16 @@ export interface RecentAlert extends MeshAlert {
 
 export interface CycleResult {
   at: number;
+  /** "poll": every source was collected; "event": between polls (a stream changed, a hold time ended). */
+  kind: CycleKind;
   view: MeshView;
   transitions: MeshAlert[];
-  active: MeshAlert[];
+  /** Every alert firing now (built when read). */
+  readonly active: MeshAlert[];
   reports: SourceReport[];
 }
+
+export type CycleKind = "poll" | "event";
 
 export interface MonitorOptions {
   sources: readonly PolledSource[];
@@ -45,7 +56,18 @@ export interface MonitorOptions {
   /** Called after each cycle (metrics). */
   onCycle?: (result: CycleResult) => void;
   log?: (message: string) => void;
+  /** Where the rule state is saved and restored from (a JSON file in the monitor's data directory). */
+  stateFile?: string;
+  /** Changes arriving within this many ms are one evaluation (default 200). */
+  eventDebounceMs?: number;
+  /** Runs after a poll of a large mesh, off the alert path, to hand freed memory back to the system
+   * (monitorRuntime.ts: memoryReleaser()); at most every 30 s. */
+  releaseMemory?: () => void;
 }
+
+/** A mesh this large churns tens of megabytes per poll; smaller ones are not worth a full GC. */
+const RELEASE_MIN_NODES = 2_000;
+const RELEASE_MIN_GAP_MS = 30_000;
 
 interface PushedSnapshot {
   snapshot: MeshSnapshot;
@@ -67,11 +89,27 @@ export class MeshMonitor {
   private readonly recentAlerts: RecentAlert[] = [];
   private latest: CycleResult | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private running = false;
   private cycleRunning: Promise<CycleResult> | undefined;
+  /** The last report of each polled source, reused by evaluations between polls. */
+  private readonly lastReports = new Map<string, SourceReport>();
+  private eventTimer: NodeJS.Timeout | undefined;
+  private eventAt = Number.POSITIVE_INFINITY;
+  private evaluateAgain = false;
+  private readonly saver: RuleStateSaver | undefined;
+  private releasedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: MonitorOptions) {
     this.options = options;
     this.clock = options.clock ?? Date.now;
+    if (options.stateFile !== undefined) {
+      const log = (message: string) => options.log?.(message);
+      this.ruleState = loadRuleState(options.stateFile, this.clock(), log);
+      this.saver = new RuleStateSaver(options.stateFile, log, this.ruleState, this.clock());
+      if (this.ruleState !== undefined) {
+        log(`mesh-monitor: resumed the rule state from ${options.stateFile} (${this.ruleState.knowledge.nodeList.length} nodes, ${this.ruleState.conditions.active().length} alerts firing)`);
+      }
+    }
   }
 
   get rules(): RulesConfig {
@@ -81,6 +119,7 @@ export class MeshMonitor {
   /** Telemetry pushed to the HTTP intake; counts as a source of its own until it goes quiet. */
   acceptPush(name: string, snapshot: MeshSnapshot, reporterNodeId?: string): void {
     this.pushed.set(name, { snapshot, receivedAt: this.clock(), ...(reporterNodeId !== undefined ? { reporterNodeId } : {}) });
+    this.requestEvaluation();
   }
 
   private async collectOne(source: PolledSource): Promise<SourceReport> {
@@ -118,28 +157,89 @@ export class MeshMonitor {
     });
   }
 
-  /** One collect-and-evaluate cycle. Cycles never overlap: a call during one waits for it. */
-  async runCycle(): Promise<CycleResult> {
-    if (this.cycleRunning !== undefined) return this.cycleRunning;
-    this.cycleRunning = this.cycle().finally(() => (this.cycleRunning = undefined));
+  /** One collect-and-evaluate cycle ("poll"), or an evaluation of what is known without polling
+   * ("event": event-fed sources' current view, the others' last report). Cycles never overlap: a call
+   * during one waits for it (and an event during one is evaluated right after it). */
+  async runCycle(kind: CycleKind = "poll"): Promise<CycleResult> {
+    if (this.cycleRunning !== undefined) {
+      if (kind === "event") this.evaluateAgain = true;
+      return this.cycleRunning;
+    }
+    this.cycleRunning = this.cycle(kind).finally(() => {
+      this.cycleRunning = undefined;
+      if (this.evaluateAgain) {
+        this.evaluateAgain = false;
+        this.requestEvaluation();
+      }
+    });
     return this.cycleRunning;
   }
 
-  private async cycle(): Promise<CycleResult> {
-    const polled = await Promise.all(this.options.sources.map((source) => this.collectOne(source)));
+  /** Evaluate soon without polling: an event-fed source saw a change. Changes within the debounce
+   * window are one evaluation. Only while started. */
+  requestEvaluation(at: number = this.clock() + (this.options.eventDebounceMs ?? 200)): void {
+    if (!this.running || at >= this.eventAt) return;
+    clearTimeout(this.eventTimer);
+    this.eventAt = at;
+    this.eventTimer = setTimeout(() => {
+      this.eventTimer = undefined;
+      this.eventAt = Number.POSITIVE_INFINITY;
+      this.runCycle("event").catch((error: unknown) => this.options.log?.(`evaluation failed: ${errorText(error)}`));
+    }, Math.max(0, at - this.clock()));
+  }
+
+  private async reportsFor(kind: CycleKind): Promise<SourceReport[]> {
+    if (kind === "poll") return Promise.all(this.options.sources.map((source) => this.collectOne(source)));
+    const reports: SourceReport[] = [];
+    for (const source of this.options.sources) {
+      const report = source.current?.() ?? this.lastReports.get(source.source);
+      if (report !== undefined) reports.push(report);
+    }
+    return reports;
+  }
+
+  private async cycle(kind: CycleKind): Promise<CycleResult> {
+    const polled = await this.reportsFor(kind);
+    for (const report of polled) this.lastReports.set(report.source, report);
     const now = this.clock();
     const reports = [...polled, ...this.pushReports(now)];
     const result = evaluateRules(this.ruleState, reports, now, this.options.rules);
     this.ruleState = result.state;
     this.record(result.transitions, now);
-    const cycle: CycleResult = { at: now, view: result.view, transitions: result.transitions, active: result.active, reports };
+    const cycle: CycleResult = {
+      at: now,
+      kind,
+      view: result.view,
+      transitions: result.transitions,
+      get active() {
+        return result.active;
+      },
+      reports,
+    };
     this.latest = cycle;
+    // A hold time ending before the next poll: with a source that can say what it sees right now (a
+    // babeld stream), evaluate then, so the alert is not late by up to a poll. Polled sources have
+    // nothing newer to say before their next poll: re-reading their last report would "confirm" a
+    // condition that may already have cleared.
+    if (result.nextDueAt !== undefined && this.options.sources.some((source) => source.current !== undefined)) {
+      this.requestEvaluation(Math.max(result.nextDueAt, now + 50));
+    }
+    this.saver?.changed(result.state, now, result.transitions.length > 0);
     try {
       this.options.onCycle?.(cycle);
     } catch (error) {
       this.options.log?.(`metrics update failed: ${errorText(error)}`);
     }
+    this.releaseMemoryLater(kind, now, result.view.nodes.length);
     return cycle;
+  }
+
+  private releaseMemoryLater(kind: CycleKind, now: number, nodes: number): void {
+    const release = this.options.releaseMemory;
+    if (release === undefined || kind !== "poll" || nodes < RELEASE_MIN_NODES || now - this.releasedAt < RELEASE_MIN_GAP_MS) return;
+    this.releasedAt = now;
+    // After this turn: the alerts are queued and the metrics updated first.
+    setImmediate(release);
   }
 
   private record(transitions: readonly MeshAlert[], now: number): void {
@@ -164,6 +264,7 @@ export class MeshMonitor {
   }
 
   start(intervalMs: number): void {
+    this.running = true;
     const tick = (): void => {
       this.runCycle()
         .catch((error: unknown) => this.options.log?.(`collection cycle failed: ${errorText(error)}`))
@@ -177,11 +278,17 @@ export class MeshMonitor {
   }
 
   async stop(): Promise<void> {
+    this.running = false;
     const timer = this.timer;
     this.timer = undefined;
     clearTimeout(timer);
+    clearTimeout(this.eventTimer);
+    this.eventTimer = undefined;
+    this.eventAt = Number.POSITIVE_INFINITY;
     await this.cycleRunning?.catch(() => undefined);
     this.options.sender?.stop();
     for (const source of this.options.sources) source.stop?.();
+    // The last word: what the final cycle learned survives the restart.
+    if (this.ruleState !== undefined) await this.saver?.flush(this.ruleState, this.clock());
   }
 }

@@ -186,4 +186,48 @@ describe("a real babeld mesh in network namespaces", { skip: unavailable === und
       ["MeshUplinkLost/firing", "MeshUplinkLost/resolved"],
     );
   });
+  it("with babeld's monitor streams, a cut link is alerted within seconds although the monitor polls only every 30 s", async () => {
+    const streamReceiver = await startReceiver(token);
+    const streaming = await runMonitor(
+      parseMonitorConfig(
+        {
+          listen: { host: "127.0.0.1", port: 0 },
+          intervalSeconds: 30,
+          sources: mesh.nodes.map((node) => ({ type: "babeld", socket: node.socket, name: `stream@${node.hostname}`, stream: true })),
+          alerts: { url: streamReceiver.url, tokenFile: `${mesh.dir}/intake.token` },
+          rules: { linkLost: { forSeconds: 1, resolveAfterSeconds: 6 }, nodeDown: { silenceSeconds: 3, resolveAfterSeconds: 2 } },
+        },
+        false,
+      ),
+      false,
+      () => {},
+    );
+    try {
+      for (let i = 0; i < 50; i++) {
+        const state = (await (await fetch(`${streaming.url}/api/state`)).json()) as { nodes: unknown[]; links: { level: string }[] };
+        if (state.nodes.length === 4 && state.links.filter((link) => link.level !== "lost").length === 5) break;
+        await sleep(200);
+      }
+      const cutAt = Date.now();
+      mesh.cutLink(1, 2);
+      try {
+        const deadline = Date.now() + 15_000;
+        let firing: AlertmanagerWebhook["alerts"][number] | undefined;
+        while (firing === undefined && Date.now() < deadline) {
+          firing = streamReceiver.received.flatMap((entry) => entry.body.alerts).find((alert) => alert.labels.alertname === "MeshLinkLost" && alert.status === "firing");
+          if (firing === undefined) await sleep(50);
+        }
+        assert.ok(firing, `no link lost from the streaming monitor within 15 s; received ${streamReceiver.received.length} posts`);
+        const latency = (streamReceiver.received.find((entry) => entry.body.alerts.includes(firing))!.at - cutAt) / 1000;
+        console.log(`# alert latency with monitor streams and a 30 s poll (link cut → intake): ${latency.toFixed(1)} s`);
+        assert.ok(latency <= 5, `alert latency ${latency} s: the stream, not the 30 s poll, brought it`);
+        assert.equal(firing.labels.link, linkLabel(1, 2));
+      } finally {
+        mesh.restoreLink(1, 2);
+      }
+    } finally {
+      await streaming.stop();
+      await new Promise((resolve) => streamReceiver.server.close(resolve));
+    }
+  });
 });

@@ -1,8 +1,8 @@
 // A real babeld mesh in network namespaces, for tests and the alert-latency benchmark: N nodes
-// (`bsmesh-<run>-<i>`), veth links between them, babeld with 1 s hellos on each, node 1 the gateway
-// redistributing a kernel default route. Each babeld listens on a UNIX socket in a temp dir, readable
-// from the root namespace without any IP traffic. Everything is torn down on teardown() and, as a last
-// resort, on process exit.
+// (`<prefix>-<run>-<i>`; prefix `bsmesh` unless given, so concurrent users never collide), veth links
+// between them, babeld with 1 s hellos on each, node 1 the gateway redistributing a kernel default
+// route. Each babeld listens on a UNIX socket in a temp dir, readable from the root namespace without
+// any IP traffic. Everything is torn down on teardown() and, as a last resort, on process exit.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { createConnection } from "node:net";
@@ -24,6 +24,8 @@ export interface BabelMeshOptions {
   /** Links as pairs of 1-based node indexes; default a ring plus the 1–3 chord, so any one cut leaves the mesh connected. */
   links?: [number, number][];
   helloInterval?: number;
+  /** Namespace, host name and temp dir prefix (default "bsmesh"); give each user of meshes its own. */
+  prefix?: string;
 }
 
 export interface BabelMesh {
@@ -120,12 +122,14 @@ export async function startBabelMesh(options: BabelMeshOptions = {}): Promise<Ba
   const size = options.size ?? 4;
   const links = options.links ?? [...Array.from({ length: size }, (_, i) => [i + 1, ((i + 1) % size) + 1] as [number, number]), ...(size >= 4 ? [[1, 3] as [number, number]] : [])];
   const hello = options.helloInterval ?? 1;
+  const prefix = options.prefix ?? "bsmesh";
+  if (!/^[a-z][a-z0-9]{0,7}$/.test(prefix)) throw new Error(`prefix "${prefix}": expected 1–8 lower-case letters and digits, starting with a letter`);
   const runId = `${process.pid % 100000}${Math.floor(Math.random() * 100)}`;
-  const dir = mkdtempSync(join(tmpdir(), "bsmesh-"));
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const nodes: BabelMeshNode[] = Array.from({ length: size }, (_, i) => ({
     index: i + 1,
-    namespace: `bsmesh-${runId}-${i + 1}`,
-    hostname: `bsmesh-n${i + 1}`,
+    namespace: `${prefix}-${runId}-${i + 1}`,
+    hostname: `${prefix}-n${i + 1}`,
     socket: join(dir, `n${i + 1}.sock`),
     routerId: "",
   }));

@@ -90,6 +90,22 @@ describe("babeld local interface", () => {
     assert.equal(state.snapshot(context).uplinkUp, true);
   });
 
+  it("a router whose routes are all retracted (metric 65535) is no longer listed, though babeld still holds them", () => {
+    const state = new BabelState();
+    for (const line of text("babel/babeld-1.12.1-dump-node2.txt").split("\n")) state.apply(line);
+    // Node 4 stops: babeld keeps its routes at infinite metric until they expire, and the neighbour's cost goes to infinity.
+    for (const [route, via, iface] of [["5571ec59b8e0", "fe80::f4c2:a4ff:fec9:387e", "e24"], ["5571ec59b650", "fe80::9e:23ff:fe1c:bd77", "e23"], ["5571ec59b7a0", "fe80::ac5b:1eff:fe6d:7498", "e21"]]) {
+      state.apply(`change route ${route} prefix 10.77.0.4/32 from 0.0.0.0/0 installed no id ${NODE4} metric 65535 refmetric 65535 via ${via} if ${iface}`);
+    }
+    state.apply(`add route 5571ec59b8f0 prefix 0.0.0.0/0 from 0.0.0.0/0 installed no id ${NODE4} metric 65535 refmetric 65535 via fe80::f4c2:a4ff:fec9:387e if e24`);
+    state.apply("change neighbour 5571ec59b430 address fe80::f4c2:a4ff:fec9:387e if e24 reach 0000 ureach 0000 rxcost 65535 txcost 65535 cost 65535");
+    const snapshot = state.snapshot(context);
+    assert.equal(state.routes.size, 10, "the retracted routes are still in babeld's table");
+    assert.deepEqual(snapshot.nodes.map((n) => n.id).sort(), [NODE2, NODE1, NODE3].sort(), "node 4 is not kept alive by them");
+    assert.equal(link(snapshot, NODE2, NODE4).quality, 0, "the link to it is reported, as lost");
+    assert.deepEqual(snapshot.gateways, [], "a retracted default route is no gateway");
+  });
+
   it("a flushed neighbour is a lost link", () => {
     const state = new BabelState();
     for (const line of text("babel/babeld-1.12.1-dump-node2.txt").split("\n")) state.apply(line);

@@ -14,7 +14,7 @@ const line = (text: string, series: string) => text.split("\n").find((l) => l.st
 describe("mesh metrics", () => {
   it("exports node, link, uplink and resource series with the parsed numbers", async () => {
     const metrics = new MeshMetrics();
-    metrics.update({ state: snapshot, nodeUp: (id) => snapshot.nodes.find((n) => n.id === id)?.reportedOnline === true });
+    metrics.update({ state: snapshot, nodeUp: (node) => node.reportedOnline === true });
     const text = await metrics.render();
     assert.equal(line(text, 'mesh_node_up{node="18a6f7d2e818"}'), 'mesh_node_up{node="18a6f7d2e818"} 1');
     assert.equal(line(text, 'mesh_node_up{node="704f57af1610"}'), 'mesh_node_up{node="704f57af1610"} 0');
@@ -66,6 +66,15 @@ describe("mesh metrics", () => {
     assert.equal(line(text, 'mesh_link_up{source="a",target="b"}'), 'mesh_link_up{source="a",target="b"} 0');
     assert.equal(line(text, 'mesh_link_quality{source="a",target="b"}'), undefined);
     assert.equal(line(text, 'mesh_link_cost{source="b",target="c"}'), 'mesh_link_cost{source="b",target="c"} 512');
+  });
+
+  it("mesh_collector_up says per collector whether the monitor can see through it", async () => {
+    const metrics = new MeshMetrics();
+    metrics.update({ state: { nodes: [], links: [], sources: [{ source: "babeld@roof-1", blind: false }, { source: "meshviewer@http://10.0.0.1/meshviewer.json", blind: true }] } });
+    const text = await metrics.render();
+    assert.match(text, /# TYPE mesh_collector_up gauge/);
+    assert.equal(line(text, 'mesh_collector_up{source="babeld@roof-1"}'), 'mesh_collector_up{source="babeld@roof-1"} 1');
+    assert.equal(line(text, 'mesh_collector_up{source="meshviewer@http://10.0.0.1/meshviewer.json"}'), 'mesh_collector_up{source="meshviewer@http://10.0.0.1/meshviewer.json"} 0');
   });
 
   it("counts rejected telemetry by source and reason", async () => {

@@ -112,8 +112,11 @@ export class BabelState {
     if (this.exportsDefault()) gateways.add(self);
     let installedDefault = gateways.size > 0;
     for (const route of this.routes.values()) {
+      // A retracted route (metric 65535) lingers in babeld's table until it expires: it says the router
+      // is gone, not that it was heard, so it must not keep the node alive.
+      if (route.metric >= BABEL_INFINITY) continue;
       if (!nodes.has(route.routerId)) nodes.set(route.routerId, { id: route.routerId, lastSeen: context.collectedAt });
-      if (DEFAULT_PREFIXES.has(route.prefix) && route.metric < BABEL_INFINITY) {
+      if (DEFAULT_PREFIXES.has(route.prefix)) {
         gateways.add(route.routerId);
         if (route.installed) installedDefault = true;
       }
@@ -122,9 +125,11 @@ export class BabelState {
     for (const neighbour of this.neighbours.values()) {
       const target = this.routerByAddress.get(neighbour.address);
       if (target === undefined) continue; // not yet known by router id; the next route update names it
-      if (!nodes.has(target)) nodes.set(target, { id: target, lastSeen: context.collectedAt });
       const interfaceUp = this.interfaces.get(neighbour.ifname) !== false;
-      links.push({ source: self, target, quality: interfaceUp ? babelQuality(neighbour.cost) : 0, cost: neighbour.cost });
+      const quality = interfaceUp ? babelQuality(neighbour.cost) : 0;
+      // A neighbour heard over a working link is alive; one at infinite cost is only a lost link.
+      if (quality > 0 && !nodes.has(target)) nodes.set(target, { id: target, lastSeen: context.collectedAt });
+      links.push({ source: self, target, quality, cost: neighbour.cost });
     }
     if (gateways.size > 0) this.sawDefaultRoute = true;
     return {

@@ -171,9 +171,16 @@ export class BabelMonitorSource {
     this.socket?.destroy();
   }
 
-  /** The current view; between changes it is the last good one, and `ok` says whether we are connected. */
+  /** The current view, and `ok` says whether we are connected. While connected it is built now: babeld
+   * says nothing while nothing changes, and its routers are heard now, not when the last line came. */
   report(): CollectorReport {
-    if (this.lastGood) this.lastGood = { ...this.lastGood, collectedAt: this.connected ? (this.options.now ?? Date.now)() : this.lastGood.collectedAt };
+    if (this.connected && this.lastError === undefined) {
+      try {
+        this.lastGood = this.state.snapshot({ source: this.source, collectedAt: (this.options.now ?? Date.now)() });
+      } catch (error) {
+        this.options.rejections.record(this.source, asTelemetryError(error, ACCEPTED));
+      }
+    }
     const reporter = this.options.reporterNodeId ?? this.state.myId;
     return {
       source: this.source,

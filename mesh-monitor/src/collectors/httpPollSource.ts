@@ -99,29 +99,35 @@ export async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: num
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const parts: string[] = [];
   let size = 0;
-  // A body that stalls after the headers would otherwise wait forever on read().
-  const aborted = new Promise<never>((_, reject) => {
-    const fail = () => reject(new TelemetryError("timeout", "the body stopped arriving before the deadline", accepted));
-    if (signal.aborted) fail();
-    else signal.addEventListener("abort", fail, { once: true });
-  });
-  aborted.catch(() => {});
+  // A body that stalls after the headers would otherwise wait forever on read(): the deadline cancels
+  // the stream, which ends the pending read. (Not Promise.race against a deadline promise: every race
+  // would hang a reaction holding its chunk on that promise until the deadline, a whole body per poll.)
+  let timedOut = signal.aborted;
+  const onAbort = (): void => {
+    timedOut = true;
+    reader.cancel().catch(() => {});
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
   try {
     for (;;) {
-      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (timedOut) break;
+      const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) throw new TelemetryError("too_large", `the body passed the cap of ${maxBytes} bytes`, accepted);
       parts.push(decoder.decode(value, { stream: true }));
     }
+    if (timedOut) throw new TelemetryError("timeout", "the body stopped arriving before the deadline", accepted);
     parts.push(decoder.decode());
     return parts.join("");
   } catch (error) {
     if (error instanceof TypeError && /decode|encoded/i.test(error.message)) {
       throw new TelemetryError("malformed", "the body is not UTF-8 text", accepted);
     }
+    if (timedOut && !(error instanceof TelemetryError)) throw new TelemetryError("timeout", "the body stopped arriving before the deadline", accepted);
     throw error;
   } finally {
+    signal.removeEventListener("abort", onAbort);
     reader.cancel().catch(() => {});
   }
 }

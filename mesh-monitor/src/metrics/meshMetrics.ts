@@ -1,9 +1,11 @@
 // The monitor's Prometheus exposition, in its own prom-client Registry. The per-node and per-link
-// families are computed from the current merged mesh state when scraped instead of being `set()` one
-// by one (at 10,000 nodes and 20,000 links that would be ~150,000 label hashings per cycle), and their
-// label text is cached per node/link and reused across scrapes: `render()` writes those families from
-// the cache and lets prom-client format the rest. Descriptive labels live only on `mesh_node_info`, so
-// a renamed router does not break every other series (join on `node`).
+// families are read from the current merged mesh state when scraped instead of being `set()` one by
+// one (at 10,000 nodes and 20,000 links that would be ~150,000 label hashings per cycle): `update()`
+// only keeps a reference, so a collection cycle pays nothing for metrics, and nothing per node is held
+// between scrapes. A scrape builds each node's and link's label text once, and writes every family
+// from it straight into buffers (no line strings, no joined copies: at 10,000 nodes that garbage was
+// three times the exposition); prom-client formats the few other series. Descriptive labels live only
+// on `mesh_node_info`, so a renamed router does not break every other series (join on `node`).
 import { Counter, Gauge, Registry } from "prom-client";
 import type { RejectionEntry } from "../collectors/rejectionCounter.ts";
 import type { NodeResources } from "../model.ts";
@@ -11,18 +13,22 @@ import type { NodeResources } from "../model.ts";
 /** The parts of a merged view the metrics read; the rules' MeshView and a MeshSnapshot both fit. */
 export interface MetricsNode {
   id: string;
-  name?: string;
+  name?: string | undefined;
   lastSeen: number;
-  resources?: NodeResources;
-  info?: Record<string, string>;
+  resources?: NodeResources | undefined;
+  info?: Record<string, string> | undefined;
+  /** The rules' verdict (MeshView), when there is one. */
+  status?: string;
+  /** What the collector said (MeshSnapshot), used when there is no verdict. */
+  reportedOnline?: boolean;
 }
 
 export interface MetricsLink {
   source: string;
   target: string;
   /** Undefined (with present false) for a known link that is gone right now. */
-  quality?: number;
-  cost?: number;
+  quality?: number | undefined;
+  cost?: number | undefined;
   present?: boolean;
 }
 
@@ -31,35 +37,89 @@ export interface MetricsState {
   links: readonly MetricsLink[];
   gateways?: readonly string[];
   uplinkUp?: boolean;
+  /** Collectors and whether each is blind (failing, or suddenly empty) right now. */
+  sources?: readonly { source: string; blind: boolean }[];
 }
 
 export interface MetricsUpdate {
   state: MetricsState;
-  /** Decided by the rules (silence, neighbours' view…), not here. */
-  nodeUp: (id: string) => boolean;
+  /** Decided by the rules (silence, neighbours' view…), not here. Default: the node's `status` is not
+   * "down", or (without a status) its collector did not report it offline. */
+  nodeUp?: (node: MetricsNode) => boolean;
 }
+
+// Help texts stay ASCII: one non-Latin-1 character would make V8 store the whole 9 MB exposition of a
+// 10,000-node mesh as a two-byte string.
 
 /** The only descriptive labels exported; anything else in `info` stays out of Prometheus. */
 export const INFO_LABELS = ["name", "model", "firmware", "domain"] as const;
 
-/** One series: its label text (`{node="x"}`, cached), a way to get the label object (for the JSON
- * API, rarely used) and its value. */
-type Emit = (labelText: string, labels: () => Record<string, string>, value: number) => void;
+const defaultNodeUp = (node: MetricsNode): boolean => (node.status !== undefined ? node.status !== "down" : node.reportedOnline !== false);
 
-/** Prometheus text-format escaping (the same rules prom-client applies). */
-const escapeLabel = (value: string) => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+/** Prometheus text-format escaping (the same rules prom-client applies); most ids need none. */
+const needsEscape = /[\\\n"]/;
+const escapeLabel = (value: string) => (needsEscape.test(value) ? value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"') : value);
 const escapeHelp = (value: string) => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
+
+/** One scrape's label text per node and per link (index-aligned with the state), built once and shared
+ * by every family of that scrape, then dropped. */
+class ScrapeLabels {
+  private nodeTexts: string[] | undefined;
+  private linkTexts: string[] | undefined;
+  readonly state: MetricsState;
+
+  constructor(state: MetricsState) {
+    this.state = state;
+  }
+
+  nodes(): string[] {
+    return (this.nodeTexts ??= this.state.nodes.map((node) => `{node="${escapeLabel(node.id)}"}`));
+  }
+
+  links(): string[] {
+    return (this.linkTexts ??= this.state.links.map((link) => `{source="${escapeLabel(link.source)}",target="${escapeLabel(link.target)}"}`));
+  }
+}
+
+/** Appends text to fixed-size buffers, handed out as they are (the server writes them one by one). */
+class ExpositionWriter {
+  private static readonly CHUNK = 256 * 1024;
+  private readonly chunks: Buffer[] = [];
+  private chunk = Buffer.allocUnsafe(ExpositionWriter.CHUNK);
+  private offset = 0;
+
+  write(text: string): void {
+    // Room for the worst case (3 UTF-8 bytes per UTF-16 unit): node names can be in any script.
+    if (this.offset + text.length * 3 > this.chunk.length) {
+      this.chunks.push(this.chunk.subarray(0, this.offset));
+      this.chunk = Buffer.allocUnsafe(Math.max(ExpositionWriter.CHUNK, text.length * 3));
+      this.offset = 0;
+    }
+    this.offset += this.chunk.write(text, this.offset, "utf8");
+  }
+
+  finish(): Buffer[] {
+    this.chunks.push(this.chunk.subarray(0, this.offset));
+    return this.chunks;
+  }
+}
+
+/** One series: its label text, a way to get the label object (for the JSON API, rarely used) and its value. */
+type Emit = (labelText: string, labels: () => Record<string, string>, value: number) => void;
+type Series = (scrape: ScrapeLabels, emit: Emit) => void;
 
 /** A gauge whose series are produced from the current state at scrape time. */
 class StateGauge extends Gauge<string> {
-  private readonly each: (emit: Emit) => void;
+  private readonly series: Series;
   private readonly helpText: string;
+  private readonly current: () => MetricsState;
   readonly metricName: string;
 
-  constructor(registry: Registry, name: string, help: string, labelNames: readonly string[], each: (emit: Emit) => void) {
+  constructor(registry: Registry, name: string, help: string, labelNames: readonly string[], current: () => MetricsState, series: Series) {
     super({ name, help, labelNames, registers: [registry] });
-    this.each = each;
+    this.series = series;
     this.helpText = help;
+    this.current = current;
     this.metricName = name;
   }
 
@@ -67,71 +127,90 @@ class StateGauge extends Gauge<string> {
   override async get() {
     const base = await super.get();
     const values: { value: number; labels: Record<string, string> }[] = [];
-    this.each((_text, labels, value) => values.push({ value, labels: labels() }));
+    this.series(new ScrapeLabels(this.current()), (_text, labels, value) => values.push({ value, labels: labels() }));
     return { ...base, values };
   }
 
-  /** The text form, from cached label strings. */
-  text(): string {
+  /** The text form, written out series by series. */
+  write(scrape: ScrapeLabels, out: ExpositionWriter): void {
     const name = this.metricName;
-    const lines = [`# HELP ${name} ${escapeHelp(this.helpText)}`, `# TYPE ${name} gauge`];
-    this.each((labelText, _labels, value) => lines.push(`${name}${labelText} ${value}`));
-    return lines.join("\n");
+    out.write(`# HELP ${name} ${escapeHelp(this.helpText)}\n# TYPE ${name} gauge\n`);
+    this.series(scrape, (labelText, _labels, value) => {
+      out.write(name);
+      out.write(labelText);
+      // 0 and 1 are most values (up, info, gateway): no string built for them.
+      out.write(value === 1 ? " 1\n" : value === 0 ? " 0\n" : ` ${value}\n`);
+    });
   }
 }
 
 type ResourceKey = "cpuLoad" | "memoryUsed" | "diskUsed" | "clients" | "uptimeSeconds";
 const resourceGauges: [string, string, ResourceKey][] = [
   ["mesh_node_cpu_load", "1-minute load average per CPU (raw load average when the CPU count is unknown).", "cpuLoad"],
-  ["mesh_node_memory_used_ratio", "Fraction of memory in use, 0–1.", "memoryUsed"],
-  ["mesh_node_disk_used_ratio", "Fraction of the root/flash filesystem in use, 0–1.", "diskUsed"],
+  ["mesh_node_memory_used_ratio", "Fraction of memory in use, 0-1.", "memoryUsed"],
+  ["mesh_node_disk_used_ratio", "Fraction of the root/flash filesystem in use, 0-1.", "diskUsed"],
   ["mesh_node_clients", "Clients connected to the node (a count; client addresses are never kept).", "clients"],
   ["mesh_node_uptime_seconds", "Seconds since the node booted, as last reported.", "uptimeSeconds"],
 ];
 
+function perNode(scrape: ScrapeLabels, emit: Emit, read: (node: MetricsNode) => number | undefined): void {
+  const nodes = scrape.state.nodes;
+  const texts = scrape.nodes();
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    const value = read(node);
+    if (value !== undefined && Number.isFinite(value)) emit(texts[i]!, () => ({ node: node.id }), value);
+  }
+}
+
+function perLink(scrape: ScrapeLabels, emit: Emit, read: (link: MetricsLink) => number | undefined): void {
+  const links = scrape.state.links;
+  const texts = scrape.links();
+  for (let i = 0; i < links.length; i++) {
+    const link = links[i]!;
+    const value = read(link);
+    if (value !== undefined && Number.isFinite(value)) emit(texts[i]!, () => ({ source: link.source, target: link.target }), value);
+  }
+}
+
 export class MeshMetrics {
   readonly registry = new Registry();
   private state: MetricsState = { nodes: [], links: [] };
-  private nodeUp: (id: string) => boolean = () => false;
-  /** Label text caches, kept across updates for nodes/links that persist. */
-  private nodeText = new Map<string, string>();
-  private linkText = new Map<string, Map<string, string>>();
-  private infoText = new Map<string, { key: string; text: string }>();
-  /** Aligned with state.nodes / state.links, so a scrape does no lookups at all. */
-  private nodeTexts: string[] = [];
-  private linkTexts: string[] = [];
-  private infoTexts: string[] = [];
+  private nodeUp: (node: MetricsNode) => boolean = defaultNodeUp;
   private readonly fast: StateGauge[] = [];
 
   constructor(rejected: () => readonly RejectionEntry[] = () => []) {
     const r = this.registry;
-    const gauge = (name: string, help: string, labelNames: readonly string[], each: (emit: Emit) => void) => this.fast.push(new StateGauge(r, name, help, labelNames, each));
-    gauge("mesh_node_up", "1 when the monitor considers the node up, 0 when down (explicit, so alerts never hinge on a series vanishing).", ["node"], (emit) =>
-      this.perNode(emit, (node) => (this.nodeUp(node.id) ? 1 : 0)),
+    const current = () => this.state;
+    const gauge = (name: string, help: string, labelNames: readonly string[], series: Series) => this.fast.push(new StateGauge(r, name, help, labelNames, current, series));
+    gauge("mesh_node_up", "1 when the monitor considers the node up, 0 when down (explicit, so alerts never hinge on a series vanishing).", ["node"], (scrape, emit) =>
+      perNode(scrape, emit, (node) => (this.nodeUp(node) ? 1 : 0)),
     );
-    gauge("mesh_node_last_seen_timestamp_seconds", "When any collector last heard of the node, Unix seconds.", ["node"], (emit) => this.perNode(emit, (node) => node.lastSeen / 1000));
-    for (const [name, help, key] of resourceGauges) gauge(name, help, ["node"], (emit) => this.perNode(emit, (node) => node.resources?.[key]));
-    gauge("mesh_node_gateway", "1 for nodes that announce a way to the internet (default route / gateway flag).", ["node"], (emit) => {
-      for (const id of this.state.gateways ?? []) emit(this.nodeText.get(id) ?? `{node="${escapeLabel(id)}"}`, () => ({ node: id }), 1);
+    gauge("mesh_node_last_seen_timestamp_seconds", "When any collector last heard of the node, Unix seconds.", ["node"], (scrape, emit) => perNode(scrape, emit, (node) => node.lastSeen / 1000));
+    for (const [name, help, key] of resourceGauges) gauge(name, help, ["node"], (scrape, emit) => perNode(scrape, emit, (node) => node.resources?.[key]));
+    gauge("mesh_node_gateway", "1 for nodes that announce a way to the internet (default route / gateway flag).", ["node"], (scrape, emit) => {
+      for (const id of scrape.state.gateways ?? []) emit(`{node="${escapeLabel(id)}"}`, () => ({ node: id }), 1);
     });
-    gauge("mesh_node_info", "Descriptive labels of a node (value always 1); join on `node`.", ["node", ...INFO_LABELS], (emit) => {
-      const nodes = this.state.nodes;
-      for (let i = 0; i < nodes.length; i++) emit(this.infoTexts[i]!, () => infoLabels(nodes[i]!), 1);
+    gauge("mesh_node_info", "Descriptive labels of a node (value always 1); join on `node`.", ["node", ...INFO_LABELS], (scrape, emit) => {
+      for (const node of scrape.state.nodes) emit(infoLabelText(node), () => infoLabels(node), 1);
     });
-    gauge("mesh_link_up", "1 while the link is reported by a healthy collector, 0 for a known link that is gone.", ["source", "target"], (emit) =>
-      this.perLink(emit, (link) => (link.present === false ? 0 : 1)),
+    gauge("mesh_link_up", "1 while the link is reported by a healthy collector, 0 for a known link that is gone.", ["source", "target"], (scrape, emit) =>
+      perLink(scrape, emit, (link) => (link.present === false ? 0 : 1)),
     );
-    gauge("mesh_link_quality", "Link quality 0 (unusable) … 1 (perfect), from the protocol's metric.", ["source", "target"], (emit) => this.perLink(emit, (link) => link.quality));
-    gauge("mesh_link_cost", "The protocol's own link cost as reported (ETX, babel cost, TQ 0–255…); compare within one protocol only.", ["source", "target"], (emit) =>
-      this.perLink(emit, (link) => link.cost),
+    gauge("mesh_link_quality", "Link quality 0 (unusable) to 1 (perfect), from the protocol's metric.", ["source", "target"], (scrape, emit) => perLink(scrape, emit, (link) => link.quality));
+    gauge("mesh_link_cost", "The protocol's own link cost as reported (ETX, babel cost, TQ 0-255...); compare within one protocol only.", ["source", "target"], (scrape, emit) =>
+      perLink(scrape, emit, (link) => link.cost),
     );
-    gauge("mesh_uplink_up", "1 when the mesh has a working way to the internet, 0 when lost; absent while no source can tell.", [], (emit) => {
-      if (this.state.uplinkUp !== undefined) emit("", () => ({}), this.state.uplinkUp ? 1 : 0);
+    gauge("mesh_uplink_up", "1 when the mesh has a working way to the internet, 0 when lost; absent while no source can tell.", [], (scrape, emit) => {
+      if (scrape.state.uplinkUp !== undefined) emit("", () => ({}), scrape.state.uplinkUp ? 1 : 0);
+    });
+    gauge("mesh_collector_up", "1 while the collector's last attempt succeeded with data, 0 while it is failing or suddenly returns no nodes (the monitor is blind there).", ["source"], (scrape, emit) => {
+      for (const { source, blind } of scrape.state.sources ?? []) emit(`{source="${escapeLabel(source)}"}`, () => ({ source }), blind ? 0 : 1);
     });
     // Few series: prom-client's own counter formatting is fine here.
     const rejectedCounter = new Counter({
       name: "mesh_telemetry_rejected_total",
-      help: "Telemetry refused, by source and reason (malformed, wrong_type, not_finite, too_large, timeout…).",
+      help: "Telemetry refused, by source and reason (malformed, wrong_type, not_finite, too_large, timeout...).",
       labelNames: ["source", "reason"],
       registers: [r],
       collect() {
@@ -142,75 +221,34 @@ export class MeshMetrics {
     void rejectedCounter;
   }
 
-  /** Takes the new state; cached label text of nodes and links that still exist is reused. */
+  /** Takes the new state (by reference: it is read when scraped). */
   update(update: MetricsUpdate): void {
     this.state = update.state;
-    this.nodeUp = update.nodeUp;
-    const { nodes, links } = update.state;
-    const nodeText = new Map<string, string>();
-    const infoText = new Map<string, { key: string; text: string }>();
-    const nodeTexts: string[] = new Array(nodes.length);
-    const infoTexts: string[] = new Array(nodes.length);
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
-      const text = this.nodeText.get(node.id) ?? `{node="${escapeLabel(node.id)}"}`;
-      nodeText.set(node.id, text);
-      nodeTexts[i] = text;
-      const info = node.info;
-      const key = `${node.name ?? ""}\u0000${info?.model ?? ""}\u0000${info?.firmware ?? ""}\u0000${info?.domain ?? ""}`;
-      const previous = this.infoText.get(node.id);
-      const entry = previous !== undefined && previous.key === key ? previous : { key, text: infoLabelText(node) };
-      infoText.set(node.id, entry);
-      infoTexts[i] = entry.text;
-    }
-    const linkText = new Map<string, Map<string, string>>();
-    const linkTexts: string[] = new Array(links.length);
-    for (let i = 0; i < links.length; i++) {
-      const { source, target } = links[i]!;
-      let bySource = linkText.get(source);
-      if (bySource === undefined) linkText.set(source, (bySource = new Map()));
-      const text = this.linkText.get(source)?.get(target) ?? `{source="${escapeLabel(source)}",target="${escapeLabel(target)}"}`;
-      bySource.set(target, text);
-      linkTexts[i] = text;
-    }
-    this.nodeText = nodeText;
-    this.infoText = infoText;
-    this.linkText = linkText;
-    this.nodeTexts = nodeTexts;
-    this.infoTexts = infoTexts;
-    this.linkTexts = linkTexts;
+    this.nodeUp = update.nodeUp ?? defaultNodeUp;
   }
 
-  /** The text Prometheus scrapes (the same format as `registry.metrics()`, written faster). */
-  async render(): Promise<string> {
-    const parts: string[] = [];
+  /** The exposition Prometheus scrapes, as UTF-8 bytes in pieces (the same format as `registry.metrics()`). */
+  async renderChunks(): Promise<Buffer[]> {
+    const scrape = new ScrapeLabels(this.state);
+    const out = new ExpositionWriter();
+    let first = true;
     for (const metric of this.registry.getMetricsAsArray()) {
+      if (!first) out.write("\n");
+      first = false;
       const fast = this.fast.find((gauge) => gauge.metricName === metric.name);
-      parts.push(fast ? fast.text() : await this.registry.getSingleMetricAsString(metric.name));
+      if (fast) fast.write(scrape, out);
+      else out.write(`${await this.registry.getSingleMetricAsString(metric.name)}\n`);
     }
-    return `${parts.join("\n\n")}\n`;
+    return out.finish();
+  }
+
+  /** The same as text. */
+  async render(): Promise<string> {
+    return Buffer.concat(await this.renderChunks()).toString("utf8");
   }
 
   get contentType(): string {
     return this.registry.contentType;
-  }
-
-  private perNode(emit: Emit, read: (node: MetricsNode) => number | undefined): void {
-    const nodes = this.state.nodes;
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
-      const value = read(node);
-      if (value !== undefined && Number.isFinite(value)) emit(this.nodeTexts[i]!, () => ({ node: node.id }), value);
-    }
-  }
-
-  private perLink(emit: Emit, read: (link: MetricsLink) => number | undefined): void {
-    const links = this.state.links;
-    for (let i = 0; i < links.length; i++) {
-      const link = links[i]!;
-      const value = read(link);
-      if (value !== undefined && Number.isFinite(value)) emit(this.linkTexts[i]!, () => ({ source: link.source, target: link.target }), value);
-    }
   }
 }
 
@@ -219,8 +257,6 @@ function infoLabels(node: MetricsNode): Record<string, string> {
 }
 
 function infoLabelText(node: MetricsNode): string {
-  const labels = infoLabels(node);
-  return `{${Object.entries(labels)
-    .map(([name, value]) => `${name}="${escapeLabel(value)}"`)
-    .join(",")}}`;
+  const info = node.info;
+  return `{node="${escapeLabel(node.id)}",name="${escapeLabel(node.name ?? "")}",model="${escapeLabel(info?.model ?? "")}",firmware="${escapeLabel(info?.firmware ?? "")}",domain="${escapeLabel(info?.domain ?? "")}"}`;
 }

@@ -1,14 +1,14 @@
 // The monitor's own blindness: one alert per collector, never one per node behind it.
-import type { Candidate } from "./condition.ts";
-import { offer, seconds, type Rule } from "./ruleContext.ts";
+import { seconds, type Rule } from "./ruleContext.ts";
 
 export const collectorBlindRule: Rule = (context) => {
-  const candidates: Candidate[] = [];
-  const othersHealthy = (source: string): boolean => Object.keys(context.knowledge.sources).some((other) => other !== source && !context.blind.has(other));
-  for (const [source, known] of Object.entries(context.knowledge.sources)) {
+  const sources = context.knowledge.sources;
+  const healthy = [...sources.keys()].filter((source) => !context.blind.has(source));
+  for (const [source, known] of sources) {
     const blind = context.blind.has(source);
     const reporter = known.reporterNodeId;
-    offer(context, candidates, {
+    const othersHealthy = healthy.some((other) => other !== source);
+    context.offer({
       alertname: "MeshCollectorBlind",
       subject: source,
       enter: blind,
@@ -17,7 +17,7 @@ export const collectorBlindRule: Rule = (context) => {
       leaveForMs: 0,
       // A router's own agent (its socket) going quiet is that node's alert: node down, or agent silent when
       // its neighbours still reach it. Only a collector with nothing else to compare is "blind".
-      inhibited: reporter !== undefined && othersHealthy(source),
+      inhibited: reporter !== undefined && othersHealthy,
       describe: () => ({
         labels: { alertname: "MeshCollectorBlind", severity: "warning", source },
         summary: `The mesh monitor cannot read ${source}`,
@@ -25,5 +25,4 @@ export const collectorBlindRule: Rule = (context) => {
       }),
     });
   }
-  return candidates;
 };

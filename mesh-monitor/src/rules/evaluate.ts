@@ -1,11 +1,13 @@
 // The rules, as one pure step: previous state + this cycle's collector reports + now + config →
 // new state + alert transitions (firing, resolved) + the merged view of the mesh.
-import { fingerprintOf, notEnded, type AlertLabels, type MeshAlert, type Severity } from "./alert.ts";
+import type { MeshAlert, Severity } from "./alert.ts";
 import type { RulesConfig } from "./config.ts";
-import { stepCondition, type Candidate, type ConditionState } from "./condition.ts";
+import { ConditionTable, type Candidate } from "./condition.ts";
 import { collectorBlindRule } from "./collectorRules.ts";
+import { foldReports, type FoldResult } from "./foldReports.ts";
+import { Knowledge } from "./knowledge.ts";
 import { linkRule } from "./linkRules.ts";
-import { emptyKnowledge, foldReports, type Knowledge, type MergedNode, type MeshView, type NodeStatus, type SourceReport } from "./meshView.ts";
+import { onlyBlindEvidence, type MeshView, type SourceReport } from "./meshView.ts";
 import { newNodeRule, nodeDownRule } from "./nodeRules.ts";
 import { resourceRule } from "./resourceRules.ts";
 import { seconds, type Rule, type RuleContext } from "./ruleContext.ts";
@@ -13,135 +15,136 @@ import { uplinkRule } from "./uplinkRules.ts";
 
 export interface RuleState {
   knowledge: Knowledge;
-  /** alertname → subject → condition. */
-  conditions: Record<string, Record<string, ConditionState>>;
+  conditions: ConditionTable;
 }
 
 export interface RuleResult {
   state: RuleState;
   /** Alerts that started firing or resolved in this step. */
   transitions: MeshAlert[];
-  /** Every alert firing after this step. */
-  active: MeshAlert[];
+  /** Every alert firing after this step (built when read). */
+  readonly active: MeshAlert[];
   view: MeshView;
+  /** When a pending or recovering alert's hold time ends (undefined: none is waiting): evaluating again
+   * then makes it fire or resolve on time rather than at the next collection. */
+  nextDueAt?: number;
 }
 
 /** Each rule is one entry; adding a rule is adding a line. */
 export const rules: readonly Rule[] = [nodeDownRule, newNodeRule, linkRule, uplinkRule, resourceRule, collectorBlindRule];
 
-function toAlert(state: ConditionState, status: MeshAlert["status"], endsAt: number | undefined): MeshAlert {
-  const frozen = state.frozen ?? { labels: {}, summary: "", description: "" };
-  const labels = frozen.labels as AlertLabels;
-  return {
-    fingerprint: fingerprintOf(labels),
-    status,
-    labels,
-    annotations: { summary: frozen.summary, description: frozen.description },
-    startsAt: new Date(state.firingSince ?? state.since).toISOString(),
-    endsAt: endsAt === undefined ? notEnded : new Date(endsAt).toISOString(),
-  };
+export function initialRuleState(now: number): RuleState {
+  return { knowledge: new Knowledge(now), conditions: new ConditionTable() };
 }
 
-function buildContext(knowledge: Knowledge, fold: ReturnType<typeof foldReports>, conditions: Record<string, Record<string, ConditionState>>, now: number, config: RulesConfig): RuleContext {
+function buildContext(state: RuleState, fold: FoldResult, now: number, config: RulesConfig, transitions: MeshAlert[]): RuleContext {
+  const { knowledge, conditions } = state;
+  const cycle = knowledge.cycle;
   const silenceMs = seconds(config.nodeDown.silenceSeconds);
   const silent = new Set<string>();
-  for (const [id, node] of Object.entries(knowledge.nodes)) {
-    const reading = fold.current.nodes.get(id);
-    if (now - node.lastSeen > silenceMs || reading?.reportedOnline === false) silent.add(id);
+  for (const node of knowledge.nodeList) {
+    if (now - node.lastSeen > silenceMs || (node.listedIn === cycle && node.reportedOnline === false)) silent.add(node.id);
   }
   // A router whose own agent (its babeld socket, its push) has been unreachable for the silence limit is
   // silent too, even while other routers still list it from their routing tables.
-  for (const known of Object.values(knowledge.sources)) {
-    if (known.reporterNodeId !== undefined && known.failingSince !== undefined && now - known.failingSince >= silenceMs) silent.add(known.reporterNodeId);
-  }
   const agentFailing = new Set<string>();
-  for (const [source, known] of Object.entries(knowledge.sources)) {
-    if (known.reporterNodeId !== undefined && fold.blind.has(source)) agentFailing.add(known.reporterNodeId);
+  for (const [source, known] of knowledge.sources) {
+    if (known.reporterNodeId === undefined) continue;
+    if (known.failingSince !== undefined && now - known.failingSince >= silenceMs) silent.add(known.reporterNodeId);
+    if (fold.blind.has(source)) agentFailing.add(known.reporterNodeId);
   }
   const stillSeenByNeighbours = new Set<string>();
-  for (const link of fold.current.links.values()) {
-    if (link.quality < config.nodeDown.neighbourQualityAlive) continue;
-    // A silent node's own report of its links proves nothing; a healthy neighbour's does.
-    if (silent.has(link.target) && !silent.has(link.source)) stillSeenByNeighbours.add(link.target);
-    if (silent.has(link.source) && !silent.has(link.target)) stillSeenByNeighbours.add(link.source);
+  if (silent.size > 0) {
+    const alive = config.nodeDown.neighbourQualityAlive;
+    for (const link of knowledge.linkList) {
+      if (!link.present || (link.quality ?? 0) < alive) continue;
+      // A silent node's own report of its links proves nothing; a healthy neighbour's does.
+      const sourceSilent = silent.has(link.source);
+      const targetSilent = silent.has(link.target);
+      if (targetSilent && !sourceSilent) stillSeenByNeighbours.add(link.target);
+      if (sourceSilent && !targetSilent) stillSeenByNeighbours.add(link.source);
+    }
   }
   return {
     now,
     config,
     knowledge,
-    current: fold.current,
-    blind: fold.blind,
-    uplinkUp: fold.uplinkUp,
     conditions,
+    blind: fold.blind,
+    gatewaysNow: fold.gateways,
+    ...(fold.uplinkUp !== undefined ? { uplinkUp: fold.uplinkUp } : {}),
     silent,
     stillSeenByNeighbours,
     agentFailing,
-    displayName: (id) => knowledge.nodes[id]?.name ?? id,
+    listedNow: (node) => node !== undefined && node.listedIn === cycle,
+    displayName: (id) => knowledge.nodes.get(id)?.name ?? id,
     sourceLabel: (sources) => (sources.length === 1 ? (sources[0] ?? "mesh") : "mesh"),
+    offer: (candidate: Candidate) => conditions.step(candidate, now, transitions),
   };
 }
 
-function nodeStatus(id: string, context: RuleContext): NodeStatus {
-  const node = context.knowledge.nodes[id];
-  if (node !== undefined && node.sources.length > 0 && node.sources.every((source) => context.blind.has(source))) return "unknown";
-  if (!context.silent.has(id)) return "up";
-  return context.stillSeenByNeighbours.has(id) ? "agent-silent" : "down";
+/** Each node's status and gateway flag for the view: "up" unless the rules' facts say otherwise. */
+function markNodes(context: RuleContext): void {
+  const { knowledge, blind } = context;
+  for (const node of knowledge.nodeList) {
+    node.status = "up";
+    node.gateway = false;
+  }
+  for (const id of context.silent) {
+    const node = knowledge.nodes.get(id);
+    if (node !== undefined) node.status = context.stillSeenByNeighbours.has(id) ? "agent-silent" : "down";
+  }
+  if (blind.size > 0) for (const node of knowledge.nodeList) if (onlyBlindEvidence(node.sources, blind)) node.status = "unknown";
+  for (const id of context.gatewaysNow) {
+    const node = knowledge.nodes.get(id);
+    if (node !== undefined) node.gateway = true;
+  }
 }
 
 function buildView(context: RuleContext, reports: readonly SourceReport[]): MeshView {
-  const nodes: MergedNode[] = Object.entries(context.knowledge.nodes).map(([id, known]) => {
-    const reading = context.current.nodes.get(id);
+  const { knowledge } = context;
+  const sources = reports.map((report) => {
+    const known = knowledge.sources.get(report.source);
     return {
-      id,
-      name: known.name,
-      lastSeen: known.lastSeen,
-      firstSeen: known.firstSeen,
-      status: nodeStatus(id, context),
-      gateway: context.current.gateways.has(id),
-      resources: reading?.resources,
-      location: reading?.location,
-      info: reading?.info,
-      sources: known.sources,
+      source: report.source,
+      ok: report.ok,
+      blind: context.blind.has(report.source),
+      ...(known?.lastError !== undefined ? { error: known.lastError } : {}),
+      ...(known?.lastOk !== undefined ? { lastOk: known.lastOk } : {}),
+      nodeCount: known?.nodeCount ?? 0,
     };
   });
-  const links = Object.entries(context.knowledge.links).map(([key, known]) => {
-    const reading = context.current.links.get(key);
-    const present = reading !== undefined && reading.quality > 0;
-    return { key, source: known.source, target: known.target, present, quality: present ? reading.quality : undefined, cost: reading?.cost, sources: known.sources };
-  });
-  const sources = reports.map((report) => {
-    const known = context.knowledge.sources[report.source];
-    return { source: report.source, ok: report.ok, blind: context.blind.has(report.source), error: known?.lastError, lastOk: known?.lastOk, nodeCount: known?.nodeCount ?? 0 };
-  });
-  return { at: context.now, nodes, links, gateways: [...context.current.gateways], uplinkUp: context.uplinkUp, sources };
-}
-
-export function initialRuleState(now: number): RuleState {
-  return { knowledge: emptyKnowledge(now), conditions: {} };
+  return {
+    at: context.now,
+    nodes: knowledge.nodeList,
+    links: knowledge.linkList,
+    gateways: [...context.gatewaysNow],
+    ...(context.uplinkUp !== undefined ? { uplinkUp: context.uplinkUp } : {}),
+    sources,
+  };
 }
 
 /** One evaluation. No I/O; the previous state is updated in place and returned (copying 10,000 nodes'
  * knowledge every cycle would cost more than evaluating them), so do not reuse it afterwards. */
 export function evaluateRules(previous: RuleState | undefined, reports: readonly SourceReport[], now: number, config: RulesConfig): RuleResult {
-  const before = previous ?? initialRuleState(now);
-  const fold = foldReports(before.knowledge, reports, now);
-  const context = buildContext(fold.knowledge, fold, before.conditions, now, config);
-  const candidates: Candidate[] = rules.flatMap((rule) => rule(context));
-  const conditions = before.conditions;
+  const state = previous ?? initialRuleState(now);
+  const fold = foldReports(state.knowledge, reports, now);
   const transitions: MeshAlert[] = [];
-  for (const candidate of candidates) {
-    const byName = (conditions[candidate.alertname] ??= {});
-    const step = stepCondition(byName[candidate.subject], candidate, now);
-    if (step.next === undefined) delete byName[candidate.subject];
-    else byName[candidate.subject] = step.next;
-    if (step.fired === true) transitions.push(toAlert(step.next, "firing", undefined));
-    if (step.resolved !== undefined) transitions.push(toAlert(step.resolved, "resolved", now));
-  }
-  const active = Object.values(conditions)
-    .flatMap((byName) => Object.values(byName))
-    .filter((state) => state.phase !== "pending")
-    .map((state) => toAlert(state, "firing", undefined));
-  return { state: { knowledge: fold.knowledge, conditions }, transitions, active, view: buildView(context, reports) };
+  state.conditions.nextDueAt = Number.POSITIVE_INFINITY;
+  const context = buildContext(state, fold, now, config, transitions);
+  for (const rule of rules) rule(context);
+  markNodes(context);
+  const nextDueAt = state.conditions.nextDueAt;
+  const conditions = state.conditions;
+  return {
+    state,
+    transitions,
+    get active() {
+      return conditions.active();
+    },
+    view: buildView(context, reports),
+    ...(Number.isFinite(nextDueAt) ? { nextDueAt } : {}),
+  };
 }
 
 export type { Severity };

@@ -1,57 +1,76 @@
 // Link lost, and link degraded with separate thresholds (and hold times) for entering and leaving.
-import type { Candidate } from "./condition.ts";
+import { staysFiring } from "./condition.ts";
+import type { KnownLink, KnownNode } from "./knowledge.ts";
 import { onlyBlindEvidence } from "./meshView.ts";
-import { offer, seconds, tracked, type Rule } from "./ruleContext.ts";
+import { seconds, type Rule, type RuleContext } from "./ruleContext.ts";
+
+/** A link to a silent node is explained by that node's own alert. A node that vanished from every
+ * healthy collector this cycle is probably going down as a whole; so is one whose own agent just
+ * stopped answering: wait for that node's verdict (down or agent silent). */
+function endpointSilent(context: RuleContext, node: KnownNode | undefined): boolean {
+  return node === undefined || !context.listedNow(node) || context.silent.has(node.id) || context.agentFailing.has(node.id);
+}
+
+function describeLink(context: RuleContext, link: KnownLink) {
+  const [a, b] = link.key.split("|") as [string, string];
+  const nameA = context.displayName(a);
+  const nameB = context.displayName(b);
+  return { nameA, nameB, labels: { link: `${a}--${b}`, node_a: a, node_b: b, link_name: `${nameA} ↔ ${nameB}`, source: context.sourceLabel(link.sources) } };
+}
 
 export const linkRule: Rule = (context) => {
-  const { config } = context;
-  const candidates: Candidate[] = [];
-  for (const [key, link] of Object.entries(context.knowledge.links)) {
-    const reading = context.current.links.get(key);
-    const present = reading !== undefined && reading.quality > 0;
+  const { config, conditions } = context;
+  const degraded = config.linkDegraded;
+  const lostFor = seconds(config.linkLost.forSeconds);
+  const lostResolve = seconds(config.linkLost.resolveAfterSeconds);
+  const degradedEnter = seconds(degraded.enterForSeconds);
+  const degradedLeave = seconds(degraded.leaveForSeconds);
+  const lostAlerts = conditions.of("MeshLinkLost");
+  const degradedAlerts = conditions.of("MeshLinkDegraded");
+  for (const link of context.knowledge.linkList) {
+    const key = link.key;
+    const present = link.present;
+    const quality = present ? link.quality : undefined;
     // The common case, a healthy link nobody is alerting about, costs two lookups and no allocation.
-    if (present && reading.quality >= config.linkDegraded.enterBelow && !tracked(context, "MeshLinkLost", key) && !tracked(context, "MeshLinkDegraded", key)) continue;
-    const [a, b] = key.split("|") as [string, string];
-    const nameA = context.displayName(a);
-    const nameB = context.displayName(b);
+    if (present && quality !== undefined && quality >= degraded.enterBelow && !lostAlerts.has(key) && !degradedAlerts.has(key)) continue;
     const suppressed = onlyBlindEvidence(link.sources, context.blind);
-    // A link to a silent node is explained by that node's own alert.
-    // A node that vanished from every healthy collector this cycle is probably going down as a whole.
-    // So is one whose own agent just stopped answering: wait for that node's verdict (down or agent silent).
-    const endpointSilent = [a, b].some((id) => context.silent.has(id) || context.agentFailing.has(id) || !context.current.nodes.has(id));
-    const labels = { link: `${a}--${b}`, node_a: a, node_b: b, link_name: `${nameA} ↔ ${nameB}`, source: context.sourceLabel(link.sources) };
-    offer(context, candidates, {
+    const inhibited = endpointSilent(context, link.low) || endpointSilent(context, link.high);
+    const leaveDegraded = quality === undefined || quality > degraded.leaveAbove;
+    if (!staysFiring(lostAlerts, key, present)) context.offer({
       alertname: "MeshLinkLost",
       subject: key,
       enter: !present,
       leave: present,
-      enterForMs: seconds(config.linkLost.forSeconds),
-      leaveForMs: seconds(config.linkLost.resolveAfterSeconds),
+      enterForMs: lostFor,
+      leaveForMs: lostResolve,
       suppressed,
-      inhibited: endpointSilent,
-      describe: () => ({
-        labels: { alertname: "MeshLinkLost", severity: "warning", ...labels },
-        summary: `Link ${nameA} ↔ ${nameB} lost`,
-        description: `The radio link between ${nameA} and ${nameB} is gone; traffic takes another path if there is one.`,
-      }),
+      inhibited,
+      describe: () => {
+        const { nameA, nameB, labels } = describeLink(context, link);
+        return {
+          labels: { alertname: "MeshLinkLost", severity: "warning", ...labels },
+          summary: `Link ${nameA} ↔ ${nameB} lost`,
+          description: `The radio link between ${nameA} and ${nameB} is gone; traffic takes another path if there is one.`,
+        };
+      },
     });
-    const quality = present ? reading.quality : undefined;
-    const degraded = config.linkDegraded;
-    offer(context, candidates, {
+    if (!staysFiring(degradedAlerts, key, leaveDegraded)) context.offer({
       alertname: "MeshLinkDegraded",
       subject: key,
       enter: quality !== undefined && quality < degraded.enterBelow,
-      leave: quality === undefined || quality > degraded.leaveAbove,
-      enterForMs: seconds(degraded.enterForSeconds),
-      leaveForMs: seconds(degraded.leaveForSeconds),
+      leave: leaveDegraded,
+      enterForMs: degradedEnter,
+      leaveForMs: degradedLeave,
       suppressed,
-      inhibited: endpointSilent,
-      describe: () => ({
-        labels: { alertname: "MeshLinkDegraded", severity: "warning", ...labels },
-        summary: `Link ${nameA} ↔ ${nameB} degraded`,
-        description: `Link quality between ${nameA} and ${nameB} stayed below ${Math.round(degraded.enterBelow * 100)} % for ${Math.round(degraded.enterForSeconds / 60)} min${quality !== undefined ? ` (now ${Math.round(quality * 100)} %)` : ""}.`,
-      }),
+      inhibited,
+      describe: () => {
+        const { nameA, nameB, labels } = describeLink(context, link);
+        return {
+          labels: { alertname: "MeshLinkDegraded", severity: "warning", ...labels },
+          summary: `Link ${nameA} ↔ ${nameB} degraded`,
+          description: `Link quality between ${nameA} and ${nameB} stayed below ${Math.round(degraded.enterBelow * 100)} % for ${Math.round(degraded.enterForSeconds / 60)} min${quality !== undefined ? ` (now ${Math.round(quality * 100)} %)` : ""}.`,
+        };
+      },
     });
   }
-  return candidates;
 };

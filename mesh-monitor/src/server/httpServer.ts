@@ -12,6 +12,9 @@ import type { RejectReason } from "../collectors/telemetryError.ts";
 export interface MetricsRenderer {
   readonly contentType: string;
   render(): Promise<string>;
+  /** The same as bytes in pieces, when the renderer can write them directly (a large exposition is
+   * neither decoded to a string nor joined). */
+  renderChunks?(): Promise<Buffer[]>;
 }
 
 export interface ServerOptions {
@@ -105,7 +108,14 @@ export async function startMonitorServer(options: ServerOptions): Promise<Runnin
   const routes: Record<string, Handler> = {
     "GET /": (_request, response) => send(response, 200, "text/html; charset=utf-8", page, { "content-security-policy": "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:" }),
     "GET /api/state": (_request, response) => sendJson(response, 200, buildState()),
-    "GET /metrics": async (_request, response) => send(response, 200, options.metrics.contentType, await options.metrics.render()),
+    "GET /metrics": async (_request, response) => {
+      if (options.metrics.renderChunks === undefined) return send(response, 200, options.metrics.contentType, await options.metrics.render());
+      const chunks = await options.metrics.renderChunks();
+      const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+      response.writeHead(200, { "content-type": options.metrics.contentType, "content-length": length, "cache-control": "no-store", "x-content-type-options": "nosniff" });
+      for (const chunk of chunks) response.write(chunk);
+      response.end();
+    },
     "GET /health": (_request, response) => {
       const cycle = options.monitor.latestCycle;
       const blind = cycle?.view.sources.filter((source) => source.blind).map((source) => source.source) ?? [];
