@@ -17,6 +17,7 @@ export function composeFile(projectName: string, services: ServiceSpec[], instal
           user: `${install.uid}:${install.uid}`,
           network_mode: "host",
           restart: "on-failure",
+          ...(service.environment ? { environment: service.environment } : {}),
           read_only: true,
           tmpfs: ["/tmp"],
           security_opt: ["no-new-privileges:true"],

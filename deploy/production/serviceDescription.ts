@@ -29,6 +29,8 @@ export interface ServiceSpec {
   after: string[];
   /** 127.0.0.1 ports it listens on, for health checks and Prometheus. */
   ports: number[];
+  /** Extra environment variables (systemd `Environment=`, compose `environment:`). */
+  environment?: Record<string, string>;
   /** The container image for the compose file. */
   image: string;
   /**
@@ -91,6 +93,8 @@ export function productionServices(neighborhood: LoadedNeighborhood, install: In
       writablePaths: [join(neighborhood.dataDir, "mesh-monitor")],
       after: ["blockshare-appservices"],
       ports: [neighborhood.ports.mesh_map],
+      // Two malloc arenas instead of one per thread: ~10 MB less resident on a small box (bench: monitor_rss_mb_10k).
+      environment: { MALLOC_ARENA_MAX: "2" },
       image: nodeImage,
     },
   ];

@@ -56,6 +56,7 @@ describe("generated production configuration", () => {
     for (const line of ["User=blockshare", "ProtectSystem=strict", `ReadWritePaths=${neighborhood.dataDir}`, "PrivateTmp=yes", "NoNewPrivileges=yes", "Restart=on-failure"]) {
       assert.ok(synapse.includes(line), `the Synapse unit has ${line}`);
     }
+    assert.ok(units.get("blockshare-mesh-monitor.service")!.includes("\nEnvironment=MALLOC_ARENA_MAX=2\n"), "the monitor runs with two malloc arenas");
   });
 
   test("systemd-analyze verify catches a broken unit (the check can fail)", () => {
@@ -94,11 +95,12 @@ describe("generated production configuration", () => {
   test("the compose file is valid compose and describes exactly the services the units do", async () => {
     const layout = layoutFor(neighborhood, await freeWorkerSettings());
     const services = productionServices(neighborhood, install, "1.163.2", layout);
-    const compose = composeFile("blockshare", services, { prefix: projectRoot, uid: 990 }) as { services: Record<string, { entrypoint: string[] }> };
+    const compose = composeFile("blockshare", services, { prefix: projectRoot, uid: 990 }) as { services: Record<string, { entrypoint: string[]; environment?: Record<string, string> }> };
     const units = systemdUnits(services, install);
     assert.deepEqual(Object.keys(compose.services).map((name) => `${name}.service`).sort(), [...units.keys()].filter((name) => name.endsWith(".service") && !name.endsWith("-restart.service")).sort());
     for (const service of services) {
       assert.deepEqual(compose.services[service.name]!.entrypoint.slice(1), service.command.slice(1), `${service.name} runs the same command in both`);
+      assert.deepEqual(compose.services[service.name]!.environment, service.environment, `${service.name} has the same environment in both`);
     }
     const file = join(dir, "compose.yaml");
     writeFileSync(file, stringify(compose));
