@@ -9,24 +9,15 @@ import { createServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineBlock, shareCommunityCa, type BlockProcess } from "./harness/blockProcess.ts";
+import { newNeighbor } from "./harness/blockNeighbor.ts";
 import { createMeshNetwork, namespacesUnavailable, type MeshNetwork } from "./harness/meshNamespaces.ts";
 import { NeighborClient, repliesTo } from "./harness/neighborClient.ts";
-import { registerNeighbor } from "./harness/testNeighborhood.ts";
 
 const unavailable = namespacesUnavailable();
 const A = "blocka.mesh:8448";
 const B = "blockb.mesh:8448";
 const C = "blockc.mesh:8448";
 const ROGUE = "rogue.mesh:8448";
-
-async function newNeighbor(block: BlockProcess, localpart: string): Promise<NeighborClient> {
-  const token = /token: (\S+)/.exec(await block.command("token", "create", "--uses", "1"))?.[1];
-  assert.ok(token, "token create prints the token");
-  const { user_id, access_token } = await registerNeighbor(block.clientUrl, localpart, "correct horse battery", token);
-  const client = new NeighborClient(block.clientUrl, user_id, access_token);
-  await client.start();
-  return client;
-}
 
 /** A TLS server posing as a pact member, with a certificate the community CA never issued. */
 function rogueServer(dir: string, address: string): Promise<{ server: Server; state: { handshakeFailures: string[]; requests: number } }> {

@@ -11,24 +11,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as Y from "yjs";
 import { defineBlock, shareCommunityCa, type BlockProcess } from "./harness/blockProcess.ts";
+import { newNeighbor } from "./harness/blockNeighbor.ts";
 import { createMeshNetwork, namespacesUnavailable, type MeshNetwork } from "./harness/meshNamespaces.ts";
 import { NeighborClient, type SeenEvent } from "./harness/neighborClient.ts";
-import { registerNeighbor } from "./harness/testNeighborhood.ts";
 
 const unavailable = namespacesUnavailable();
 const A = "maple.mesh:8448";
 const B = "elm.mesh:8448";
 const botA = `@share:${A}`;
 const botB = `@share:${B}`;
-
-async function newNeighbor(block: BlockProcess, localpart: string): Promise<NeighborClient> {
-  const token = /token: (\S+)/.exec(await block.command("token", "create", "--uses", "1"))?.[1];
-  assert.ok(token, "token create prints the token");
-  const { user_id, access_token } = await registerNeighbor(block.clientUrl, localpart, "correct horse battery", token);
-  const client = new NeighborClient(block.clientUrl, user_id, access_token);
-  await client.start();
-  return client;
-}
 
 /** One listing line of `!list`, with the id written as the board's key (server/number) so both blocks' lists compare. */
 function boardLines(listText: string, ownServer: string, pact: Record<string, string>): string[] {

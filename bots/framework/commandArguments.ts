@@ -44,21 +44,24 @@ function firstToken(input: ArgumentInput): ArgumentToken {
   return token;
 }
 
+/** A required argument that reads from the tokens it is given; `optional` and `rest` change the flags. */
+function requiredArgument<Name extends string, Value>(
+  name: Name,
+  accepts: string,
+  read: (input: ArgumentInput) => ArgumentReading<Value>,
+): CommandArgument<Name, Value> {
+  return { name, accepts, isOptional: false, takesRest: false, read };
+}
+
 function oneWordArgument<Name extends string, Value>(
   name: Name,
   accepts: string,
   convert: (word: string) => Value | undefined,
 ): CommandArgument<Name, Value> {
-  return {
-    name,
-    accepts,
-    isOptional: false,
-    takesRest: false,
-    read(input) {
-      const value = convert(firstToken(input).value);
-      return value === undefined ? { ok: false } : { ok: true, value, consumed: 1 };
-    },
-  };
+  return requiredArgument<Name, Value>(name, accepts, (input) => {
+    const value = convert(firstToken(input).value);
+    return value === undefined ? { ok: false } : { ok: true, value, consumed: 1 };
+  });
 }
 
 /** One word, or one "quoted phrase". */
@@ -100,25 +103,19 @@ export function duration<Name extends string>(
 ): CommandArgument<Name, number> {
   const { min, max } = options;
   const accepts = `${describeRange("a length of time", min, max, formatDuration)}, like 2h, 45m or "3 days"`;
-  return {
-    name,
-    accepts,
-    isOptional: false,
-    takesRest: false,
-    read(input) {
-      const [first, second] = input.tokens;
-      const candidates: Array<readonly [string, number]> = [[firstToken(input).value, 1]];
-      // "3 days" unquoted arrives as two words: a bare number followed by a unit.
-      if (first !== undefined && second !== undefined && /^\d+(\.\d+)?$/.test(first.value)) {
-        candidates.unshift([`${first.value} ${second.value}`, 2]);
-      }
-      for (const [candidate, consumed] of candidates) {
-        const value = parseDuration(candidate);
-        if (value !== undefined) return isWithin(value, min, max) ? { ok: true, value, consumed } : { ok: false };
-      }
-      return { ok: false };
-    },
-  };
+  return requiredArgument<Name, number>(name, accepts, (input) => {
+    const [first, second] = input.tokens;
+    const candidates: Array<readonly [string, number]> = [[firstToken(input).value, 1]];
+    // "3 days" unquoted arrives as two words: a bare number followed by a unit.
+    if (first !== undefined && second !== undefined && /^\d+(\.\d+)?$/.test(first.value)) {
+      candidates.unshift([`${first.value} ${second.value}`, 2]);
+    }
+    for (const [candidate, consumed] of candidates) {
+      const value = parseDuration(candidate);
+      if (value !== undefined) return isWithin(value, min, max) ? { ok: true, value, consumed } : { ok: false };
+    }
+    return { ok: false };
+  });
 }
 
 /** A full Matrix user ID (@name:server); display names and bare names are refused, never guessed. */
@@ -131,20 +128,15 @@ export function userId<Name extends string>(name: Name): CommandArgument<Name, s
 /** All the remaining text, as written (a title, a description). Must be the last argument. */
 export function rest<Name extends string>(name: Name, options: { maxLength?: number } = {}): CommandArgument<Name, string> {
   const maxLength = options.maxLength ?? 1000;
-  return {
-    name,
-    accepts: `some text of up to ${maxLength} characters`,
-    isOptional: false,
-    takesRest: true,
-    read(input) {
-      const first = firstToken(input);
-      // A single quoted phrase means the quotes were only grouping, not part of the text.
-      const value = input.tokens.length === 1 && first.quoted ? first.value.trim() : input.source.slice(first.start).trim();
-      return value !== "" && value.length <= maxLength
-        ? { ok: true, value, consumed: input.tokens.length }
-        : { ok: false };
-    },
-  };
+  const argument = requiredArgument<Name, string>(name, `some text of up to ${maxLength} characters`, (input) => {
+    const first = firstToken(input);
+    // A single quoted phrase means the quotes were only grouping, not part of the text.
+    const value = input.tokens.length === 1 && first.quoted ? first.value.trim() : input.source.slice(first.start).trim();
+    return value !== "" && value.length <= maxLength
+      ? { ok: true, value, consumed: input.tokens.length }
+      : { ok: false };
+  });
+  return { ...argument, takesRest: true };
 }
 
 /** May be left out at the end of the command; `run` then gets undefined. */

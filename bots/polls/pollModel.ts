@@ -26,8 +26,8 @@ export interface PollOutcome {
   decided: boolean;
 }
 
-export interface PollRecord {
-  number: number;
+/** What a neighbor asked for: read from a command (readPollRequest.ts), then kept in the PollRecord. */
+export interface PollTerms {
   kind: PollKind;
   question: string;
   options: PollOption[];
@@ -40,6 +40,10 @@ export interface PollRecord {
   /** Results hidden until close (Element's undisclosed kind). */
   hidden: boolean;
   binding: BindingChange | undefined;
+}
+
+export interface PollRecord extends PollTerms {
+  number: number;
   roomId: string;
   /** The native poll's start event, or (DM-ballot polls) the announcement message. */
   startEventId: string;

@@ -13,7 +13,6 @@
 // poll closes without waiting a day; Synapse's timestamps stay real.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createCommunity, fixedPact } from "../../appservices/src/communitySettings.ts";
 import { startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
 import { NeighborClient, type SeenEvent } from "../../test/harness/neighborClient.ts";
 import { createPollsBot } from "./pollsBot.ts";
@@ -218,11 +217,7 @@ describe("governance polls on a real Synapse", () => {
     assert.doesNotMatch(failed, /Applied/);
     // The block's settings as the share bot reads them: the passed change is in, the failed one is not.
     const { sharing } = block.running.neighborhood;
-    const limits = createCommunity(block.running.host.store.botStore("@community"), {
-      maxOpenListings: sharing.max_open_listings,
-      maxClaimsPerWeek: sharing.max_claims_per_week,
-      pactNeighborsMayClaim: sharing.pact_neighbors_may_claim,
-    }, fixedPact([])).sharingLimits();
+    const limits = block.sharingLimits();
     assert.equal(limits.maxOpenListings, 5);
     assert.equal(limits.maxClaimsPerWeek, sharing.max_claims_per_week);
     assert.notEqual(sharing.max_claims_per_week, 1);

@@ -5,20 +5,11 @@
 
 import { formatDuration, parseDuration } from "../framework/durations.ts";
 import { readBindingChange } from "./bindingChanges.ts";
-import type { BindingChange, PollKind, PollOption } from "./pollModel.ts";
+import type { PollKind, PollOption, PollTerms } from "./pollModel.ts";
 import { acceptedThresholds, readThreshold, type ThresholdName } from "./thresholds.ts";
 
-export interface PollRequest {
-  kind: PollKind;
-  question: string;
-  options: PollOption[];
-  maxSelections: number;
-  threshold: ThresholdName | undefined;
-  quorumPercent: number;
-  secret: boolean;
-  hidden: boolean;
+export interface PollRequest extends PollTerms {
   durationMs: number;
-  binding: BindingChange | undefined;
 }
 
 export type PollRequestReading = { ok: true; request: PollRequest } | { ok: false; problem: string };

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { startNeighborhood, type RunningNeighborhood, type StartOptions } from "../../deploy/src/startNeighborhood.ts";
 import { registrationTokens } from "../../deploy/src/homeserverAdmin.ts";
+import { createCommunity, fixedPact } from "../../appservices/src/communitySettings.ts";
+import type { SharingLimits } from "../../bots/framework/contract.ts";
 import { freePort } from "./freePort.ts";
 import { NeighborClient } from "./neighborClient.ts";
 
@@ -32,6 +34,9 @@ export interface TestNeighborhood {
   newToken(uses?: number): Promise<string>;
   /** Registers a neighbor with a token and starts its client syncing. */
   addNeighbor(localpart: string, token?: string): Promise<NeighborClient>;
+  /** The sharing limits as the bots read them: the file's, with what passed proposals changed. Bot
+   * tests ask here, since bots/ may not import the host (bots/README.md). */
+  sharingLimits(): SharingLimits;
   /** Stops everything and starts it again from the same files; `whileStopped` runs in between (e.g. to move a clock). */
   restart(whileStopped?: () => void | Promise<void>): Promise<void>;
   stop(): Promise<void>;
@@ -62,6 +67,14 @@ export async function startTestNeighborhood(options: TestNeighborhoodOptions = {
       await neighbor.start();
       neighbors.push(neighbor);
       return neighbor;
+    },
+    sharingLimits() {
+      const { sharing } = handle.running.neighborhood;
+      return createCommunity(handle.running.host.store.botStore("@community"), {
+        maxOpenListings: sharing.max_open_listings,
+        maxClaimsPerWeek: sharing.max_claims_per_week,
+        pactNeighborsMayClaim: sharing.pact_neighbors_may_claim,
+      }, fixedPact([])).sharingLimits();
     },
     async restart(whileStopped) {
       for (const neighbor of neighbors) neighbor.stop();

@@ -35,6 +35,17 @@ function describeAddress(address: BabelAddress): string {
 const defaultConnect = (address: BabelAddress): Socket =>
   "path" in address ? createConnection({ path: address.path }) : createConnection({ port: address.port, host: address.host ?? "::1" });
 
+/** Both sources report alike: the newest good snapshot, the last error, and which node babeld runs on. */
+function babelReport(source: string, lastGood: MeshSnapshot | undefined, lastError: TelemetryError | undefined, reporter: string | undefined): CollectorReport {
+  return {
+    source,
+    ok: lastError === undefined && lastGood !== undefined,
+    ...(lastGood ? { snapshot: lastGood } : {}),
+    ...(lastError ? { error: lastError.message } : {}),
+    ...(reporter !== undefined ? { reporterNodeId: reporter } : {}),
+  };
+}
+
 /** Splits a byte stream into lines, enforcing the size cap. */
 class LineSplitter {
   private buffer = "";
@@ -89,14 +100,7 @@ export class BabelDumpSource {
   }
 
   report(): CollectorReport {
-    const reporter = this.options.reporterNodeId ?? this.state?.myId;
-    return {
-      source: this.source,
-      ok: this.lastError === undefined && this.lastGood !== undefined,
-      ...(this.lastGood ? { snapshot: this.lastGood } : {}),
-      ...(this.lastError ? { error: this.lastError.message } : {}),
-      ...(reporter !== undefined ? { reporterNodeId: reporter } : {}),
-    };
+    return babelReport(this.source, this.lastGood, this.lastError, this.options.reporterNodeId ?? this.state?.myId);
   }
 
   /** Banner + dump lines, or a TelemetryError (timeout, refused, `bad`, too large). */
@@ -181,14 +185,7 @@ export class BabelMonitorSource {
         this.options.rejections.record(this.source, asTelemetryError(error, ACCEPTED));
       }
     }
-    const reporter = this.options.reporterNodeId ?? this.state.myId;
-    return {
-      source: this.source,
-      ok: this.lastError === undefined && this.lastGood !== undefined,
-      ...(this.lastGood ? { snapshot: this.lastGood } : {}),
-      ...(this.lastError ? { error: this.lastError.message } : {}),
-      ...(reporter !== undefined ? { reporterNodeId: reporter } : {}),
-    };
+    return babelReport(this.source, this.lastGood, this.lastError, this.options.reporterNodeId ?? this.state.myId);
   }
 
   private connected = false;
