@@ -22,6 +22,8 @@ ensure_node() {
   esac
   local bin="$tools/node/node_modules/node-linux-$arch/bin"
   if [ ! -x "$bin/node" ] || [ "$("$bin/node" --version)" != "v$node_pin" ]; then
+    # A fresh Debian box has no Node at all: Debian's npm (with its older Node) fetches ours.
+    command -v npm >/dev/null || ensure_debian_packages npm
     command -v npm >/dev/null || fail "Node.js 22+ or npm is needed to fetch Node $node_pin (apt-get install npm)"
     step "Installing Node.js $node_pin into .tools/node (system Node is $(node --version 2>/dev/null || echo missing))"
     mkdir -p "$tools/node"
@@ -50,6 +52,13 @@ ensure_synapse() {
   [ -n "$py" ] || fail "Python 3.10 or newer is needed for Synapse (apt-get install python3 python3-venv)"
   "$py" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' ||
     fail "Synapse needs Python 3.10 or newer; found $("$py" --version)"
+  # What building Synapse's PostgreSQL driver (psycopg2 has no Linux wheels) and the venv itself need.
+  local needed=()
+  "$py" -c 'import ensurepip' 2>/dev/null || needed+=(python3-venv)
+  "$py" -c 'import os, sysconfig, sys; sys.exit(0 if os.path.exists(sysconfig.get_paths()["include"] + "/Python.h") else 1)' || needed+=(python3-dev)
+  command -v gcc >/dev/null || needed+=(gcc)
+  command -v pg_config >/dev/null || needed+=(libpq-dev)
+  [ ${#needed[@]} -eq 0 ] || ensure_debian_packages "${needed[@]}"
   step "Installing Synapse $synapse_pin into .tools/synapse-venv (a few minutes on a small box)"
   [ -x "$venv/bin/python" ] || "$py" -m venv "$venv" || fail "could not create a virtualenv (apt-get install python3-venv)"
   "$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar on \
@@ -59,7 +68,8 @@ ensure_synapse() {
 
 # Debian packages, installed only when missing: openssl (the community CA) for everyone; for the test
 # suite and benchmarks also the real parts the tests drive (babeld meshes in network namespaces,
-# Chromium for the map page, Prometheus and Alertmanager, nginx for the proxy configuration checks).
+# Chromium for the map page, Prometheus and Alertmanager, nginx for the proxy configuration checks, and
+# debootstrap + systemd-nspawn + tinyproxy for the install on a fresh Debian box).
 ensure_debian_packages() {
   local missing=()
   for package in "$@"; do
@@ -78,5 +88,6 @@ ensure_npm_packages
 ensure_synapse
 ensure_debian_packages openssl
 case "${1:-run}" in
-  test|bench) ensure_debian_packages iproute2 babeld chromium prometheus prometheus-alertmanager nginx postgresql redis-server systemd ;;
+  test|bench) ensure_debian_packages iproute2 babeld chromium prometheus prometheus-alertmanager nginx postgresql redis-server systemd \
+    debootstrap systemd-container tinyproxy ;;
 esac

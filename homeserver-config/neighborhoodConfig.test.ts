@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { loadNeighborhood, NeighborhoodFileError } from "./loadNeighborhood.ts";
 import { writeHomeserverConfig } from "./writeHomeserverConfig.ts";
+import { synapseConfig, synapsePaths } from "./synapseConfig.ts";
 
 const valid = `name: Maple Street
 server_name: maple.mesh
@@ -92,4 +93,17 @@ test("an invalid file writes nothing", () => {
   const file = neighborhoodFile(`${valid.replace("8008 }", "\"abc\" }")}data_dir: ./nowhere\n`);
   assert.throws(() => loadNeighborhood(file), NeighborhoodFileError);
   assert.equal(existsSync(join(file, "..", "nowhere")), false);
+});
+
+test("behind the reverse proxy Synapse serves clients and federation on one local plain-HTTP listener, even with a certificate", () => {
+  const neighborhood = loadNeighborhood(neighborhoodFile(`${valid}bind_address: 0.0.0.0\nreverse_proxy: true\n`));
+  const config = synapseConfig(neighborhood, synapsePaths(neighborhood.dataDir), { certificate: "/x/tls.crt", key: "/x/tls.key", trustedCas: ["/x/ca.crt"] });
+  const http = config.listeners as { type: string; tls?: boolean; bind_addresses: string[]; x_forwarded?: boolean; resources?: { names: string[] }[] }[];
+  assert.deepEqual(
+    http.filter((listener) => listener.type === "http").map((listener) => [listener.bind_addresses, listener.tls, listener.x_forwarded, listener.resources![0]!.names]),
+    [[["127.0.0.1"], false, true, ["client", "federation"]]],
+    "nginx presents the certificates; no TLS listener of Synapse's own competes for 8448",
+  );
+  const direct = synapseConfig(loadNeighborhood(neighborhoodFile(valid)), synapsePaths(neighborhood.dataDir), { certificate: "/x/tls.crt", key: "/x/tls.key", trustedCas: ["/x/ca.crt"] });
+  assert.ok((direct.listeners as { tls?: boolean }[]).some((listener) => listener.tls === true), "without the proxy Synapse terminates federation TLS itself");
 });

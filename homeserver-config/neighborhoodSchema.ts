@@ -43,6 +43,11 @@ export const NeighborhoodSchema = Type.Object(
       default: "0.0.0.0",
       description: "the address Synapse's client listener binds to: 0.0.0.0 for the whole mesh, 127.0.0.1 for this box only",
     }),
+    reverse_proxy: Type.Boolean({
+      default: false,
+      description:
+        "true when nginx (set up by `install`) terminates TLS in front of Synapse for clients and federation: Synapse then serves both in plain HTTP on 127.0.0.1 only",
+    }),
     ports: Type.Object(
       {
         client: port("Synapse's client API, which Element talks to", 8008),

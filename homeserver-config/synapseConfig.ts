@@ -89,17 +89,13 @@ export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePa
     pid_file: join(paths.dir, "homeserver.pid"),
     report_stats: false,
     listeners: [
-      {
-        port: ports.client,
-        bind_addresses: [neighborhood.bind_address],
-        type: "http",
-        tls: false,
-        x_forwarded: false,
-        resources: [{ names: ["client"], compress: false }],
-      },
+      // Behind the reverse proxy one local listener serves both; nginx presents the certificates.
+      neighborhood.reverse_proxy
+        ? { port: ports.client, bind_addresses: ["127.0.0.1"], type: "http", tls: false, x_forwarded: true, resources: [{ names: ["client", "federation"], compress: false }] }
+        : { port: ports.client, bind_addresses: [neighborhood.bind_address], type: "http", tls: false, x_forwarded: false, resources: [{ names: ["client"], compress: false }] },
       // Metrics never leave the box.
       { port: ports.synapse_metrics, bind_addresses: ["127.0.0.1"], type: "metrics" },
-      ...(federation === undefined
+      ...(federation === undefined || neighborhood.reverse_proxy
         ? []
         : [
             {

@@ -1,7 +1,7 @@
 // Writes the generated Synapse configuration under the neighborhood's data directory.
 // Files holding tokens are written 0600; the Synapse config itself points at secret files instead of
 // carrying secrets inline.
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import type { LoadedNeighborhood } from "./loadNeighborhood.ts";
 import { federationPaths, ownCertificate, trustedCaFiles } from "./communityCa.ts";
@@ -41,6 +41,9 @@ function federationFiles(dataDir: string): FederationFiles | undefined {
 }
 
 function writeAtomically(path: string, content: string, mode: number): void {
+  // An unchanged file is left alone: on a production box a new homeserver.yaml restarts Synapse (a path
+  // unit watches it), and a restart during Synapse's first schema creation breaks the database.
+  if (existsSync(path) && readFileSync(path, "utf8") === content) return;
   const temporary = `${path}.tmp-${process.pid}`;
   writeFileSync(temporary, content, { mode });
   renameSync(temporary, path);

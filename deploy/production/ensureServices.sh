@@ -66,7 +66,18 @@ ensure_running() {
   fi
 }
 
+# Debian's postgresql.service is only an umbrella: the cluster (postgresql@15-main) may still be starting
+# when it reports active, most of all right after apt-get installed it.
+wait_for_postgresql() {
+  [ "$dry_run" = 1 ] && return
+  local i
+  for i in $(seq 1 60); do pg_isready -q 2>/dev/null && return; sleep 1; done
+  echo "ensureServices: PostgreSQL did not accept connections within 60 s (see: journalctl -u 'postgresql@*', pg_lsclusters)" >&2
+  exit 1
+}
+
 ensure_database() {
+  wait_for_postgresql
   local psql_as_postgres=(runuser -u postgres -- psql -v ON_ERROR_STOP=1 -Atq)
   [ "$(id -u)" = 0 ] || psql_as_postgres=(sudo -u postgres psql -v ON_ERROR_STOP=1 -Atq)
   if [ "$("${psql_as_postgres[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = '$db_role'")" = 1 ]; then

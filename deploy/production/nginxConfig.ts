@@ -51,6 +51,8 @@ export interface ProductionSiteOptions {
   serverName: string;
   certificate: string;
   certificateKey: string;
+  /** Federation's certificate on 8448 once the community CA has issued one (other blocks verify it against that CA). */
+  federationCertificate?: { certificate: string; key: string };
   /** Element Web's unpacked release, with the generated config.json. */
   elementDir: string;
   /** Synapse's routes: a worker layout, or singleProcessLayout() for one process. */
@@ -71,15 +73,16 @@ export function productionNginxSite(options: ProductionSiteOptions): string {
     if (/[$'\\]/.test(text)) throw new Error(`cannot serve ${text} from nginx verbatim ($, ' and \\ are not allowed)`);
     return `'${text}'`;
   };
-  const tls = `    ssl_certificate ${options.certificate};
-    ssl_certificate_key ${options.certificateKey};
+  const tls = (certificate: string, key: string) => `    ssl_certificate ${certificate};
+    ssl_certificate_key ${key};
     ssl_protocols TLSv1.2 TLSv1.3;
     ssl_session_cache shared:blockshare_tls:10m;
     client_max_body_size 20M;`;
+  const federationHost = options.serverName.replace(/:\d+$/, "");
   const wellKnown = `    location = /.well-known/matrix/server {
         default_type application/json;
         add_header Access-Control-Allow-Origin *;
-        return 200 ${json({ "m.server": `${options.hostName}:443` })};
+        return 200 ${json({ "m.server": `${federationHost}:8448` })};
     }
     location = /.well-known/matrix/client {
         default_type application/json;
@@ -103,7 +106,7 @@ server {
     listen 443 ssl http2;
     listen [::]:443 ssl http2;
     server_name ${options.hostName};
-${tls}
+${tls(options.certificate, options.certificateKey)}
 ${wellKnown}
 ${synapseRoutes}    location / {
         root ${options.elementDir};
@@ -117,8 +120,8 @@ ${synapseRoutes}    location / {
 server {
     listen 8448 ssl http2;
     listen [::]:8448 ssl http2;
-    server_name ${options.hostName};
-${tls}
+    server_name ${federationHost};
+${tls(options.federationCertificate?.certificate ?? options.certificate, options.federationCertificate?.key ?? options.certificateKey)}
 ${synapseRoutes}}
 `;
 }

@@ -17,6 +17,8 @@ export interface ProductionTarget extends InstallLayout {
   /** TLS for clients and federation (a community-CA or ACME certificate, or the install's self-signed one). */
   certificate: string;
   certificateKey: string;
+  /** The block's federation certificate, when the community CA has issued one (served on 8448). */
+  federationCertificate?: { certificate: string; key: string };
   /** Where the installed Element Web release is served from. */
   elementDir: string;
   uid: number;
@@ -28,6 +30,12 @@ export const NGINX_SITE_LINK = "/etc/nginx/sites-enabled/blockshare.conf";
 /** Point Debian's prometheus at it (`--config.file`), or copy its scrape jobs into an existing one. */
 export const PROMETHEUS_CONFIG = "/etc/blockshare/prometheus.yml";
 export const GRAFANA_DASHBOARD = "/etc/blockshare/grafana-dashboard.json";
+
+/** The directories the services write (created by the install: a unit cannot start without them). */
+export function serviceDirectories(neighborhood: LoadedNeighborhood, target: ProductionTarget): string[] {
+  const workers = neighborhood.workers.enabled ? layoutFor(neighborhood, neighborhood.workers) : undefined;
+  return [...new Set(productionServices(neighborhood, target, target.synapseVersion, workers).flatMap((service) => service.writablePaths))];
+}
 
 export function productionFiles(neighborhood: LoadedNeighborhood, target: ProductionTarget): Map<string, string> {
   const workers = neighborhood.workers.enabled ? layoutFor(neighborhood, neighborhood.workers) : undefined;
@@ -41,6 +49,7 @@ export function productionFiles(neighborhood: LoadedNeighborhood, target: Produc
       serverName: neighborhood.server_name,
       certificate: target.certificate,
       certificateKey: target.certificateKey,
+      ...(target.federationCertificate ? { federationCertificate: target.federationCertificate } : {}),
       elementDir: target.elementDir,
       layout: workers ?? singleProcessLayout(neighborhood.ports.client),
       clientWellKnown: clientWellKnown(neighborhood),

@@ -22,7 +22,7 @@ export async function backupCommand(file: string, output: string | undefined, pa
   const result = await createBackup({ neighborhood, database: neighborhood.database, output: archive, ...(passphraseFile ? { passphraseFile } : {}), progress: say });
   console.log(`Backup written: ${result.archive}`);
   console.log(`  ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB, ${result.encrypted ? "encrypted (keep the passphrase file somewhere else)" : "not encrypted (encrypt with --passphrase-file before giving it to a neighbor)"}`);
-  console.log(`Restore on an empty box: deploy/blockshare restore ${relative(process.cwd(), result.archive) || result.archive}${result.encrypted ? " --passphrase-file FILE" : ""}`);
+  console.log(`Restore on an empty box: deploy/blockshare restore ${shortestPath(result.archive)}${result.encrypted ? " --passphrase-file FILE" : ""}`);
 }
 
 /**
@@ -52,4 +52,10 @@ function pointAtDataDir(file: string, dataDir: string): void {
   const document = parseDocument(readFileSync(file, "utf8"));
   document.set("data_dir", relative(dirname(file), dataDir) || ".");
   writeFileSync(file, document.toString());
+}
+
+/** The archive as the volunteer would type it: relative when below the current folder, else absolute. */
+function shortestPath(path: string): string {
+  const fromHere = relative(process.cwd(), path);
+  return fromHere && !fromHere.startsWith("..") ? fromHere : path;
 }

@@ -16,7 +16,8 @@ import { elementConfig } from "./elementConfig.ts";
 import { writeBlockConfig } from "./startNeighborhood.ts";
 import { ensureSigningKey, synapsePython } from "./synapseProcess.ts";
 import { UsageError } from "./usageError.ts";
-import { NGINX_SITE, NGINX_SITE_LINK, productionFiles } from "../production/productionFiles.ts";
+import { NGINX_SITE, NGINX_SITE_LINK, productionFiles, serviceDirectories, type ProductionTarget } from "../production/productionFiles.ts";
+import { federationPaths, ownCertificate } from "../../homeserver-config/communityCa.ts";
 import { fileChange, versionChanges, type InstalledVersions } from "../production/upgradeReport.ts";
 import { installElement } from "../production/element/installElement.ts";
 import { PINNED_ELEMENT_RELEASE } from "../production/element/elementRelease.ts";
@@ -76,7 +77,8 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
   const tls = flags.certificate && flags.key ? { certificate: flags.certificate, key: flags.key } : selfSignedCertificate(root, new URL(neighborhood.public_url).hostname);
 
   say("systemd units, the nginx site, the compose file, the Prometheus config and the Grafana dashboard");
-  const files = productionFiles(neighborhood, {
+  const federation = federationPaths(neighborhood.dataDir);
+  const target: ProductionTarget = {
     prefix: projectRoot,
     user: SERVICE_USER,
     node: process.execPath,
@@ -87,7 +89,11 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
     certificateKey: tls.key,
     elementDir: webroot,
     uid: onSystem ? Number(execFileSync("id", ["-u", SERVICE_USER], { encoding: "utf8" }).trim()) : 990,
-  });
+    // After `cert install`, re-running the install puts the community-CA certificate on 8448.
+    ...(ownCertificate(federation) ? { federationCertificate: { certificate: federation.certificate, key: federation.key } } : {}),
+  };
+  const files = productionFiles(neighborhood, target);
+  for (const directory of serviceDirectories(neighborhood, target)) mkdirSync(directory, { recursive: true, mode: 0o700 });
   const changes: string[] = [];
   for (const [path, content] of files) {
     const target = at(path);
@@ -119,8 +125,12 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
     if (flags.start) {
       say("Starting blockshare.target and reloading nginx");
       execFileSync("systemctl", ["daemon-reload"], { stdio: "inherit" });
+      // An upgrade restarts what runs (new code, new config); a first start must not be interrupted:
+      // Synapse is creating its database schema.
+      const wasRunning = spawnSync("systemctl", ["is-active", "--quiet", "blockshare.target"]).status === 0;
       execFileSync("systemctl", ["enable", "--now", "blockshare.target"], { stdio: "inherit" });
-      execFileSync("systemctl", ["try-restart", "blockshare.target"], { stdio: "inherit" });
+      // PartOf= carries the restart from the target to every service.
+      if (wasRunning) execFileSync("systemctl", ["try-restart", "blockshare.target"], { stdio: "inherit" });
       execFileSync("systemctl", ["reload-or-restart", "nginx"], { stdio: "inherit" });
     }
   }
@@ -139,8 +149,9 @@ function writeProductionNeighborhood(file: string, flags: InstallFlags, root: st
 name: ${JSON.stringify(flags.name ?? "Our Block")}
 server_name: ${flags.serverName}
 public_url: ${flags.publicUrl ?? `https://${flags.serverName.split(":")[0]}`}
-# nginx terminates TLS in front; Synapse and the bots listen on this box only.
+# nginx terminates TLS in front (clients on 443, federation on 8448); Synapse and the bots listen on this box only.
 bind_address: 127.0.0.1
+reverse_proxy: true
 data_dir: ${join(root, "/var/lib/blockshare")}
 database:
   engine: postgresql
@@ -172,3 +183,4 @@ function blockshareVersion(): string {
 function installedSynapseVersion(): string {
   return execFileSync(synapsePython(), ["-c", "from importlib.metadata import version; print(version('matrix-synapse'))"], { encoding: "utf8" }).trim();
 }
+

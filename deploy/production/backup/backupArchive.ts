@@ -2,7 +2,7 @@
 // backup or pg_dump), media, signing keys, secrets, the appservice store, the configuration, and a
 // SHA-256 manifest. Optionally encrypted for keeping on a neighboring block's box.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { LoadedNeighborhood } from "../../../homeserver-config/loadNeighborhood.ts";
@@ -95,7 +95,28 @@ async function copyDataDir(source: string, destination: string): Promise<void> {
 function pgDump(database: DatabaseSettings, file: string): void {
   mkdirSync(dirname(file), { recursive: true });
   // Custom format: compressed, and pg_restore can restore into a database of another name or owner.
-  run("pg_dump", ["-h", database.host, "-p", String(database.port), "-U", database.user, "-Fc", "--no-owner", "-f", file, database.name], pgEnv(database));
+  // Written through our own file descriptor: under runuser the dump cannot open root's staging folder.
+  const output = openSync(file, "w", 0o600);
+  try {
+    runPg(database, "pg_dump", ["-Fc", "--no-owner", database.name], { stdout: output });
+  } finally {
+    closeSync(output);
+  }
+}
+
+/**
+ * Runs a PostgreSQL client tool against the block's database. Over the local socket PostgreSQL checks
+ * the OS user (Debian's peer authentication), so when root (the volunteer with sudo) runs a backup or a
+ * restore, the tool runs as the role's own system user, as the services do.
+ */
+export function runPg(database: DatabaseSettings, command: string, args: string[], io: { stdin?: number; stdout?: number } = {}): string {
+  const connection = ["-h", database.host, "-p", String(database.port), "-U", database.user];
+  const asRole = database.host.startsWith("/") && process.getuid?.() === 0 && database.user !== "root" && spawnSync("id", ["-u", database.user]).status === 0;
+  const [program, programArgs] = asRole ? ["runuser", ["-u", database.user, "--", command, ...connection, ...args]] : [command, [...connection, ...args]];
+  const result = spawnSync(program, programArgs, { env: pgEnv(database), stdio: [io.stdin ?? "ignore", io.stdout ?? "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw new Error(`${command} could not run: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${command} failed: ${String(result.stderr).trim().slice(-2000)}`);
+  return result.stdout ? String(result.stdout) : "";
 }
 
 export function pgEnv(database: DatabaseSettings): NodeJS.ProcessEnv {

@@ -1,13 +1,13 @@
 // `restore`: brings a backup back into an EMPTY data directory (never over a live block). Decrypts if
 // needed, verifies every checksum before touching anything, then puts the files in place and, for
 // PostgreSQL, restores the dump into an empty database.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, existsSync, openSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DatabaseSettings } from "../../../homeserver-config/database/databaseSchema.ts";
 import { listFiles, verifyManifest } from "./checksumManifest.ts";
 import { decryptFile, isEncrypted, readPassphrase } from "./archiveEncryption.ts";
-import { ARCHIVE_ROOT, PG_DUMP_FILE, pgEnv, run } from "./backupArchive.ts";
+import { ARCHIVE_ROOT, PG_DUMP_FILE, run, runPg } from "./backupArchive.ts";
 
 export interface RestoreOptions {
   archive: string;
@@ -62,9 +62,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<{ files: n
 }
 
 function pgRestore(database: DatabaseSettings, dump: string): void {
-  const env = pgEnv(database);
-  const connection = ["-h", database.host, "-p", String(database.port), "-U", database.user];
-  const tables = run("psql", [...connection, "-d", database.name, "-Atc", "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"], env).trim();
+  const tables = runPg(database, "psql", ["-d", database.name, "-Atc", "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"]).trim();
   if (tables !== "0") throw new RestoreRefused(`PostgreSQL database ${database.name} is not empty (${tables} tables): restore only into an empty database`);
-  run("pg_restore", [...connection, "--no-owner", "--exit-on-error", "-d", database.name, dump], env);
+  // Through stdin: under runuser pg_restore cannot open root's staging folder.
+  const input = openSync(dump, "r");
+  try {
+    runPg(database, "pg_restore", ["--no-owner", "--exit-on-error", "-d", database.name], { stdin: input });
+  } finally {
+    closeSync(input);
+  }
 }
