@@ -1,7 +1,7 @@
 // Gets a release tarball onto disk: streamed from an https URL into a file (hashing as it goes, progress
 // on the log), or hashed in place when the operator brought one (offline installs).
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
 
 export interface DownloadOptions {
@@ -45,7 +45,7 @@ export async function downloadTarball(url: string, destination: string, options:
     clearTimeout(idle);
     idle = setTimeout(() => abort.abort(), idleMs);
   };
-  const out = createWriteStream(destination, { mode: 0o600 });
+  let out: WriteStream | undefined;
   try {
     let response: Response;
     try {
@@ -60,6 +60,7 @@ export async function downloadTarball(url: string, destination: string, options:
     const declared = Number(response.headers.get("content-length") ?? NaN);
     if (declared > maxBytes) throw new Error(`${url} is ${megabytes(declared)} MB, more than the ${megabytes(maxBytes)} MB an Element Web release can be`);
     const total = Number.isFinite(declared) ? declared : undefined;
+    out = await openedFile(destination);
     const hash = createHash("sha256");
     let bytes = 0;
     let lastReport = 0;
@@ -86,7 +87,7 @@ export async function downloadTarball(url: string, destination: string, options:
     return { path: destination, bytes, sha256: hash.digest("hex") };
   } finally {
     clearTimeout(idle);
-    out.destroy();
+    out?.destroy();
   }
 }
 
@@ -95,7 +96,7 @@ export async function downloadTarball(url: string, destination: string, options:
 export async function copyLocalTarball(path: string, destination: string): Promise<ObtainedTarball> {
   const hash = createHash("sha256");
   let bytes = 0;
-  const out = createWriteStream(destination, { mode: 0o600 });
+  const out = await openedFile(destination);
   try {
     for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
       bytes += chunk.byteLength;
@@ -126,4 +127,12 @@ function describe(error: unknown): string {
     return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
   }
   return String(error);
+}
+
+/** A write stream whose file is already open: destroying one still opening would open it later, after
+ * the staging folder is gone, and crash the process with ENOENT. */
+async function openedFile(path: string): Promise<WriteStream> {
+  const out = createWriteStream(path, { mode: 0o600 });
+  await once(out, "open");
+  return out;
 }
