@@ -142,16 +142,23 @@ async function startContainer(root: string, netns: string, logFile: WriteStream)
   nspawn.stdout!.pipe(logFile, { end: false });
   nspawn.stderr!.pipe(logFile, { end: false });
   const exited = new Promise<void>((resolve) => nspawn.once("exit", () => resolve()));
-  const deadline = Date.now() + 60_000;
-  let init = 0;
-  while (!init) {
-    if (nspawn.exitCode !== null || Date.now() > deadline) throw new Error(`systemd-nspawn did not boot the box (see ${root}.log)`);
-    await sleep(200);
-    init = Number(spawnSync("pgrep", ["-P", String(nspawn.pid)], { encoding: "utf8" }).stdout.trim().split("\n")[0] || 0);
+  const deadline = Date.now() + 180_000;
+  // nspawn's child is itself nspawn until it executes the box's systemd: wait for that.
+  const boxInit = () =>
+    spawnSync("pgrep", ["-P", String(nspawn.pid)], { encoding: "utf8" })
+      .stdout.trim()
+      .split("\n")
+      .map(Number)
+      .find((pid) => pid > 0 && spawnSync("cat", [`/proc/${pid}/comm`], { encoding: "utf8" }).stdout.trim() === "systemd");
+  let init: number | undefined;
+  let state = "";
+  while (state !== "running" && state !== "degraded") {
+    if (nspawn.exitCode !== null || Date.now() > deadline) throw new Error(`systemd-nspawn did not boot the box (systemd ${init ? `says "${state}"` : "not started"}; see ${root}.log)`);
+    await sleep(500);
+    init ??= boxInit();
+    if (init) state = spawnSync("nsenter", ["-t", String(init), "-a", "--", "systemctl", "is-system-running"], { encoding: "utf8" }).stdout.trim();
   }
-  const state = spawnSync("nsenter", ["-t", String(init), "-a", "--", "timeout", "120", "systemctl", "is-system-running", "--wait"], { encoding: "utf8" }).stdout.trim();
-  if (state !== "running" && state !== "degraded") throw new Error(`the box's systemd is "${state}" after boot`);
-  return { process: nspawn, init, exited };
+  return { process: nspawn, init: init!, exited };
 }
 
 async function stopContainer(container: { process: ChildProcess; exited: Promise<void> }): Promise<void> {
