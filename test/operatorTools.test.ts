@@ -53,6 +53,7 @@ describe("operator tools on a running neighborhood", () => {
     assert.equal(created.code, 0, created.stderr);
     const token = /New registration token: (\S+)/.exec(created.stdout)?.[1];
     assert.ok(token, created.stdout);
+    assert.match(token, /^[a-z2-9]{16}$/, "a token a neighbor can read aloud, never starting with '-' (a flaky CI run revoked '-l…' as an option)");
     assert.match(created.stdout, /2 of 2 uses left/);
 
     const listed = await blockshare("token", "list", "--config", block.file);

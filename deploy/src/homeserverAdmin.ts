@@ -1,6 +1,6 @@
 // The few Synapse admin calls the box needs: the operator's account (shared-secret registration),
 // the operator's login, and registration tokens.
-import { createHmac } from "node:crypto";
+import { createHmac, randomInt } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 export class HomeserverError extends Error {
@@ -92,6 +92,7 @@ export interface RegistrationToken {
 export const registrationTokens = {
   create: (baseUrl: string, adminToken: string, options: { usesAllowed: number | null; expiryTime: number | null }) =>
     call(baseUrl, "POST", "/_synapse/admin/v1/registration_tokens/new", {
+      token: readableToken(),
       uses_allowed: options.usesAllowed,
       expiry_time: options.expiryTime,
     }, adminToken) as Promise<RegistrationToken>,
@@ -102,3 +103,13 @@ export const registrationTokens = {
   revoke: (baseUrl: string, adminToken: string, token: string) =>
     call(baseUrl, "DELETE", `/_synapse/admin/v1/registration_tokens/${encodeURIComponent(token)}`, undefined, adminToken),
 };
+
+/**
+ * Our own tokens instead of Synapse's: neighbors read them off paper or hear them, so no look-alike
+ * characters, and never a leading "-" (Synapse's alphabet has one; `token revoke -x…` then reads as an
+ * option). 16 of 31 characters: about 79 bits.
+ */
+export function readableToken(length = 16): string {
+  const alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+  return Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join("");
+}
