@@ -11,9 +11,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { loadNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
+import { loadNeighborhood, type LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { elementConfig } from "./elementConfig.ts";
-import { writeBlockConfig } from "./startNeighborhood.ts";
+import { localClientUrl, writeBlockConfig } from "./startNeighborhood.ts";
 import { ensureSigningKey, synapsePython } from "./synapseProcess.ts";
 import { UsageError } from "./usageError.ts";
 import { NGINX_SITE, NGINX_SITE_LINK, productionFiles, serviceDirectories, type ProductionTarget } from "../production/productionFiles.ts";
@@ -132,6 +132,8 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
       // PartOf= carries the restart from the target to every service.
       if (wasRunning) execFileSync("systemctl", ["try-restart", "blockshare.target"], { stdio: "inherit" });
       execFileSync("systemctl", ["reload-or-restart", "nginx"], { stdio: "inherit" });
+      say("Waiting for the block to be ready (a first start creates Synapse's database, the rooms and the operator's account)");
+      await untilOperatorExists(neighborhood);
     }
   }
   console.log(["What changed:", ...versionChanges(previous, versions).map((line) => `  ${line}`), ...changes.map((line) => `  ${line}`), "Secrets, keys and data were kept."].join("\n"));
@@ -184,3 +186,13 @@ function installedSynapseVersion(): string {
   return execFileSync(synapsePython(), ["-c", "from importlib.metadata import version; print(version('matrix-synapse'))"], { encoding: "utf8" }).trim();
 }
 
+/** Operator commands (`token create` first of all) work once serve-bots has made the operator's account. */
+async function untilOperatorExists(neighborhood: LoadedNeighborhood, timeoutMs = 300_000): Promise<void> {
+  const profile = `${localClientUrl(neighborhood)}/_matrix/client/v3/profile/${encodeURIComponent(`@${neighborhood.operator}:${neighborhood.server_name}`)}`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await fetch(profile).catch(() => undefined))?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  throw new Error(`the block did not come up within ${timeoutMs / 60_000} minutes: see journalctl -u blockshare-synapse -u blockshare-appservices`);
+}
