@@ -100,7 +100,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
   const bindAddress = options.bindAddress ?? "127.0.0.1";
   checkBotNames(bots, registration.senderLocalpart);
 
-  const store = openStore(options.storePath, { now, ...(options.ledgerLimits ? { ledgerLimits: options.ledgerLimits } : {}) });
+  const store = openStore(options.storePath, { now, log, ...(options.ledgerLimits ? { ledgerLimits: options.ledgerLimits } : {}) });
   const inbox = store.transactions;
   const metrics = new HostMetrics(() => inbox.pendingCount());
   const matrix = options.matrix ?? matrixJsSdkGateway(options.homeserverUrl, registration.asToken, serverName);
@@ -114,7 +114,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
   const routedBots: RoutedBot[] = bots.map((definition) => {
     const userId = userIdOf(definition.localpart);
     const actions = matrix.actionsFor(userId, store.privateRooms);
-    const context = buildBotContext({ localpart: definition.localpart, serverName, neighborhood, actions, store, now, community, isServiceUser });
+    const context = buildBotContext({ localpart: definition.localpart, serverName, neighborhood, actions, store, now, community, isServiceUser, bots });
     return { userId, definition, context };
   });
   const router = new EventRouter({

@@ -9,7 +9,9 @@ export function runInTransaction<T>(db: DatabaseSync, work: () => T): T {
     db.exec("COMMIT");
     return result;
   } catch (error) {
-    db.exec("ROLLBACK");
+    // SQLite has already rolled back after some errors (SQLITE_FULL, SQLITE_IOERR); a second ROLLBACK
+    // would throw "no transaction is active" and hide the error that says what went wrong.
+    if (db.isTransaction) db.exec("ROLLBACK");
     throw error;
   }
 }

@@ -6,8 +6,11 @@ import type { MatrixEvent } from "../../bots/framework/contract.ts";
 import type { RoomQueues } from "./roomQueues.ts";
 import type { TransactionInbox } from "./transactionInbox.ts";
 
-/** accepted: stored now; duplicate: stored earlier; busy: the inbox stayed full, ask the homeserver to retry. */
-export type AdmissionOutcome = "accepted" | "duplicate" | "busy";
+/**
+ * accepted: stored now; duplicate: stored earlier; busy: the inbox stayed full; unavailable: the disk refused
+ * the write. Both of the last ask the homeserver to retry the same transaction later.
+ */
+export type AdmissionOutcome = "accepted" | "duplicate" | "busy" | "unavailable";
 
 export interface TransactionAdmission {
   admit(txnId: string, events: readonly MatrixEvent[]): Promise<AdmissionOutcome>;
@@ -65,7 +68,7 @@ export function durableAdmission(options: DurableAdmissionOptions): TransactionA
       if (!(await inboxHasRoom())) return "busy";
       // The ledger insert decides: of two concurrent deliveries of one txnId, only the first stores events.
       const recorded = inbox.record(key, events);
-      if (recorded.outcome === "duplicate") return "duplicate";
+      if (recorded.outcome !== "accepted") return recorded.outcome;
       queues.enqueue(recorded.entries);
       return "accepted";
     },

@@ -3,13 +3,15 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { MatrixEvent } from "../../bots/framework/contract.ts";
 import { runInTransaction } from "./sqliteTransaction.ts";
+import type { StorageAlarm } from "./storageFailure.ts";
 
 export interface InboxEntry {
   seq: number;
   event: MatrixEvent;
 }
 
-export type RecordOutcome = { outcome: "accepted"; entries: InboxEntry[] } | { outcome: "duplicate" };
+/** unavailable: the disk refused the write (full, I/O error); nothing was stored, the sender should retry. */
+export type RecordOutcome = { outcome: "accepted"; entries: InboxEntry[] } | { outcome: "duplicate" } | { outcome: "unavailable" };
 
 export interface LedgerLimits {
   /** How many txnIds are remembered at most (the newest are kept). */
@@ -24,6 +26,7 @@ export class TransactionInbox {
   readonly #db: DatabaseSync;
   readonly #now: () => number;
   readonly #limits: LedgerLimits;
+  readonly #alarm: StorageAlarm;
   readonly #findTxn: StatementSync;
   readonly #insertTxn: StatementSync;
   readonly #insertEvent: StatementSync;
@@ -34,10 +37,11 @@ export class TransactionInbox {
   #acknowledged: number[] = [];
   #flushScheduled = false;
 
-  constructor(db: DatabaseSync, now: () => number, limits: LedgerLimits) {
+  constructor(db: DatabaseSync, now: () => number, limits: LedgerLimits, alarm: StorageAlarm) {
     this.#db = db;
     this.#now = now;
     this.#limits = limits;
+    this.#alarm = alarm;
     this.#findTxn = db.prepare("SELECT 1 AS found FROM transaction_ledger WHERE txn_id = ?");
     this.#insertTxn = db.prepare(
       "INSERT INTO transaction_ledger (txn_id, received_at) VALUES (?, ?) ON CONFLICT (txn_id) DO NOTHING",
@@ -54,21 +58,31 @@ export class TransactionInbox {
     return this.#findTxn.get(txnId) !== undefined;
   }
 
-  /** Takes in a transaction once: its txnId and events commit together, or it was already here. */
+  /** Takes in a transaction once: its txnId and events commit together, or it was already here, or the disk refused. */
   record(txnId: string, events: readonly MatrixEvent[]): RecordOutcome {
-    const outcome = runInTransaction(this.#db, (): RecordOutcome => {
-      this.#deleteAcknowledged();
-      const ledger = this.#insertTxn.run(txnId, this.#now());
-      if (ledger.changes === 0) return { outcome: "duplicate" };
-      // AUTOINCREMENT seqs have no gaps here (duplicates insert nothing), so "newest N" is a seq range.
-      this.#pruneByCount.run(Number(ledger.lastInsertRowid) - this.#limits.maxEntries);
-      this.#pruneByAge.run(this.#now() - this.#limits.maxAgeMs);
-      const entries = events.map((event) => ({
-        seq: Number(this.#insertEvent.run(event.room_id, JSON.stringify(event)).lastInsertRowid),
-        event,
-      }));
-      return { outcome: "accepted", entries };
-    });
+    // The deletes ride along; they are forgotten only once their commit went through.
+    const deleting = this.#acknowledged.slice();
+    let outcome: RecordOutcome;
+    try {
+      outcome = runInTransaction(this.#db, (): RecordOutcome => {
+        this.#deleteEvents(deleting);
+        const ledger = this.#insertTxn.run(txnId, this.#now());
+        if (ledger.changes === 0) return { outcome: "duplicate" };
+        // AUTOINCREMENT seqs have no gaps here (duplicates insert nothing), so "newest N" is a seq range.
+        this.#pruneByCount.run(Number(ledger.lastInsertRowid) - this.#limits.maxEntries);
+        this.#pruneByAge.run(this.#now() - this.#limits.maxAgeMs);
+        const entries = events.map((event) => ({
+          seq: Number(this.#insertEvent.run(event.room_id, JSON.stringify(event)).lastInsertRowid),
+          event,
+        }));
+        return { outcome: "accepted", entries };
+      });
+    } catch (error) {
+      if (this.#alarm.failed(error) === undefined) throw error;
+      return { outcome: "unavailable" };
+    }
+    this.#alarm.succeeded();
+    this.#forget(deleting);
     if (outcome.outcome === "accepted") this.#pending += outcome.entries.length;
     return outcome;
   }
@@ -93,19 +107,39 @@ export class TransactionInbox {
   acknowledge(seq: number): void {
     this.#pending -= 1;
     this.#acknowledged.push(seq);
+    this.#scheduleFlush();
+  }
+
+  /** Writes the pending deletes now. A disk that refuses keeps them for the next try; it never throws for that. */
+  flush(): void {
+    this.#flushScheduled = false;
+    if (this.#acknowledged.length === 0 || !this.#db.isOpen) return;
+    const deleting = this.#acknowledged.slice();
+    try {
+      runInTransaction(this.#db, () => this.#deleteEvents(deleting));
+    } catch (error) {
+      if (this.#alarm.failed(error) === undefined) throw error;
+      this.#scheduleFlush();
+      return;
+    }
+    this.#alarm.succeeded();
+    this.#forget(deleting);
+  }
+
+  #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     setTimeout(() => this.flush(), 1_000).unref();
   }
 
-  flush(): void {
-    this.#flushScheduled = false;
-    if (this.#acknowledged.length === 0 || !this.#db.isOpen) return;
-    runInTransaction(this.#db, () => this.#deleteAcknowledged());
+  #deleteEvents(seqs: readonly number[]): void {
+    for (const seq of seqs) this.#deleteEvent.run(seq);
   }
 
-  #deleteAcknowledged(): void {
-    for (const seq of this.#acknowledged) this.#deleteEvent.run(seq);
-    this.#acknowledged = [];
+  /** Drops written deletes from the pending list (acknowledge may have added more meanwhile). */
+  #forget(written: readonly number[]): void {
+    if (written.length === 0) return;
+    const done = new Set(written);
+    this.#acknowledged = this.#acknowledged.filter((seq) => !done.has(seq));
   }
 }

@@ -37,12 +37,18 @@ const answers: Record<AdmissionOutcome, { status: number; body: Record<string, u
     status: 503,
     body: { errcode: "M_LIMIT_EXCEEDED", error: "Appservice inbox is full; retry this transaction later", retry_after_ms: 5000 },
   },
+  // Not a 500: nothing is wrong with the transaction, and the operator-facing line was written once already.
+  unavailable: {
+    status: 503,
+    body: { errcode: "M_UNKNOWN", error: "The appservice cannot store transactions right now (its disk is full or failing); retry this transaction later", retry_after_ms: 5000 },
+  },
 };
 
 const metricOutcome: Record<AdmissionOutcome, "accepted" | "duplicate" | "rejected"> = {
   accepted: "accepted",
   duplicate: "duplicate",
   busy: "rejected",
+  unavailable: "rejected",
 };
 
 export interface TransactionIntakeOptions {
