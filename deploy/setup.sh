@@ -32,12 +32,25 @@ ensure_node() {
   export PATH="$bin:$PATH"
 }
 
+# What the installed packages were installed from: the lock file's content and Node's module ABI. The
+# stamp holds it, so an unchanged lock file is recognised even when a fresh checkout or `git checkout`
+# gave it a new mtime (comparing mtimes re-ran npm ci on every start: minutes on a Pi).
+npm_packages_fingerprint() {
+  { sha256sum < "$root/package-lock.json"; node -p 'process.versions.modules'; } | sha256sum | cut -d ' ' -f 1
+}
+
 ensure_npm_packages() {
   local stamp="$root/node_modules/.blockshare-installed"
-  if [ -f "$stamp" ] && [ "$stamp" -nt "$root/package-lock.json" ]; then return; fi
+  local wanted
+  wanted="$(npm_packages_fingerprint)"
+  if [ -f "$stamp" ]; then
+    [ "$(cat "$stamp")" = "$wanted" ] && return
+    # A stamp from before fingerprints (empty) that is newer than the lock file: trust it once, record it.
+    if [ ! -s "$stamp" ] && [ "$stamp" -nt "$root/package-lock.json" ]; then printf '%s\n' "$wanted" > "$stamp"; return; fi
+  fi
   step "Installing npm packages (npm ci)"
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >&2)
-  touch "$stamp"
+  printf '%s\n' "$wanted" > "$stamp"
 }
 
 ensure_synapse() {
@@ -82,6 +95,9 @@ ensure_debian_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 }
+
+# Tests source this file for its functions alone.
+[ "${BLOCKSHARE_SETUP_FUNCTIONS_ONLY:-}" = 1 ] && return 0
 
 ensure_node
 ensure_npm_packages
