@@ -14,6 +14,8 @@ export interface SynapsePaths {
   media: string;
   appserviceRegistration: string;
   secrets: string;
+  /** The listener guard's module, beside homeserver.yaml where `python -m` finds it (Synapse's working directory). */
+  listenerGuard: string;
 }
 
 export function synapsePaths(dataDir: string): SynapsePaths {
@@ -28,8 +30,27 @@ export function synapsePaths(dataDir: string): SynapsePaths {
     media: join(dir, "media_store"),
     appserviceRegistration: join(dir, "appservice-registration.yaml"),
     secrets: join(dataDir, "secrets"),
+    listenerGuard: join(dir, `${LISTENER_GUARD_MODULE}.py`),
   };
 }
+
+/** blockshare_listener_guard.py: what writeHomeserverConfig copies to `listenerGuard`. */
+export const LISTENER_GUARD_MODULE = "blockshare_listener_guard";
+export const LISTENER_GUARD_SOURCE = join(import.meta.dirname, `${LISTENER_GUARD_MODULE}.py`);
+
+/**
+ * Synapse cannot leave the admin API out of its `client` resource, nor the media API out of `federation`:
+ * on a listener the mesh reaches, the guard (blockshare_listener_guard.py) takes over a path prefix and
+ * serves only the named children to everyone; the rest answer this box alone (404 to anyone else).
+ */
+function publicOnly(prefix: string, publicChildren: readonly string[]): Record<string, unknown> {
+  return { [prefix]: { module: `${LISTENER_GUARD_MODULE}.PublicChildrenOnly`, config: { public: [...publicChildren] } } };
+}
+
+/** On the mesh-facing client listener: /_synapse/client (sign-up and SSO pages clients open) but not /_synapse/admin. */
+export const PUBLIC_CLIENT_GUARD = publicOnly("/_synapse", ["client"]);
+/** On the mesh-facing federation listener: /_matrix/federation and /_matrix/key only. */
+export const PUBLIC_FEDERATION_GUARD = publicOnly("/_matrix", ["federation", "key"]);
 
 /** Aliases of the rooms every new neighbor joins on sign-up (provisioning creates them). */
 export function autoJoinAliases(serverName: string): string[] {
@@ -89,10 +110,20 @@ export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePa
     pid_file: join(paths.dir, "homeserver.pid"),
     report_stats: false,
     listeners: [
-      // Behind the reverse proxy one local listener serves both; nginx presents the certificates.
+      // Behind the reverse proxy one local listener serves both; nginx presents the certificates and
+      // chooses what the mesh reaches (deploy/production/nginxConfig.ts). Without it, the listener on
+      // bind_address keeps the admin API for this box alone (the operator's CLI calls it on loopback).
       neighborhood.reverse_proxy
         ? { port: ports.client, bind_addresses: ["127.0.0.1"], type: "http", tls: false, x_forwarded: true, resources: [{ names: ["client", "federation"], compress: false }] }
-        : { port: ports.client, bind_addresses: [neighborhood.bind_address], type: "http", tls: false, x_forwarded: false, resources: [{ names: ["client"], compress: false }] },
+        : {
+            port: ports.client,
+            bind_addresses: [neighborhood.bind_address],
+            type: "http",
+            tls: false,
+            x_forwarded: false,
+            resources: [{ names: ["client"], compress: false }],
+            additional_resources: PUBLIC_CLIENT_GUARD,
+          },
       // Metrics never leave the box.
       { port: ports.synapse_metrics, bind_addresses: ["127.0.0.1"], type: "metrics" },
       ...(federation === undefined || neighborhood.reverse_proxy
@@ -105,6 +136,7 @@ export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePa
               tls: true,
               x_forwarded: false,
               resources: [{ names: ["federation"], compress: false }],
+              additional_resources: PUBLIC_FEDERATION_GUARD,
             },
           ]),
     ],

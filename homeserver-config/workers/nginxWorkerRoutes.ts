@@ -30,16 +30,46 @@ const proxyHeaders = [
   "proxy_read_timeout 600s;",
 ];
 
-/** `location` blocks for a `server {}`: regex locations are tried in order, `/` catches the rest. */
-export function nginxWorkerLocations(layout: WorkerLayout, indent = "    "): string {
+/**
+ * What a `server {}` passes to Synapse. Synapse's docs advise keeping the admin API (/_synapse/admin)
+ * off anything public, so only a loopback server passes everything:
+ * - "loopback": every path, the admin API included (the operator's CLI; never listen beyond 127.0.0.1);
+ * - "clients": the client API (/_matrix) and the pages clients open under /_synapse/client (sign-up,
+ *   SSO), not the rest of /_synapse;
+ * - "federation": /_matrix/federation and /_matrix/key only: no client API, no /_synapse.
+ */
+export type SynapseSurface = "loopback" | "clients" | "federation";
+
+interface SurfaceRoutes {
+  /** Prefix (or `= exact`) locations proxied to the main process. */
+  proxied: readonly string[];
+  /** Which worker routes apply. */
+  routes: (regex: string) => boolean;
+  /** Prefix locations answered 404 by nginx itself, as Synapse answers a path it does not know. */
+  refused: readonly string[];
+}
+
+const federationOnly = (regex: string) => /^\^\/_matrix\/(federation|key)\//.test(regex);
+
+const SURFACES: Record<SynapseSurface, SurfaceRoutes> = {
+  loopback: { proxied: ["/_matrix", "/_synapse", "= /health"], routes: () => true, refused: [] },
+  clients: { proxied: ["/_matrix", "/_synapse/client/", "= /health"], routes: () => true, refused: ["/_synapse"] },
+  federation: { proxied: ["/_matrix/federation/", "/_matrix/key/"], routes: federationOnly, refused: ["/"] },
+};
+
+const UNRECOGNIZED = `'{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}'`;
+
+/** `location` blocks for a `server {}`: regex locations are tried in order, the longest prefix catches the rest. */
+export function nginxWorkerLocations(layout: WorkerLayout, surface: SynapseSurface, indent = "    "): string {
   const { routes } = workerRouting(layout);
+  const { proxied, routes: applies, refused } = SURFACES[surface];
   const block = (match: string, upstream: string) =>
     `${indent}location ${match} {\n${proxyHeaders.map((line) => `${indent}    ${line}`).join("\n")}\n${indent}    proxy_pass http://${upstream};\n${indent}}\n`;
+  const refusal = (prefix: string) => `${indent}location ${prefix} {\n${indent}    default_type application/json;\n${indent}    return 404 ${UNRECOGNIZED};\n${indent}}\n`;
   return [
-    ...routes.map((route) => block(`~ ${quoteRegex(route.regex)}`, route.upstream)),
-    block("/_matrix", "synapse_main"),
-    block("/_synapse", "synapse_main"),
-    block("= /health", "synapse_main"),
+    ...routes.filter((route) => applies(route.regex)).map((route) => block(`~ ${quoteRegex(route.regex)}`, route.upstream)),
+    ...proxied.map((prefix) => block(prefix, "synapse_main")),
+    ...refused.map(refusal),
   ].join("");
 }
 
