@@ -25,6 +25,7 @@ export class StorageAlarm {
   readonly #log: HostLog;
   readonly #path: string;
   #failing: StorageFailure | undefined;
+  #since = "";
 
   constructor(log: HostLog, path: string) {
     this.#log = log;
@@ -40,6 +41,7 @@ export class StorageAlarm {
     const kind = storageFailureOf(error);
     if (kind === undefined || this.#failing === kind) return kind;
     this.#failing = kind;
+    this.#since = new Date().toISOString();
     const detail = error instanceof Error ? error.message : String(error);
     this.#log.error(
       `${explain[kind](dirname(this.#path), detail)}. Synapse keeps them and sends them again; free space there (or fix the disk) and the bots catch up by themselves.`,
@@ -50,7 +52,11 @@ export class StorageAlarm {
 
   succeeded(): void {
     if (this.#failing === undefined) return;
+    const what = this.#failing === "full" ? "the disk was full" : this.#failing === "io" ? "the disk reported I/O errors" : "the store reported damage";
     this.#failing = undefined;
-    this.#log.info(`The bots' store can be written again (${this.#path}); the messages held back are being taken in.`, { store: this.#path });
+    // Says what happened again: the first line may never have reached a log file on the same full disk.
+    this.#log.info(`The bots' store can be written again (${this.#path}); ${what} since ${this.#since}. The messages held back are being taken in.`, {
+      store: this.#path,
+    });
   }
 }
