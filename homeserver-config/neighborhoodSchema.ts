@@ -69,6 +69,11 @@ export const NeighborhoodSchema = Type.Object(
       default: "admin",
       description: "the localpart of the operator's admin account (lower-case letters, digits, . _ = - /)",
     }),
+    operator_is_neighbor: Type.Boolean({
+      default: false,
+      description:
+        "whether the operator's admin account counts as a neighbor (votes in polls, counted in turnout and in `status`): true or false; a volunteer who also lives on the block usually votes from a personal account instead",
+    }),
     element_web_dir: Type.Optional(
       Type.String({ minLength: 1, description: "a directory holding an unpacked Element Web release, served on ports.element" }),
     ),

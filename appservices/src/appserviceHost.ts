@@ -111,10 +111,17 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
   // Exactly the users the registration's namespace claims (startNeighborhood builds it from the same list).
   const namespaceUsers: ReadonlySet<string> = new Set([registration.senderLocalpart, ...bots.map((bot) => bot.localpart)].map(userIdOf));
   const isServiceUser = (userId: string) => namespaceUsers.has(userId);
+  // Rooms' names as neighbors see them, read as the sender: it created every neighborhood room and sits in
+  // each, where a bot is only in its own (the porch tells newcomers where the other bots live).
+  const senderActions = matrix.actionsFor(userIdOf(registration.senderLocalpart), store.privateRooms);
+  const roomName = async (roomId: string) => {
+    const content = await senderActions.getState(roomId, "m.room.name", "").catch(() => undefined);
+    return typeof content?.name === "string" && content.name.trim() !== "" ? content.name : undefined;
+  };
   const routedBots: RoutedBot[] = bots.map((definition) => {
     const userId = userIdOf(definition.localpart);
     const actions = matrix.actionsFor(userId, store.privateRooms);
-    const context = buildBotContext({ localpart: definition.localpart, serverName, neighborhood, actions, store, now, community, isServiceUser, bots });
+    const context = buildBotContext({ localpart: definition.localpart, serverName, neighborhood, actions, store, now, community, isServiceUser, bots, roomName });
     return { userId, definition, context };
   });
   const router = new EventRouter({

@@ -2,8 +2,9 @@
 import "./quietMatrixSdkLogs.ts"; // before matrix-js-sdk loads
 import * as sdk from "matrix-js-sdk";
 import type { RoomMessageEventContent } from "matrix-js-sdk/lib/@types/events.js";
-import type { BotActions, RichText } from "../../bots/framework/contract.ts";
+import type { BotActions, PrivateRoomOpening, RichText } from "../../bots/framework/contract.ts";
 import { createAppserviceClient, isMatrixError } from "./appserviceClient.ts";
+import { findDirectChat, rememberDirectChat } from "./directChats.ts";
 import type { PrivateRooms } from "./privateRooms.ts";
 
 export interface MatrixBotActionsOptions {
@@ -37,8 +38,69 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
   const put = async (path: string, content: Record<string, unknown>): Promise<string> =>
     ((await client.http.authedRequest(sdk.Method.Put, path, undefined, content)) as { event_id: string }).event_id;
   const { privateRooms, userId: self } = options;
+  const sendNotice = (roomId: string, message: RichText) => send(roomId, richContent(message, sdk.MsgType.Notice));
+
+  /** The recorded direct chat, else one found on Synapse (recorded from then on). */
+  const existingDirectChat = async (userId: string): Promise<string | undefined> => {
+    const recorded = privateRooms.roomWith(self, userId);
+    if (recorded !== undefined) return recorded;
+    const found = await findDirectChat(client, self, userId);
+    if (found !== undefined) {
+      privateRooms.record(self, userId, found);
+      await rememberDirectChat(client, self, userId, found);
+    }
+    return found;
+  };
+
+  const invite = (roomId: string, userId: string, direct: boolean, reason: string) =>
+    // /invite cannot say is_direct; the member event can, and only then does Element file the chat
+    // under People (Synapse turns a PUT of an invite membership into a regular invite).
+    put(`/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(userId)}`, { membership: "invite", reason, ...(direct ? { is_direct: true } : {}) });
+
+  const createPrivateRoom = async (userIds: readonly string[], direct: boolean, name: string | undefined, opening: PrivateRoomOpening | undefined): Promise<string> => {
+    const { room_id: roomId } = await client.createRoom({
+      preset: direct ? sdk.Preset.TrustedPrivateChat : sdk.Preset.PrivateChat,
+      is_direct: direct,
+      // With an opening, the first message goes in before anyone is invited, so the invite is not bare.
+      ...(opening === undefined ? { invite: [...userIds] } : {}),
+      ...(name === undefined ? {} : { name }),
+    });
+    if (opening !== undefined) {
+      await sendNotice(roomId, opening.message);
+      for (const userId of userIds) await invite(roomId, userId, direct, opening.reason);
+    }
+    const [only] = userIds;
+    if (direct && only !== undefined) {
+      privateRooms.record(self, only, roomId);
+      await rememberDirectChat(client, self, only, roomId);
+    }
+    return roomId;
+  };
+
+  // One direct chat per neighbor even when two messages for a new neighbor are sent at once.
+  const directChatsInFlight = new Map<string, Promise<string>>();
+  const directChat = (userId: string, opening: PrivateRoomOpening | undefined): Promise<string> => {
+    const before = directChatsInFlight.get(userId) ?? Promise.resolve("");
+    const next = before
+      .catch(() => "")
+      .then(async () => {
+        const existing = await existingDirectChat(userId);
+        if (existing === undefined) return createPrivateRoom([userId], true, undefined, opening);
+        if (opening !== undefined) await sendNotice(existing, opening.message);
+        return existing;
+      });
+    directChatsInFlight.set(userId, next);
+    const settle = () => {
+      if (directChatsInFlight.get(userId) === next) directChatsInFlight.delete(userId);
+    };
+    next.then(settle, settle);
+    return next;
+  };
 
   return {
+    async redactEvent(roomId, eventId, reason) {
+      await client.redactEvent(roomId, eventId, undefined, reason === undefined ? undefined : { reason });
+    },
     sendMessage(roomId, message, sendOptions = {}) {
       const content = richContent(message, sendOptions.asText ? sdk.MsgType.Text : sdk.MsgType.Notice);
       const reply = sendOptions.replyTo === undefined ? {} : { "m.relates_to": { "m.in_reply_to": { event_id: sendOptions.replyTo } } };
@@ -84,21 +146,10 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
     async joinedMembers(roomId) {
       return Object.keys((await client.getJoinedRoomMembers(roomId)).joined).sort();
     },
-    async openPrivateRoom(userIds, name) {
+    async openPrivateRoom(userIds, name, opening) {
       const [only] = userIds;
-      const direct = userIds.length === 1 && only !== undefined;
-      if (direct) {
-        const existing = privateRooms.roomWith(self, only);
-        if (existing !== undefined) return existing;
-      }
-      const { room_id: roomId } = await client.createRoom({
-        preset: direct ? sdk.Preset.TrustedPrivateChat : sdk.Preset.PrivateChat,
-        is_direct: direct,
-        invite: [...userIds],
-        ...(name === undefined ? {} : { name }),
-      });
-      if (direct) privateRooms.record(self, only, roomId);
-      return roomId;
+      if (userIds.length === 1 && only !== undefined) return directChat(only, opening);
+      return createPrivateRoom(userIds, false, name, opening);
     },
   };
 }

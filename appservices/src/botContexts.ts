@@ -1,8 +1,11 @@
 // Builds each bot's BotContext: who it is, the neighborhood it serves, its actions and its own store.
-import type { BotActions, BotContext, Community, Neighborhood } from "../../bots/framework/contract.ts";
+import type { BotActions, BotContext, BotDefinition, BotProfile, Community, Neighborhood } from "../../bots/framework/contract.ts";
 import type { HostStore } from "./store.ts";
 
-export type NeighborhoodFacts = Omit<Neighborhood, "roomRole" | "roomsWithRole">;
+export type NeighborhoodFacts = Omit<Neighborhood, "roomRole" | "roomsWithRole" | "roomName" | "bots"> & {
+  /** The neighborhood file's `operator_is_neighbor`: whether the operators' admin accounts count as neighbors. Default false. */
+  operatorIsNeighbor?: boolean;
+};
 
 export interface BotContextInput {
   localpart: string;
@@ -14,22 +17,49 @@ export interface BotContextInput {
   community: Community;
   /** The appservice's own users (its registration's user namespace): the sender and every bot. */
   isServiceUser: (userId: string) => boolean;
+  /** Every bot the host runs, for the bots' overview of each other. */
+  bots?: readonly BotDefinition[];
+  /** A room's m.room.name, read by someone who is in every neighborhood room (the appservice's sender). */
+  roomName?: (roomId: string) => Promise<string | undefined>;
+}
+
+/**
+ * Who counts as a neighbor of this block, by full Matrix ID: an account on this server that is not one
+ * of the appservice's users, nor an operator's admin account unless the neighborhood file says so.
+ */
+export function neighborRule(facts: NeighborhoodFacts, isServiceUser: (userId: string) => boolean): (userId: string) => boolean {
+  const notNeighbors = new Set(facts.operatorIsNeighbor === true ? [] : facts.operators);
+  const ownServer = `:${facts.serverName}`;
+  return (userId) => userId.startsWith("@") && userId.endsWith(ownServer) && !isServiceUser(userId) && !notNeighbors.has(userId);
+}
+
+export function botProfiles(bots: readonly BotDefinition[], serverName: string): BotProfile[] {
+  return bots.map((bot) => ({
+    userId: `@${bot.localpart}:${serverName}`,
+    displayName: bot.displayName,
+    ...(bot.summary === undefined ? {} : { summary: bot.summary }),
+    homeRoles: bot.homeRoles ?? [],
+  }));
 }
 
 export function buildBotContext(input: BotContextInput): BotContext {
   const self = `@${input.localpart}:${input.serverName}`;
   const { store } = input;
+  const { operatorIsNeighbor: _setting, ...facts } = input.neighborhood;
   return {
     self,
     neighborhood: {
-      ...input.neighborhood,
+      ...facts,
       roomRole: (roomId) => store.roomRoles.roomRole(roomId),
       roomsWithRole: (role) => store.roomRoles.roomsWithRole(role),
+      roomName: input.roomName ?? (async () => undefined),
+      bots: botProfiles(input.bots ?? [], input.serverName),
     },
     actions: input.actions,
     store: store.botStore(input.localpart),
     isDirectRoom: (roomId) => store.membership.isDirect(self, roomId),
     isServiceUser: input.isServiceUser,
+    isOwnNeighbor: neighborRule(input.neighborhood, input.isServiceUser),
     now: input.now,
     community: input.community,
   };

@@ -10,6 +10,7 @@ export const quietBotActions: BotActions = {
   sendEvent: async () => "$event",
   setState: async () => "$state",
   getState: async () => undefined,
+  redactEvent: async () => {},
   joinedMembers: async () => [],
   openPrivateRoom: async (userIds) => `!private-${userIds.join(",")}`,
 };

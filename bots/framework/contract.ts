@@ -82,6 +82,17 @@ export interface Community {
 /** Where a room sits in the neighborhood, as provisioning recorded it. */
 export type RoomRole = "space" | "lobby" | "sharing" | "exchange" | "governance" | "mesh-alerts" | "board-sync";
 
+/** A bot this box runs, as it describes itself: what the Lobby's overview of the bots is made from. */
+export interface BotProfile {
+  /** The bot's full Matrix ID. */
+  userId: string;
+  displayName: string;
+  /** One short line: what the bot does for a neighbor (BotDefinition.summary). */
+  summary?: string;
+  /** The rooms, by role, where neighbors talk to it and its !help answers (BotDefinition.homeRoles). */
+  homeRoles: readonly RoomRole[];
+}
+
 /** What the host tells a bot about the neighborhood it serves. */
 export interface Neighborhood {
   name: string;
@@ -93,6 +104,10 @@ export interface Neighborhood {
   roomRole(roomId: string): RoomRole | undefined;
   /** The rooms provisioning gave this role (normally one), e.g. to post in Mesh alerts or the Lobby. */
   roomsWithRole(role: RoomRole): string[];
+  /** A room's name as neighbors see it in Element (its m.room.name), even for a room this bot is not in. */
+  roomName(roomId: string): Promise<string | undefined>;
+  /** Every bot this box runs (this one included), in the host's order. */
+  bots: readonly BotProfile[];
 }
 
 /** Everything a bot handler receives: who it is, where it lives, and what it may do. */
@@ -109,6 +124,12 @@ export interface BotContext {
    * namespace). They sit in the rooms but are not neighbors: never voters, never members.
    */
   isServiceUser(userId: string): boolean;
+  /**
+   * True for a neighbor of this block: a full Matrix ID on this server that is neither one of the
+   * appservice's users nor, unless the neighborhood file says `operator_is_neighbor: true`, an operator's
+   * admin account. Whatever counts neighbors (voters, turnout, quorum) asks here, by full Matrix ID.
+   */
+  isOwnNeighbor(userId: string): boolean;
   /** Current time in ms; injected so tests can move the clock. */
   now(): number;
   community: Community;
@@ -127,6 +148,10 @@ export type WebhookHandler = (body: unknown, context: BotContext) => Promise<Web
 export interface BotDefinition {
   localpart: string;
   displayName: string;
+  /** One short line for the Lobby's overview of the bots: what this bot does for a neighbor. */
+  summary?: string;
+  /** The rooms, by role, where neighbors talk to this bot (none: everywhere it is). */
+  homeRoles?: readonly RoomRole[];
   /**
    * Called, in room order, for every event in a room the bot is in (and for invites to the bot).
    * Events sent by any bot of this appservice never arrive here: the host filters them.

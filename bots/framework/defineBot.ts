@@ -6,7 +6,7 @@ import type { BotContext, BotDefinition, MatrixEvent, RoomRole, WebhookHandler }
 import { createCommandDispatcher } from "./commandDispatcher.ts";
 import type { Command } from "./defineCommand.ts";
 import { logBotError } from "./errorLog.ts";
-import { helpCommand, helpCommandName } from "./helpCommand.ts";
+import { helpCommand, helpCommandName, type HelpOverview } from "./helpCommand.ts";
 import type { RateLimitOptions } from "./rateLimiter.ts";
 
 export interface BotSpec {
@@ -14,6 +14,10 @@ export interface BotSpec {
   displayName: string;
   /** One sentence for the top of !help. */
   about: string;
+  /** One short line for the Lobby's overview of the bots: what this bot does for a neighbor. */
+  summary?: string;
+  /** Said in this bot's !help after its `about`, e.g. the porch's overview of the other bots. */
+  helpOverview?: HelpOverview;
   commands: readonly Command[];
   /** Events other than m.room.message (memberships etc.). Errors are caught and logged. */
   onEvent?: (event: MatrixEvent, context: BotContext) => Promise<void> | void;
@@ -33,7 +37,10 @@ export function defineBot(spec: BotSpec): BotDefinition {
     if (names.has(command.name)) throw new Error(`bot "${spec.localpart}": command "${command.name}" is defined twice (help is built in)`);
     names.add(command.name);
   }
-  const help = helpCommand({ displayName: spec.displayName, about: spec.about }, () => allCommands);
+  const help = helpCommand(
+    { displayName: spec.displayName, about: spec.about, ...(spec.helpOverview === undefined ? {} : { overview: spec.helpOverview }) },
+    () => allCommands,
+  );
   const allCommands: readonly Command[] = [...spec.commands, help];
   const dispatchCommand = createCommandDispatcher({
     localpart: spec.localpart,
@@ -46,6 +53,8 @@ export function defineBot(spec: BotSpec): BotDefinition {
   return {
     localpart: spec.localpart,
     displayName: spec.displayName,
+    ...(spec.summary === undefined ? {} : { summary: spec.summary }),
+    ...(spec.homeRoles === undefined ? {} : { homeRoles: spec.homeRoles }),
     async handleEvent(event, context) {
       // The host runs every bot: one bot's failure must not stop the room's queue.
       try {

@@ -7,9 +7,13 @@ import { commandPrefix, defineCommand, type Command, type CommandRequest } from 
 import { permissionRules, type Permission } from "./permissions.ts";
 import { bold, bulletList, code, joinPieces, message, paragraph, rich } from "./richText.ts";
 
+/** More for a bot's !help after its `about` line (nothing: the command list alone). */
+export type HelpOverview = (request: CommandRequest) => Promise<RichText | undefined> | RichText | undefined;
+
 export interface HelpSubject {
   displayName: string;
   about: string;
+  overview?: HelpOverview;
 }
 
 export const helpCommandName = "help";
@@ -38,8 +42,10 @@ async function commandList(subject: HelpSubject, commands: readonly Command[], r
       ".",
     ),
   );
+  const overview = (await subject.overview?.(request)) ?? "";
   return message(
     paragraph(bold(subject.displayName), ` — ${subject.about}`),
+    overview,
     bulletList(runnable.map((command) => rich(code(command.usage), ` — ${command.summary}`))),
     restrictedNotes,
     paragraph(

@@ -17,6 +17,7 @@ export function createMeshBot(): BotDefinition {
     homeRoles: ["mesh-alerts"],
     displayName: "Mesh alerts",
     about: "I post what breaks on the block's wifi mesh and when it is fixed, and tell the Lobby when the internet is down.",
+    summary: "Tells everyone when part of the block's wifi mesh has trouble, and when it is fixed.",
     commands: [meshCommand],
     onTick: (context) => serially(() => syncWithMatrix(context)),
     webhooks: { alerts: (body, context) => serially(() => receiveAlerts(body, context)) },

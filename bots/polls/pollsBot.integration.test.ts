@@ -133,8 +133,9 @@ describe("governance polls on a real Synapse", () => {
     assert.equal(quiet.content["org.matrix.msc1767.text"], "Proposal 1: Quiet hours from 10pm\n1. Agree\n2. Disagree\n3. Abstain");
     const notice = await ann.waitForEvent((event) => fromBot(event) && bodyOf(event).startsWith("Proposal 1: Quiet hours"), "the rules notice");
     assert.match(bodyOf(notice), /at least two thirds of agree \+ disagree/);
-    // The operator and the five neighbors; not the bot, not the appservice's sender (the rooms' creator).
-    assert.match(bodyOf(notice), /Quorum: 50% of the 6 eligible members\./);
+    // The five neighbors; not the operator (in the room, but not a neighbor unless the neighborhood file
+    // says so), not the bot, not the appservice's sender (the rooms' creator).
+    assert.match(bodyOf(notice), /Quorum: 50% of the 5 eligible members\./);
   });
 
   test("neighbors vote as in Element; a late joiner is not counted; a neighbor cannot end or close a poll", async () => {
@@ -181,7 +182,7 @@ describe("governance polls on a real Synapse", () => {
     await endEvent("late");
     const late = await results("late");
     assert.match(late, /Agree: 1 votes\n• Disagree: 0 votes/);
-    assert.match(late, /Turnout: 1 of 7 eligible/); // gus was in the room by then
+    assert.match(late, /Turnout: 1 of 6 eligible/); // gus was in the room by then
     assert.match(late, /Outcome: Passed\./);
     // A passed decision is pinned in the Governance room: the results themselves.
     const resultsId = resultsOf("late")[0];
@@ -201,11 +202,11 @@ describe("governance polls on a real Synapse", () => {
       const lag = ends[index]!.origin_server_ts - (start.origin_server_ts + firstDeadlineMs - clock.offsetMs);
       assert.ok(lag > -500 && lag < allowedLagMs, `closed ${lag} ms after the deadline`);
     });
-    assert.match(String(ends[0]!.content["org.matrix.msc1767.text"]), /^The poll has ended\. Passed\. \(4 of 6 eligible voted\.\)/);
+    assert.match(String(ends[0]!.content["org.matrix.msc1767.text"]), /^The poll has ended\. Passed\. \(4 of 5 eligible voted\.\)/);
 
     const quiet = await results("quiet");
     assert.match(quiet, /Agree: 3 votes\n• Disagree: 1 votes\n• Abstain: 0 votes/);
-    assert.match(quiet, /Turnout: 4 of 6 eligible \(67%\); quorum 50%: met\./);
+    assert.match(quiet, /Turnout: 4 of 5 eligible \(80%\); quorum 50%: met\./);
     assert.match(quiet, /Threshold: at least two thirds of agree \+ disagree: 3 of 4 \(75%\), met\./);
     assert.match(quiet, /Spoiled votes .*: 1\./);
     assert.match(quiet, new RegExp(`Not counted \\(not eligible for this poll\\): ${escapeRegex(gus.userId)}\\.`));
@@ -234,11 +235,11 @@ describe("governance polls on a real Synapse", () => {
   test("more rules open: two thirds at the boundary, quorum, consent; neighbors vote", async () => {
     await open(bob, "two-of-three", "!propose Plant a tree closes in 1 day threshold two-thirds", "Plant a tree");
     await open(bob, "three-of-five", "!propose Plant a hedge closes in 1 day threshold 2/3", "Plant a hedge");
-    await open(cy, "quorum", "!propose Buy a bench closes in 1 day quorum 50%", "Buy a bench");
+    await open(cy, "quorum", "!propose Buy a bench closes in 1 day quorum 60%", "Buy a bench");
     await open(dee, "consent", "!consent Move the bike rack closes in 1 day", "Move the bike rack");
-    // The operator, the five neighbors and gus, who was in the room when these opened.
+    // The five neighbors and gus, who was in the room when these opened (not the operator).
     const rules = await cy.waitForEvent((event) => fromBot(event) && bodyOf(event).startsWith(`Proposal ${numberOf("quorum")}: Buy a bench`), "the rules");
-    assert.match(bodyOf(rules), /Quorum: 50% of the 7 eligible members\./);
+    assert.match(bodyOf(rules), /Quorum: 60% of the 6 eligible members\./);
     for (const neighbor of [ann, bob]) await vote(neighbor, "two-of-three", ["agree"]);
     await vote(cy, "two-of-three", ["disagree"]);
     for (const neighbor of [ann, bob, cy]) await vote(neighbor, "three-of-five", ["agree"]);
@@ -320,7 +321,7 @@ describe("governance polls on a real Synapse", () => {
     moveClockTo(dayBefore + day + minute);
     assert.match(await results("two-of-three"), /Threshold: at least two thirds of agree \+ disagree: 2 of 3 \(67%\), met\.[\s\S]*Outcome: Passed\./);
     assert.match(await results("three-of-five"), /Threshold: at least two thirds of agree \+ disagree: 3 of 5 \(60%\), not met\.[\s\S]*Outcome: Not passed: threshold not met\./);
-    assert.match(await results("quorum"), /Agree: 3 votes[\s\S]*Turnout: 3 of 7 eligible \(43%\); quorum 50%: not met\.[\s\S]*Outcome: Not passed: quorum not met\./);
+    assert.match(await results("quorum"), /Agree: 3 votes[\s\S]*Turnout: 3 of 6 eligible \(50%\); quorum 60%: not met\.[\s\S]*Outcome: Not passed: quorum not met\./);
     assert.match(await results("consent"), /Consent: 2 votes\n• Object: 1 votes[\s\S]*Outcome: Not passed: 1 objection stands\./);
     for (const key of ["two-of-three", "three-of-five", "quorum", "consent"]) await endEvent(key);
 

@@ -12,8 +12,8 @@ const [ann, bob, cy, dee, eli, fay] = neighbors as [string, string, string, stri
 const pactNeighbor = "@gus:elm.mesh";
 const day = 86_400_000;
 
-function setup(): { context: FakeBotContext; bot: ReturnType<typeof createPollsBot> } {
-  const context = createFakeBotContext({ operators: [ada] });
+function setup(options: { operatorIsNeighbor?: boolean } = {}): { context: FakeBotContext; bot: ReturnType<typeof createPollsBot> } {
+  const context = createFakeBotContext({ operators: [ada], ...options });
   context.roomRoles.set(governance, "governance");
   context.roomRoles.set(lobby, "lobby");
   context.members.set(governance, [context.self, `@share:${testServer}`, ada, ...neighbors, pactNeighbor]);
@@ -76,8 +76,8 @@ test("!propose posts a native poll Element renders, with text fallbacks, and a n
   assert.deepEqual(poll.answers.map((answer: any) => [answer.id, answer["org.matrix.msc1767.text"]]), [["agree", "Agree"], ["disagree", "Disagree"], ["abstain", "Abstain"]]);
   assert.equal(start?.content["org.matrix.msc1767.text"], "Proposal 1: Quiet hours from 10pm\n1. Agree\n2. Disagree\n3. Abstain");
   assert.match(reply, /at least two thirds of agree \+ disagree/);
-  // ada + six neighbors; not the bots, not the pact neighbor.
-  assert.match(reply, /Quorum: 50% of the 7 eligible members/);
+  // The six neighbors; not the operator's admin account, not the bots, not the pact neighbor.
+  assert.match(reply, /Quorum: 50% of the 6 eligible members/);
   assert.match(reply, /!close 1/);
 });
 
@@ -87,9 +87,25 @@ test("the appservice's own users are never voters, whatever their names (the hos
   context.serviceUsers.add(newBot);
   context.members.set(governance, [...(context.members.get(governance) ?? []), newBot]);
   await propose(bot, context, "!propose Quiet hours closes in 1 day quorum 50%");
-  // ada + six neighbors: not @share or @noticeboard (service users), not the pact neighbor.
-  assert.match(context.sent.at(-1)?.message.text ?? "", /Quorum: 50% of the 7 eligible members/);
+  // The six neighbors: not @share or @noticeboard (service users), not ada (the operator), not the pact neighbor.
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Quorum: 50% of the 6 eligible members/);
   assert.match(await command(bot, context, governance, ada, `!members add ${newBot}`), /Only members of this block .*not the bots/);
+});
+
+test("the operator's admin account is not a voter unless the neighborhood file says operator_is_neighbor: true", async () => {
+  const { context, bot } = setup();
+  const start = await propose(bot, context, "!propose Fix the gate closes in 1 day", ada);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /\b6 eligible members; no quorum\./);
+  for (const voter of [ann, bob, ada]) await bot.handleEvent(respond(context, start, voter, ["agree"]), context);
+  await passDeadline(bot, context, day);
+  const results = context.sent.at(-1)?.message.text ?? "";
+  assert.match(results, /Agree: 2 votes/);
+  assert.match(results, /Turnout: 2 of 6 eligible/);
+  assert.ok(results.includes(`Not counted (not eligible for this poll): ${ada}.`), results);
+
+  const counted = setup({ operatorIsNeighbor: true });
+  await propose(counted.bot, counted.context, "!propose Fix the gate closes in 1 day");
+  assert.match(counted.context.sent.at(-1)?.message.text ?? "", /\b7 eligible members; no quorum\./);
 });
 
 test("proposal story: votes, a changed vote, a spoiled vote, a pact neighbor, the deadline, end event and results", async () => {
@@ -113,7 +129,7 @@ test("proposal story: votes, a changed vote, a spoiled vote, a pact neighbor, th
   const results = context.sent.at(-1)?.message.text ?? "";
   assert.match(results, /Agree: 3 votes/);
   assert.match(results, /Disagree: 1 votes/);
-  assert.match(results, /Turnout: 4 of 7 eligible \(57%\); quorum 50%: met\./);
+  assert.match(results, /Turnout: 4 of 6 eligible \(67%\); quorum 50%: met\./);
   assert.match(results, /Threshold: at least two thirds of agree \+ disagree: 3 of 4 \(75%\), met\./);
   assert.match(results, /Spoiled votes .*: 1\./);
   assert.match(results, /Not counted \(not eligible for this poll\): @gus:elm\.mesh/);
@@ -136,7 +152,7 @@ test("quorum not met: not passed, and nothing is pinned", async () => {
   await bot.handleEvent(respond(context, start, ann, ["agree"]), context);
   await bot.handleEvent(respond(context, start, bob, ["agree"]), context);
   await passDeadline(bot, context, day);
-  assert.match(context.sent.at(-1)?.message.text ?? "", /Turnout: 2 of 7 eligible \(29%\); quorum 50%: not met\.[\s\S]*Outcome: Not passed: quorum not met\./);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Turnout: 2 of 6 eligible \(33%\); quorum 50%: not met\.[\s\S]*Outcome: Not passed: quorum not met\./);
   assert.equal(context.state.get(`${governance} m.room.pinned_events `), undefined);
   assert.match(await command(bot, context, governance, bob, "!decisions"), /No decisions recorded yet/);
 });
@@ -289,7 +305,8 @@ test("secret ballot: votes by DM with receipts, the room sees only the count, re
 });
 
 test("ranked choice: ballots by DM, the results show each round", async () => {
-  const { context, bot } = setup();
+  // On this block the operator lives there too and votes from the admin account (operator_is_neighbor: true).
+  const { context, bot } = setup({ operatorIsNeighbor: true });
   await command(bot, context, governance, ann, '!ranked "Party theme" options: garden, music, food, games closes in 1 day');
   assert.match(context.sent.at(-1)?.message.text ?? "", /Element cannot rank options[\s\S]*!rank 1 C B A/);
   const ballots: [string, string][] = [[ann, "A B C"], [bob, "A B C"], [cy, "B C A"], [dee, "C B A"], [eli, "D C B"], [fay, "B"], [ada, "A"]];
@@ -314,7 +331,7 @@ test("a reminder a day before the close goes by DM to eligible members who haven
   assert.equal(context.privateRooms.length, 0, "not yet");
   await passDeadline(bot, context, day);
   const reminded = context.privateRooms.map((room) => room.userIds[0]).sort();
-  assert.deepEqual(reminded, [ada, bob, cy, eli, fay]);
+  assert.deepEqual(reminded, [bob, cy, eli, fay], "not the operator's admin account, which does not vote");
   const reminder = context.sent.find((sent) => sent.roomId === context.privateRooms[0]?.roomId);
   assert.match(reminder?.message.text ?? "", /Proposal 1: Quiet hours closes in about 1 day and you haven't voted yet[\s\S]*!remind off/);
   const count = context.sent.length;

@@ -18,6 +18,7 @@ export function createPollsBot(): BotDefinition {
     homeRoles: ["governance"],
     displayName: "Polls",
     about: "I run the block's proposals and polls: thresholds, quorum, deadlines, secret ballots, and a log of what we decided.",
+    summary: "Proposals and polls the block decides together, and the log of what was decided.",
     commands: [...startPollCommands, ...ballotCommands, ...manageCommands(closing), ...listCommands],
     onEvent: (event, context) => takePollEvent(event, context, closing),
     onTick: (context) => runPollDeadlines(context, closing),

@@ -91,6 +91,61 @@ test("!about says what BlockShare is, where to connect and who runs the box", as
   assert.ok(reply?.message.html.includes(`<a href="https://${testServer}">`));
 });
 
+const governance = `!governance:${testServer}`;
+const meshAlerts = `!mesh:${testServer}`;
+
+function lobbyWithBots(): FakeBotContext {
+  const context = createFakeBotContext({
+    bots: [
+      { userId: `@porch:${testServer}`, displayName: "Porch", summary: "Welcomes new neighbors.", homeRoles: ["lobby"] },
+      { userId: `@share:${testServer}`, displayName: "Sharing board", summary: "Give away, lend and ask for things.", homeRoles: ["sharing"] },
+      { userId: `@polls:${testServer}`, displayName: "Polls", summary: "Proposals and polls.", homeRoles: ["governance"] },
+      { userId: `@mesh:${testServer}`, displayName: "Mesh alerts", summary: "Tells everyone when the mesh has trouble.", homeRoles: ["mesh-alerts"] },
+      { userId: `@ledger:${testServer}`, displayName: "Ledger", summary: "Keeps the co-op's accounts.", homeRoles: [] },
+      { userId: `@quiet:${testServer}`, displayName: "Quiet", homeRoles: ["lobby"] },
+    ],
+  });
+  context.roomRoles.set(lobby, "lobby");
+  context.roomRoles.set(sharing, "sharing");
+  context.roomRoles.set(governance, "governance");
+  context.roomRoles.set(meshAlerts, "mesh-alerts");
+  context.roomNames.set(lobby, "Lobby");
+  context.roomNames.set(sharing, "Swap shelf"); // renamed by the block: the overview says what Element shows
+  context.roomNames.set(governance, "Governance");
+  // The Mesh alerts room has no name: called by its role.
+  return context;
+}
+
+test("!help in the Lobby says what each other bot does, in which room, and how to get its own help", async () => {
+  const context = lobbyWithBots();
+  await porchBot.handleEvent({ event_id: "$h", room_id: lobby, sender: bea, type: "m.room.message", content: { msgtype: "m.text", body: "!help" }, origin_server_ts: context.clock.now }, context);
+  const [reply] = context.sent;
+  const text = reply?.message.text ?? "";
+  assert.match(text, /^• Sharing board — Give away, lend and ask for things\. In Swap shelf: send `!help` there\.$/m);
+  assert.match(text, /^• Polls — Proposals and polls\. In Governance: send `!help` there\.$/m);
+  assert.match(text, /^• Mesh alerts — Tells everyone when the mesh has trouble\. In Mesh alerts: send `!help` there\.$/m);
+  assert.match(text, new RegExp(`^• Ledger — Keeps the co-op's accounts\\. Write to Ledger \\(@ledger:${testServer}\\) directly and send \`help\`\\.$`, "m"));
+  assert.doesNotMatch(text, /• Porch —|• Quiet/, "not the porch itself, nor a bot that does not describe itself");
+  assert.match(text, /What I answer here:\n\n• `!about` — /, "the porch's own commands follow");
+  assert.ok(reply?.message.html.includes(`<a href="https://matrix.to/#/${sharing}?via=${testServer}">Swap shelf</a>`), "rooms are links Element shows as pills");
+});
+
+test("a hostile room name is escaped and stripped of control characters in the overview", async () => {
+  const context = lobbyWithBots();
+  context.roomNames.set(sharing, "<b>Swap</b>\u202e shelf");
+  await porchBot.handleEvent({ event_id: "$h", room_id: lobby, sender: bea, type: "m.room.message", content: { msgtype: "m.text", body: "!help" }, origin_server_ts: context.clock.now }, context);
+  const html = context.sent[0]?.message.html ?? "";
+  assert.ok(html.includes("&lt;b&gt;Swap&lt;/b&gt; shelf"), html);
+  assert.ok(!html.includes("<b>Swap"), html);
+});
+
+test("every bot the box runs describes itself for the overview: a summary and a room", () => {
+  for (const bot of allBots) {
+    assert.ok((bot.summary ?? "").length > 10 && (bot.summary ?? "").length <= 100, `${bot.localpart} has a short summary`);
+    assert.ok((bot.homeRoles ?? []).length > 0, `${bot.localpart} has a home room`);
+  }
+});
+
 test("porch has !help and is one of the bots the box runs", async () => {
   const context = lobbyContext();
   await porchBot.handleEvent({ event_id: "$h", room_id: lobby, sender: bea, type: "m.room.message", content: { msgtype: "m.text", body: "!help" }, origin_server_ts: context.clock.now }, context);

@@ -3,6 +3,8 @@
 import { defineBot } from "../framework/defineBot.ts";
 import { defineCommand } from "../framework/defineCommand.ts";
 import { aboutMessage } from "./aboutMessage.ts";
+import { gatherBotDirectory } from "./botDirectory.ts";
+import { botOverview } from "./botOverview.ts";
 import { welcomeToLobby } from "./lobbyWelcome.ts";
 
 const about = defineCommand({
@@ -18,6 +20,9 @@ export const porchBot = defineBot({
   homeRoles: ["lobby"],
   displayName: "Porch",
   about: "I welcome new neighbors and explain how this place works.",
+  summary: "Welcomes new neighbors and says what BlockShare is and who looks after this box.",
+  // The other bots describe themselves (their summary and home rooms); the porch only renders them.
+  helpOverview: async ({ context }) => botOverview(await gatherBotDirectory(context), context.neighborhood.serverName),
   commands: [about],
   onEvent: welcomeToLobby,
 });

@@ -14,7 +14,7 @@ export function welcomeMessage(userId: string, displayName: string | undefined, 
     ]),
     paragraph(
       "The bots answer commands that start with “!”: send ", code("!help"),
-      " in any room (or write to a bot directly) to see what it can do.",
+      " here to see what each bot does and in which room, then ", code("!help"), " in that room for its commands.",
     ),
     paragraph("This chat runs on a small computer here in the neighborhood, so talking to each other keeps working even when the internet is down."),
   );

@@ -18,6 +18,7 @@ export function createShareBot(options: { rateLimit?: RateLimitOptions } = {}): 
   homeRoles: ["sharing"],
   displayName: "Sharing board",
   about: "Give, ask for and lend things to neighbors: !offer, !ask, !lend, then !list to browse. React 👍 to a listing to claim it.",
+  summary: "Give away, lend and ask for things; react 👍 to a listing to claim it.",
   commands: [...postCommands, ...lifecycleCommands, ...boardCommands],
   onEvent: handleShareEvent,
   onTick: (context) => shareTick(runtimeFor(context)),

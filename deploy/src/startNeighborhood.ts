@@ -169,7 +169,13 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
     const host = await startAppserviceHost({
       registration: { id: APPSERVICE_ID, asToken: secrets.appservice_as_token, hsToken: secrets.appservice_hs_token, senderLocalpart: APPSERVICE_SENDER },
       homeserverUrl: clientUrl,
-      neighborhood: { name: neighborhood.name, serverName, publicUrl: neighborhood.public_url, operators: [operatorUserId] },
+      neighborhood: {
+        name: neighborhood.name,
+        serverName,
+        publicUrl: neighborhood.public_url,
+        operators: [operatorUserId],
+        operatorIsNeighbor: neighborhood.operator_is_neighbor,
+      },
       bots,
       storePath: join(neighborhood.dataDir, "appservice", "store.sqlite"),
       port: neighborhood.ports.appservice,

@@ -1,6 +1,8 @@
 // `deploy/blockshare status`: is the running neighborhood healthy, as the operator needs to know it.
+import { synapsePaths } from "../../homeserver-config/synapseConfig.ts";
 import { openOperatorSession } from "./operatorSession.ts";
 import { registrationTokens } from "./homeserverAdmin.ts";
+import { countNeighbors, describeNeighborCount, listAccounts, readServiceAccounts } from "./neighborAccounts.ts";
 import { APPSERVICE_ID } from "./startNeighborhood.ts";
 
 interface Check {
@@ -13,7 +15,6 @@ interface StatusReplies {
   server_version?: string;
   duration_ms?: number;
   inbox?: number;
-  total?: number;
 }
 
 async function getJson(url: string, init: RequestInit = {}): Promise<StatusReplies> {
@@ -46,8 +47,17 @@ export async function showStatus(file: string): Promise<void> {
       },
     },
     {
+      // People, not accounts: the bots and the operator's admin account are left out (unless operator_is_neighbor).
       name: "Neighbors",
-      probe: async () => `${(await getJson(`${clientUrl}/_synapse/admin/v2/users?limit=1&guests=false`, { headers: admin })).total} accounts`,
+      probe: async () => {
+        const operatorUserId = `@${neighborhood.operator}:${neighborhood.server_name}`;
+        const count = countNeighbors(await listAccounts(clientUrl, admin.authorization.slice(7)), {
+          isServiceAccount: readServiceAccounts(synapsePaths(neighborhood.dataDir).appserviceRegistration),
+          operatorUserId,
+          operatorIsNeighbor: neighborhood.operator_is_neighbor,
+        });
+        return describeNeighborCount(count, operatorUserId);
+      },
     },
     {
       name: "Registration tokens",

@@ -1,7 +1,7 @@
 // A BotContext for unit tests: records what the bot sends, with a clock, power levels and room roles
 // the test controls. The host's real capabilities are exercised by the integration tests.
 
-import type { BotContext, MatrixEvent, PactMember, RichText, RoomRole, SharingLimits } from "../contract.ts";
+import type { BotContext, BotProfile, MatrixEvent, PactMember, RichText, RoomRole, SharingLimits } from "../contract.ts";
 
 export interface SentMessage {
   roomId: string;
@@ -35,6 +35,8 @@ export interface FakeBotContext extends BotContext {
   /** The appservice's users (isServiceUser); by default the sender and the four bots, as on a real box. */
   serviceUsers: Set<string>;
   roomRoles: Map<string, RoomRole>;
+  /** roomId → the room's name (neighborhood.roomName). */
+  roomNames: Map<string, string>;
   storeEntries: Map<string, unknown>;
 }
 
@@ -42,13 +44,22 @@ export const testServer = "block.test";
 export const botId = `@porch:${testServer}`;
 export const startTime = Date.UTC(2025, 5, 1, 12, 0, 0);
 
-export function createFakeBotContext(options: { operators?: string[] } = {}): FakeBotContext {
+export interface FakeBotContextOptions {
+  operators?: string[];
+  /** The neighborhood file's operator_is_neighbor (default false, as on a real box). */
+  operatorIsNeighbor?: boolean;
+  /** The bots the box runs, as neighborhood.bots (default none). */
+  bots?: BotProfile[];
+}
+
+export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeBotContext {
   const sent: SentMessage[] = [];
   const clock = { now: startTime };
   const powerLevels = new Map<string, number>();
   const directRooms = new Set<string>();
   const serviceUsers = new Set(["blockshare", "porch", "share", "polls", "mesh"].map((localpart) => `@${localpart}:${testServer}`));
   const roomRoles = new Map<string, RoomRole>();
+  const roomNames = new Map<string, string>();
   const storeEntries = new Map<string, unknown>();
   const events: SentEvent[] = [];
   const state = new Map<string, Record<string, unknown>>();
@@ -56,6 +67,7 @@ export function createFakeBotContext(options: { operators?: string[] } = {}): Fa
   const privateRooms: FakeBotContext["privateRooms"] = [];
   const limits: SharingLimits = { maxOpenListings: 10, maxClaimsPerWeek: 10, pactNeighborsMayClaim: true };
   const pactMembers: PactMember[] = [];
+  const operators = options.operators ?? [`@ada:${testServer}`];
   let nextEventNumber = 1;
   const record = (roomId: string, type: string, content: Record<string, unknown>, prefix: string): string => {
     const eventId = `$${prefix}${nextEventNumber++}`;
@@ -75,15 +87,18 @@ export function createFakeBotContext(options: { operators?: string[] } = {}): Fa
     directRooms,
     serviceUsers,
     roomRoles,
+    roomNames,
     storeEntries,
     self: botId,
     neighborhood: {
       name: "Maple Street",
       serverName: testServer,
       publicUrl: `https://${testServer}`,
-      operators: options.operators ?? [`@ada:${testServer}`],
+      operators,
       roomRole: (roomId) => roomRoles.get(roomId),
       roomsWithRole: (role) => [...roomRoles].filter(([, roomRole]) => roomRole === role).map(([roomId]) => roomId).sort(),
+      roomName: async (roomId) => roomNames.get(roomId),
+      bots: options.bots ?? [],
     },
     actions: {
       async sendMessage(roomId, message, sendOptions) {
@@ -127,6 +142,9 @@ export function createFakeBotContext(options: { operators?: string[] } = {}): Fa
     },
     isDirectRoom: (roomId) => directRooms.has(roomId),
     isServiceUser: (userId) => serviceUsers.has(userId),
+    // The host's rule (appservices/src/botContexts.ts neighborRule), over this fake's users.
+    isOwnNeighbor: (userId) =>
+      userId.endsWith(`:${testServer}`) && !serviceUsers.has(userId) && (options.operatorIsNeighbor === true || !operators.includes(userId)),
     now: () => clock.now,
     community: {
       sharingLimits: () => ({ ...limits }),

@@ -1,10 +1,15 @@
-// Events other than commands, as a table by event type: reactions claim, images become photos,
-// invites from pact share bots open board-sync rooms, and board-sync events feed the replica.
+// Events other than commands, as a table by event type: reactions claim (and, removed, take it back),
+// images become photos, invites from pact share bots open board-sync rooms, and board-sync events
+// feed the replica.
 
-import type { BotContext, MatrixEvent } from "../../framework/contract.ts";
+import type { BotContext, MatrixEvent, RichText } from "../../framework/contract.ts";
 import { logBotError } from "../../framework/errorLog.ts";
-import { message } from "../../framework/richText.ts";
+import { code, message } from "../../framework/richText.ts";
+import { decideReaction, decideReactionRemoval, isWaiting, type ReactionDecision } from "../domain/interestWithdrawal.ts";
+import type { Listing } from "../domain/listing.ts";
+import { shortId } from "../domain/listingIds.ts";
 import { boardStateType, boardUpdateType } from "../sync/syncEvents.ts";
+import { forgetReaction, reactionRecord, recordReaction } from "./interestRecords.ts";
 import { performAction } from "./listingActions.ts";
 import { claimActionFor } from "./lifecycleCommands.ts";
 import { isMxcUri } from "./listingMessage.ts";
@@ -24,13 +29,52 @@ const onReaction: Handler = async (event, runtime) => {
   if (field(relation, "rel_type") !== "m.annotation") return;
   const target = field(relation, "event_id");
   const key = typeof target === "string" ? runtime.listingOfEvent(target) : undefined;
-  const listing = key === undefined ? undefined : runtime.board.get(key);
-  if (listing === undefined || listing.owner === event.sender) return;
-  const reply = await performAction({ runtime, listing, action: claimActionFor(listing), sender: event.sender });
+  const decision = decideReaction(key === undefined ? undefined : runtime.board.get(key), event.sender, claimActionFor);
+  await reactionOutcomes[decision.kind](event, runtime, decision as never);
+};
+
+type ReactionOutcomes = { [Kind in ReactionDecision["kind"]]: (event: MatrixEvent, runtime: ShareRuntime, decision: Extract<ReactionDecision, { kind: Kind }>) => Promise<void> };
+
+const reactionOutcomes: ReactionOutcomes = {
+  ignore: async () => {},
+  async "own-listing"(event, runtime, { listing }) {
+    // Removed, so Element's count shows only neighbors who want it; failing that, the answer still stands.
+    await runtime.context.actions.redactEvent(event.room_id, event.event_id, "A reaction on your own listing does nothing").catch((error: unknown) => logBotError("share", `removing a reaction in ${event.room_id}`, error));
+    await runtime.tell(event.sender, ownReactionReply(runtime, listing, field(event.content["m.relates_to"], "key")));
+  },
+  async "take-part"(event, runtime, { listing, action }) {
+    const reply = await performAction({ runtime, listing, action, sender: event.sender });
+    // Remembered so that removing this reaction later takes them off the list again.
+    const now = runtime.board.get(listing.key);
+    if (now !== undefined && isWaiting(now, event.sender)) recordReaction(runtime.store, listing.key, event.sender, event.event_id);
+    await runtime.render();
+    if (reply === "") return;
+    // The answer goes to the neighbor privately: a reply to a reaction in the room would be noise.
+    await runtime.tell(event.sender, typeof reply === "string" ? message(reply) : reply);
+  },
+};
+
+function ownReactionReply(runtime: ShareRuntime, listing: Listing, key: unknown): RichText {
+  const id = shortId(listing.home, listing.number, runtime.ownServer);
+  const what = typeof key === "string" && key.length <= 8 ? `a ${key}` : "a reaction";
+  const next = listing.kind === "ask" ? message("When it is done: ", code(`!fulfilled ${id.slice(1)}`), ".") : message("Neighbors react to ask for it; you choose with ", code(`!promise ${id.slice(1)} @neighbor:server`), ".");
+  return message(`${id} is your own listing: ${what} on it does nothing, so I removed it. `, next);
+}
+
+/** A removed reaction (Element redacts it) takes back the interest it gave. */
+const onRedaction: Handler = async (event, runtime) => {
+  const redacts = typeof event.content.redacts === "string" ? event.content.redacts : event.redacts;
+  if (redacts === undefined) return;
+  const record = reactionRecord(runtime.store, redacts);
+  if (record === undefined) return;
+  const left = forgetReaction(runtime.store, redacts);
+  const decision = decideReactionRemoval(record, event.sender, left, runtime.board.get(record.key));
+  if (decision.kind === "ignore") return;
+  const listing = runtime.board.get(decision.key);
+  if (listing === undefined) return;
+  const reply = await performAction({ runtime, listing, action: "withdraw", sender: decision.userId });
   await runtime.render();
-  if (reply === "") return;
-  // The answer goes to the neighbor privately: a reply to a reaction in the room would be noise.
-  await runtime.tell(event.sender, typeof reply === "string" ? message(reply) : reply);
+  if (reply !== "") await runtime.tell(decision.userId, typeof reply === "string" ? message(reply) : reply);
 };
 
 /** An image right after posting (or in reply to one's listing) becomes that listing's photo. */
@@ -86,6 +130,7 @@ const onBoardSync: Handler = async (event, runtime) => {
 
 const handlers: Readonly<Record<string, Handler>> = {
   "m.reaction": onReaction,
+  "m.room.redaction": onRedaction,
   "m.room.message": onImage,
   "m.room.member": onMembership,
   [boardUpdateType]: onBoardSync,

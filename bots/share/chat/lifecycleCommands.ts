@@ -23,10 +23,16 @@ export function claimActionFor(listing: Listing): LifecycleAction {
   return byKind[listing.kind];
 }
 
+/** `!release` from the owner or the one it is promised or lent to undoes the promise; from anyone else it means "take me off the list". */
+export function releaseActionFor(listing: Listing, sender: string): LifecycleAction {
+  const party = sender === listing.owner || sender === listing.promisedTo || sender === listing.borrower;
+  return party ? "release" : "withdraw";
+}
+
 interface LifecycleCommandSpec {
   name: string;
   summary: string;
-  action: LifecycleAction | ((listing: Listing) => LifecycleAction);
+  action: LifecycleAction | ((listing: Listing, sender: string) => LifecycleAction);
   /** The id may be left out inside the listing's thread. */
   idOptional?: boolean;
   target?: string;
@@ -41,7 +47,8 @@ const specs: readonly LifecycleCommandSpec[] = [
   { name: "lend-out", summary: "Lend your thing to a neighbor until a date (default 1 week)", action: "lend-out", target: "borrower", takesDate: "until" },
   { name: "returned", summary: "Mark a lent thing as back", action: "return", idOptional: true },
   { name: "hold", summary: "Join the waiting list for a lent thing (or, when it is back and held for you, confirm)", action: "hold", idOptional: true },
-  { name: "release", summary: "Undo a promise: the listing opens again", action: "release", idOptional: true },
+  { name: "withdraw", summary: "Take back your interest: off the waiting list (removing your 👍 does the same)", action: "withdraw", idOptional: true },
+  { name: "release", summary: "Undo a promise (the listing opens again), or take yourself off the waiting list", action: releaseActionFor, idOptional: true },
   { name: "renew", summary: "Keep your listing up longer, or extend a loan", action: "renew", takesDate: "until" },
   { name: "cancel", summary: "Withdraw your listing (moderators: any listing of this block)", action: "cancel", idOptional: true },
   { name: "unshare", summary: "Stop sharing your listing with the pact's blocks (it stays on this block)", action: "unshare", idOptional: true },
@@ -87,7 +94,7 @@ async function runLifecycle(spec: LifecycleCommandSpec, wanted: LifecycleValues,
     until = readDate(wanted.until, context.now());
     if (until === undefined || until <= context.now()) return message(`I couldn't read the date “${wanted.until}”. I understand dates in the future like ${acceptedDates}.`);
   }
-  const action = typeof spec.action === "function" ? spec.action(found.listing) : spec.action;
+  const action = typeof spec.action === "function" ? spec.action(found.listing, sender) : spec.action;
   const reply = await performAction({
     runtime,
     listing: found.listing,

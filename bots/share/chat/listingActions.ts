@@ -12,8 +12,11 @@ import { actionsFrom, stateLabel, transitionFor, type Actor, type LifecycleActio
 import { serverOf, type Listing, type PromiseBid } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
 import type { ListingPatch } from "../board/boardDoc.ts";
+import { commandsFor } from "./actionCommands.ts";
+import { recordOwnerTold } from "./interestRecords.ts";
 import { confirmHold, holdForNext } from "./lendingHolds.ts";
-import type { ShareRuntime } from "./shareRuntime.ts";
+import { inviteReason, type ShareRuntime } from "./shareRuntime.ts";
+import { withdrawInterest } from "./withdrawInterest.ts";
 
 export interface ActionRequest {
   runtime: ShareRuntime;
@@ -97,9 +100,8 @@ async function introduce(request: ActionRequest, other: string, text: RichText):
   const { runtime, listing } = request;
   const open = async () => {
     try {
-      const roomId = await runtime.context.actions.openPrivateRoom([listing.owner, other], `${listing.title} (${idOf(request)})`.slice(0, 80));
+      const roomId = await runtime.context.actions.openPrivateRoom([listing.owner, other], `${listing.title} (${idOf(request)})`.slice(0, 80), { message: text, reason: inviteReason(text) });
       runtime.store.put(`intro/${listing.key}`, { roomId, with: other } satisfies Introduction);
-      await runtime.context.actions.sendMessage(roomId, text);
     } catch {
       // The listing changed either way; tell both by DM instead of failing the command.
       await runtime.tell(listing.owner, text);
@@ -166,10 +168,15 @@ const effects: Readonly<Record<LifecycleAction, Effect>> = {
     if (listing.kind === "offer") recordClaim(runtime, sender);
     const place = runtime.board.enqueue(listing.key, sender);
     const command = listing.kind === "offer" ? `!promise ${idOf(request).slice(1)} ${sender}` : `!lend-out ${idOf(request).slice(1)} ${sender} for 1 week`;
-    await runtime.tell(listing.owner, message(mention(sender), ` would like ${idOf(request)} (${listing.title}). To say yes: `, code(command), "."));
+    const told = await runtime.tell(listing.owner, message(mention(sender), ` would like ${idOf(request)} (${listing.title}). To say yes: `, code(command), "."));
+    recordOwnerTold(runtime.store, listing.key, sender, told);
+    const takeBack = message(" Changed your mind? Remove your reaction or send ", code(`!withdraw ${idOf(request).slice(1)}`), ".");
     return listing.kind === "offer"
-      ? message("I told ", mention(listing.owner), " you'd like it; the giver chooses who gets it. ", `You are number ${place} on the list.`)
-      : message("I told ", mention(listing.owner), ` you'd like to borrow it. You are number ${place} in line.`);
+      ? message("I told ", mention(listing.owner), " you'd like it; the giver chooses who gets it. ", `You are number ${place} on the list.`, takeBack)
+      : message("I told ", mention(listing.owner), ` you'd like to borrow it. You are number ${place} in line.`, takeBack);
+  },
+  async withdraw(request, now) {
+    return withdrawInterest(request.runtime, request.listing, request.sender ?? "", now);
   },
   async hold(request) {
     return effects.interest(request, 0);
@@ -272,8 +279,8 @@ export async function performAction(request: ActionRequest): Promise<RichText | 
   const transition = transitionFor(listing.kind, listing.state, action);
   const id = idOf(request);
   if (transition === undefined) {
-    const possible = actionsFrom(listing.kind, listing.state).filter((name) => name !== "expire");
-    return `${id} is ${stateLabel(listing.kind, listing.state)}, so that is not possible now.${possible.length > 0 ? ` What can happen now: ${possible.join(", ")}.` : ""}`;
+    const possible = commandsFor(actionsFrom(listing.kind, listing.state));
+    return `${id} is ${stateLabel(listing.kind, listing.state)}, so that is not possible now.${possible.length > 0 ? ` Commands that work on it now: ${possible.join(", ")}.` : ""}`;
   }
   if (transition.by === "neighbor" && request.sender === listing.owner) return `${id} is your own listing.`;
   if (!(await actorMatches(transition.by, request))) return `Only ${actorWords[transition.by]} can do that with ${id}.`;

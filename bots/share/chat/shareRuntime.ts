@@ -171,8 +171,8 @@ export class ShareRuntime {
   async tell(userId: string, text: RichText): Promise<boolean> {
     const deliver = async () => {
       try {
-        const roomId = await this.context.actions.openPrivateRoom([userId]);
-        await this.context.actions.sendMessage(roomId, text);
+        // The host sends the message, into a new chat before the invite (which carries the reason).
+        await this.context.actions.openPrivateRoom([userId], undefined, { message: text, reason: inviteReason(text) });
         return true;
       } catch (error) {
         logBotError(shareLocalpart, `messaging ${userId}`, error);
@@ -224,6 +224,14 @@ export class ShareRuntime {
   answeringForMs(): number {
     return this.#answeredAt === undefined ? 0 : this.context.now() - this.#answeredAt;
   }
+}
+
+const reasonLength = 300;
+
+/** An invite's reason: what the first message says, in plain text, short enough for an invite. */
+export function inviteReason(text: RichText): string {
+  const plain = `Sharing board: ${text.text.replace(/\s+/gu, " ").trim()}`;
+  return plain.length <= reasonLength ? plain : `${plain.slice(0, reasonLength - 1)}…`;
 }
 
 const runtimes = new WeakMap<BotStore, ShareRuntime>();

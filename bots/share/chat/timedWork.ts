@@ -10,6 +10,7 @@ import { formatDate } from "../domain/dates.ts";
 import type { Listing } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
 import { doneRecordMatters, dueJobs, nextDueAt, type TimedJob, type TimedJobKind } from "../domain/timedWork.ts";
+import { pruneInterestRecords } from "./interestRecords.ts";
 import { lapseHold } from "./lendingHolds.ts";
 import { performAction } from "./listingActions.ts";
 import { settlePeerPromises } from "./promiseSettlement.ts";
@@ -93,6 +94,7 @@ function pruneDoneRecords(runtime: ShareRuntime, sweepAll: boolean): void {
     for (const record of runtime.store.keys(`done/${key}|`)) {
       if (!doneRecordMatters(listing, record.slice("done/".length))) runtime.store.delete(record);
     }
+    pruneInterestRecords(runtime.store, key, listing);
   }
 }
 

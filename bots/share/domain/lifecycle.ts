@@ -15,6 +15,7 @@ export type LifecycleAction =
   | "return"
   | "renew"
   | "hold"
+  | "withdraw" // a neighbor on the waiting list takes their interest back
   | "cancel"
   | "expire"
   | "unshare" // the listing stops being shared with the pact (it stays on its own block)
@@ -33,6 +34,8 @@ export interface Transition {
 
 type StateTable = Partial<Record<ListingState, Partial<Record<LifecycleAction, Transition>>>>;
 
+/** Whoever waits for a listing may leave its list while the list lasts. */
+const withdrawable = (state: ListingState): Partial<Record<LifecycleAction, Transition>> => ({ withdraw: { to: state, by: "neighbor" } });
 const cancellable: Partial<Record<LifecycleAction, Transition>> = { cancel: { to: "cancelled", by: "staff" } };
 const renewable: Partial<Record<LifecycleAction, Transition>> = { renew: { to: "open", by: "owner" } };
 /** Who sees a listing changes nothing about its state; the owner or a moderator may change it while it lives. */
@@ -47,6 +50,7 @@ export const lifecycle: Readonly<Record<ListingKind, StateTable>> = {
       promise: { to: "promised", by: "owner" },
       "claim-first-come": { to: "promised", by: "neighbor" },
       interest: { to: "open", by: "neighbor" },
+      ...withdrawable("open"),
       expire: { to: "expired", by: "system" },
       ...renewable,
       ...cancellable,
@@ -55,6 +59,7 @@ export const lifecycle: Readonly<Record<ListingKind, StateTable>> = {
     promised: {
       "hand-over": { to: "handed-over", by: "party" },
       release: { to: "open", by: "party" },
+      ...withdrawable("promised"),
       ...cancellable,
       ...visibility("promised"),
     },
@@ -83,6 +88,7 @@ export const lifecycle: Readonly<Record<ListingKind, StateTable>> = {
       "lend-out": { to: "on-loan", by: "owner" },
       hold: { to: "open", by: "neighbor" },
       interest: { to: "open", by: "neighbor" },
+      ...withdrawable("open"),
       expire: { to: "expired", by: "system" },
       ...renewable,
       ...cancellable,
@@ -93,6 +99,7 @@ export const lifecycle: Readonly<Record<ListingKind, StateTable>> = {
       renew: { to: "on-loan", by: "owner" },
       hold: { to: "on-loan", by: "neighbor" },
       interest: { to: "on-loan", by: "neighbor" },
+      ...withdrawable("on-loan"),
       ...visibility("on-loan"),
     },
     expired: { ...renewable, ...visibility("expired") },
