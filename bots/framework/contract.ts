@@ -11,12 +11,24 @@ export interface MatrixEvent {
   content: Record<string, unknown>;
   origin_server_ts: number;
   unsigned?: { prev_content?: Record<string, unknown>; [key: string]: unknown };
+  /** m.room.redaction before room version 11: the redacted event (from v11 on it is `content.redacts`). */
+  redacts?: string;
 }
 
 /** A message as both HTML (org.matrix.custom.html) and its plain-text fallback. */
 export interface RichText {
   html: string;
   text: string;
+}
+
+/**
+ * What a new private room says before anyone is in it: the invite carries `reason` (Element shows it on
+ * the invite) and `message` is already in the room, so nobody gets a bare invite.
+ */
+export interface PrivateRoomOpening {
+  message: RichText;
+  /** Plain text, a sentence or two. */
+  reason: string;
 }
 
 /** The Matrix side effects a bot may cause, performed as that bot's own user. */
@@ -34,14 +46,18 @@ export interface BotActions {
   setState(roomId: string, type: string, stateKey: string, content: Record<string, unknown>): Promise<string>;
   /** A state event's content from current room state; undefined when the room has none. */
   getState(roomId: string, type: string, stateKey: string): Promise<Record<string, unknown> | undefined>;
+  /** Redacts an event (e.g. a reaction that must not count); needs the power to redact others' events. */
+  redactEvent(roomId: string, eventId: string, reason?: string): Promise<void>;
   /** Full Matrix IDs of the room's joined members, right now. */
   joinedMembers(roomId: string): Promise<string[]>;
   /**
    * A private room between this bot and these users. One user: their direct chat with the bot,
-   * reused when it exists, else created and marked is_direct. Several: a new room inviting all of them
-   * (e.g. introducing a giver and a taker), named `name`. Resolves to the room id once created.
+   * reused when it exists (the one the neighbor opened, too), else created and marked is_direct.
+   * Several: a new room inviting all of them (e.g. introducing a giver and a taker), named `name`.
+   * With `opening`, its message is sent there (in a new room before the invites, which carry its
+   * reason). Resolves to the room id.
    */
-  openPrivateRoom(userIds: readonly string[], name?: string): Promise<string>;
+  openPrivateRoom(userIds: readonly string[], name?: string, opening?: PrivateRoomOpening): Promise<string>;
 }
 
 /** Small durable key-value state, namespaced per bot; values are JSON. */

@@ -25,7 +25,7 @@ export interface FakeBotContext extends BotContext {
   /** roomId → joined members. */
   members: Map<string, string[]>;
   /** Private rooms opened: the users and the room id the fake gave them. */
-  privateRooms: { userIds: string[]; name: string | undefined; roomId: string }[];
+  privateRooms: { userIds: string[]; name: string | undefined; roomId: string; reason?: string }[];
   limits: SharingLimits;
   pactMembers: PactMember[];
   clock: { now: number };
@@ -74,7 +74,7 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
     events.push({ roomId, type, content, eventId });
     return eventId;
   };
-  return {
+  const context: FakeBotContext = {
     sent,
     events,
     state,
@@ -121,13 +121,19 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
       async joinedMembers(roomId) {
         return [...(members.get(roomId) ?? [])];
       },
-      async openPrivateRoom(userIds, name) {
+      async openPrivateRoom(userIds, name, opening) {
         const existing = userIds.length === 1 ? privateRooms.find((room) => room.userIds.length === 1 && room.userIds[0] === userIds[0]) : undefined;
-        if (existing) return existing.roomId;
-        const roomId = `!private${nextEventNumber++}:${testServer}`;
-        privateRooms.push({ userIds: [...userIds], name, roomId });
-        if (userIds.length === 1) directRooms.add(roomId);
+        const roomId = existing?.roomId ?? `!private${nextEventNumber++}:${testServer}`;
+        if (existing === undefined) {
+          privateRooms.push({ userIds: [...userIds], name, roomId, ...(opening === undefined ? {} : { reason: opening.reason }) });
+          if (userIds.length === 1) directRooms.add(roomId);
+        }
+        // Through the (possibly wrapped) sendMessage, as the host sends it as a message too.
+        if (opening !== undefined) await context.actions.sendMessage(roomId, opening.message);
         return roomId;
+      },
+      async redactEvent(roomId, eventId, reason) {
+        record(roomId, "m.room.redaction", { redacts: eventId, ...(reason === undefined ? {} : { reason }) }, "redaction");
       },
       async joinRoom() {},
       async powerLevel(roomId, userId) {
@@ -156,6 +162,7 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
       },
     },
   };
+  return context;
 }
 
 let eventCounter = 0;
