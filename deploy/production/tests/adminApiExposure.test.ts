@@ -21,6 +21,9 @@ import { startNeighborhood, type RunningNeighborhood } from "../../src/startNeig
 import { registrationTokens } from "../../src/homeserverAdmin.ts";
 import { productionNginxSite, singleProcessLayout, standaloneNginxConfig } from "../nginxConfig.ts";
 import { startProcess, tcpOpen, waitUntil, type RunningProcess } from "../childProcesses.ts";
+import { layoutFor } from "../../../homeserver-config/workers/neighborhoodWorkers.ts";
+import type { WorkerLayout } from "../../../homeserver-config/workers/workerLayout.ts";
+import { freeWorkerSettings } from "./testSupport.ts";
 
 const run = promisify(execFile);
 
@@ -160,12 +163,21 @@ describe("Synapse's admin API answers this box alone; the federation port serves
     }
   });
 
-  describe("the production nginx site (real nginx in front of the same Synapse)", () => {
+  // With workers, nginx routes paths to worker ports first; none runs here, so each falls back to the
+  // main process (the `backup` upstream) and the same Synapse answers.
+  const layouts: Record<string, () => Promise<WorkerLayout>> = {
+    "one Synapse process": async () => singleProcessLayout(proxiedPort),
+    workers: async () => {
+      const workers = await freeWorkerSettings();
+      return layoutFor(block.neighborhood, { ...workers, ports: { ...workers.ports, main_http: proxiedPort } });
+    },
+  };
+  for (const [layoutName, layoutOf] of Object.entries(layouts)) describe(`the production nginx site, ${layoutName} (real nginx in front of the same Synapse)`, () => {
     let nginx: RunningProcess;
     let ports: { http: number; https: number; federation: number };
 
     before(async () => {
-      const prefix = join(dir, "nginx");
+      const prefix = join(dir, `nginx-${layoutName.replaceAll(" ", "-")}`);
       const elementDir = join(dir, "element");
       for (const folder of [join(prefix, "logs"), join(prefix, "temp"), elementDir]) mkdirSync(folder, { recursive: true });
       writeFileSync(join(elementDir, "index.html"), "<!doctype html><title>Element</title>\n");
@@ -177,7 +189,7 @@ describe("Synapse's admin API answers this box alone; the federation port serves
         certificate: federation.certificate,
         certificateKey: federation.key,
         elementDir,
-        layout: singleProcessLayout(proxiedPort),
+        layout: await layoutOf(),
         clientWellKnown: { "m.homeserver": { base_url: "https://meshfacing.localhost" } },
         ports,
       });

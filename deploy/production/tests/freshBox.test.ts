@@ -82,6 +82,12 @@ describe("a volunteer's install on a fresh Debian 12 box (systemd as PID 1)", { 
     assert.equal(JSON.parse(await get("https://maple.test/.well-known/matrix/client"))["m.homeserver"].base_url, "https://maple.test");
     assert.equal(JSON.parse(await get("https://maple.test/.well-known/matrix/server"))["m.server"], "maple.test:8448");
     assert.equal(JSON.parse(await get("https://maple.test:8448/_matrix/key/v2/server")).server_name, "maple.test", "federation requests reach Synapse through nginx");
+    // Synapse's admin API stays on the box (the CLI calls it on 127.0.0.1); 8448 is federation and keys only.
+    const status = async (url: string) => (await box.run(curl(url).replace("--fail-with-body", "-o /dev/null -w '%{http_code}'"))).stdout.trim();
+    assert.equal(await status("https://maple.test/_synapse/admin/v1/server_version"), "404", "nginx does not pass the admin API on 443");
+    assert.equal(await status("https://maple.test:8448/_matrix/client/versions"), "404", "8448 does not serve the client API");
+    assert.equal(await status("https://maple.test:8448/_synapse/admin/v1/server_version"), "404", "8448 does not serve /_synapse");
+    assert.equal(await status("http://127.0.0.1:8008/_synapse/admin/v1/server_version"), "200", "the admin API answers on loopback");
     assert.match((await box.run("curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' --resolve maple.test:80:127.0.0.1 http://maple.test/")).stdout, /^301 https:\/\/maple\.test\//);
     const listening = (await box.run("ss -ltnH '( sport = :8008 or sport = :9009 or sport = :9000 or sport = :5432 )' | awk '{print $4}'")).stdout.trim().split("\n");
     assert.ok(listening.length >= 4, `listeners: ${listening.join(", ")}`);
