@@ -16,11 +16,13 @@ export interface ProductionBenchSizes {
   listings: number;
 }
 
-export async function productionBenchmarks(sizes: ProductionBenchSizes = { users: 100, messages: 10_000, listings: 1_000 }): Promise<Record<string, number>> {
+const FULL_SIZES: ProductionBenchSizes = { users: 100, messages: 10_000, listings: 1_000 };
+
+export async function productionBenchmarks(sizes: ProductionBenchSizes = FULL_SIZES): Promise<Record<string, number>> {
   return { ...(await measureBackupRestore(sizes)), ...(await measureWorkersBotRtt()) };
 }
 
-async function measureBackupRestore(sizes: ProductionBenchSizes): Promise<Record<string, number>> {
+export async function measureBackupRestore(sizes: ProductionBenchSizes = FULL_SIZES): Promise<Record<string, number>> {
   const block = await startTestNeighborhood({ name: "Bench Block" });
   const work = mkdtempSync(join(tmpdir(), "blockshare-prodbench-"));
   try {

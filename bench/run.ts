@@ -1,33 +1,42 @@
-// `npm run bench`: each figure is a ratio against a baseline measured in the same run (these machines
-// are noisy), printed and written to bench/results.json.
+// `npm run bench [-- NAME…]`: each figure is a ratio against a baseline measured in the same run (these
+// machines are noisy), printed and written to bench/results.json, which holds only measured figures
+// ({ "metric_name": number }). Each benchmark runs in its own process on free ports; one that fails is
+// printed with its error and listed in the closing summary, its figures are left out of results.json,
+// the others still run and are written, and the process then exits with 1. Naming benchmarks runs only
+// those and leaves results.json as it is. See bench/README.md.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { measureBotRoundTrip } from "./botRoundTrip.ts";
-import { measureIntakeThroughput } from "./intakeThroughput.ts";
-import { measureStackMemory } from "./stackMemory.ts";
-import { boardBenchmarks } from "./boardBench.ts";
-import { federationBenchmarks } from "./federationBench.ts";
-import { monitorBenchmarks } from "./monitorBench.ts";
-import { pollsBenchmarks } from "./pollsBench.ts";
-import { productionBenchmarks } from "./productionBench.ts";
+import { benchmarks } from "./benchmarks.ts";
+import { measureInChild } from "./measureInChild.ts";
+import { renderOutcome, renderSummary } from "./renderBenchmarks.ts";
+import { runBenchmarks, selectBenchmarks, summarize } from "./runBenchmarks.ts";
 
-const results: Record<string, number> = {};
-const record = (figures: Record<string, number>) => {
-  for (const [name, value] of Object.entries(figures)) {
-    results[name] = Math.round(value * 1000) / 1000;
-    console.log(`${name.padEnd(36)} ${results[name]}`);
-  }
-};
+const names = process.argv.slice(2);
+const usage = `Usage: npm run bench [-- NAME…]   (deploy/blockshare bench [NAME…])
+  Runs every benchmark and writes bench/results.json; with names, runs only those and writes nothing.
+  Benchmarks: ${benchmarks.map((benchmark) => benchmark.name).join(", ")}`;
 
-record(await measureIntakeThroughput());
-record(await measureBotRoundTrip());
-record(await measureStackMemory());
-record(await boardBenchmarks());
-record(await pollsBenchmarks());
-record(await monitorBenchmarks());
-record(await federationBenchmarks());
-record(await productionBenchmarks());
+if (names.includes("--help") || names.includes("-h")) {
+  console.log(usage);
+  process.exit(0);
+}
+const { selected, unknown } = selectBenchmarks(benchmarks, names);
+if (unknown.length > 0) {
+  console.error(`No benchmark is named ${unknown.join(", ")}.\n${usage}`);
+  process.exit(2);
+}
 
-const file = join(import.meta.dirname, "results.json");
-writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`written to ${file}`);
+const outcomes = await runBenchmarks(selected, (outcome) => console.log(renderOutcome(outcome)), (benchmark) => {
+  console.log(`==> ${benchmark.name}`);
+  return measureInChild(benchmark);
+});
+const summary = summarize(outcomes);
+if (names.length === 0) {
+  const file = join(import.meta.dirname, "results.json");
+  writeFileSync(file, `${JSON.stringify(summary.results, null, 2)}\n`);
+  console.log(`written to ${file}`);
+} else {
+  console.log("only some benchmarks ran: bench/results.json is left as it was");
+}
+console.log(renderSummary(summary, selected.length));
+process.exitCode = summary.failures.length > 0 ? 1 : 0;

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { registerNeighbor, writeLoopbackNeighborhood } from "../test/harness/testNeighborhood.ts";
+import { registerNeighbor } from "../test/harness/testNeighborhood.ts";
+import { writeBenchNeighborhood } from "./benchNeighborhood.ts";
 import { startNeighborhood, type RunningNeighborhood } from "../deploy/src/startNeighborhood.ts";
 import { registrationTokens } from "../deploy/src/homeserverAdmin.ts";
 import { startWorkerNeighborhood } from "../deploy/production/workerDeployment.ts";
@@ -37,7 +38,7 @@ export async function measureWorkersBotRtt(): Promise<Record<string, number>> {
 
 async function withBlock(name: string, start: (file: string, dir: string) => Promise<{ running: RunningNeighborhood; stop(): Promise<void> }>): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), `blockshare-rtt-${name}-`));
-  const block = await start(await writeLoopbackNeighborhood(dir, "RTT Block", "rtt.localhost"), dir);
+  const block = await start(await writeBenchNeighborhood(dir, "RTT Block", "rtt.localhost"), dir);
   try {
     const { running } = block;
     const lobby = running.rooms.get("lobby")!;

@@ -1,0 +1,72 @@
+// Every benchmark `npm run bench` runs, in order, with the figures each writes to bench/results.json.
+// Modules load only when their benchmark runs (in its own child process: see measureInChild.ts).
+import type { Benchmark } from "./runBenchmarks.ts";
+
+export const benchmarks: readonly Benchmark[] = [
+  {
+    name: "intake",
+    figures: ["as_ingest_ratio"],
+    measure: async () => (await import("./intakeThroughput.ts")).measureIntakeThroughput(),
+  },
+  {
+    name: "bot-round-trip",
+    figures: ["bot_rtt_ratio_p50", "bot_rtt_ratio_p95"],
+    measure: async () => (await import("./botRoundTrip.ts")).measureBotRoundTrip(),
+  },
+  {
+    name: "stack-memory",
+    figures: ["stack_rss_mb"],
+    measure: async () => (await import("./stackMemory.ts")).measureStackMemory(),
+  },
+  {
+    name: "board",
+    figures: ["board_events_per_change", "board_merge_ratio_10k", "board_load_ms_10k"],
+    measure: async () => (await import("./boardBench.ts")).boardBenchmarks(),
+  },
+  {
+    name: "poll-tally",
+    figures: ["poll_tally_ratio_10k"],
+    measure: async () => ({ poll_tally_ratio_10k: (await import("./pollsBench.ts")).measurePollTallyRatio() }),
+  },
+  {
+    name: "poll-close-lag",
+    figures: ["poll_close_lag_s"],
+    measure: async () => ({ poll_close_lag_s: await (await import("./pollsBench.ts")).measurePollCloseLag() }),
+  },
+  {
+    name: "monitor",
+    figures: [
+      "monitor_cycle_ratio_10k",
+      "monitor_scale_ratio",
+      "monitor_rss_mb_10k",
+      "monitor_scrape_ratio_10k",
+      "monitor_release_gc_ratio_10k",
+      "monitor_rss_mb_10k_steady",
+      "monitor_rss_mb_10k_plain_node",
+      "monitor_cycle_ratio_10k_collect_only",
+      "monitor_scale_ratio_collect_only",
+      "monitor_rss_mb_10k_collect_only",
+    ],
+    measure: async () => (await import("./monitorBench.ts")).monitorCycleBenchmarks(),
+  },
+  {
+    name: "alert-latency",
+    figures: ["alert_latency_s"],
+    measure: async () => (await import("./monitorBench.ts")).alertLatencyBenchmark(),
+  },
+  {
+    name: "federation",
+    figures: ["federation_latency_ratio_p50", "federation_catchup_s_1000"],
+    measure: async () => (await import("./federationBench.ts")).federationBenchmarks(),
+  },
+  {
+    name: "backup-restore",
+    figures: ["backup_restore_s"],
+    measure: async () => (await import("./productionBench.ts")).measureBackupRestore(),
+  },
+  {
+    name: "workers-bot-rtt",
+    figures: ["workers_bot_rtt_ratio_p95"],
+    measure: async () => (await import("./workersBotRtt.ts")).measureWorkersBotRtt(),
+  },
+];
