@@ -9,7 +9,7 @@ import { decideReaction, decideReactionRemoval, isWaiting, type ReactionDecision
 import type { Listing } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
 import { boardStateType, boardUpdateType } from "../sync/syncEvents.ts";
-import { forgetReaction, reactionRecord, recordReaction } from "./interestRecords.ts";
+import { forgetReaction, otherReactions, reactionRecord, recordReaction } from "./interestRecords.ts";
 import { performAction } from "./listingActions.ts";
 import { claimActionFor } from "./lifecycleCommands.ts";
 import { isMxcUri } from "./listingMessage.ts";
@@ -67,8 +67,8 @@ const onRedaction: Handler = async (event, runtime) => {
   if (redacts === undefined) return;
   const record = reactionRecord(runtime.store, redacts);
   if (record === undefined) return;
-  const left = forgetReaction(runtime.store, redacts);
-  const decision = decideReactionRemoval(record, event.sender, left, runtime.board.get(record.key));
+  const decision = decideReactionRemoval(record, event.sender, otherReactions(runtime.store, redacts), runtime.board.get(record.key));
+  if (event.sender === record.userId) forgetReaction(runtime.store, redacts);
   if (decision.kind === "ignore") return;
   const listing = runtime.board.get(decision.key);
   if (listing === undefined) return;

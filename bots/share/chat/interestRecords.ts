@@ -31,16 +31,20 @@ export function reactionRecord(store: BotStore, eventId: string): ReactionRecord
   return store.get<ReactionRecord>(`reaction/${eventId}`);
 }
 
-/** Forgets one removed reaction; resolves to how many of that neighbor's reactions on the listing remain. */
-export function forgetReaction(store: BotStore, eventId: string): number {
+/** How many other reactions of the same neighbor on the same listing still say yes. */
+export function otherReactions(store: BotStore, eventId: string): number {
+  const reaction = reactionRecord(store, eventId);
+  if (reaction === undefined) return 0;
+  return (interestRecord(store, reaction.key, reaction.userId)?.reactions ?? []).filter((id) => id !== eventId).length;
+}
+
+/** Forgets one removed reaction. */
+export function forgetReaction(store: BotStore, eventId: string): void {
   const reaction = reactionRecord(store, eventId);
   store.delete(`reaction/${eventId}`);
-  if (reaction === undefined) return 0;
-  const record = interestRecord(store, reaction.key, reaction.userId);
-  if (record === undefined) return 0;
-  const reactions = record.reactions.filter((id) => id !== eventId);
-  store.put(interestKey(reaction.key, reaction.userId), { ...record, reactions });
-  return reactions.length;
+  const record = reaction === undefined ? undefined : interestRecord(store, reaction.key, reaction.userId);
+  if (reaction === undefined || record === undefined) return;
+  store.put(interestKey(reaction.key, reaction.userId), { ...record, reactions: record.reactions.filter((id) => id !== eventId) });
 }
 
 export function forgetInterest(store: BotStore, key: string, userId: string): void {

@@ -20,7 +20,10 @@ export interface FakeBlock {
   /** Every message the bot sent, with the event id it got (the fake context does not keep ids). */
   posted: PostedMessage[];
   say(sender: string, body: string, roomId?: string, extraContent?: Record<string, unknown>): Promise<string[]>;
-  react(sender: string, eventId: string, key?: string): Promise<void>;
+  /** Resolves to the reaction's event id. */
+  react(sender: string, eventId: string, key?: string): Promise<string>;
+  /** Removes an event the way Element removes a reaction (an m.room.redaction, `redacts` in content as in room v11+). */
+  redact(sender: string, eventId: string): Promise<void>;
   image(sender: string, url: string, extraContent?: Record<string, unknown>): Promise<void>;
   tick(): Promise<void>;
   /** Texts the bot sent into a room since the last call (replies, DMs, listings). */
@@ -74,6 +77,12 @@ export function createFakeBlock(options: { server?: string; storeFrom?: FakeBotC
         origin_server_ts: context.clock.now,
       };
       await shareBot.handleEvent(event, context);
+      await settle();
+      return event.event_id;
+    },
+    async redact(sender, eventId) {
+      counter += 1;
+      await shareBot.handleEvent({ event_id: `$redaction${counter}`, room_id: room, sender, type: "m.room.redaction", content: { redacts: eventId }, origin_server_ts: context.clock.now }, context);
       await settle();
     },
     async image(sender, url, extraContent = {}) {
