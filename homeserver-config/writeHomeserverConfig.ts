@@ -6,6 +6,7 @@ import { stringify } from "yaml";
 import type { LoadedNeighborhood } from "./loadNeighborhood.ts";
 import { federationPaths, ownCertificate, trustedCaFiles } from "./communityCa.ts";
 import { ensureSecrets, type Secrets } from "./secrets.ts";
+import { keepServerName } from "./recordedServerName.ts";
 import { LISTENER_GUARD_SOURCE, synapseConfig, synapseLogConfig, synapsePaths, type FederationFiles, type SynapsePaths } from "./synapseConfig.ts";
 
 export interface WrittenHomeserverConfig {
@@ -22,6 +23,8 @@ export function writeHomeserverConfig(
   appserviceRegistration: (secrets: Secrets) => Record<string, unknown>,
   extraConfig: Record<string, unknown> = {},
 ): WrittenHomeserverConfig {
+  // Before anything is written: a changed server_name is refused with what to do (recordedServerName.ts).
+  keepServerName(neighborhood);
   const paths = synapsePaths(neighborhood.dataDir);
   mkdirSync(paths.media, { recursive: true, mode: 0o700 });
   const secrets = ensureSecrets(paths.secrets);

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { diesWithParent } from "../src/diesWithParent.ts";
 
 export interface RunningProcess {
   name: string;
@@ -13,7 +14,8 @@ export interface RunningProcess {
 }
 
 export function startProcess(name: string, command: string, args: string[], options: { cwd?: string } = {}): { child: ChildProcess; running: RunningProcess; stderrTail(): string } {
-  const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", "ignore", "pipe"] });
+  // Each ends with the process that started it, even on SIGKILL (deploy/src/diesWithParent.ts).
+  const child = spawn(...diesWithParent(command, args), { cwd: options.cwd, stdio: ["ignore", "ignore", "pipe"] });
   let tail = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
     tail = (tail + chunk).slice(-4_000);
@@ -71,14 +73,17 @@ export async function startPrivateRedis(port: number, dir: string): Promise<Runn
   return running;
 }
 
-/** An nginx only for this stack, with its own prefix (pid, temp files, logs), in the foreground. */
+/**
+ * An nginx only for this stack, with its own prefix (pid, temp files, logs), in the foreground and as one
+ * process: a master's forked workers would not inherit the parent-death signal and outlive a killed parent.
+ */
 export async function startPrivateNginx(prefix: string, config: string, readyUrl: string): Promise<RunningProcess> {
   mkdirSync(join(prefix, "logs"), { recursive: true });
   mkdirSync(join(prefix, "temp"), { recursive: true });
   const confPath = join(prefix, "nginx.conf");
   writeFileSync(confPath, config);
   const nginx = process.env.NGINX ?? "nginx";
-  const { running, stderrTail } = startProcess("nginx", nginx, ["-p", prefix, "-e", join(prefix, "logs", "error.log"), "-c", confPath, "-g", "daemon off;"]);
+  const { running, stderrTail } = startProcess("nginx", nginx, ["-p", prefix, "-e", join(prefix, "logs", "error.log"), "-c", confPath, "-g", "daemon off; master_process off;"]);
   await waitUntil("nginx", () => httpOk(readyUrl), running.exited, stderrTail, 20_000);
   return running;
 }

@@ -17,12 +17,13 @@ export function defaultServerName(): string {
 }
 
 /** Writes the file only when it does not exist yet; returns whether it wrote it. */
-export function writeDefaultNeighborhood(file: string): boolean {
+export function writeDefaultNeighborhood(file: string, serverName = defaultServerName()): boolean {
   if (existsSync(file)) return false;
   const text = `# This block's BlockShare settings. Change them before inviting neighbors:
-# server_name becomes part of everyone's user ID and cannot change later.
+# server_name becomes part of everyone's user ID; once the block has accounts BlockShare refuses to
+# change it (to start over under another name, move data_dir away first).
 name: Our Block
-server_name: ${defaultServerName()}
+server_name: ${serverName}
 # The address neighbors put in Element (any Element app works).
 public_url: http://${meshAddress()}:8008
 bind_address: 0.0.0.0

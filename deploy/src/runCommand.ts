@@ -1,71 +1,100 @@
-// `deploy/blockshare run`: the neighborhood in one command, stopped cleanly by Ctrl-C.
-import { join, relative } from "node:path";
-import { loadNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
-import { startWorkerNeighborhood } from "../production/workerDeployment.ts";
+// `deploy/blockshare run`: the neighborhood in one command, stopped cleanly by Ctrl-C. Before anything
+// starts: the first run's server-name choice, "already running", and every port it needs. Then `run`
+// supervises the parts as child processes (superviseBlock.ts) until it is stopped.
+import { existsSync } from "node:fs";
+import { relative } from "node:path";
+import { loadNeighborhood, type LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
+import { synapsePaths } from "../../homeserver-config/synapseConfig.ts";
+import { keepServerName, ServerNameChanged } from "../../homeserver-config/recordedServerName.ts";
 import { writeDefaultNeighborhood } from "./defaultNeighborhood.ts";
-import { startNeighborhood, type RunningNeighborhood } from "./startNeighborhood.ts";
 import { describeToken, firstNeighborsToken } from "./firstNeighborsToken.ts";
 import { secretPath } from "../../homeserver-config/secrets.ts";
-import { startMeshMonitor } from "./meshMonitorService.ts";
-import { untilStopped } from "./untilStopped.ts";
+import { listenForStop } from "./untilStopped.ts";
 import { servedElementDir } from "../production/element/elementWebRoot.ts";
+import { chooseServerName, describeDefaultServerName } from "./serverNameChoice.ts";
+import { runningBlockPid } from "./processRecord.ts";
+import { describeTakenPorts, takenListeners } from "./portsInUse.ts";
+import { StartFailed, superviseBlock, type SupervisedBlock } from "./superviseBlock.ts";
+import { localClientUrl } from "./startNeighborhood.ts";
+import { UsageError } from "./usageError.ts";
 
 const say = (line: string) => process.stderr.write(`\u001b[1m==> ${line}\u001b[0m\n`);
 
-/** One Synapse process, or (with `workers.enabled`) the main process and its workers behind a local nginx. */
-async function startNeighborhoodOrWorkers(file: string): Promise<{ running: RunningNeighborhood; stop(): Promise<void> }> {
-  const neighborhood = loadNeighborhood(file);
-  if (!neighborhood.workers.enabled) {
-    const running = await startNeighborhood(file, { progress: say });
-    return { running, stop: () => running.stop() };
-  }
-  say("Starting Synapse with workers (PostgreSQL and Redis must be running: deploy/production/ensureServices.sh)");
-  const deployment = await startWorkerNeighborhood(file, {
-    progress: say,
-    database: neighborhood.database,
-    workers: neighborhood.workers,
-    runDir: join(neighborhood.dataDir, "run"),
-    privateRedis: false,
-  });
-  return deployment;
+/** The first run writes the file, with the one permanent choice (the server name) made explicit. */
+async function firstRun(file: string): Promise<void> {
+  if (existsSync(file)) return;
+  const choice = await chooseServerName();
+  writeDefaultNeighborhood(file, choice.serverName);
+  say(`First run: wrote ${relative(process.cwd(), file) || file} with default settings (edit it to name your block)`);
+  if (!choice.asked) say(describeDefaultServerName(choice.serverName, file, loadNeighborhood(file).dataDir));
 }
 
 export async function runNeighborhood(file: string): Promise<void> {
-  if (writeDefaultNeighborhood(file)) {
-    say(`First run: wrote ${relative(process.cwd(), file) || file} with default settings (edit it to name your block)`);
+  const stop = listenForStop(say);
+  await firstRun(file);
+  const neighborhood = loadNeighborhood(file);
+  const running = runningBlockPid(neighborhood.dataDir);
+  if (running !== undefined) {
+    throw new UsageError(`This block is already running (pid ${running}). Stop it with Ctrl-C in its terminal (or kill ${running}) before starting it again.`);
   }
-  const started = await startNeighborhoodOrWorkers(file);
-  const { running } = started;
-  const { neighborhood, secrets } = running;
-  say(neighborhood.mesh_monitor.config ? "Starting the mesh monitor" : "Starting the mesh monitor on a simulated mesh (set mesh_monitor.config for real routers)");
-  const monitor = await startMeshMonitor(neighborhood, running.host.url, secrets.dir);
-  const token = await firstNeighborsToken(running.clientUrl, running.operatorToken);
+  const taken = await takenListeners(neighborhood);
+  if (taken.length > 0) throw new UsageError(describeTakenPorts(taken, file));
+  // Before anything is written: a changed server name is refused with what to do.
+  try {
+    keepServerName(neighborhood);
+  } catch (error) {
+    throw error instanceof ServerNameChanged ? new UsageError(error.message) : error;
+  }
+
+  let block;
+  try {
+    if (stop.signal.aborted) throw new StartFailed("stopped before starting");
+    block = await superviseBlock(neighborhood, say, stop.signal);
+  } catch (error) {
+    if (stop.signal.aborted) {
+      say("Stopped.");
+      return;
+    }
+    throw error instanceof StartFailed ? new UsageError(`${error.message}\nNothing is left running.`) : error;
+  }
+  try {
+    await printSummary(file, neighborhood, block);
+    await stop.until(
+      block.failed.then((why) => {
+        process.exitCode = 1;
+        return `${why.split(";")[0]}: nothing works without it, so the whole block stops.`;
+      }),
+    );
+  } finally {
+    await block.stop();
+  }
+  say(process.exitCode ? "Stopped everything (see above why). Run deploy/blockshare run to start again." : "Stopped. Run deploy/blockshare run to start again.");
+}
+
+async function printSummary(file: string, neighborhood: LoadedNeighborhood, block: SupervisedBlock): Promise<void> {
+  const { operatorUserId, operatorToken, elementUrl } = block.bots.info;
+  const monitor = block.monitor.info;
+  const secrets = { dir: synapsePaths(neighborhood.dataDir).secrets };
+  const token = await firstNeighborsToken(localClientUrl(neighborhood), operatorToken);
   console.log(`
 ${neighborhood.name} is running.
 
   Server URL for Element:  ${neighborhood.public_url}
-  Element config and .well-known:  ${running.element.url}/config.json
-  ${servedElementDir(neighborhood) ? `Element Web:  ${running.element.url}/` : `Element Web is not on this box yet: any Element app works with the server URL above.
+  Element config and .well-known:  ${elementUrl}/config.json
+  ${servedElementDir(neighborhood) ? `Element Web:  ${elementUrl}/` : `Element Web is not on this box yet: any Element app works with the server URL above.
   To serve Element Web here, set element_web_dir in ${file} to an unpacked release
   (deploy/blockshare install puts the pinned release in place on a production box).`}
 
   Mesh map:  ${monitor.url.replace("0.0.0.0", "127.0.0.1")}/${neighborhood.mesh_monitor.config ? "" : "  (a simulated mesh: an alert shows in Mesh alerts within a few minutes)"}
 
-  Operator account:  ${running.operatorUserId}
+  Operator account:  ${operatorUserId}
   Its password is in ${secretPath(secrets.dir, "operator_password")} (readable by this user only).
 
   Registration token for your first neighbors:
     ${describeToken(token)}
   More tokens: deploy/blockshare token create --uses 5
 
-  Data lives in ${neighborhood.dataDir}
+  Data lives in ${neighborhood.dataDir}; each part's log in ${block.logDir}
   Press Ctrl-C to stop; running again keeps everything.
 `);
-  await untilStopped(
-    say,
-    running.synapseFailed.then((code) => `Synapse stopped unexpectedly (exit code ${code}); see ${running.paths.log}`),
-  );
-  await monitor.stop();
-  await started.stop();
-  say("Stopped. Run deploy/blockshare run to start again.");
 }

@@ -1,7 +1,7 @@
 // Brings a whole neighborhood up from its file: configuration, appservice host, Synapse, bot users,
 // space and rooms, the operator's account, Element's config. The run command and the test harness both
 // start neighborhoods through this one path.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { watchFile, unwatchFile } from "node:fs";
 import { loadNeighborhood, type LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
@@ -16,7 +16,7 @@ import { createAppserviceClient } from "../../appservices/src/appserviceClient.t
 import type { PactControl } from "../../appservices/src/communitySettings.ts";
 import type { BotDefinition, RoomRole } from "../../bots/framework/contract.ts";
 import { allBots } from "../../bots/index.ts";
-import { attachToSynapse, ensureSigningKey, startSynapse, synapsePython, type RunningSynapse } from "./synapseProcess.ts";
+import { attachAfterRestart, attachToSynapse, ensureSigningKey, startSynapse, synapsePython, type RunningSynapse } from "./synapseProcess.ts";
 import { layoutFor, workerOverrides } from "../../homeserver-config/workers/neighborhoodWorkers.ts";
 import { writeWorkerConfigs } from "../../homeserver-config/workers/writeWorkerConfigs.ts";
 import { synapsePaths, type SynapsePaths } from "../../homeserver-config/synapseConfig.ts";
@@ -124,8 +124,9 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
   let expectExit = false;
   let failed: (code: number | null) => void = () => {};
   const synapseFailed = new Promise<number | null>((resolve) => (failed = resolve));
-  const launchSynapse = async () => {
-    const started = options.synapse === "external" ? await attachToSynapse(clientUrl) : await startSynapse(paths, clientUrl);
+  const launchSynapse = async (configChanged = false) => {
+    const attach = configChanged ? attachAfterRestart : attachToSynapse;
+    const started = options.synapse === "external" ? await attach(clientUrl) : await startSynapse(paths, clientUrl);
     void started.exited.then((code) => {
       if (!expectExit && synapse === started) failed(code);
     });
@@ -139,12 +140,13 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
       neighborhood = loadNeighborhood(file);
       appliedPact = JSON.stringify(neighborhood.neighbors);
       progress(`Applying the neighbor pact: ${neighborhood.neighbors.map((neighbor) => neighbor.server_name).join(", ") || "no neighbors"}`);
+      const before = readFileSync(paths.config, "utf8");
       writeConfig();
       // Synapse reads its federation whitelist only at start.
       expectExit = true;
       await synapse?.stop();
       expectExit = false;
-      await launchSynapse();
+      await launchSynapse(readFileSync(paths.config, "utf8") !== before);
       const sender = createAppserviceClient({ homeserverUrl: clientUrl, asToken: secrets.appservice_as_token, userId: `@${APPSERVICE_SENDER}:${serverName}` });
       const pact = neighborhood.neighbors.map((neighbor) => neighbor.server_name);
       for (const plan of NEIGHBORHOOD_ROOMS.filter((room) => room.reach === "pact")) {

@@ -3,6 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { SynapsePaths } from "../../homeserver-config/synapseConfig.ts";
+import { diesWithParent } from "./diesWithParent.ts";
 
 const projectRoot = join(import.meta.dirname, "..", "..");
 
@@ -21,7 +22,9 @@ export async function startSynapse(paths: SynapsePaths, clientUrl: string, ready
   const python = synapsePython();
   if (!existsSync(python)) throw new Error(`Synapse is not installed at ${python}; run deploy/blockshare again to install it`);
   ensureSigningKey(python, paths);
-  const child = spawn(python, ["-m", "synapse.app.homeserver", "--config-path", paths.config], {
+  // Synapse ends with whoever started it, even when that one is SIGKILLed (diesWithParent.ts).
+  const [command, args] = diesWithParent(python, ["-m", "synapse.app.homeserver", "--config-path", paths.config]);
+  const child = spawn(command, args, {
     cwd: paths.dir,
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -43,6 +46,22 @@ export async function startSynapse(paths: SynapsePaths, clientUrl: string, ready
 export async function attachToSynapse(clientUrl: string, readyTimeoutMs = 300_000): Promise<RunningSynapse> {
   await waitUntilHealthy(clientUrl, new Promise(() => {}), readyTimeoutMs);
   return { pid: -1, exited: new Promise(() => {}), stop: async () => {} };
+}
+
+/**
+ * After BlockShare rewrote the configuration of a Synapse that something else restarts on such a change
+ * (systemd's path unit, or `run`'s supervisor): wait until it has gone down and come back, so what
+ * follows talks to the Synapse that read the new configuration. Nobody restarting it (compose) costs
+ * `noticeMs`.
+ */
+export async function attachAfterRestart(clientUrl: string, noticeMs = 15_000): Promise<RunningSynapse> {
+  const deadline = Date.now() + noticeMs;
+  while (Date.now() < deadline) {
+    const up = await fetch(`${clientUrl}/health`, { signal: AbortSignal.timeout(1_000) }).then((response) => response.ok, () => false);
+    if (!up) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return attachToSynapse(clientUrl);
 }
 
 export function ensureSigningKey(python: string, paths: SynapsePaths): void {
