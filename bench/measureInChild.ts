@@ -11,7 +11,8 @@ const KILL_GRACE_MS = 20_000;
 
 export function measureInChild(benchmark: Benchmark): Promise<Figures> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(import.meta.dirname, "measureOne.ts"), [benchmark.name]);
+    // No inherited Node flags: `node --inspect bench/run.ts` must not give every child the same debug port.
+    const child = fork(join(import.meta.dirname, "measureOne.ts"), [benchmark.name], { execArgv: [] });
     let answer: ChildAnswer | undefined;
     child.on("message", (message) => (answer = message as ChildAnswer));
     const minutes = benchmark.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES;
@@ -26,15 +27,16 @@ export function measureInChild(benchmark: Benchmark): Promise<Figures> {
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
       clearTimeout(force);
-      if (timedOut) reject(new Error(`gave up on it after ${minutes} minutes`));
+      if (timedOut) reject(errorWithStack(`gave up on it after ${minutes} minutes`));
       else if (answer !== undefined && "figures" in answer) resolve(answer.figures);
-      else if (answer !== undefined) reject(errorFromChild(answer.error));
-      else reject(new Error(`its process ended (${signal ?? `exit code ${code}`}) before reporting figures`));
+      else if (answer !== undefined) reject(errorWithStack(answer.error));
+      else reject(errorWithStack(`its process ended (${signal ?? `exit code ${code}`}) before reporting figures; its output above says why`));
     });
   });
 }
 
-function errorFromChild(stack: string): Error {
+/** An error printed as given: the child's own stack, or just what happened (this file's stack says nothing). */
+function errorWithStack(stack: string): Error {
   const error = new Error(stack.split("\n")[0]);
   error.stack = stack;
   return error;
