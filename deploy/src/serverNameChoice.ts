@@ -24,8 +24,8 @@ export async function chooseServerName(interactive = Boolean(process.stdin.isTTY
         "(lower case; for federation with neighboring blocks add the port, e.g. maple.mesh:8448).\n",
     );
     for (;;) {
-      const answer = (await terminal.question(`Server name [${fallback}]: `)).trim().toLowerCase();
-      const serverName = answer || fallback;
+      const answer = (await terminal.question(`Server name [${fallback}]: `)).trim();
+      const serverName = answer.toLowerCase() || fallback;
       if (validName.test(serverName)) return { serverName, asked: true };
       process.stderr.write(`"${answer}" is not a server name: a host name of letters, digits, dots and dashes, optionally :port.\n`);
     }
@@ -36,7 +36,7 @@ export async function chooseServerName(interactive = Boolean(process.stdin.isTTY
 
 /** What a non-interactive first run prints before anything permanent exists. */
 export function describeDefaultServerName(serverName: string, file: string, dataDir: string): string {
-  return `Server name: ${serverName} (this machine's host name, chosen because nobody was asked: no terminal).
+  return `Server name: ${serverName} (this machine's host name: there was no terminal to ask on).
     It becomes part of every account (@admin:${serverName}) and cannot change once the block has accounts.
     To choose another: stop now (Ctrl-C), set server_name in ${file}, remove ${dataDir} if it exists, and run again.`;
 }
