@@ -85,8 +85,18 @@ export const NeighborhoodSchema = Type.Object(
       {
         simulate: Type.Boolean({ default: true, description: "show a small simulated mesh until real routers are configured: true or false" }),
         config: Type.Optional(Type.String({ minLength: 1, description: "a mesh-monitor YAML file naming the real routers (see mesh-monitor/README.md)" })),
+        public_map_url: Type.Optional(
+          Type.String({
+            pattern: "^https?://[^\\s/]+(/.*)?$",
+            description: "the map's address as neighbors open it, which alert messages link to: an http(s) URL such as http://10.0.0.5:9464/ (default: public_url's host with ports.mesh_map)",
+          }),
+        ),
+        simulated_alerts: Type.Union([Type.Literal("operator"), Type.Literal("room")], {
+          default: "operator",
+          description: "where the simulated mesh's alerts go: operator (a private chat with the operator) or room (the neighbors' Mesh alerts room, labelled as a simulation)",
+        }),
       },
-      { additionalProperties: false, default: {}, description: "the mesh monitor started by `run`: { simulate, config }" },
+      { additionalProperties: false, default: {}, description: "the mesh monitor started by `run`: { simulate, config, public_map_url, simulated_alerts }" },
     ),
     mesh_ranges: Type.Array(Type.String({ pattern: "^[0-9a-fA-F.:]+/[0-9]{1,3}$", description: "a CIDR range such as 10.0.0.0/8" }), {
       default: [],

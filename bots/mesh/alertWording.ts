@@ -1,6 +1,8 @@
-// What an alert means in words mesh volunteers act on, from its labels. The monitor's built-in rules
-// have their own wording; any other alert (a community's own Prometheus rule) reads from its
-// annotations and labels, so every alert gets a sensible sentence.
+// What an alert means in words mesh volunteers act on. An alert that brings its own words (the
+// `summary` annotation, and `resolved_summary` for its end) is posted in them: the mesh monitor words
+// its alerts once (mesh-monitor/src/rules/alertWording.ts) and its map shows the same annotations, so
+// the room and the map never disagree. Only an alert without a summary (typed by hand, a rule without
+// annotations) is worded here, from its labels.
 
 import { splitLink } from "./incident.ts";
 
@@ -103,15 +105,17 @@ function whereOf(labels: Readonly<Record<string, string>>): string | undefined {
   return others.length > 0 ? others.map(([name, value]) => `${name}=${value}`).join(", ") : undefined;
 }
 
-/** An unknown rule: its summary if it has one, else its name and where. */
+/** An unknown rule without a summary: its title or message if it has one, else its name and where. */
 function genericWords(labels: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>): AlertWords {
   const name = labels.alertname ?? "An alert";
   const where = whereOf(labels);
-  const summary = annotations.summary ?? annotations.title ?? annotations.message ?? (where === undefined ? name : `${name} on ${where}`);
+  const summary = annotations.title ?? annotations.message ?? (where === undefined ? name : `${name} on ${where}`);
   return { firing: summary, resolved: `Resolved: ${summary}` };
 }
 
 export function alertWords(labels: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>): AlertWords {
+  const summary = annotations.summary;
+  if (summary !== undefined && summary !== "") return { firing: summary, resolved: annotations.resolved_summary ?? `Resolved: ${summary}` };
   const alertname = labels.alertname ?? "";
   const wording = Object.hasOwn(wordingByAlertname, alertname) ? wordingByAlertname[alertname] : undefined;
   if (wording === undefined) return genericWords(labels, annotations);

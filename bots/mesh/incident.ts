@@ -117,9 +117,15 @@ export function applyAlert(alert: ReceivedAlert, situation: AlertSituation): Ale
 
 /** The nodes an incident is about, as written in its labels (a link has two). */
 export function nodesOf(incident: Pick<Incident, "labels">): string[] {
-  const { node, source, target, link } = incident.labels;
-  const names = [node, source, target].filter((name): name is string => name !== undefined && name !== "");
-  if (source === undefined && target === undefined && link !== undefined) names.push(...splitLink(link));
+  const { node, source, target, link, node_a, node_b } = incident.labels;
+  // The mesh monitor names a link's ends node_a/node_b; its `source` label is the collector, not a node.
+  // Alertmanager rules use source/target for a link's ends, or a `link` label written "a—b".
+  const ends =
+    node_a !== undefined && node_b !== undefined ? [node_a, node_b]
+    : source !== undefined && target !== undefined ? [source, target]
+    : link !== undefined ? splitLink(link)
+    : [];
+  const names = [node, ...ends].filter((name): name is string => name !== undefined && name !== "");
   return [...new Set(names)];
 }
 

@@ -4,6 +4,7 @@
 import type { RichText } from "../framework/contract.ts";
 import { formatDuration } from "../framework/durations.ts";
 import { bold, bulletList, code, joinPieces, lines, link, mention, message, paragraph, rich, type Inline } from "../framework/richText.ts";
+import { isSimulated } from "./alertAudience.ts";
 import { alertWords, severityLook } from "./alertWording.ts";
 import { nodesOf, type Incident } from "./incident.ts";
 
@@ -37,7 +38,8 @@ function mapLine(incident: Incident): Inline {
 
 function silenceHint(incident: Incident): Inline {
   const [node] = nodesOf(incident);
-  if (node === undefined) return [];
+  // Nobody works on a simulated node.
+  if (node === undefined || isSimulated(incident.labels)) return [];
   const typed = /\s/.test(node) ? `"${node}"` : node;
   return ["Working on it? ", code(`!mesh silence ${typed} 2h`), " holds its alerts back for 2 hours."];
 }

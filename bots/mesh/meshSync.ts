@@ -10,7 +10,8 @@ import { isUplinkAlert } from "./alertWording.ts";
 import { nodesOf, type Incident } from "./incident.ts";
 import { firingMessage, ownerFiringNotice, ownerResolvedNotice, resolvedMessage, uplinkBackNotice, uplinkDownNotice } from "./meshMessages.ts";
 import { meshState, uplinkKey, uplinkOutage, type MeshState } from "./meshState.ts";
-import { roleRoom } from "./roleRooms.ts";
+import { operatorChat, roleRoom } from "./roleRooms.ts";
+import { audienceOf, isSimulated } from "./alertAudience.ts";
 
 const prunedAtKey = "pruned-at";
 const pruneEveryMs = 60 * 60 * 1000;
@@ -57,13 +58,19 @@ async function syncIncidents(context: BotContext, state: MeshState, firing: read
   const due = firing.filter(
     (incident) => incident.message === undefined && isDue(incident, now) && !state.silences.coversAny(nodesOf(incident), now),
   );
+  const forRoom = due.filter((incident) => audienceOf(incident) === "room");
+  const forOperator = due.filter((incident) => audienceOf(incident) === "operator");
   // Looked up (and joined) only when something is to be posted: most ticks have nothing to do.
-  const alertsRoom = due.length > 0 ? await roleRoom(context, "mesh-alerts") : undefined;
+  const alertsRoom = forRoom.length > 0 ? await roleRoom(context, "mesh-alerts") : undefined;
   if (alertsRoom !== undefined) {
     // Many at once (a power cut, a big Alertmanager group) make one summary message, not a flood.
-    if (due.length > burstThreshold) await postBurst(context, state, due, alertsRoom);
-    else for (const incident of due) await postFiring(context, state, incident, alertsRoom);
+    if (forRoom.length > burstThreshold) await postBurst(context, state, forRoom, alertsRoom);
+    else for (const incident of forRoom) await postFiring(context, state, incident, alertsRoom);
   }
+  // A simulated mesh's alerts: to the operator, one message each (the demo mesh has few).
+  const operatorRoom = forOperator.length > 0 ? await operatorChat(context) : undefined;
+  if (operatorRoom !== undefined) for (const incident of forOperator) await postFiring(context, state, incident, operatorRoom);
+  else for (const incident of forOperator) state.book.save(failed(incident, now));
   await syncBursts(context, state);
   for (const incident of state.book.allEnding()) {
     if (isDue(incident, now)) await showResolved(context, state, incident);
@@ -83,7 +90,8 @@ async function announce(context: BotContext, roomId: string, notice: Parameters<
 /** One "down" notice per outage, whatever number of uplink alerts fire, and one "back" when all are over. */
 async function syncUplink(context: BotContext, firing: readonly Incident[]): Promise<void> {
   const now = context.now();
-  const uplinkIncidents = firing.filter((incident) => isUplinkAlert(incident.labels));
+  // A simulated uplink is never announced: the Lobby would believe it.
+  const uplinkIncidents = firing.filter((incident) => isUplinkAlert(incident.labels) && !isSimulated(incident.labels));
   const outage = uplinkOutage(context);
   if (uplinkIncidents.length > 0) {
     const current = outage ?? { since: Math.min(...uplinkIncidents.map((incident) => incident.startsAt)), announced: false, failures: 0 };

@@ -32,3 +32,16 @@ export async function roleRoom(context: BotContext, role: RoomRole): Promise<str
     return undefined;
   }
 }
+
+/** The operator's private chat with the bot (opened, or reused, on first use): where a simulated mesh's
+ * alerts go. Undefined when the box names no operator or the chat cannot be opened now. */
+export async function operatorChat(context: BotContext): Promise<string | undefined> {
+  const [operator] = context.neighborhood.operators;
+  if (operator === undefined) return undefined;
+  try {
+    return await context.actions.openPrivateRoom([operator]);
+  } catch (error) {
+    logBotError("mesh", `opening a private chat with the operator ${operator}`, error);
+    return undefined;
+  }
+}

@@ -11,6 +11,7 @@ import { describeToken, firstNeighborsToken } from "./firstNeighborsToken.ts";
 import { secretPath } from "../../homeserver-config/secrets.ts";
 import { listenForStop } from "./untilStopped.ts";
 import { servedElementDir } from "../production/element/elementWebRoot.ts";
+import { publicMapUrl } from "./meshMonitorService.ts";
 import { chooseServerName, describeDefaultServerName } from "./serverNameChoice.ts";
 import { runningBlockPid } from "./processRecord.ts";
 import { describeTakenPorts, takenListeners } from "./portsInUse.ts";
@@ -85,7 +86,8 @@ ${neighborhood.name} is running.
   To serve Element Web here, set element_web_dir in ${file} to an unpacked release
   (deploy/blockshare install puts the pinned release in place on a production box).`}
 
-  Mesh map:  ${monitor.url.replace("0.0.0.0", "127.0.0.1")}/${neighborhood.mesh_monitor.config ? "" : "  (a simulated mesh: an alert shows in Mesh alerts within a few minutes)"}
+  Mesh map:  ${publicMapUrl(neighborhood)}${neighborhood.mesh_monitor.config ? "" : `
+  It shows a simulated mesh until mesh_monitor.config names your routers. Its alerts say "Simulation" and ${neighborhood.mesh_monitor.simulated_alerts === "room" ? "go to the Mesh alerts room, as mesh_monitor.simulated_alerts asks" : "go to you, the operator, in a private chat — not to the neighbors' Mesh alerts room"}.`}
 
   Operator account:  ${operatorUserId}
   Its password is in ${secretPath(secrets.dir, "operator_password")} (readable by this user only).

@@ -2,6 +2,8 @@
 // mesh-monitor: collect router telemetry, evaluate the alert rules, serve the map and /metrics, and
 // send alerts to the appservice host. `node mesh-monitor/src/cli.ts --help` for the options.
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { BabelDumpSource, BabelMonitorSource, type BabelAddress } from "./collectors/babelSocketSource.ts";
@@ -36,7 +38,9 @@ Serves: / (the map), /api/state, /metrics, /health, POST /api/push/netjson.
 For a large mesh (thousands of nodes) start it as
   MALLOC_ARENA_MAX=2 node --expose-gc mesh-monitor/src/cli.ts …
 so it hands memory back after each poll (see mesh-monitor/src/monitorRuntime.ts).
-Alerts go to alerts.url in Alertmanager's webhook format (Authorization: Bearer from alerts.tokenFile).`;
+Alerts go to alerts.url in Alertmanager's webhook format (Authorization: Bearer from alerts.tokenFile);
+they link to externalURL#alert=<id> (set it to the map's address as neighbors open it). The simulated
+mesh's alerts say "Simulation" and are for the operator (simulatedAlerts: operator, or room).`;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -57,8 +61,11 @@ export interface MonitorConfig {
   alerts?: { url: string; token?: string; queueLimit: number };
   rules: RulesConfig;
   simulation?: unknown;
-  /** Where the rule state is kept across restarts (a JSON file), when set. */
+  /** Where the rule state is kept across restarts (a JSON file), when set; the map's recent alerts
+   * are kept beside it (recent-alerts.json). */
   stateFile?: string;
+  /** Who the simulated mesh's alerts are for: "operator" (default) or "room". */
+  simulatedAlerts: "operator" | "room";
 }
 
 type Raw = Record<string, unknown>;
@@ -83,7 +90,7 @@ function port(value: unknown, key: string): number {
   return value;
 }
 
-const knownTopKeys = ["listen", "title", "externalURL", "intervalSeconds", "sources", "push", "alerts", "rules", "simulation", "stateFile"];
+const knownTopKeys = ["listen", "title", "externalURL", "intervalSeconds", "sources", "push", "alerts", "rules", "simulation", "stateFile", "simulatedAlerts"];
 
 /** The YAML document (already parsed) → checked configuration, with errors naming the key. */
 export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConfig {
@@ -117,6 +124,11 @@ export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConf
   if (alerts !== undefined && (typeof alerts.url !== "string" || !/^https?:\/\//.test(alerts.url))) throw new ConfigError(`alerts.url is ${JSON.stringify(alerts.url)}; expected http(s)://…/_blockshare/webhooks/mesh/alerts`);
   const listenConfig = { host: typeof listen.host === "string" ? listen.host : "127.0.0.1", port: listen.port === undefined ? 9464 : port(listen.port, "listen.port") };
   if (doc.stateFile !== undefined && (typeof doc.stateFile !== "string" || doc.stateFile === "")) throw new ConfigError(`stateFile is ${JSON.stringify(doc.stateFile)}; expected a file path such as data/mesh-monitor/rule-state.json`);
+  if (doc.externalURL !== undefined && (typeof doc.externalURL !== "string" || !/^https?:\/\/[^\s/]+/.test(doc.externalURL))) {
+    throw new ConfigError(`externalURL is ${JSON.stringify(doc.externalURL)}; expected the map's address as neighbors open it, e.g. http://10.0.0.5:9464/`);
+  }
+  const simulatedAlerts = doc.simulatedAlerts ?? "operator";
+  if (simulatedAlerts !== "operator" && simulatedAlerts !== "room") throw new ConfigError(`simulatedAlerts is ${JSON.stringify(simulatedAlerts)}; expected operator or room`);
   const pushToken = readToken(push.tokenFile, "push.tokenFile");
   const alertToken = alerts === undefined ? undefined : readToken(alerts.tokenFile, "alerts.tokenFile");
   return {
@@ -132,6 +144,7 @@ export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConf
     rules,
     ...(doc.simulation !== undefined ? { simulation: doc.simulation } : {}),
     ...(typeof doc.stateFile === "string" ? { stateFile: doc.stateFile } : {}),
+    simulatedAlerts,
   };
 }
 
@@ -204,8 +217,21 @@ export function buildSources(config: MonitorConfig, simulate: boolean, rejection
   return sources;
 }
 
+/** Without externalURL, alerts link to where the map listens — unless that is every address
+ * (0.0.0.0, ::), which no browser opens: then this machine's host name, with a hint. */
+function reachableUrl(serverUrl: string, host: string, log: (message: string) => void): string {
+  if (host !== "0.0.0.0" && host !== "::") return `${serverUrl}/`;
+  const url = new URL(serverUrl);
+  url.hostname = hostname();
+  log(`mesh-monitor: alerts link to ${url.href}; set externalURL to the address neighbors open the map at if that is not it`);
+  return url.href;
+}
+
 export interface RunningMonitor {
+  /** Where it listens. */
   url: string;
+  /** The map as neighbors open it: what alert messages link to. */
+  mapUrl: string;
   monitor: MeshMonitor;
   stop(): Promise<void>;
 }
@@ -222,7 +248,8 @@ export async function runMonitor(config: MonitorConfig, simulate: boolean, log: 
   monitor = new MeshMonitor({
     sources,
     rules: config.rules,
-    ...(config.stateFile !== undefined ? { stateFile: config.stateFile } : {}),
+    ...(config.stateFile !== undefined ? { stateFile: config.stateFile, recentAlertsFile: join(dirname(config.stateFile), "recent-alerts.json") } : {}),
+    simulatedAlertsTo: config.simulatedAlerts,
     ...(sender !== undefined ? { sender } : {}),
     get externalURL() {
       return externalURL;
@@ -243,12 +270,13 @@ export async function runMonitor(config: MonitorConfig, simulate: boolean, log: 
     title: config.title,
     onPushRejected: (reason, message) => rejections.record("push:netjson", new TelemetryError(reason === "unauthorized" ? "protocol" : reason, message, "see POST /api/push/netjson")),
   });
-  externalURL = config.externalURL ?? `${server.url}/`;
+  externalURL = config.externalURL ?? reachableUrl(server.url, config.listen.host, log);
   monitor.start(config.intervalSeconds * 1000);
   log(`mesh-monitor: map and /metrics at ${server.url}/ — ${sources.length} source(s): ${sources.map((source) => source.source).join(", ") || "none (push only)"}`);
   if (sender === undefined) log("mesh-monitor: no alerts.url configured; alerts show on the map only");
   return {
     url: server.url,
+    mapUrl: externalURL,
     monitor,
     stop: async () => {
       await monitor.stop();

@@ -12,6 +12,7 @@ import type { RulesConfig } from "./rules/config.ts";
 import { evaluateRules, type RuleState } from "./rules/evaluate.ts";
 import type { MeshView, SourceReport } from "./rules/meshView.ts";
 import { loadRuleState, RuleStateSaver } from "./rules/ruleStateFile.ts";
+import { loadRecentAlerts, RecentAlertsSaver } from "./alerts/recentAlertsFile.ts";
 
 /** Anything polled once per cycle: a babeld socket, an HTTP poller (collectors/), the simulation. Its
  * report keeps the last good snapshot when the newest attempt failed. */
@@ -22,6 +23,8 @@ export interface PolledSource {
   current?(): SourceReport;
   /** Event-fed sources (babeld `monitor`) need starting and stopping. */
   stop?(): void;
+  /** A made-up mesh (the simulation): its alerts say so. */
+  readonly simulated?: boolean;
 }
 
 export interface RecentAlert extends MeshAlert {
@@ -58,6 +61,11 @@ export interface MonitorOptions {
   log?: (message: string) => void;
   /** Where the rule state is saved and restored from (a JSON file in the monitor's data directory). */
   stateFile?: string;
+  /** Where the recent alerts (the map's list) are kept across restarts. */
+  recentAlertsFile?: string;
+  /** Who a simulated alert is for, told to the mesh bot in the `simulation_audience` annotation:
+   * "operator" (default: the operator's private chat) or "room" (the neighbors' Mesh alerts room). */
+  simulatedAlertsTo?: "operator" | "room";
   /** Changes arriving within this many ms are one evaluation (default 200). */
   eventDebounceMs?: number;
   /** Runs after a poll of a large mesh, off the alert path, to hand freed memory back to the system
@@ -86,7 +94,8 @@ export class MeshMonitor {
   private readonly lastGood = new Map<string, MeshSnapshot>();
   private readonly reporters = new Map<string, string>();
   private readonly pushed = new Map<string, PushedSnapshot>();
-  private readonly recentAlerts: RecentAlert[] = [];
+  private readonly recentAlerts: RecentAlert[];
+  private readonly recentSaver: RecentAlertsSaver | undefined;
   private latest: CycleResult | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -102,8 +111,10 @@ export class MeshMonitor {
   constructor(options: MonitorOptions) {
     this.options = options;
     this.clock = options.clock ?? Date.now;
+    const log = (message: string) => options.log?.(message);
+    this.recentAlerts = options.recentAlertsFile === undefined ? [] : loadRecentAlerts(options.recentAlertsFile, log);
+    this.recentSaver = options.recentAlertsFile === undefined ? undefined : new RecentAlertsSaver(options.recentAlertsFile, log);
     if (options.stateFile !== undefined) {
-      const log = (message: string) => options.log?.(message);
       this.ruleState = loadRuleState(options.stateFile, this.clock(), log);
       this.saver = new RuleStateSaver(options.stateFile, log, this.ruleState, this.clock());
       if (this.ruleState !== undefined) {
@@ -114,6 +125,11 @@ export class MeshMonitor {
 
   get rules(): RulesConfig {
     return this.options.rules;
+  }
+
+  /** Some of what the monitor shows is a made-up mesh (the map says so). */
+  get simulated(): boolean {
+    return this.options.sources.some((source) => source.simulated === true);
   }
 
   /** Telemetry pushed to the HTTP intake; counts as a source of its own until it goes quiet. */
@@ -144,7 +160,8 @@ export class MeshMonitor {
   private failed(name: string, error: string): SourceReport {
     const last = this.lastGood.get(name);
     const reporter = this.reporters.get(name);
-    return { source: name, ok: false, error, ...(last !== undefined ? { snapshot: last } : {}), ...(reporter !== undefined ? { reporterNodeId: reporter } : {}) };
+    const simulated = this.options.sources.some((source) => source.source === name && source.simulated === true);
+    return { source: name, ok: false, error, ...(last !== undefined ? { snapshot: last } : {}), ...(reporter !== undefined ? { reporterNodeId: reporter } : {}), ...(simulated ? { simulated } : {}) };
   }
 
   private pushReports(now: number): SourceReport[] {
@@ -250,8 +267,13 @@ export class MeshMonitor {
       this.options.log?.(`alert ${alert.status}: ${alert.labels.alertname} ${alert.annotations.summary}`);
     }
     this.recentAlerts.length = Math.min(this.recentAlerts.length, this.options.recentLimit ?? 50);
+    this.recentSaver?.save(this.recentAlerts);
     this.options.sender?.enqueue(
-      buildWebhookPayloads(transitions, { receiver: this.options.receiver ?? "blockshare-mesh", externalURL: this.options.externalURL ?? "http://localhost/" }),
+      buildWebhookPayloads(transitions, {
+        receiver: this.options.receiver ?? "blockshare-mesh",
+        externalURL: this.options.externalURL ?? "http://localhost/",
+        simulatedAlertsTo: this.options.simulatedAlertsTo ?? "operator",
+      }),
     );
   }
 
@@ -290,5 +312,6 @@ export class MeshMonitor {
     for (const source of this.options.sources) source.stop?.();
     // The last word: what the final cycle learned survives the restart.
     if (this.ruleState !== undefined) await this.saver?.flush(this.ruleState, this.clock());
+    await this.recentSaver?.flushed();
   }
 }

@@ -77,7 +77,7 @@ describe("the mesh map in headless Chromium", { skip: existsSync(chromiumPath) ?
     assert.equal(await page.locator(".legend li").count(), 8);
     const alerts = await page.locator("#alerts li").allTextContents();
     assert.ok(alerts.some((text) => /Garden shed is down/.test(text)), `recent alerts list the node down: ${alerts.join(" | ")}`);
-    assert.ok(alerts.some((text) => /(Library ↔ Corner store|Corner store ↔ Library) degraded/.test(text)), "and the degraded link");
+    assert.ok(alerts.some((text) => /(Library ↔ Corner store|Corner store ↔ Library) is weak/.test(text)), "and the weak link");
     const outside = requests.filter((url) => !url.startsWith(server.url));
     assert.deepEqual(outside, [], "no request leaves the monitor (no CDN, no fonts)");
     await page.close();

@@ -10,7 +10,7 @@ import { fingerprintOf, notEnded, type MeshAlert } from "../src/rules/alert.ts";
 
 function alert(alertname: string, node: string, status: MeshAlert["status"] = "firing"): MeshAlert {
   const labels = { alertname, severity: "critical" as const, source: "mesh", node };
-  return { fingerprint: fingerprintOf(labels), status, labels, annotations: { summary: `${node} down`, description: "…" }, startsAt: "2026-11-21T10:00:00.000Z", endsAt: status === "firing" ? notEnded : "2026-11-21T10:05:00.000Z" };
+  return { fingerprint: fingerprintOf(labels), status, labels, annotations: { summary: `${node} down`, description: "…", resolved_summary: `${node} back` }, startsAt: "2026-11-21T10:00:00.000Z", endsAt: status === "firing" ? notEnded : "2026-11-21T10:05:00.000Z" };
 }
 
 async function intake(statusFor: (count: number) => number): Promise<{ url: string; bodies: AlertmanagerWebhook[]; auth: string[]; server: Server }> {

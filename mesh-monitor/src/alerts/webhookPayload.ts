@@ -29,6 +29,8 @@ export interface PayloadOptions {
   receiver: string;
   /** Where a person can look: the monitor's map. */
   externalURL: string;
+  /** Who simulated alerts are for (the `simulation_audience` annotation the mesh bot routes by). */
+  simulatedAlertsTo?: "operator" | "room";
 }
 
 function definedLabels(labels: MeshAlert["labels"]): Record<string, string> {
@@ -57,7 +59,7 @@ export function buildWebhookPayloads(alerts: readonly MeshAlert[], options: Payl
     const converted = group.map((alert) => ({
       status: alert.status,
       labels: definedLabels(alert.labels),
-      annotations: { ...alert.annotations },
+      annotations: alert.labels.simulated === "true" ? { ...alert.annotations, simulation_audience: options.simulatedAlertsTo ?? "operator" } : { ...alert.annotations },
       startsAt: alert.startsAt,
       endsAt: alert.endsAt,
       generatorURL: `${options.externalURL.replace(/\/$/, "")}/#alert=${alert.fingerprint}`,

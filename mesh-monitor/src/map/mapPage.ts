@@ -1,6 +1,8 @@
 // The mesh map: one self-contained page (inline CSS, JS and SVG; no CDN, no web fonts) so it works on
 // the mesh with the uplink down. It polls api/state and redraws: nodes (offline ones marked), links
 // coloured by quality, gateways, the uplink and recent alerts. Text goes in through textContent only.
+// An alert message links here as `#alert=<fingerprint>`: that alert is picked out in the list and its
+// link or node ringed on the map. A simulated mesh says so above the map.
 
 /** Colours shared with tests (the screenshot test looks for these exact pixels). */
 export const mapColors = {
@@ -14,6 +16,8 @@ export const mapColors = {
   offlineRing: "#b03a2e",
   agentSilent: "#e9d8a6",
   background: "#f6f4ef",
+  /** The ring around the node or link of the alert a link opened (#alert=…). */
+  highlight: "#00a3c4",
 } as const;
 
 const css = `
@@ -29,6 +33,7 @@ header h1 { font-size: 1.2rem; margin: 0; font-weight: 600; }
 #updated { margin-left: auto; color: #6b7075; font-size: .85rem; }
 #stale { color: #8a4a12; font-size: .85rem; }
 main { display: grid; grid-template-columns: minmax(0, 1fr) 20rem; gap: 0; height: calc(100vh - 3.2rem); }
+body.simulated main { height: calc(100vh - 5.4rem); }
 #map { width: 100%; height: 100%; display: block; }
 aside { border-left: 1px solid #e3ded3; background: #fffdf8; padding: .8rem 1rem; overflow-y: auto; }
 aside h2 { font-size: .95rem; margin: .6rem 0 .4rem; color: #4a4f54; text-transform: uppercase; letter-spacing: .04em; }
@@ -41,6 +46,12 @@ aside h2 { font-size: .95rem; margin: .6rem 0 .4rem; color: #4a4f54; text-transf
 #alerts li.firing.info { border-left-color: ${mapColors.node}; }
 #alerts li.resolved { opacity: .7; border-left-color: ${mapColors.good}; }
 #alerts time { display: block; color: #6b7075; font-size: .78rem; }
+#alerts li a { color: inherit; text-decoration: none; display: block; }
+#alerts li.selected { outline: 3px solid ${mapColors.highlight}; background: #e3f4f8; }
+#alert-note { color: #8a4a12; font-size: .85rem; margin: 0 0 .4rem; }
+#alert-note:empty { display: none; }
+#simulation { margin: 0; padding: .45rem 1.2rem; background: #fff3c4; color: #5c4700; border-bottom: 1px solid #e8d48a; font-weight: 600; }
+#simulation[hidden] { display: none; }
 .node-label { font-size: 13px; fill: #2b2f33; paint-order: stroke; stroke: ${mapColors.background}; stroke-width: 4px; stroke-linejoin: round; }
 .node-state { font-size: 11px; fill: ${mapColors.offlineRing}; font-weight: 600; paint-order: stroke; stroke: ${mapColors.background}; stroke-width: 3px; }
 #empty { fill: #6b7075; font-size: 16px; }
@@ -88,7 +99,31 @@ const script = String.raw`
     poor: { stroke: C.poor, width: 6 },
     lost: { stroke: C.lost, width: 2.5, dash: "8 6" }
   };
+  var lastState = null;
+  function wantedAlert() {
+    var match = /^#alert=([0-9a-zA-Z]+)$/.exec(location.hash);
+    return match ? match[1] : null;
+  }
+  function findAlert(state, fingerprint) {
+    var all = state.alerts.recent.concat(state.alerts.active);
+    for (var i = 0; i < all.length; i++) if (all[i].fingerprint === fingerprint) return all[i];
+    return null;
+  }
+  function headline(a) { return a.status === "resolved" ? (a.annotations.resolved_summary || "Resolved: " + a.annotations.summary) : a.annotations.summary; }
+  // The node or link an alert is about gets a ring under it; uplink-wide alerts only mark the list.
+  function highlight(alert, pos, layer) {
+    var l = alert.labels;
+    if (l.node_a && l.node_b && pos[l.node_a] && pos[l.node_b]) {
+      var a = pos[l.node_a], b = pos[l.node_b];
+      el("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: C.highlight, "stroke-width": 20, "stroke-linecap": "round", "class": "highlighted", "data-link": l.link || (l.node_a + "--" + l.node_b) }, layer);
+    } else if (l.node && pos[l.node]) {
+      el("circle", { cx: pos[l.node].x, cy: pos[l.node].y, r: 24, fill: "none", stroke: C.highlight, "stroke-width": 7, "class": "highlighted", "data-node": l.node }, layer);
+    }
+  }
   function draw(state) {
+    lastState = state;
+    var wanted = wantedAlert();
+    var selected = wanted ? findAlert(state, wanted) : null;
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     el("rect", { x: 0, y: 0, width: W, height: H, fill: C.background }, svg);
     var pos = {};
@@ -96,12 +131,14 @@ const script = String.raw`
     if (state.nodes.length === 0) {
       text(el("text", { id: "empty", x: W / 2, y: H / 2, "text-anchor": "middle" }, svg), "Waiting for the first collection…");
     }
+    var marks = el("g", { id: "highlight" }, svg);
+    if (selected) highlight(selected, pos, marks);
     var links = el("g", { id: "links" }, svg);
     state.links.forEach(function (l) {
       var a = pos[l.source], b = pos[l.target];
       if (!a || !b) return;
       var st = linkStyle[l.level] || linkStyle.lost;
-      var line = el("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: st.stroke, "stroke-width": st.width, "stroke-linecap": "round", "class": "link " + l.level }, links);
+      var line = el("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: st.stroke, "stroke-width": st.width, "stroke-linecap": "round", "class": "link " + l.level, "data-link": l.source + "--" + l.target }, links);
       if (st.dash) line.setAttribute("stroke-dasharray", st.dash);
       var q = l.quality === null ? "lost" : Math.round(l.quality * 100) + " %";
       text(el("title", {}, line), a.node.name + " ↔ " + b.node.name + ": " + q);
@@ -109,7 +146,7 @@ const script = String.raw`
     var nodes = el("g", { id: "nodes" }, svg);
     state.nodes.forEach(function (n) {
       var p = pos[n.id];
-      var g = el("g", { "class": "node " + n.status + (n.gateway ? " gateway" : ""), transform: "translate(" + p.x.toFixed(1) + "," + p.y.toFixed(1) + ")" }, nodes);
+      var g = el("g", { "class": "node " + n.status + (n.gateway ? " gateway" : ""), "data-node": n.id, transform: "translate(" + p.x.toFixed(1) + "," + p.y.toFixed(1) + ")" }, nodes);
       var down = n.status === "down";
       var silent = n.status === "agent-silent";
       var fill = down ? C.offline : silent ? C.agentSilent : n.gateway ? C.gateway : C.node;
@@ -136,24 +173,54 @@ const script = String.raw`
     while (list.firstChild) list.removeChild(list.firstChild);
     var shown = state.alerts.recent.slice(0, 15);
     if (shown.length === 0) { var li0 = document.createElement("li"); li0.textContent = "No alerts. All quiet."; list.appendChild(li0); }
+    var selectedShown = false;
     shown.forEach(function (a) {
       var li = document.createElement("li");
       li.className = a.status + " " + (a.labels.severity || "");
+      // Each alert is a link to itself, so a neighbor can pass it on as the bot does.
+      var anchor = document.createElement("a");
+      anchor.href = "#alert=" + a.fingerprint;
       var strong = document.createElement("strong");
-      strong.textContent = (a.status === "resolved" ? "Resolved: " : "") + a.annotations.summary;
-      li.appendChild(strong);
+      strong.textContent = headline(a);
+      anchor.appendChild(strong);
       var t = document.createElement("time");
       t.dateTime = a.at; t.textContent = ago(a.at);
-      li.appendChild(t);
+      anchor.appendChild(t);
+      li.appendChild(anchor);
       li.title = a.annotations.description;
+      if (selected && a.fingerprint === selected.fingerprint && !selectedShown) {
+        selectedShown = true;
+        li.className += " selected";
+        li.setAttribute("aria-current", "true");
+      }
       list.appendChild(li);
     });
+    if (selected && !selectedShown) {
+      // Firing but older than the list shows: put it first.
+      var extra = document.createElement("li");
+      extra.className = "firing selected " + (selected.labels.severity || "");
+      extra.setAttribute("aria-current", "true");
+      text(extra, headline(selected));
+      extra.title = selected.annotations.description;
+      list.insertBefore(extra, list.firstChild);
+    }
+    document.getElementById("alert-note").textContent = wanted && !selected ? "The alert this link points to is no longer in the recent alerts." : "";
+    var banner = document.getElementById("simulation");
+    banner.hidden = !state.simulated;
+    document.body.className = state.simulated ? "simulated" : "";
     var counts = { up: 0, down: 0 };
     state.nodes.forEach(function (n) { if (n.status === "down") counts.down++; else counts.up++; });
     document.getElementById("summary").textContent = counts.up + " nodes up, " + counts.down + " offline, " + state.links.filter(function (l) { return l.level !== "lost"; }).length + " links";
     document.getElementById("updated").textContent = state.collectedAt ? "updated " + ago(state.collectedAt) : "";
     document.body.setAttribute("data-ready", "true");
+    if (selected && wanted !== scrolledTo) {
+      scrolledTo = wanted;
+      var item = list.querySelector("li.selected");
+      if (item && item.scrollIntoView) item.scrollIntoView({ block: "nearest" });
+    }
   }
+  var scrolledTo = null;
+  window.addEventListener("hashchange", function () { if (lastState) draw(lastState); });
   function refresh() {
     fetch("api/state", { cache: "no-store" }).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
@@ -182,12 +249,14 @@ export function renderMapPage(options: { title: string }): string {
 </head>
 <body>
 <header><h1>${title}</h1><span id="uplink" class="unknown">Internet: unknown</span><span id="stale"></span><span id="updated"></span></header>
+<p id="simulation" hidden>This is a simulated mesh, not real routers: its places and alerts are made up to show how the map and the alerts work. Nothing here needs fixing.</p>
 <main>
 <svg id="map" viewBox="0 0 1000 700" preserveAspectRatio="xMidYMid meet" role="img" aria-label="Map of the mesh: nodes and links"></svg>
 <aside>
 <p id="summary"></p>
 ${legend}
 <h2>Recent alerts</h2>
+<p id="alert-note"></p>
 <ul id="alerts"></ul>
 </aside>
 </main>

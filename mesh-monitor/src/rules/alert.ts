@@ -18,7 +18,8 @@ export interface MeshAlert {
   fingerprint: string;
   status: "firing" | "resolved";
   labels: AlertLabels;
-  annotations: { summary: string; description: string };
+  /** `resolved_summary` is the headline once it is resolved (rules/alertWording.ts). */
+  annotations: { summary: string; description: string; resolved_summary: string };
   /** ISO 8601. */
   startsAt: string;
   /** ISO 8601; "0001-01-01T00:00:00Z" while firing, as Alertmanager sends it. */

@@ -1,4 +1,5 @@
 // The monitor's own blindness: one alert per collector, never one per node behind it.
+import { describeAlert } from "./alertWording.ts";
 import { seconds, type Rule } from "./ruleContext.ts";
 
 export const collectorBlindRule: Rule = (context) => {
@@ -18,11 +19,11 @@ export const collectorBlindRule: Rule = (context) => {
       // A router's own agent (its socket) going quiet is that node's alert: node down, or agent silent when
       // its neighbours still reach it. Only a collector with nothing else to compare is "blind".
       inhibited: reporter !== undefined && othersHealthy,
-      describe: () => ({
-        labels: { alertname: "MeshCollectorBlind", severity: "warning", source },
-        summary: `The mesh monitor cannot read ${source}`,
-        description: `Collector ${source} has failed since ${new Date(known.failingSince ?? context.now).toISOString()}${known.lastError !== undefined ? ` (${known.lastError})` : ""}. Alerts about the nodes only it sees are held until it recovers.`,
-      }),
+      describe: () =>
+        describeAlert(
+          { alertname: "MeshCollectorBlind", severity: "warning", source },
+          `Collector ${source} has failed since ${new Date(known.failingSince ?? context.now).toISOString()}${known.lastError !== undefined ? ` (${known.lastError})` : ""}.`,
+        ),
     });
   }
 };

@@ -2,6 +2,7 @@
 // the way in and the way out. This is where hysteresis and flap damping live for every rule: while a
 // firing alert's condition comes and goes faster than its resolve hold, it stays one firing alert.
 import { fingerprintOf, notEnded, type AlertLabels, type MeshAlert } from "./alert.ts";
+import { alertWording } from "./alertWording.ts";
 
 export type Phase = "pending" | "firing" | "recovering";
 
@@ -50,7 +51,7 @@ function toAlert(state: ConditionState, status: MeshAlert["status"], endsAt: num
     fingerprint: (state.fingerprint ??= fingerprintOf(labels)),
     status,
     labels,
-    annotations: { summary: frozen.summary, description: frozen.description },
+    annotations: { summary: frozen.summary, description: frozen.description, resolved_summary: alertWording(labels).resolved },
     startsAt: new Date(state.firingSince ?? state.since).toISOString(),
     endsAt: endsAt === undefined ? notEnded : new Date(endsAt).toISOString(),
   };

@@ -1,6 +1,7 @@
 // The rules, as one pure step: previous state + this cycle's collector reports + now + config →
 // new state + alert transitions (firing, resolved) + the merged view of the mesh.
 import type { MeshAlert, Severity } from "./alert.ts";
+import { markSimulated } from "./alertWording.ts";
 import type { RulesConfig } from "./config.ts";
 import { ConditionTable, type Candidate } from "./condition.ts";
 import { collectorBlindRule } from "./collectorRules.ts";
@@ -37,7 +38,27 @@ export function initialRuleState(now: number): RuleState {
   return { knowledge: new Knowledge(now), conditions: new ConditionTable() };
 }
 
-function buildContext(state: RuleState, fold: FoldResult, now: number, config: RulesConfig, transitions: MeshAlert[]): RuleContext {
+/** Steps candidates; those whose evidence is only simulated collectors fire labelled as simulated. */
+function offerTo(conditions: ConditionTable, knowledge: Knowledge, simulatedSources: ReadonlySet<string>, now: number, transitions: MeshAlert[]): (candidate: Candidate) => void {
+  if (simulatedSources.size === 0) return (candidate) => conditions.step(candidate, now, transitions);
+  // "mesh" is the label of evidence merged from several collectors (and of the uplink).
+  const simulatedEvidence = (source: string | undefined): boolean =>
+    source !== undefined && (simulatedSources.has(source) || (source === "mesh" && [...knowledge.sources.keys()].every((known) => simulatedSources.has(known))));
+  return (candidate) =>
+    conditions.step(
+      {
+        ...candidate,
+        describe: () => {
+          const frozen = candidate.describe();
+          return simulatedEvidence(frozen.labels.source) ? markSimulated(frozen) : frozen;
+        },
+      },
+      now,
+      transitions,
+    );
+}
+
+function buildContext(state: RuleState, fold: FoldResult, now: number, config: RulesConfig, transitions: MeshAlert[], simulatedSources: ReadonlySet<string>): RuleContext {
   const { knowledge, conditions } = state;
   const cycle = knowledge.cycle;
   const silenceMs = seconds(config.nodeDown.silenceSeconds);
@@ -79,7 +100,7 @@ function buildContext(state: RuleState, fold: FoldResult, now: number, config: R
     listedNow: (node) => node !== undefined && node.listedIn === cycle,
     displayName: (id) => knowledge.nodes.get(id)?.name ?? id,
     sourceLabel: (sources) => (sources.length === 1 ? (sources[0] ?? "mesh") : "mesh"),
-    offer: (candidate: Candidate) => conditions.step(candidate, now, transitions),
+    offer: offerTo(conditions, knowledge, simulatedSources, now, transitions),
   };
 }
 
@@ -131,7 +152,8 @@ export function evaluateRules(previous: RuleState | undefined, reports: readonly
   const fold = foldReports(state.knowledge, reports, now);
   const transitions: MeshAlert[] = [];
   state.conditions.nextDueAt = Number.POSITIVE_INFINITY;
-  const context = buildContext(state, fold, now, config, transitions);
+  const simulatedSources = new Set(reports.filter((report) => report.simulated === true).map((report) => report.source));
+  const context = buildContext(state, fold, now, config, transitions, simulatedSources);
   for (const rule of rules) rule(context);
   markNodes(context);
   const nextDueAt = state.conditions.nextDueAt;

@@ -1,4 +1,5 @@
 // Link lost, and link degraded with separate thresholds (and hold times) for entering and leaving.
+import { describeAlert } from "./alertWording.ts";
 import { staysFiring } from "./condition.ts";
 import type { KnownLink, KnownNode } from "./knowledge.ts";
 import { onlyBlindEvidence } from "./meshView.ts";
@@ -47,11 +48,7 @@ export const linkRule: Rule = (context) => {
       inhibited,
       describe: () => {
         const { nameA, nameB, labels } = describeLink(context, link);
-        return {
-          labels: { alertname: "MeshLinkLost", severity: "warning", ...labels },
-          summary: `Link ${nameA} ↔ ${nameB} lost`,
-          description: `The radio link between ${nameA} and ${nameB} is gone; traffic takes another path if there is one.`,
-        };
+        return describeAlert({ alertname: "MeshLinkLost", severity: "warning", ...labels }, `${nameA} and ${nameB} no longer hear each other.`);
       },
     });
     if (!staysFiring(degradedAlerts, key, leaveDegraded)) context.offer({
@@ -65,11 +62,10 @@ export const linkRule: Rule = (context) => {
       inhibited,
       describe: () => {
         const { nameA, nameB, labels } = describeLink(context, link);
-        return {
-          labels: { alertname: "MeshLinkDegraded", severity: "warning", ...labels },
-          summary: `Link ${nameA} ↔ ${nameB} degraded`,
-          description: `Link quality between ${nameA} and ${nameB} stayed below ${Math.round(degraded.enterBelow * 100)} % for ${Math.round(degraded.enterForSeconds / 60)} min${quality !== undefined ? ` (now ${Math.round(quality * 100)} %)` : ""}.`,
-        };
+        return describeAlert(
+          { alertname: "MeshLinkDegraded", severity: "warning", ...labels },
+          `Link quality between ${nameA} and ${nameB} stayed below ${Math.round(degraded.enterBelow * 100)} % for ${Math.round(degraded.enterForSeconds / 60)} min${quality !== undefined ? ` (now ${Math.round(quality * 100)} %)` : ""}.`,
+        );
       },
     });
   }

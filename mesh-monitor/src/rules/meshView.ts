@@ -15,6 +15,8 @@ export interface SourceReport {
   error?: string;
   /** The node whose own agent this collector reads (a router's own babeld socket), when known. */
   reporterNodeId?: string;
+  /** A made-up mesh (simulation/): its alerts are labelled as simulated. */
+  simulated?: boolean;
 }
 
 export type NodeStatus = "up" | "down" | "agent-silent" | "unknown";

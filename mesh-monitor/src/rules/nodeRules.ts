@@ -1,4 +1,5 @@
 // Node down vs agent silent, and a new node appearing.
+import { describeAlert } from "./alertWording.ts";
 import { staysFiring } from "./condition.ts";
 import { onlyBlindEvidence } from "./meshView.ts";
 import { seconds, type Rule } from "./ruleContext.ts";
@@ -27,11 +28,8 @@ export const nodeDownRule: Rule = (context) => {
       enterForMs: 0, // the silence limit is already the hold time
       leaveForMs: resolveMs,
       suppressed,
-      describe: () => ({
-        labels: { alertname: "MeshNodeDown", severity: "critical", ...labels() },
-        summary: `Node ${context.displayName(id)} is down`,
-        description: `Nothing heard from ${context.displayName(id)} for ${silentFor} s, and no neighbour still has a working link to it.`,
-      }),
+      describe: () =>
+        describeAlert({ alertname: "MeshNodeDown", severity: "critical", ...labels() }, `Nothing heard from ${context.displayName(id)} for ${silentFor} s, and no neighbour still has a working link to it.`),
     });
     if (!staysFiring(agentAlerts, id, !agentSilent) && (agentSilent || agentAlerts.has(id))) context.offer({
       alertname: "MeshAgentSilent",
@@ -41,11 +39,8 @@ export const nodeDownRule: Rule = (context) => {
       enterForMs: 0,
       leaveForMs: resolveMs,
       suppressed,
-      describe: () => ({
-        labels: { alertname: "MeshAgentSilent", severity: "warning", ...labels() },
-        summary: `Node ${context.displayName(id)} stopped reporting, but is still routing`,
-        description: `${context.displayName(id)} has not reported for ${silentFor} s, yet its neighbours still have a good link to it: its monitoring agent is probably down, not the node.`,
-      }),
+      describe: () =>
+        describeAlert({ alertname: "MeshAgentSilent", severity: "warning", ...labels() }, `${context.displayName(id)} has not reported for ${silentFor} s, yet its neighbours still have a good link to it.`),
     });
   }
 };
@@ -71,11 +66,7 @@ export const newNodeRule: Rule = (context) => {
       leaveForMs: 0,
       describe: () => {
         const name = context.displayName(id);
-        return {
-          labels: { alertname: "MeshNewNode", severity: "info", node: id, node_name: name, source: context.sourceLabel(node.sources) },
-          summary: `New node ${name} joined the mesh`,
-          description: `${name} was seen for the first time. If nobody knows it, ask around; if it is yours, adopt it.`,
-        };
+        return describeAlert({ alertname: "MeshNewNode", severity: "info", node: id, node_name: name, source: context.sourceLabel(node.sources) }, `${name} was seen for the first time.`);
       },
     });
   }

@@ -1,6 +1,7 @@
 // CPU, memory and disk above a threshold for a while (OpenWISP's model: tolerance on the way in and out).
 import type { NodeResources } from "../model.ts";
 import type { HeldThreshold, RulesConfig } from "./config.ts";
+import { describeAlert } from "./alertWording.ts";
 import { staysFiring } from "./condition.ts";
 import { onlyBlindEvidence } from "./meshView.ts";
 import { seconds, type Rule } from "./ruleContext.ts";
@@ -45,11 +46,10 @@ export const resourceRule: Rule = (context) => {
         inhibited: context.silent.has(id),
         describe: () => {
           const name = context.displayName(id);
-          return {
-            labels: { alertname: rule.alertname, severity: "warning", node: id, node_name: name, source: context.sourceLabel(node.sources) },
-            summary: `${name}: ${rule.what} high`,
-            description: `${name} has had ${rule.what} above ${percent(above)} for ${Math.round(forSeconds / 60)} min${known ? ` (now ${percent(value)})` : ""}.`,
-          };
+          return describeAlert(
+            { alertname: rule.alertname, severity: "warning", node: id, node_name: name, source: context.sourceLabel(node.sources) },
+            `${name} has had ${rule.what} above ${percent(above)} for ${Math.round(forSeconds / 60)} min${known ? ` (now ${percent(value)})` : ""}.`,
+          );
         },
       });
     }

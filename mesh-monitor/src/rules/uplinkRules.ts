@@ -1,4 +1,5 @@
 // The mesh's way to the internet: one mesh-wide "uplink lost", and "gateway lost" while others still carry it.
+import { describeAlert } from "./alertWording.ts";
 import { seconds, type Rule } from "./ruleContext.ts";
 
 export const uplinkRule: Rule = (context) => {
@@ -15,11 +16,11 @@ export const uplinkRule: Rule = (context) => {
     enterForMs: forMs,
     leaveForMs: resolveMs,
     suppressed: allBlind,
-    describe: () => ({
-      labels: { alertname: "MeshUplinkLost", severity: "critical", source: "mesh" },
-      summary: "The internet uplink is down",
-      description: `No gateway announces a way to the internet (gateways: ${[...knowledge.gateways.keys()].map((id) => context.displayName(id)).join(", ") || "none known"}). Local chat and neighboring blocks still work over the mesh.`,
-    }),
+    describe: () =>
+      describeAlert(
+        { alertname: "MeshUplinkLost", severity: "critical", source: "mesh" },
+        `No gateway announces a way to the internet (gateways: ${[...knowledge.gateways.keys()].map((id) => context.displayName(id)).join(", ") || "none known"}).`,
+      ),
   });
   for (const id of knowledge.gateways.keys()) {
     const present = context.gatewaysNow.has(id);
@@ -35,11 +36,7 @@ export const uplinkRule: Rule = (context) => {
       inhibited: context.uplinkUp !== true,
       describe: () => {
         const name = context.displayName(id);
-        return {
-          labels: { alertname: "MeshGatewayLost", severity: "warning", node: id, node_name: name, source: "mesh" },
-          summary: `Gateway ${name} no longer offers internet`,
-          description: `${name} stopped announcing a default route; other gateways still carry the mesh's internet traffic.`,
-        };
+        return describeAlert({ alertname: "MeshGatewayLost", severity: "warning", node: id, node_name: name, source: "mesh" }, `${name} stopped announcing a default route.`);
       },
     });
   }

@@ -38,6 +38,8 @@ export interface ApiState {
   links: ApiLink[];
   alerts: { active: MeshAlert[]; recent: (MeshAlert & { at: string })[] };
   sources: { source: string; ok: boolean; blind: boolean; error?: string }[];
+  /** Some of the mesh is the simulation: the map says so. */
+  simulated: boolean;
 }
 
 export function linkLevel(quality: number | undefined, present: boolean, poorBelow: number, goodAbove: number): LinkLevel {
@@ -85,6 +87,7 @@ export function createStateBuilder(monitor: MeshMonitor): () => ApiState {
       })),
       alerts: { active: cycle?.active ?? [], recent: [...monitor.recent] },
       sources: (view?.sources ?? []).map((source) => ({ source: source.source, ok: source.ok, blind: source.blind, ...(source.error !== undefined ? { error: source.error } : {}) })),
+      simulated: monitor.simulated,
     };
   };
 }

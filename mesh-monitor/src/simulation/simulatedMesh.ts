@@ -74,6 +74,7 @@ function within(elapsed: number, after: number | null, duration: number): boolea
 
 export class SimulatedMesh implements PolledSource {
   readonly source = "simulation";
+  readonly simulated = true;
   private readonly config: SimulationConfig;
   private readonly startedAt: number;
   private readonly clock: () => number;
@@ -133,7 +134,7 @@ export class SimulatedMesh implements PolledSource {
   }
 
   poll(): Promise<SourceReport> {
-    return Promise.resolve({ source: this.source, ok: true, snapshot: this.snapshot() });
+    return Promise.resolve({ source: this.source, ok: true, snapshot: this.snapshot(), simulated: true });
   }
 }
 
