@@ -6,6 +6,7 @@ import type { BotActions, PrivateRoomOpening, RichText } from "../../bots/framew
 import { createAppserviceClient, isMatrixError } from "./appserviceClient.ts";
 import { findDirectChat, rememberDirectChat } from "./directChats.ts";
 import type { PrivateRooms } from "./privateRooms.ts";
+import { nextTxnId } from "./outgoingTxnIds.ts";
 
 export interface MatrixBotActionsOptions {
   homeserverUrl: string;
@@ -32,8 +33,9 @@ export function powerLevelFromContent(content: Record<string, unknown> | undefin
 export function createMatrixBotActions(options: MatrixBotActionsOptions): BotActions {
   const client = createAppserviceClient(options);
   // matrix-js-sdk types message content as a closed union; ours is built to the spec, so assert it once here.
+  // Ids derived from the event being handled (outgoingTxnIds.ts): a replay after a crash does not answer twice.
   const send = async (roomId: string, content: Record<string, unknown>): Promise<string> =>
-    (await client.sendEvent(roomId, sdk.EventType.RoomMessage, content as unknown as RoomMessageEventContent)).event_id;
+    (await client.sendEvent(roomId, sdk.EventType.RoomMessage, content as unknown as RoomMessageEventContent, nextTxnId(() => client.makeTxnId()))).event_id;
   // Bots send event types matrix-js-sdk does not know (polls, board updates): the raw request is simpler than its typings.
   const put = async (path: string, content: Record<string, unknown>): Promise<string> =>
     ((await client.http.authedRequest(sdk.Method.Put, path, undefined, content)) as { event_id: string }).event_id;
@@ -127,7 +129,7 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
       }
     },
     sendEvent(roomId, type, content) {
-      return put(`/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${client.makeTxnId()}`, content);
+      return put(`/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${nextTxnId(() => client.makeTxnId())}`, content);
     },
     setState(roomId, type, stateKey, content) {
       return put(`/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(stateKey)}`, content);

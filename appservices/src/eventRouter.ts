@@ -6,6 +6,7 @@ import type { HostLog } from "./hostLog.ts";
 import { describeError } from "./hostLog.ts";
 import type { HostMetrics } from "./hostMetrics.ts";
 import type { PrivateRooms } from "./privateRooms.ts";
+import { whileHandling } from "./outgoingTxnIds.ts";
 
 /** A bot as the router needs it: its definition, its full user id and the context it is called with. */
 export interface RoutedBot {
@@ -111,7 +112,7 @@ export class EventRouter {
     const labels = { bot: bot.definition.localpart };
     const started = performance.now();
     try {
-      await bot.definition.handleEvent(event, bot.context);
+      await whileHandling(bot.userId, event.event_id, () => bot.definition.handleEvent(event, bot.context));
       this.#options.metrics.eventsProcessed.inc({ ...labels, outcome: "ok" });
     } catch (error) {
       this.#options.metrics.eventsProcessed.inc({ ...labels, outcome: "error" });
