@@ -2,15 +2,16 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { join, resolve } from "node:path";
 import { NeighborhoodFileError } from "../../homeserver-config/loadNeighborhood.ts";
-import { runNeighborhood } from "./runCommand.ts";
-import { showStatus } from "./statusCommand.ts";
-import { addNeighbor, createCa, federationStatus, installCert, issueCert, listNeighbors, removeNeighbor, trustCaFile } from "./federationCommands.ts";
-import { createToken, listTokens, revokeToken } from "./tokenCommands.ts";
 import { UsageError } from "./usageError.ts";
-import { backupCommand, restoreCommand } from "./backupCommands.ts";
-import { portDbCommand } from "./databaseCommands.ts";
-import { configureCommand, serveBotsCommand, serveMonitorCommand } from "./serviceCommands.ts";
-import { installCommand } from "./installCommand.ts";
+
+// Each command's module is loaded only when that command runs: `run` supervises the block's parts as
+// separate processes, and neither it nor `serve-monitor` should carry the bots' libraries in memory.
+const runNeighborhood = async (file: string) => (await import("./runCommand.ts")).runNeighborhood(file);
+const showStatus = async (file: string) => (await import("./statusCommand.ts")).showStatus(file);
+const federation = () => import("./federationCommands.ts");
+const tokens = () => import("./tokenCommands.ts");
+const backups = () => import("./backupCommands.ts");
+const services = () => import("./serviceCommands.ts");
 
 const projectRoot = join(import.meta.dirname, "..", "..");
 
@@ -40,86 +41,86 @@ const commands: Record<string, Command> = {
     usage: "token create [--uses N] [--expires DAYS] [--config FILE]",
     summary: "create a registration token for new neighbors (default: 10 uses, valid 7 days; --uses 0 for unlimited, --expires 0 for never)",
     options: { ...configOption, uses: { type: "string" }, expires: { type: "string" } },
-    run: (values, _positionals, file) => createToken(file, values.uses as string | undefined, values.expires as string | undefined),
+    run: async (values, _positionals, file) => (await tokens()).createToken(file, values.uses as string | undefined, values.expires as string | undefined),
   },
   "token list": {
     usage: "token list [--all] [--config FILE]",
     summary: "list registration tokens that can still be used (--all: also used-up and expired ones)",
     options: { ...configOption, all: { type: "boolean" } },
-    run: (values, _positionals, file) => listTokens(file, values.all === true),
+    run: async (values, _positionals, file) => (await tokens()).listTokens(file, values.all === true),
   },
   "token revoke": {
     usage: "token revoke TOKEN [--config FILE]",
     summary: "revoke a registration token so nobody else can sign up with it",
     options: configOption,
-    run: (_values, positionals, file) => revokeToken(file, positionals[0]),
+    run: async (_values, positionals, file) => (await tokens()).revokeToken(file, positionals[0]),
   },
   "ca create": {
     usage: "ca create [--name MESH] [--config FILE]",
     summary: "create the mesh's community certificate authority on this box (once per mesh; its key never leaves this box)",
     options: { ...configOption, name: { type: "string" } },
-    run: async (values, _positionals, file) => createCa(file, values.name as string | undefined),
+    run: async (values, _positionals, file) => (await federation()).createCa(file, values.name as string | undefined),
   },
   "ca trust": {
     usage: "ca trust CA.pem [--config FILE]",
     summary: "trust federation certificates issued by this CA (the community CA, or a neighboring mesh's)",
     options: configOption,
-    run: async (_values, positionals, file) => trustCaFile(file, positionals[0]),
+    run: async (_values, positionals, file) => (await federation()).trustCaFile(file, positionals[0]),
   },
   "cert issue": {
     usage: "cert issue [--server NAME --out DIR] [--config FILE]",
     summary: "issue (or renew) this block's federation certificate with the community CA; --server/--out: for another block",
     options: { ...configOption, server: { type: "string" }, out: { type: "string" } },
-    run: async (values, _positionals, file) => issueCert(file, values.server as string | undefined, values.out as string | undefined),
+    run: async (values, _positionals, file) => (await federation()).issueCert(file, values.server as string | undefined, values.out as string | undefined),
   },
   "cert install": {
     usage: "cert install CERT.pem KEY.pem [--config FILE]",
     summary: "install a federation certificate issued by the box that holds the community CA",
     options: configOption,
-    run: async (_values, positionals, file) => installCert(file, positionals[0], positionals[1]),
+    run: async (_values, positionals, file) => (await federation()).installCert(file, positionals[0], positionals[1]),
   },
   "neighbor add": {
     usage: "neighbor add SERVER_NAME ADDRESS [--config FILE]",
     summary: "add a neighboring block to the pact (its server name with port, and its address on the mesh)",
     options: configOption,
-    run: async (_values, positionals, file) => addNeighbor(file, positionals[0], positionals[1]),
+    run: async (_values, positionals, file) => (await federation()).addNeighbor(file, positionals[0], positionals[1]),
   },
   "neighbor list": {
     usage: "neighbor list [--config FILE]",
     summary: "list the blocks in the pact",
     options: configOption,
-    run: async (_values, _positionals, file) => listNeighbors(file),
+    run: async (_values, _positionals, file) => (await federation()).listNeighbors(file),
   },
   "neighbor remove": {
     usage: "neighbor remove SERVER_NAME [--config FILE]",
     summary: "remove a block from the pact: federation with it stops both ways",
     options: configOption,
-    run: async (_values, positionals, file) => removeNeighbor(file, positionals[0]),
+    run: async (_values, positionals, file) => (await federation()).removeNeighbor(file, positionals[0]),
   },
   "federation status": {
     usage: "federation status [--config FILE]",
     summary: "each neighbor: reachable now or not, and whether messages to it are waiting",
     options: configOption,
-    run: (_values, _positionals, file) => federationStatus(file),
+    run: async (_values, _positionals, file) => (await federation()).federationStatus(file),
   },
   backup: {
     usage: "backup [--out FILE] [--passphrase-file FILE] [--config FILE]",
     summary: "write one archive of the block (database, media, keys, secrets, bots' store, configuration) with checksums; --passphrase-file encrypts it so a neighboring block can keep it without reading it",
     options: { ...configOption, out: { type: "string" }, "passphrase-file": { type: "string" } },
-    run: (values, _positionals, file) => backupCommand(file, values.out as string | undefined, values["passphrase-file"] as string | undefined),
+    run: async (values, _positionals, file) => (await backups()).backupCommand(file, values.out as string | undefined, values["passphrase-file"] as string | undefined),
   },
   restore: {
     usage: "restore ARCHIVE [--passphrase-file FILE] [--config FILE]",
     summary: "bring a backup back into an empty data directory (checksums verified first; nothing is overwritten)",
     options: { ...configOption, "passphrase-file": { type: "string" } },
-    run: (values, positionals, file) => restoreCommand(file, positionals[0], values["passphrase-file"] as string | undefined),
+    run: async (values, positionals, file) => (await backups()).restoreCommand(file, positionals[0], values["passphrase-file"] as string | undefined),
   },
   "port-db": {
     usage: "port-db [--host H] [--port P] [--name DB] [--user ROLE] [--password-file FILE] [--config FILE]",
     summary: "move a stopped block from SQLite to PostgreSQL (Synapse's port script; default: the local socket, database and role blockshare), then switch the neighborhood file to it",
     options: { ...configOption, host: { type: "string" }, port: { type: "string" }, name: { type: "string" }, user: { type: "string" }, "password-file": { type: "string" } },
-    run: (values, _positionals, file) =>
-      portDbCommand(file, {
+    run: async (values, _positionals, file) =>
+      (await import("./databaseCommands.ts")).portDbCommand(file, {
         host: values.host as string | undefined,
         port: values.port as string | undefined,
         name: values.name as string | undefined,
@@ -142,8 +143,8 @@ const commands: Record<string, Command> = {
       root: { type: "string" },
       "no-start": { type: "boolean" },
     },
-    run: (values, _positionals, file) =>
-      installCommand(file, {
+    run: async (values, _positionals, file) =>
+      (await import("./installCommand.ts")).installCommand(file, {
         serverName: values["server-name"] as string | undefined,
         publicUrl: values["public-url"] as string | undefined,
         name: values.name as string | undefined,
@@ -159,19 +160,19 @@ const commands: Record<string, Command> = {
     usage: "configure [--config FILE]",
     summary: "write Synapse's configuration (and its workers') from the neighborhood file, then exit (install runs it too)",
     options: configOption,
-    run: async (_values, _positionals, file) => configureCommand(file),
+    run: async (_values, _positionals, file) => (await services()).configureCommand(file),
   },
   "serve-bots": {
     usage: "serve-bots [--config FILE]",
     summary: "run the bots beside a Synapse that systemd or compose runs (what the blockshare-appservices service runs)",
     options: configOption,
-    run: (_values, _positionals, file) => serveBotsCommand(file),
+    run: async (_values, _positionals, file) => (await services()).serveBotsCommand(file),
   },
   "serve-monitor": {
     usage: "serve-monitor [--config FILE]",
     summary: "run the mesh monitor, alerting into the bots on this box (what the blockshare-mesh-monitor service runs)",
     options: configOption,
-    run: (_values, _positionals, file) => serveMonitorCommand(file),
+    run: async (_values, _positionals, file) => (await services()).serveMonitorCommand(file),
   },
 };
 

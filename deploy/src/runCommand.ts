@@ -16,7 +16,7 @@ import { chooseServerName, describeDefaultServerName } from "./serverNameChoice.
 import { runningBlockPid } from "./processRecord.ts";
 import { describeTakenPorts, takenListeners } from "./portsInUse.ts";
 import { StartFailed, superviseBlock, type SupervisedBlock } from "./superviseBlock.ts";
-import { localClientUrl } from "./startNeighborhood.ts";
+import { localClientUrl } from "./synapseProcess.ts";
 import { UsageError } from "./usageError.ts";
 
 const say = (line: string) => process.stderr.write(`\u001b[1m==> ${line}\u001b[0m\n`);

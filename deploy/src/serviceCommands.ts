@@ -7,9 +7,10 @@
 // an IPC channel, they say when they are ready over it, and stop when it closes (their parent is gone).
 import { loadNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { synapsePaths } from "../../homeserver-config/synapseConfig.ts";
-import { startMeshMonitor } from "./meshMonitorService.ts";
-import { startNeighborhood, writeBlockConfig } from "./startNeighborhood.ts";
 import { ensureSigningKey, synapsePython } from "./synapseProcess.ts";
+// Loaded by the command that needs it: the monitor's process does not carry the bots, nor the reverse.
+const neighborhoodStarter = () => import("./startNeighborhood.ts");
+const meshMonitor = () => import("./meshMonitorService.ts");
 import { untilStopped } from "./untilStopped.ts";
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -33,15 +34,15 @@ function parentGone(): Promise<string> {
   return new Promise((resolve) => process.once("disconnect", () => resolve("The blockshare run that started this process is gone; stopping.")));
 }
 
-export function configureCommand(file: string): void {
+export async function configureCommand(file: string): Promise<void> {
   const neighborhood = loadNeighborhood(file);
-  const { paths } = writeBlockConfig(neighborhood);
+  const { paths } = (await neighborhoodStarter()).writeBlockConfig(neighborhood);
   ensureSigningKey(synapsePython(), paths);
   console.log(`Wrote ${paths.config}${neighborhood.workers.enabled ? " and the workers' configurations" : ""}.`);
 }
 
 export async function serveBotsCommand(file: string): Promise<void> {
-  const running = await startNeighborhood(file, { progress: say, synapse: "external" });
+  const running = await (await neighborhoodStarter()).startNeighborhood(file, { progress: say, synapse: "external" });
   say(`Bots are serving ${running.neighborhood.server_name} on 127.0.0.1:${running.neighborhood.ports.appservice}`);
   const ready: BotsReady = { ready: "bots", operatorUserId: running.operatorUserId, operatorToken: running.operatorToken, elementUrl: running.element.url };
   process.send?.(ready);
@@ -51,7 +52,7 @@ export async function serveBotsCommand(file: string): Promise<void> {
 
 export async function serveMonitorCommand(file: string): Promise<void> {
   const neighborhood = loadNeighborhood(file);
-  const monitor = await startMeshMonitor(neighborhood, `http://127.0.0.1:${neighborhood.ports.appservice}`, synapsePaths(neighborhood.dataDir).secrets);
+  const monitor = await (await meshMonitor()).startMeshMonitor(neighborhood, `http://127.0.0.1:${neighborhood.ports.appservice}`, synapsePaths(neighborhood.dataDir).secrets);
   say(`Mesh monitor: map and /metrics on ${monitor.url}`);
   const ready: MonitorReady = { ready: "monitor", url: monitor.url };
   process.send?.(ready);

@@ -16,7 +16,7 @@ import { createAppserviceClient } from "../../appservices/src/appserviceClient.t
 import type { PactControl } from "../../appservices/src/communitySettings.ts";
 import type { BotDefinition, RoomRole } from "../../bots/framework/contract.ts";
 import { allBots } from "../../bots/index.ts";
-import { attachAfterRestart, attachToSynapse, ensureSigningKey, startSynapse, synapsePython, type RunningSynapse } from "./synapseProcess.ts";
+import { attachAfterRestart, attachToSynapse, ensureSigningKey, localClientUrl, startSynapse, synapsePython, type RunningSynapse } from "./synapseProcess.ts";
 import { layoutFor, workerOverrides } from "../../homeserver-config/workers/neighborhoodWorkers.ts";
 import { writeWorkerConfigs } from "../../homeserver-config/workers/writeWorkerConfigs.ts";
 import { synapsePaths, type SynapsePaths } from "../../homeserver-config/synapseConfig.ts";
@@ -67,10 +67,7 @@ export interface RunningNeighborhood {
   stop(): Promise<void>;
 }
 
-export function localClientUrl(neighborhood: LoadedNeighborhood): string {
-  const host = neighborhood.bind_address === "0.0.0.0" || neighborhood.bind_address === "::" ? "127.0.0.1" : neighborhood.bind_address;
-  return `http://${host}:${neighborhood.ports.client}`;
-}
+export { localClientUrl };
 
 export function operatorTokenCache(neighborhood: LoadedNeighborhood): string {
   return join(neighborhood.dataDir, "secrets", "operator_access_token");

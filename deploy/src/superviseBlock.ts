@@ -4,7 +4,8 @@
 // changes (a pact change rewrites homeserver.yaml, as the path unit does in production). Every child
 // ends with `run`, even when `run` is SIGKILLed (diesWithParent.ts). DATA_DIR/run/processes.json says
 // who is running.
-import type { ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import { readFileSync, unwatchFile, watchFile } from "node:fs";
 import { join } from "node:path";
 import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
@@ -14,8 +15,8 @@ import { startPrivateNginx } from "../production/childProcesses.ts";
 import { localProxyNginxConfig } from "../production/nginxConfig.ts";
 import { removeProcessRecord, writeProcessRecord, type ProcessIds } from "./processRecord.ts";
 import type { BotsReady, MonitorReady } from "./serviceCommands.ts";
-import { localClientUrl, writeBlockConfig } from "./startNeighborhood.ts";
-import { ensureSigningKey, synapsePython } from "./synapseProcess.ts";
+import { synapsePaths } from "../../homeserver-config/synapseConfig.ts";
+import { localClientUrl, synapsePython } from "./synapseProcess.ts";
 import { describeExit, logTail, superviseProcess, type ExitInfo, type SupervisedProcess, type SupervisedSpec } from "./supervisedProcess.ts";
 
 const cli = join(import.meta.dirname, "cli.ts");
@@ -57,8 +58,12 @@ export async function superviseBlock(neighborhood: LoadedNeighborhood, say: (lin
   };
 
   try {
-    const { paths } = writeBlockConfig(neighborhood);
-    ensureSigningKey(synapsePython(), paths);
+    // Synapse's configuration and signing key, written by `configure` in a process of its own (as `install`
+    // does): what writes it carries the bots' libraries, which this process, only supervising, does not.
+    await promisify(execFile)(process.execPath, [cli, "configure", "--config", neighborhood.file], { timeout: 120_000 }).catch((error: { stderr?: string; message: string }) => {
+      throw new StartFailed(`Synapse's configuration could not be written: ${error.stderr?.trim() || error.message}`);
+    });
+    const paths = synapsePaths(neighborhood.dataDir);
     const synapseStderr = join(logDir, "synapse.log");
     const synapseSpec = (label: string, module: string, args: string[], healthUrl: string, logFile: string): SupervisedSpec<void> => ({
       label,

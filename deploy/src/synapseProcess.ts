@@ -3,12 +3,19 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { SynapsePaths } from "../../homeserver-config/synapseConfig.ts";
+import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { diesWithParent } from "./diesWithParent.ts";
 
 const projectRoot = join(import.meta.dirname, "..", "..");
 
 export function synapsePython(): string {
   return process.env.SYNAPSE_PYTHON ?? join(projectRoot, ".tools", "synapse-venv", "bin", "python");
+}
+
+/** The homeserver URL as reached from this box. */
+export function localClientUrl(neighborhood: LoadedNeighborhood): string {
+  const host = neighborhood.bind_address === "0.0.0.0" || neighborhood.bind_address === "::" ? "127.0.0.1" : neighborhood.bind_address;
+  return `http://${host}:${neighborhood.ports.client}`;
 }
 
 export interface RunningSynapse {
