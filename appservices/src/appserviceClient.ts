@@ -20,7 +20,7 @@ export function createAppserviceClient(options: AppserviceClientOptions): sdk.Ma
     store: new sdk.MemoryStore(),
     // The default scheduler sends one message at a time per client, across all rooms: a bot answering
     // twenty neighbors would answer them one after another. Order within a room is kept by the host's
-    // per-room queue, so sends need no queue here; failed sends are still retried.
+    // per-room queue, so sends need no queue here (a null queue also means the scheduler never retries: botActions retries through sendRetry.ts).
     scheduler: new sdk.MatrixScheduler(sdk.MatrixScheduler.RETRY_BACKOFF_RATELIMIT, () => null),
   });
 }

@@ -7,6 +7,7 @@ import { createAppserviceClient, isMatrixError } from "./appserviceClient.ts";
 import { findDirectChat, rememberDirectChat } from "./directChats.ts";
 import type { PrivateRooms } from "./privateRooms.ts";
 import { nextTxnId } from "./outgoingTxnIds.ts";
+import { withSendRetries } from "./sendRetry.ts";
 
 export interface MatrixBotActionsOptions {
   homeserverUrl: string;
@@ -34,11 +35,14 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
   const client = createAppserviceClient(options);
   // matrix-js-sdk types message content as a closed union; ours is built to the spec, so assert it once here.
   // Ids derived from the event being handled (outgoingTxnIds.ts): a replay after a crash does not answer twice.
-  const send = async (roomId: string, content: Record<string, unknown>): Promise<string> =>
-    (await client.sendEvent(roomId, sdk.EventType.RoomMessage, content as unknown as RoomMessageEventContent, nextTxnId(() => client.makeTxnId()))).event_id;
+  const send = async (roomId: string, content: Record<string, unknown>): Promise<string> => {
+    const txnId = nextTxnId(() => client.makeTxnId());
+    return (await withSendRetries(() => client.sendEvent(roomId, sdk.EventType.RoomMessage, content as unknown as RoomMessageEventContent, txnId))).event_id;
+  };
   // Bots send event types matrix-js-sdk does not know (polls, board updates): the raw request is simpler than its typings.
+  // A PUT is idempotent (a send's path holds its transaction id), so it is retried while Synapse restarts.
   const put = async (path: string, content: Record<string, unknown>): Promise<string> =>
-    ((await client.http.authedRequest(sdk.Method.Put, path, undefined, content)) as { event_id: string }).event_id;
+    ((await withSendRetries(() => client.http.authedRequest(sdk.Method.Put, path, undefined, content))) as { event_id: string }).event_id;
   const { privateRooms, userId: self } = options;
   const sendNotice = (roomId: string, message: RichText) => send(roomId, richContent(message, sdk.MsgType.Notice));
 

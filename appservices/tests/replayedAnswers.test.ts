@@ -11,10 +11,21 @@ import type { HostMatrix } from "../src/appserviceHost.ts";
 import { gate, messageEvent, sendEvents, startTestHost, tempStoreDir, userIdOf } from "./hostFixture.ts";
 
 /** The part of a homeserver this needs: PUT …/send/…/{txnId}, the same txnId answered with the same event. */
-function fakeHomeserver(): Promise<{ url: string; posted: string[]; server: Server }> {
+function fakeHomeserver(): Promise<{ url: string; posted: string[]; server: Server; failNext: Array<"502" | "drop"> }> {
   const byTxn = new Map<string, string>();
   const posted: string[] = [];
+  // Failures to answer with first, as a restarting Synapse (behind nginx, or not yet listening) gives.
+  const failNext: Array<"502" | "drop"> = [];
   const server = createServer((req, res) => {
+    const failure = failNext.shift();
+    if (failure === "drop") {
+      req.socket.destroy();
+      return;
+    }
+    if (failure === "502") {
+      res.writeHead(502).end("Bad Gateway");
+      return;
+    }
     const match = /\/send\/[^/]+\/([^/?]+)/.exec(req.url ?? "");
     req.resume();
     res.setHeader("content-type", "application/json");
@@ -31,7 +42,7 @@ function fakeHomeserver(): Promise<{ url: string; posted: string[]; server: Serv
     }
     res.end(JSON.stringify({ event_id: eventId }));
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posted, server })));
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posted, server, failNext })));
 }
 
 describe("an event handled again after a crash", () => {
@@ -81,5 +92,36 @@ describe("an event handled again after a crash", () => {
       await second.stop();
     }
     assert.deepEqual(homeserver.posted, ["$answer1"], "the neighbor sees one answer, not two");
+  });
+
+  it("is answered once Synapse is back when the answer met it restarting", async () => {
+    const room = "!lobby2:block.test";
+    const matrix: HostMatrix = {
+      actionsFor: (userId, privateRooms) => createMatrixBotActions({ homeserverUrl: homeserver.url, asToken: "as", userId, privateRooms }),
+      ensureUser: async () => {},
+    };
+    const failures: unknown[] = [];
+    const bot: BotDefinition = {
+      localpart: "porch",
+      displayName: "Porch",
+      async handleEvent(event, context) {
+        if (event.type !== "m.room.message") return;
+        await context.actions.sendMessage(event.room_id, { text: "About", html: "About" }, { replyTo: event.event_id }).catch((error: unknown) => {
+          failures.push(error);
+        });
+      },
+    };
+    const before = homeserver.posted.length;
+    homeserver.failNext.push("drop", "502");
+    const host = await startTestHost({ bots: [bot], storePath: dir.path("restarting.sqlite"), matrix });
+    try {
+      host.store.membership.recordJoin(userIdOf("porch"), room);
+      assert.equal((await sendEvents(host, "txn-r", [messageEvent(room, "!about")])).status, 200);
+      await host.whenIdle();
+    } finally {
+      await host.stop();
+    }
+    assert.deepEqual(failures, [], "the answer was not given up on");
+    assert.equal(homeserver.posted.length - before, 1, "posted once");
   });
 });
