@@ -55,6 +55,15 @@ test("an invalid value names the key, what is allowed and what was given; all pr
   assert.ok(problems.some((p) => p.includes('"server_name"') && p.includes("lower-case host name")));
 });
 
+test("the block's first norms: optional; an empty, blank or over-long text is refused, saying what is accepted", () => {
+  assert.equal(loadNeighborhood(neighborhoodFile(valid)).norms, undefined);
+  assert.equal(loadNeighborhood(neighborhoodFile(`${valid}norms: |\n  Be kind.\n  Share fairly.\n`)).norms, "Be kind.\nShare fairly.\n");
+  for (const bad of ['""', '"   "', `"${"x".repeat(1001)}"`]) {
+    const [problem] = problemsOf(`${valid}norms: ${bad}\n`);
+    assert.match(problem ?? "", /^"norms" must be the block's norms .* 1 to 1000 characters, not blank/);
+  }
+});
+
 test("a missing key and broken YAML are reported plainly", () => {
   assert.match(problemsOf("name: x\n").join("\n"), /"server_name" is missing/);
   assert.match(problemsOf("name: [unclosed\n")[0]!, /is not valid YAML/);

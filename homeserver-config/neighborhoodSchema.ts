@@ -81,6 +81,16 @@ export const NeighborhoodSchema = Type.Object(
       Type.String({ minLength: 1, description: "a hosts file (e.g. /etc/hosts) in which BlockShare maps each pact block's host name to its mesh address, for meshes without DNS" }),
     ),
     sharing: SharingSchema,
+    // The same limit as the polls bot's (bots/polls/bindingChanges.ts normsMaxLength); this folder may not import bots/.
+    norms: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1000,
+        pattern: "\\S",
+        description:
+          "the block's norms as a new block starts with them (pinned in the Lobby, shown on the join page; a passed proposal changes them later): plain text, a line per norm, 1 to 1000 characters, not blank",
+      }),
+    ),
     mesh_monitor: Type.Object(
       {
         simulate: Type.Boolean({ default: true, description: "show a small simulated mesh until real routers are configured: true or false" }),

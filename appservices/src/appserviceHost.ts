@@ -5,7 +5,7 @@ import type { BotActions, BotDefinition, SharingLimits } from "../../bots/framew
 import { buildBotContext, type NeighborhoodFacts } from "./botContexts.ts";
 import { createMatrixBotActions, ensureBotUser } from "./botActions.ts";
 import { startBotTicker } from "./botTicker.ts";
-import { createCommunity, fixedPact, type PactControl } from "./communitySettings.ts";
+import { communityStoreName, createCommunity, defaultNorms, fixedPact, type PactControl } from "./communitySettings.ts";
 import type { PrivateRooms } from "./privateRooms.ts";
 import { EventRouter, type RoutedBot } from "./eventRouter.ts";
 import { describeError, stderrLog, type HostLog } from "./hostLog.ts";
@@ -54,6 +54,8 @@ export interface AppserviceHostOptions {
   log?: HostLog;
   /** The sharing limits from the neighborhood file; a passed proposal overrides them in the store. */
   sharingLimits?: SharingLimits;
+  /** The block's norms from the neighborhood file (default: communitySettings' defaultNorms); a passed proposal overrides them. */
+  norms?: string;
   /** The neighbor pact and how to change it (default: none, unchangeable). */
   pact?: PactControl;
   /** Bearer token for POST /_blockshare/webhooks/...; without one, webhooks are not served. */
@@ -107,7 +109,12 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
 
   const userIdOf = (localpart: string) => `@${localpart}:${serverName}`;
   // "@community" cannot clash with a bot's namespace: localparts never contain "@".
-  const community = createCommunity(store.botStore("@community"), options.sharingLimits ?? defaultSharingLimits, options.pact ?? fixedPact([]));
+  const community = createCommunity(
+    store.botStore(communityStoreName),
+    options.sharingLimits ?? defaultSharingLimits,
+    options.pact ?? fixedPact([]),
+    options.norms ?? defaultNorms,
+  );
   // Exactly the users the registration's namespace claims (startNeighborhood builds it from the same list).
   const namespaceUsers: ReadonlySet<string> = new Set([registration.senderLocalpart, ...bots.map((bot) => bot.localpart)].map(userIdOf));
   const isServiceUser = (userId: string) => namespaceUsers.has(userId);

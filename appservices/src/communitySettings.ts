@@ -1,6 +1,8 @@
-// Block-wide settings the bots share (Community): the sharing limits from the neighborhood file,
-// overridden durably when a binding proposal passes; and the neighbor pact, owned by the deploy layer.
+// Block-wide settings the bots share (Community): the sharing limits and the block's norms from the
+// neighborhood file, overridden durably when a binding proposal passes; and the neighbor pact, owned by
+// the deploy layer.
 import type { BotStore, Community, PactMember, SharingLimits } from "../../bots/framework/contract.ts";
+import type { HostStore } from "./store.ts";
 
 /** The deploy layer's hold on the pact: the current members, and a change that reconfigures Synapse. */
 export interface PactControl {
@@ -19,8 +21,20 @@ export function fixedPact(members: readonly PactMember[]): PactControl {
 }
 
 const limitsKey = "sharing-limits";
+const normsKey = "norms";
+/** Where the host keeps the community's settings: a bot store no bot can have ("@" is never in a localpart). */
+export const communityStoreName = "@community";
 
-export function createCommunity(store: BotStore, sharingDefaults: SharingLimits, pact: PactControl): Community {
+/** A new block's norms, until the neighborhood file's `norms` or a passed proposal says otherwise. Short and plain. */
+export const defaultNorms = [
+  "Be kind: write to neighbors as you would speak to them on the street.",
+  "The sharing board is for giving, lending and asking: no selling unless the block agrees.",
+  "What is said in a private chat stays private.",
+  "Private chats are encrypted: the box's operator cannot read them.",
+  "These norms change only by a proposal the block passes in Governance.",
+].join("\n");
+
+export function createCommunity(store: BotStore, sharingDefaults: SharingLimits, pact: PactControl, initialNorms: string = defaultNorms): Community {
   return {
     sharingLimits: () => ({ ...sharingDefaults, ...store.get<Partial<SharingLimits>>(limitsKey) }),
     setSharingLimits(change) {
@@ -28,5 +42,18 @@ export function createCommunity(store: BotStore, sharingDefaults: SharingLimits,
     },
     pact: () => pact.members(),
     changePact: (change) => pact.change(change),
+    // Trimmed: a YAML block scalar (`norms: |`) ends with a line break.
+    norms: () => store.get<string>(normsKey) ?? initialNorms.trim(),
+    setNorms(text) {
+      store.put(normsKey, text);
+    },
   };
+}
+
+/**
+ * The block's norms as they stand now, for parts outside the bots (the join page): the text a passed
+ * proposal set, else `initialNorms` (the neighborhood file's `norms`, when it has one).
+ */
+export function readCommunityNorms(store: HostStore, initialNorms: string = defaultNorms): string {
+  return store.botStore(communityStoreName).get<string>(normsKey) ?? initialNorms.trim();
 }

@@ -93,6 +93,9 @@ export interface Community {
   pact(): readonly PactMember[];
   /** Adds (or, with `remove`, removes) a neighboring block; updates Synapse and the shared rooms' ACLs. */
   changePact(change: { add: PactMember } | { remove: string }): Promise<void>;
+  /** The block's norms, plain text with its line breaks: the neighborhood file's (or a default) until a proposal passes. */
+  norms(): string;
+  setNorms(text: string): void;
 }
 
 /** Where a room sits in the neighborhood, as provisioning recorded it. */

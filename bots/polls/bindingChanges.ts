@@ -1,8 +1,9 @@
 // The short list of settings only a passed proposal may change, read from the proposal's own words
-// ("set sharing.max_open_listings to 5", "add neighbor elm.mesh at 10.0.2.1", "remove neighbor elm.mesh")
-// and applied through context.community when it passes.
+// ("set sharing.max_open_listings to 5", "add neighbor elm.mesh at 10.0.2.1", "remove neighbor elm.mesh",
+// 'norms "Be kind. …"') and applied through context.community when it passes.
 
 import type { Community, SharingLimits } from "../framework/contract.ts";
+import { removeControlCharactersKeepingNewlines } from "../framework/controlCharacters.ts";
 import type { BindingChange } from "./pollModel.ts";
 
 interface SharingSetting {
@@ -31,12 +32,48 @@ const addressPattern = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]{2,45}|\[[0-9a-f:]{
 
 export type BindingReading = { ok: true; change: BindingChange } | { ok: false; problem: string } | undefined;
 
+/** The longest norms text a proposal may set; the neighborhood file's `norms` key has the same limit. */
+export const normsMaxLength = 1000;
+export const normsExample = '!propose norms "Be kind. No selling on the sharing board. Private chats stay private." closes in 7 days';
+
+/** The block's norms as a proposal gives them: line breaks kept, control characters and runs of blank lines dropped. */
+export function readNormsText(raw: string): { ok: true; text: string } | { ok: false; problem: string } {
+  const text = removeControlCharactersKeepingNewlines(raw)
+    .split("\n")
+    .map((line) => line.trim())
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+  if (text === "") return { ok: false, problem: `The new norms are empty: write them between the quotes, a line per norm, like ${normsExample}` };
+  if (text.length > normsMaxLength) return { ok: false, problem: `The norms can be at most ${normsMaxLength} characters; this text has ${text.length}. Keep them short and plain.` };
+  return { ok: true, text };
+}
+
 interface BindingReader {
   pattern: RegExp;
+  /** Matched against the question as written (line breaks kept) rather than with its spaces collapsed. */
+  asWritten?: boolean;
   read(match: RegExpMatchArray): BindingReading;
 }
 
+const normsLead = String.raw`(?:(?:set|change)\s+(?:the\s+)?(?:block'?s\s+)?norms\s+to|norms)\s*:?\s*`;
+
 const bindingReaders: readonly BindingReader[] = [
+  // Before "set … to …", which would take 'set norms to "Kind"' for an unknown setting.
+  {
+    pattern: new RegExp(String.raw`^${normsLead}["“„]([\s\S]*)["”“]$`, "i"),
+    asWritten: true,
+    read(match) {
+      const reading = readNormsText(match[1] ?? "");
+      return reading.ok ? { ok: true, change: { kind: "norms", text: reading.text } } : reading;
+    },
+  },
+  {
+    // "norms", "norms: be kind", "set norms to be kind": meant as norms, but the text is not quoted.
+    pattern: /^(?:(?:set|change)\s+(?:the\s+)?(?:block'?s\s+)?norms\s+to\b[\s\S]*|norms\s*:[\s\S]*|norms)$/i,
+    asWritten: true,
+    read: () => ({ ok: false, problem: `Put the new norms in quotes after "norms", a line per norm, like ${normsExample}` }),
+  },
   {
     pattern: /^set\s+(\S+)\s+to\s+(\S+)$/i,
     read(match) {
@@ -69,9 +106,10 @@ const bindingReaders: readonly BindingReader[] = [
 
 /** A binding change when the proposal's words are one, a problem when they almost are, else undefined. */
 export function readBindingChange(question: string): BindingReading {
-  const words = question.trim().replace(/\s+/g, " ");
+  const asWritten = question.trim();
+  const words = asWritten.replace(/\s+/g, " ");
   for (const reader of bindingReaders) {
-    const match = words.match(reader.pattern);
+    const match = (reader.asWritten === true ? asWritten : words).match(reader.pattern);
     if (match !== null) return reader.read(match);
   }
   return undefined;
@@ -97,6 +135,11 @@ const changeRules: { [Kind in ChangeKind]: ChangeRule<Kind> } = {
   "pact-remove": {
     describe: (change) => `${change.serverName} leaves the pact`,
     apply: (change, community) => community.changePact({ remove: change.serverName }),
+  },
+  norms: {
+    // The text itself is the proposal's question, which the poll, its results and the decision log show.
+    describe: () => "the block's norms become the text proposed here (the Lobby's pinned norms are updated)",
+    apply: async (change, community) => community.setNorms(change.text),
   },
 };
 

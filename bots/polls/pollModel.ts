@@ -17,7 +17,9 @@ export interface PollOption {
 export type BindingChange =
   | { kind: "sharing-limit"; setting: keyof SharingLimits; value: number | boolean; name: string }
   | { kind: "pact-add"; member: PactMember }
-  | { kind: "pact-remove"; serverName: string };
+  | { kind: "pact-remove"; serverName: string }
+  /** The block's norms, replaced by this text (lines as written). */
+  | { kind: "norms"; text: string };
 
 export interface PollOutcome {
   /** One line: "Passed", "Not passed: quorum not met", "Decided: pizza"… */

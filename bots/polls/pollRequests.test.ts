@@ -77,6 +77,30 @@ test("applying binding changes goes through the community; a failure is reported
   assert.match(await applyBindingChange({ kind: "pact-remove", serverName: "elm.mesh" }, failing), /Could not apply.*unreachable/);
 });
 
+test("a norms proposal carries the new text, line breaks kept; empty, over-long or unquoted norms get a plain reason", () => {
+  const norms = request("proposal", 'norms "Be kind.\nNo selling on the sharing board.\n\n\n\nPrivate chats stay private." closes in 20 seconds');
+  assert.deepEqual(norms.binding, { kind: "norms", text: "Be kind.\nNo selling on the sharing board.\n\nPrivate chats stay private." });
+  assert.equal(norms.quorumPercent, 50, "a binding proposal");
+  assert.equal(norms.durationMs, 20_000, "the clause after the quoted text is read");
+  assert.deepEqual(readBindingChange('set the norms to "Be kind"'), { ok: true, change: { kind: "norms", text: "Be kind" } });
+  assert.deepEqual(readBindingChange("Norms: “Be kind. Share fairly.”"), { ok: true, change: { kind: "norms", text: "Be kind. Share fairly." } });
+  // Longer than an ordinary question (340), and saying "closes in" inside the quotes, is fine for norms.
+  const long = `${"Share the ladder, then bring it back. ".repeat(20).trim()}\nThe garden closes in winter.`;
+  assert.equal(request("proposal", `norms "${long}"`).binding?.kind, "norms");
+  assert.match(problem("proposal", 'norms "   "'), /The new norms are empty: write them between the quotes/);
+  assert.match(problem("proposal", `norms "${"x".repeat(1001)}"`), /at most 1000 characters; this text has 1001/);
+  assert.match(problem("proposal", "norms: be kind to each other"), /Put the new norms in quotes/);
+  assert.match(problem("proposal", "norms"), /Put the new norms in quotes/);
+  assert.match(problem("consent", 'norms "Be kind"'), /use !propose/);
+  assert.equal(request("proposal", "Norms for the garden party?").binding, undefined, "an ordinary question that starts with the word");
+});
+
+test("a passed norms change is applied through the community", async () => {
+  const context = createFakeBotContext();
+  assert.match(await applyBindingChange({ kind: "norms", text: "Be kind.\nShare fairly." }, context.community), /^Applied: the block's norms become/);
+  assert.equal(context.community.norms(), "Be kind.\nShare fairly.");
+});
+
 test("DM ballots are read by letter, id or the option's words, and checked against the kind", () => {
   const lunch = { kind: "choose" as const, maxSelections: 2, options: [{ id: "a", label: "pizza" }, { id: "b", label: "tacos" }, { id: "c", label: "soup" }] };
   assert.deepEqual(readBallot(lunch, "A C"), { ok: true, choices: ["a", "c"] });

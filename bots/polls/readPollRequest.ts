@@ -215,8 +215,12 @@ export function readPollRequest(kind: PollKind, text: string): PollRequestReadin
   const { question, quoted, clauses } = split;
   const rule = kindRules[kind];
   if (question === "") return { ok: false, problem: "What is the question? Put it first." };
-  if (question.length > maxQuestionLength) return { ok: false, problem: `The question is too long (at most ${maxQuestionLength} characters).` };
-  if (!quoted && /\bclos(?:es|ing)\s+(?:in|after)\b/i.test(question)) return { ok: false, problem: closesProblem };
+  const bindingReading = kind === "proposal" || kind === "consent" ? readBindingChange(question) : undefined;
+  if (bindingReading !== undefined && !bindingReading.ok) return { ok: false, problem: bindingReading.problem };
+  // A norms proposal's question is the new text itself, in quotes: its own limit applies (bindingChanges.ts).
+  const proposesNorms = bindingReading?.ok === true && bindingReading.change.kind === "norms";
+  if (!proposesNorms && question.length > maxQuestionLength) return { ok: false, problem: `The question is too long (at most ${maxQuestionLength} characters).` };
+  if (!quoted && !proposesNorms && /\bclos(?:es|ing)\s+(?:in|after)\b/i.test(question)) return { ok: false, problem: closesProblem };
   const refused = (Object.keys(clauses) as ClauseName[]).filter((name) => !rule.allowed.has(name));
   if (refused.length > 0) return { ok: false, problem: `This kind of poll does not take ${refused.map((name) => `"${clauseWords[name]}"`).join(", ")}.` };
 
@@ -227,8 +231,6 @@ export function readPollRequest(kind: PollKind, text: string): PollRequestReadin
   const pick = clauses.pick ?? 1;
   if (pick < 1 || pick > Math.max(1, options.length)) return { ok: false, problem: `"pick" must be from 1 to the number of options (${options.length}).` };
 
-  const bindingReading = kind === "proposal" || kind === "consent" ? readBindingChange(question) : undefined;
-  if (bindingReading !== undefined && !bindingReading.ok) return { ok: false, problem: bindingReading.problem };
   if (bindingReading?.ok === true && kind !== "proposal") return { ok: false, problem: "Binding settings change only by a proposal: use !propose." };
   const binding = bindingReading?.ok === true ? bindingReading.change : undefined;
 

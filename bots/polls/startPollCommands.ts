@@ -27,7 +27,7 @@ const startPollSpecs: readonly StartPollSpec[] = [
     details:
       "Threshold: majority (more than half of agree + disagree, the default), two-thirds (at least 2/3) or three-quarters (at least 3/4); abstentions count for quorum only. " +
       "Binding settings change only this way and apply when it passes: `set sharing.max_open_listings to 5`, `set sharing.max_claims_per_week to 3`, " +
-      "`set sharing.pact_neighbors_may_claim to no`, `add neighbor elm.mesh at 10.0.2.1`, `remove neighbor elm.mesh` (quorum 50% unless you say otherwise).",
+      "`set sharing.pact_neighbors_may_claim to no`, `add neighbor elm.mesh at 10.0.2.1`, `remove neighbor elm.mesh`, and the block's norms with `norms \"Be kind. …\"` (a line per norm, up to 1000 characters; the Lobby's pin follows). Binding proposals need quorum 50% unless you say otherwise.",
   },
   {
     name: "consent",

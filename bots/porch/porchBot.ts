@@ -1,4 +1,4 @@
-// The porch: greets newcomers in the Lobby and explains what BlockShare is.
+// The porch: greets newcomers in the Lobby, explains what BlockShare is, and keeps the block's norms pinned there.
 
 import { defineBot } from "../framework/defineBot.ts";
 import { defineCommand } from "../framework/defineCommand.ts";
@@ -6,6 +6,7 @@ import { aboutMessage } from "./aboutMessage.ts";
 import { gatherBotDirectory } from "./botDirectory.ts";
 import { botOverview } from "./botOverview.ts";
 import { welcomeToLobby } from "./lobbyWelcome.ts";
+import { keepNormsPinned } from "./normsPin.ts";
 
 const about = defineCommand({
   name: "about",
@@ -25,4 +26,6 @@ export const porchBot = defineBot({
   helpOverview: async ({ context }) => botOverview(await gatherBotDirectory(context), context.neighborhood.serverName),
   commands: [about],
   onEvent: welcomeToLobby,
+  // The block's norms stay pinned in the Lobby, edited in place when a passed proposal changes them.
+  onTick: keepNormsPinned,
 });

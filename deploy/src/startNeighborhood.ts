@@ -185,6 +185,7 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
         pactNeighborsMayClaim: neighborhood.sharing.pact_neighbors_may_claim,
       },
       pact,
+      ...(neighborhood.norms === undefined ? {} : { norms: neighborhood.norms }),
       ...(options.now === undefined ? {} : { now: options.now }),
     });
     stops.push(() => host.stop());

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { startNeighborhood, type RunningNeighborhood, type StartOptions } from "../../deploy/src/startNeighborhood.ts";
 import { registrationTokens } from "../../deploy/src/homeserverAdmin.ts";
-import { createCommunity, fixedPact } from "../../appservices/src/communitySettings.ts";
+import { createCommunity, defaultNorms, fixedPact, readCommunityNorms } from "../../appservices/src/communitySettings.ts";
 import type { SharingLimits } from "../../bots/framework/contract.ts";
 import { freePort } from "./freePort.ts";
 import { NeighborClient } from "./neighborClient.ts";
@@ -37,6 +37,8 @@ export interface TestNeighborhood {
   /** The sharing limits as the bots read them: the file's, with what passed proposals changed. Bot
    * tests ask here, since bots/ may not import the host (bots/README.md). */
   sharingLimits(): SharingLimits;
+  /** The block's norms as the join page reads them (readCommunityNorms): the file's or the default, or what a passed proposal set. */
+  norms(): string;
   /** Stops everything and starts it again from the same files; `whileStopped` runs in between (e.g. to move a clock). */
   restart(whileStopped?: () => void | Promise<void>): Promise<void>;
   stop(): Promise<void>;
@@ -75,6 +77,9 @@ export async function startTestNeighborhood(options: TestNeighborhoodOptions = {
         maxClaimsPerWeek: sharing.max_claims_per_week,
         pactNeighborsMayClaim: sharing.pact_neighbors_may_claim,
       }, fixedPact([])).sharingLimits();
+    },
+    norms() {
+      return readCommunityNorms(handle.running.host.store, handle.running.neighborhood.norms ?? defaultNorms);
     },
     async restart(whileStopped) {
       for (const neighbor of neighbors) neighbor.stop();

@@ -28,6 +28,8 @@ export interface FakeBotContext extends BotContext {
   privateRooms: { userIds: string[]; name: string | undefined; roomId: string; reason?: string }[];
   limits: SharingLimits;
   pactMembers: PactMember[];
+  /** The block's norms (community.norms), which a test may set. */
+  norms: { text: string };
   clock: { now: number };
   /** "roomId userId" → power level; absent means 0. */
   powerLevels: Map<string, number>;
@@ -67,6 +69,7 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
   const privateRooms: FakeBotContext["privateRooms"] = [];
   const limits: SharingLimits = { maxOpenListings: 10, maxClaimsPerWeek: 10, pactNeighborsMayClaim: true };
   const pactMembers: PactMember[] = [];
+  const norms = { text: "Be kind." };
   const operators = options.operators ?? [`@ada:${testServer}`];
   let nextEventNumber = 1;
   const record = (roomId: string, type: string, content: Record<string, unknown>, prefix: string): string => {
@@ -82,6 +85,7 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
     privateRooms,
     limits,
     pactMembers,
+    norms,
     clock,
     powerLevels,
     directRooms,
@@ -156,6 +160,8 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
       sharingLimits: () => ({ ...limits }),
       setSharingLimits: (change) => void Object.assign(limits, change),
       pact: () => [...pactMembers],
+      norms: () => norms.text,
+      setNorms: (text) => void (norms.text = text),
       async changePact(change) {
         if ("add" in change) pactMembers.push(change.add);
         else pactMembers.splice(0, pactMembers.length, ...pactMembers.filter((member) => member.serverName !== change.remove));
