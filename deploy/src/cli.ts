@@ -55,6 +55,13 @@ const commands: Record<string, Command> = {
     options: configOption,
     run: async (_values, positionals, file) => (await tokens()).revokeToken(file, positionals[0]),
   },
+  invite: {
+    usage: "invite [--uses N] [--expires DAYS] [--out DIR] [--config FILE]",
+    summary: "make a registration token into a flyer to hand out: PDFs (A4, Letter) and a PNG with the block's name, a QR code of the join link, the community CA's fingerprint and three steps (default: 10 uses, 7 days, into DATA_DIR/invites)",
+    options: { ...configOption, uses: { type: "string" }, expires: { type: "string" }, out: { type: "string" } },
+    run: async (values, _positionals, file) =>
+      (await import("./inviteCommand.ts")).inviteCommand(file, { uses: values.uses as string | undefined, expires: values.expires as string | undefined, out: values.out as string | undefined }),
+  },
   "ca create": {
     usage: "ca create [--name MESH] [--config FILE]",
     summary: "create the mesh's community certificate authority on this box (once per mesh; its key never leaves this box)",
@@ -189,6 +196,18 @@ function help(): string {
   ].join("\n");
 }
 
+/** "--uses -1" as "--uses=-1": parseArgs would call it ambiguous; the command then says what it accepts. */
+function withNegativeValues(args: string[], options: Command["options"]): string[] {
+  const joined: string[] = [];
+  for (const arg of args) {
+    const previous = joined.at(-1) ?? "";
+    const takesValue = previous.startsWith("--") && !previous.includes("=") && options[previous.slice(2)]?.type === "string";
+    if (takesValue && /^-\d/.test(arg)) joined[joined.length - 1] = `${previous}=${arg}`;
+    else joined.push(arg);
+  }
+  return joined;
+}
+
 async function main(argv: string[]): Promise<number> {
   // Two-word commands ("token create") first, then one-word ones.
   const twoWords = argv.slice(0, 2).join(" ");
@@ -205,7 +224,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: withNegativeValues(rest, command.options), options: command.options, allowPositionals: true, strict: true });
   } catch (error) {
     console.error(`${(error as Error).message}\nUsage: deploy/blockshare ${command.usage}`);
     return 2;

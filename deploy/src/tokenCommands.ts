@@ -6,7 +6,7 @@ import { UsageError } from "./usageError.ts";
 
 const DAY_MS = 86_400_000;
 
-function wholeNumber(option: string, value: string | undefined, fallback: number): number {
+export function wholeNumber(option: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!/^\d{1,6}$/.test(value)) throw new UsageError(`--${option} must be a whole number from 0 to 999999 (got "${value}")`);
   return Number(value);
