@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { LoadedNeighborhood } from "./loadNeighborhood.ts";
 import { secretPath } from "./secrets.ts";
 import { synapseDatabaseConfig } from "./database/synapseDatabase.ts";
+import { clientWellKnownExtras, publicBaseUrl } from "./clientWellKnown.ts";
 
 export interface SynapsePaths {
   dir: string;
@@ -102,11 +103,30 @@ function federationConfig(neighborhood: LoadedNeighborhood, federation: Federati
   };
 }
 
+/**
+ * Login limits for a block. Synapse's defaults let one address log in 5 times, then once every ~5.5
+ * minutes: on a sign-up evening a whole street reaches the box from one mesh NAT address, and the sixth
+ * neighbor's phone waits minutes. So the per-address limit allows a roomful (30 at once, then one every 2 s);
+ * it still caps how fast one address can try passwords across accounts. Password guessing is slowed per
+ * account, where it matters: 3 wrong passwords, then one try every 20 s (stricter than Synapse's default of
+ * one every 6 s), wherever the guesses come from. A neighbor signing in on a phone, a laptop and Element Web
+ * stays well within 10 logins per account, refilled one a minute.
+ */
+export const BLOCK_LOGIN_LIMITS = {
+  address: { per_second: 0.5, burst_count: 30 },
+  account: { per_second: 1 / 60, burst_count: 10 },
+  failed_attempts: { per_second: 0.05, burst_count: 3 },
+} as const;
+
 export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePaths, federation?: FederationFiles): Record<string, unknown> {
   const { ports } = neighborhood;
   return {
     server_name: neighborhood.server_name,
-    public_baseurl: neighborhood.public_url.endsWith("/") ? neighborhood.public_url : `${neighborhood.public_url}/`,
+    public_baseurl: publicBaseUrl(neighborhood),
+    // Element X looks up /.well-known/matrix/client at the server's origin: Synapse answers it on the client
+    // listener (with CORS), the same document nginx and the Element port serve (clientWellKnown.ts).
+    serve_client_wellknown: true,
+    extra_well_known_client_content: clientWellKnownExtras(neighborhood),
     pid_file: join(paths.dir, "homeserver.pid"),
     report_stats: false,
     listeners: [
@@ -152,6 +172,7 @@ export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePa
     // Closed registration: neighbors join with a token the operator hands out.
     enable_registration: true,
     registration_requires_token: true,
+    rc_login: BLOCK_LOGIN_LIMITS,
     auto_join_rooms: autoJoinAliases(neighborhood.server_name),
     autocreate_auto_join_rooms: false,
     // Small hardware, no internet: no presence, no identity server, no key server, no URL previews.

@@ -2,13 +2,8 @@
 // by default, and nothing that reaches outside the mesh.
 import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 
-export function clientWellKnown(neighborhood: LoadedNeighborhood): Record<string, unknown> {
-  return {
-    "m.homeserver": { base_url: neighborhood.public_url },
-    // Bots cannot read encrypted rooms; community rooms are the block's public board. DMs stay encrypted.
-    "io.element.e2ee": { default: false },
-  };
-}
+// The client .well-known's content lives beside Synapse's configuration, which serves the same document.
+export { clientWellKnown } from "../../homeserver-config/clientWellKnown.ts";
 
 export function elementConfig(neighborhood: LoadedNeighborhood): Record<string, unknown> {
   return {

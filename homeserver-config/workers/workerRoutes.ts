@@ -8,6 +8,9 @@ export const CLIENT_READER_ROUTES: readonly string[] = [
   "^/_matrix/client/(api/v1|r0|v3)/events$",
   "^/_matrix/client/(api/v1|r0|v3)/initialSync$",
   "^/_matrix/client/(api/v1|r0|v3)/rooms/[^/]+/initialSync$",
+  // Sliding sync (MSC4186), how Element X syncs: any generic worker serves it (not in docs/workers.md yet;
+  // Element's own Synapse chart routes this path to a generic worker), so it sits with the other syncs.
+  "^/_matrix/client/unstable/org.matrix.simplified_msc3575/sync$",
   // Client API requests
   "^/_matrix/client/(api/v1|r0|v3|unstable)/createRoom$",
   "^/_matrix/client/(api/v1|r0|v3|unstable)/publicRooms$",

@@ -79,7 +79,7 @@ describe("a volunteer's install on a fresh Debian 12 box (systemd as PID 1)", { 
     assert.match(await get("https://maple.test/"), /<title>Element<\/title>/);
     assert.equal(JSON.parse(await get("https://maple.test/config.json")).default_server_config["m.homeserver"].base_url, "https://maple.test");
     assert.ok(JSON.parse(await get("https://maple.test/_matrix/client/versions")).versions.includes("v1.11"));
-    assert.equal(JSON.parse(await get("https://maple.test/.well-known/matrix/client"))["m.homeserver"].base_url, "https://maple.test");
+    assert.equal(JSON.parse(await get("https://maple.test/.well-known/matrix/client"))["m.homeserver"].base_url, "https://maple.test/");
     assert.equal(JSON.parse(await get("https://maple.test/.well-known/matrix/server"))["m.server"], "maple.test:8448");
     assert.equal(JSON.parse(await get("https://maple.test:8448/_matrix/key/v2/server")).server_name, "maple.test", "federation requests reach Synapse through nginx");
     // Synapse's admin API stays on the box (the CLI calls it on 127.0.0.1); 8448 is federation and keys only.
