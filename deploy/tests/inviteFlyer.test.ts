@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createCommunityCa, federationPaths } from "../../homeserver-config/communityCa.ts";
-import { fingerprintLines } from "../src/inviteFlyer.ts";
+import { fingerprintLines, flyerPdf } from "../src/inviteFlyer.ts";
+import { flyerPng } from "../src/inviteFlyerPng.ts";
 import { joinLink, tokenInFragment } from "../src/joinLink.ts";
 import { registerNeighbor, startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
 
@@ -37,6 +38,21 @@ test("the join link is plain HTTP on the Element port for run, on port 80 behind
   assert.equal(joinLink({ public_url: "http://10.0.0.5:8008", reverse_proxy: false, ports: { element: 8080 } }, "t"), "http://10.0.0.5:8080/join#token=t");
   assert.equal(tokenInFragment(new URL(joinLink(site, "abc234")).hash), "abc234");
   assert.equal(tokenInFragment(""), undefined);
+});
+
+test("without poppler's pdftoppm the PNG is the QR code alone, and says why", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "blockshare-invite-png-"));
+  const link = "http://10.0.0.5:8080/join#token=abcdefghjkmnpqrs";
+  writeFileSync(join(dir, "a4.pdf"), await flyerPdf({ blockName: "Elm", link, caFingerprint: undefined, validity: "" }, "A4"));
+  const path = process.env.PATH;
+  process.env.PATH = dir;
+  try {
+    const png = await flyerPng(join(dir, "a4.pdf"), join(dir, "flyer.png"), link);
+    assert.deepEqual(png, { kind: "qr code only", reason: "pdftoppm is not installed (Debian: apt-get install poppler-utils)" });
+  } finally {
+    process.env.PATH = path;
+  }
+  assert.equal((await tool("zbarimg", "--quiet", "--raw", join(dir, "flyer.png"))).trim(), link);
 });
 
 describe("invite on a running block", () => {
