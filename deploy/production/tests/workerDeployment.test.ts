@@ -78,12 +78,24 @@ describe("the worker deployment on PostgreSQL and Redis, behind nginx", () => {
     assert.ok(String(reply.content.body).length > 0);
   });
 
+  test("Element X's sliding sync (MSC4186) through the proxy lists the Lobby", async () => {
+    const response = await fetch(`${stack.running.clientUrl}/_matrix/client/unstable/org.matrix.simplified_msc3575/sync?timeout=0`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${alice.accessToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ lists: { all_rooms: { ranges: [[0, 49]], timeline_limit: 1, required_state: [["m.room.name", ""]] } } }),
+    });
+    const body = (await response.json()) as { rooms?: Record<string, unknown> };
+    assert.equal(response.status, 200, JSON.stringify(body));
+    assert.ok(body.rooms?.[stack.running.rooms.get("lobby")!], `the Lobby is among ${Object.keys(body.rooms ?? {}).join(", ")}`);
+  });
+
   test("the proxy sent sync, registration and sending to the client reader, and the event persister wrote the events", () => {
     const readerPort = `127.0.0.1:${stack.layout.workers.find((w) => w.name === "client_reader")!.port}`;
     const lines = readFileSync(stack.accessLog, "utf8").trim().split("\n");
     const servedBy = (pattern: RegExp) => lines.filter((line) => pattern.test(line)).map((line) => line.split(" ").at(-1));
     for (const [what, pattern] of [
       ["sync", /\/_matrix\/client\/v3\/sync /],
+      ["sliding sync", /\/org\.matrix\.simplified_msc3575\/sync /],
       ["message sending", /\/rooms\/[^ ]+\/send\/m\.room\.message\//],
       ["registration", /\/_matrix\/client\/v3\/register /],
     ] as const) {
