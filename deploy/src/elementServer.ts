@@ -7,15 +7,37 @@ import express from "express";
 import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { clientWellKnown, elementConfig } from "./elementConfig.ts";
 import { servedElementDir } from "../production/element/elementWebRoot.ts";
+import { defaultNorms } from "../../appservices/src/communitySettings.ts";
+import { JOIN_PATH } from "./joinLink.ts";
+import { joinRouter } from "./joinPage/joinRouter.ts";
+import { localClientUrl } from "./synapseProcess.ts";
 
 export interface ElementServer {
   url: string;
   stop(): Promise<void>;
 }
 
-export async function startElementServer(neighborhood: LoadedNeighborhood): Promise<ElementServer> {
+export interface ElementServerOptions {
+  /** The block's norms now, for the join page (run passes the community setting; default: the file's). */
+  norms?: () => string;
+}
+
+export async function startElementServer(neighborhood: LoadedNeighborhood, options: ElementServerOptions = {}): Promise<ElementServer> {
   const app = express();
   app.disable("x-powered-by");
+  const elementDir = servedElementDir(neighborhood);
+  app.use(
+    JOIN_PATH,
+    joinRouter({
+      blockName: neighborhood.name,
+      dataDir: neighborhood.dataDir,
+      clientUrl: localClientUrl(neighborhood),
+      serverAddress: neighborhood.public_url,
+      norms: options.norms ?? (() => (neighborhood.norms ?? defaultNorms).trim()),
+      ...(elementDir ? { elementWebUrl: "/" } : {}),
+      behindProxy: neighborhood.reverse_proxy,
+    }),
+  );
   app.get("/.well-known/matrix/client", (_request, response) => {
     response.set("Access-Control-Allow-Origin", "*").json(clientWellKnown(neighborhood));
   });
@@ -26,7 +48,6 @@ export async function startElementServer(neighborhood: LoadedNeighborhood): Prom
     if (request.path !== "/config.json" && request.path !== hostConfig) return next();
     response.set("Cache-Control", "no-cache").json(elementConfig(neighborhood));
   });
-  const elementDir = servedElementDir(neighborhood);
   if (elementDir) {
     app.use(express.static(elementDir, { index: "index.html", dotfiles: "ignore" }));
   } else {

@@ -14,6 +14,7 @@ import { startAppserviceHost, type AppserviceHost } from "../../appservices/src/
 import { ensureBotUser } from "../../appservices/src/botActions.ts";
 import { createAppserviceClient } from "../../appservices/src/appserviceClient.ts";
 import type { PactControl } from "../../appservices/src/communitySettings.ts";
+import { defaultNorms, readCommunityNorms } from "../../appservices/src/communitySettings.ts";
 import type { BotDefinition, RoomRole } from "../../bots/framework/contract.ts";
 import { allBots } from "../../bots/index.ts";
 import { attachAfterRestart, attachToSynapse, ensureSigningKey, localClientUrl, startSynapse, synapsePython, type RunningSynapse } from "./synapseProcess.ts";
@@ -226,7 +227,7 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
     );
     await joinAll(clientUrl, operatorToken, [...rooms.values()]);
 
-    const element = await startElementServer(neighborhood);
+    const element = await startElementServer(neighborhood, { norms: () => readCommunityNorms(host.store, neighborhood.norms ?? defaultNorms) });
     stops.push(() => element.stop());
 
     // `blockshare neighbor add|remove` edits the file; the running box picks the change up.
