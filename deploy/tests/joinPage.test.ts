@@ -50,8 +50,6 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
 
   before(async () => {
     block = await startTestNeighborhood({ name: "Maple Street" });
-    const ca = createCommunityCa(federationPaths(block.running.neighborhood.dataDir), "Maple mesh");
-    caPem = ca.toString();
     elementUrl = block.running.element.url;
     browser = await chromium.launch({ executablePath: chromiumPath, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
   });
@@ -59,6 +57,18 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
   after(async () => {
     await browser?.close();
     await block?.stop();
+  });
+
+  test("before the block has a community CA the page says so plainly, and the page sees the CA once created", async () => {
+    const page = await fetch(`${elementUrl}/join`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /This block has no community certificate yet, so there is nothing to install/);
+    const missing = await fetch(`${elementUrl}/join/ca.crt`);
+    assert.equal(missing.status, 404);
+    assert.match(await missing.text(), /no community certificate yet/);
+
+    caPem = createCommunityCa(federationPaths(block.running.neighborhood.dataDir), "Maple mesh").toString();
+    assert.match(await (await fetch(`${elementUrl}/join`)).text(), /Download the certificate/);
   });
 
   test("from the flyer's link to an account that logs in with its password", async () => {
