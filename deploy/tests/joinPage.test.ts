@@ -137,6 +137,10 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
     await alert.filter({ hasText: "I accept the block's norms" }).waitFor();
     assert.match(await alert.innerText(), /To join, read the block's norms and tick/);
     writeFileSync(join(docs, "join-error-norms.png"), await page.screenshot({ type: "png" }));
+    // Keyboard and screen-reader users land on what needs fixing: the checkbox has the focus, Space ticks it.
+    assert.equal(await page.evaluate("document.activeElement.id"), "accept");
+    await page.keyboard.press("Space");
+    assert.ok(await page.getByLabel("I accept the block's norms").isChecked());
     await context.close();
     assert.ok(await isFree("ines"));
   });
