@@ -13,6 +13,7 @@ import { MONITOR_NODE_FLAGS } from "../../mesh-monitor/src/monitorRuntime.ts";
 import { layoutFor } from "../../homeserver-config/workers/neighborhoodWorkers.ts";
 import { startPrivateNginx } from "../production/childProcesses.ts";
 import { localProxyNginxConfig } from "../production/nginxConfig.ts";
+import { watchClockSteps } from "./clockSteps.ts";
 import { removeProcessRecord, writeProcessRecord, type ProcessIds } from "./processRecord.ts";
 import type { BotsReady, MonitorReady } from "./serviceCommands.ts";
 import { synapsePaths } from "../../homeserver-config/synapseConfig.ts";
@@ -106,6 +107,7 @@ export async function superviseBlock(neighborhood: LoadedNeighborhood, say: (lin
       );
     }
     stops.push(restartOnConfigChange(paths.config, [synapse, ...workerParts], say));
+    stops.push(restartOnClockStepBack([synapse, ...workerParts], say).stop);
 
     say(`Starting the bots (log: ${join(logDir, "bots.log")})`);
     const bots = started(
@@ -164,6 +166,23 @@ function restartOnConfigChange(config: string, readers: SupervisedProcess<void>[
     unwatchFile(config, onChange);
     await restarts;
   };
+}
+
+/** Synapse's timers follow the wall clock (clockSteps.ts): after a step back, a restart reschedules them. */
+function restartOnClockStepBack(synapseParts: SupervisedProcess<void>[], say: (line: string) => void) {
+  let restarts = Promise.resolve();
+  const watch = watchClockSteps((stepMs) => {
+    restarts = restarts.then(async () => {
+      say(`The clock went back ${describeStep(stepMs)}; restarting Synapse so that its retries and timers are not put off by as much`);
+      for (const part of synapseParts) await part.restart().catch((error) => say(`Restarting ${part.label} failed: ${(error as Error).message.split("\n")[0]}`));
+    });
+  });
+  return { stop: async () => (await watch.stop(), await restarts) };
+}
+
+function describeStep(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return minutes < 120 ? `${minutes} minutes` : `${Math.round(minutes / 60)} hours`;
 }
 
 function failedToStart(label: string, why: string, logFile: string): StartFailed {

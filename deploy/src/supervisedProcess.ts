@@ -2,7 +2,8 @@
 // running, as systemd does on a production box: restarted when it dies unexpectedly, with a growing
 // pause between tries, and given up on (said plainly, naming its log) when it keeps dying.
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { relayChildOutput } from "./childOutput.ts";
 import { dirname } from "node:path";
 import { diesWithParent } from "./diesWithParent.ts";
 
@@ -91,7 +92,7 @@ export async function superviseProcess<Info>(
     stopping = true;
     cancelPause();
   });
-  let current = await launch(spec);
+  let current = await launch(spec, hooks.report);
   hooks.onStart(current.child.pid ?? -1);
   let intentional = false;
   const failures: number[] = [];
@@ -121,7 +122,7 @@ export async function superviseProcess<Info>(
       await pause(Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** (failures.length - 1)));
       if (stopping) return;
       try {
-        current = await launch(spec);
+        current = await launch(spec, hooks.report);
       } catch (error) {
         if (stopping) return;
         last = (error as Error).message.split("\n")[0]!;
@@ -156,7 +157,7 @@ export async function superviseProcess<Info>(
       intentional = true;
       try {
         await stopChild(current);
-        current = await launch(spec);
+        current = await launch(spec, hooks.report);
       } finally {
         intentional = false;
       }
@@ -172,22 +173,17 @@ export async function superviseProcess<Info>(
   };
 }
 
-async function launch<Info>(spec: SupervisedSpec<Info>): Promise<Launched<Info>> {
+async function launch<Info>(spec: SupervisedSpec<Info>, say: (line: string) => void): Promise<Launched<Info>> {
   mkdirSync(dirname(spec.logFile), { recursive: true, mode: 0o700 });
-  const log = openSync(spec.logFile, "a", 0o600);
-  let child: ChildProcess;
-  try {
-    const [command, args] = diesWithParent(spec.command, spec.args);
-    // Its own process group: a Ctrl-C at the terminal reaches `run` alone, which stops the parts in order.
-    child = spawn(command, args, {
-      cwd: spec.cwd,
-      env: spec.env ?? process.env,
-      detached: true,
-      stdio: ["ignore", log, log, ...(spec.ipc ? (["ipc"] as const) : [])],
-    });
-  } finally {
-    closeSync(log);
-  }
+  const [command, args] = diesWithParent(spec.command, spec.args);
+  // Its own process group: a Ctrl-C at the terminal reaches `run` alone, which stops the parts in order.
+  const child = spawn(command, args, {
+    cwd: spec.cwd,
+    env: spec.env ?? process.env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe", ...(spec.ipc ? (["ipc"] as const) : [])],
+  });
+  relayChildOutput([child.stdout, child.stderr], spec.logFile, spec.label, say);
   const exited = new Promise<ExitInfo>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
     child.once("error", () => resolve({ code: -1, signal: null }));
