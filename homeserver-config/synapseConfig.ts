@@ -118,6 +118,14 @@ export const BLOCK_LOGIN_LIMITS = {
   failed_attempts: { per_second: 0.05, burst_count: 3 },
 } as const;
 
+/**
+ * Sign-up limits for a block. Every sign-up from the join page reaches Synapse from the box itself, so
+ * Synapse's default (3 at once, then one every 6 s, per address) would make a sign-up evening queue behind
+ * one address. Registration needs a token the operator handed out, and the join page limits each neighbor's
+ * address itself (deploy/src/joinPage), so the box's own address may register a roomful.
+ */
+export const BLOCK_REGISTRATION_LIMITS = { per_second: 0.5, burst_count: 30 } as const;
+
 export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePaths, federation?: FederationFiles): Record<string, unknown> {
   const { ports } = neighborhood;
   return {
@@ -173,6 +181,7 @@ export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePa
     enable_registration: true,
     registration_requires_token: true,
     rc_login: BLOCK_LOGIN_LIMITS,
+    rc_registration: BLOCK_REGISTRATION_LIMITS,
     auto_join_rooms: autoJoinAliases(neighborhood.server_name),
     autocreate_auto_join_rooms: false,
     // Small hardware, no internet: no presence, no identity server, no key server, no URL previews.

@@ -159,6 +159,14 @@ describe("Element X on a block with a real block's rate limits", { timeout: 300_
     assert.equal(guesses[3]!.body.errcode, "M_LIMIT_EXCEEDED");
   });
 
+  test("a sign-up evening: eight neighbors register one after another from the box's own address (as the join page does)", async () => {
+    const token = await registrationTokens.create(block.clientUrl, block.operatorToken, { usesAllowed: 8, expiryTime: null });
+    for (let index = 0; index < 8; index++) {
+      // Synapse's default rc_registration refuses the fourth for several seconds.
+      await registerNeighbor(block.clientUrl, `evening${index}`, PASSWORD, token.token);
+    }
+  });
+
   test("sliding sync (MSC4186) with a neighbor's token lists the Lobby", async () => {
     const login = await elementXLogin(direct, "dana");
     assert.equal(login.status, 200, JSON.stringify(login.body));
