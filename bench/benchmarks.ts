@@ -69,4 +69,9 @@ export const benchmarks: readonly Benchmark[] = [
     figures: ["workers_bot_rtt_ratio_p95"],
     measure: async () => (await import("./workersBotRtt.ts")).measureWorkersBotRtt(),
   },
+  {
+    name: "join-signup",
+    figures: ["join_signup_ratio_p95"],
+    measure: async () => (await import("./joinSignupBench.ts")).measureJoinSignup(),
+  },
 ];
