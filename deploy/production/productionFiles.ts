@@ -1,5 +1,5 @@
 // Every file a production box gets outside BlockShare's own folder, rendered from the neighborhood file
-// as {path on the box → content}: systemd units, the nginx site, the compose file, a Prometheus
+// as {path on the box → content}: systemd units (with the daily certificate renewal), the nginx site, the compose file, a Prometheus
 // configuration and the Grafana dashboard. `install` writes them into place (under --root to inspect).
 import { stringify } from "yaml";
 import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
@@ -14,7 +14,7 @@ import { grafanaDashboardJson } from "./observability/grafanaDashboard.ts";
 
 export interface ProductionTarget extends InstallLayout {
   synapseVersion: string;
-  /** TLS for clients and federation (a community-CA or ACME certificate, or the install's self-signed one). */
+  /** TLS for clients on 443: --certificate (e.g. ACME), else the block's community-CA one, else the install's self-signed one. */
   certificate: string;
   certificateKey: string;
   /** The block's federation certificate, when the community CA has issued one (served on 8448). */
@@ -41,7 +41,7 @@ export function productionFiles(neighborhood: LoadedNeighborhood, target: Produc
   const workers = neighborhood.workers.enabled ? layoutFor(neighborhood, neighborhood.workers) : undefined;
   const services = productionServices(neighborhood, target, target.synapseVersion, workers);
   const files = new Map<string, string>();
-  for (const [name, text] of systemdUnits(services, target)) files.set(`${SYSTEMD_DIR}/${name}`, text);
+  for (const [name, text] of systemdUnits(services, target, { certificateRenewal: { dataDir: neighborhood.dataDir } })) files.set(`${SYSTEMD_DIR}/${name}`, text);
   files.set(
     NGINX_SITE,
     productionNginxSite({
@@ -51,6 +51,8 @@ export function productionFiles(neighborhood: LoadedNeighborhood, target: Produc
       certificateKey: target.certificateKey,
       ...(target.federationCertificate ? { federationCertificate: target.federationCertificate } : {}),
       elementDir: target.elementDir,
+      // serve-bots serves the join page on the Element port, on this box only.
+      joinServer: `${neighborhood.bind_address === "0.0.0.0" ? "127.0.0.1" : neighborhood.bind_address}:${neighborhood.ports.element}`,
       layout: workers ?? singleProcessLayout(neighborhood.ports.client),
       clientWellKnown: clientWellKnown(neighborhood),
     }),

@@ -75,16 +75,23 @@ const commands: Record<string, Command> = {
     run: async (_values, positionals, file) => (await federation()).trustCaFile(file, positionals[0]),
   },
   "cert issue": {
-    usage: "cert issue [--server NAME --out DIR] [--config FILE]",
-    summary: "issue (or renew) this block's federation certificate with the community CA; --server/--out: for another block",
-    options: { ...configOption, server: { type: "string" }, out: { type: "string" } },
-    run: async (values, _positionals, file) => (await federation()).issueCert(file, values.server as string | undefined, values.out as string | undefined),
+    usage: "cert issue [--server NAME --out DIR [--public-url URL]] [--config FILE]",
+    summary: "issue (or renew) this block's certificate with the community CA, for federation (8448) and clients (443): it names the server name's and public_url's hosts; --server/--out: for another block (--public-url: its public_url, default https://NAME)",
+    options: { ...configOption, server: { type: "string" }, out: { type: "string" }, "public-url": { type: "string" } },
+    run: async (values, _positionals, file) =>
+      (await federation()).issueCert(file, values.server as string | undefined, values.out as string | undefined, values["public-url"] as string | undefined),
   },
   "cert install": {
     usage: "cert install CERT.pem KEY.pem [--config FILE]",
-    summary: "install a federation certificate issued by the box that holds the community CA",
+    summary: "install this block's certificate (federation and clients) issued by the box that holds the community CA",
     options: configOption,
     run: async (_values, positionals, file) => (await federation()).installCert(file, positionals[0], positionals[1]),
+  },
+  "cert renew": {
+    usage: "cert renew [--config FILE]",
+    summary: `renew this block's certificate when it expires within 30 days (or misses public_url's host) and this box holds the community CA; the install and a daily timer run it`,
+    options: configOption,
+    run: async (_values, _positionals, file) => (await federation()).renewCert(file),
   },
   "neighbor add": {
     usage: "neighbor add SERVER_NAME ADDRESS [--config FILE]",

@@ -4,8 +4,11 @@ import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { hostname } from "node:os";
 import {
+  blockCertificateHosts,
   createCommunityCa,
   federationPaths,
+  hostOf,
+  hostsNotCovered,
   installCertificate,
   issueCertificate,
   ownCertificate,
@@ -14,6 +17,7 @@ import {
 } from "../../homeserver-config/communityCa.ts";
 import { loadNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { addToPact, pactMembers, removeFromPact } from "../../homeserver-config/neighborPact.ts";
+import { describeCertificate, keepBlockCertificate } from "./blockCertificate.ts";
 import { probeNeighbor } from "./federationProbe.ts";
 import { openOperatorSession } from "./operatorSession.ts";
 import { UsageError } from "./usageError.ts";
@@ -27,7 +31,7 @@ export function createCa(file: string, meshName: string | undefined): void {
   console.log(`Created the community CA for the mesh: ${ca.subject.replaceAll("\n", ", ")}`);
   console.log(`  Its private key stays on this box: ${paths.caKey} (0600). Back it up somewhere safe.`);
   console.log(`  Give every block in the mesh its certificate: ${paths.caCertificate}`);
-  console.log(`  Next: deploy/blockshare cert issue   (this block's own federation certificate)`);
+  console.log(`  Next: deploy/blockshare cert issue   (this block's own certificate, for federation and clients)`);
 }
 
 export function trustCaFile(file: string, caFile: string | undefined): void {
@@ -39,25 +43,46 @@ export function trustCaFile(file: string, caFile: string | undefined): void {
   console.log(restartNote);
 }
 
-/** Issues a certificate for this block (default) or for another block of the mesh (--server, --out). */
-export function issueCert(file: string, server: string | undefined, out: string | undefined): void {
+/**
+ * Issues a certificate for this block (default) or for another block of the mesh (--server, --out), valid
+ * for federation and for clients: it names the server name's host and public_url's host (this block's, or
+ * --public-url for another block; default https://<server name's host>, as the install writes it).
+ */
+export function issueCert(file: string, server: string | undefined, out: string | undefined, publicUrl?: string): void {
   const neighborhood = loadNeighborhood(file);
   const paths = federationPaths(neighborhood.dataDir);
   const serverName = server ?? neighborhood.server_name;
   const forThisBlock = serverName === neighborhood.server_name && out === undefined;
   if (!forThisBlock && out === undefined) throw new UsageError("A certificate for another block needs --out DIR (give that block the two files)");
-  const issued = issueCertificate(paths, serverName, forThisBlock ? dirname(paths.certificate) : out!);
-  console.log(`Issued a federation certificate for ${serverName}, valid until ${issued.notAfter}:`);
+  const clientUrl = publicUrl ?? (forThisBlock ? neighborhood.public_url : `https://${hostOf(serverName)}`);
+  if (!URL.canParse(clientUrl)) throw new UsageError(`--public-url ${clientUrl} is not a URL: give the address neighbors open, e.g. https://${hostOf(serverName)}`);
+  const issued = issueCertificate(paths, serverName, forThisBlock ? dirname(paths.certificate) : out!, { alsoFor: blockCertificateHosts(serverName, clientUrl) });
+  console.log(`Issued a certificate for ${issued.hosts.join(" and ")} (federation and clients), valid until ${issued.notAfter}:`);
   console.log(`  ${issued.certificate}\n  ${issued.key} (private key, 0600)`);
-  console.log(forThisBlock ? restartNote : `On that block: deploy/blockshare cert install ${issued.certificate} ${issued.key}, and ca trust the community CA.`);
+  console.log(
+    forThisBlock
+      ? `${restartNote}${neighborhood.reverse_proxy ? " nginx serves it on 443 and 8448 once you re-run the install (sudo deploy/blockshare install)." : ""}`
+      : `On that block: deploy/blockshare cert install ${issued.certificate} ${issued.key}, and ca trust the community CA.${publicUrl ? "" : ` (Its public_url is not https://${hostOf(serverName)}? Issue again with --public-url.)`}`,
+  );
 }
 
 export function installCert(file: string, certificate: string | undefined, key: string | undefined): void {
   if (!certificate || !key) throw new UsageError("Usage: deploy/blockshare cert install CERT.pem KEY.pem");
+  for (const path of [certificate, key]) if (!existsSync(path)) throw new UsageError(`No file at ${path}`);
   const neighborhood = loadNeighborhood(file);
-  const installed = installCertificate(federationPaths(neighborhood.dataDir), certificate, key);
-  console.log(`Installed this block's federation certificate (${installed.subject.replaceAll("\n", ", ")}), valid until ${installed.validTo}.`);
-  console.log(restartNote);
+  const paths = federationPaths(neighborhood.dataDir);
+  const installed = installCertificate(paths, certificate, key);
+  console.log(`Installed this block's certificate (${installed.subject.replaceAll("\n", ", ")}) for federation and clients, valid until ${installed.validTo}.`);
+  const missing = hostsNotCovered(installed, blockCertificateHosts(neighborhood.server_name, neighborhood.public_url));
+  if (missing.length > 0) {
+    console.log(`It does not name ${missing.join(", ")}: phones will refuse it there. On the CA's box: deploy/blockshare cert issue --server ${neighborhood.server_name} --public-url ${neighborhood.public_url} --out DIR`);
+  }
+  console.log(`${restartNote}${neighborhood.reverse_proxy ? " nginx serves it on 443 and 8448 once you re-run the install (sudo deploy/blockshare install)." : ""}`);
+}
+
+/** The daily timer's job (and by hand): renew this block's certificate when it is due and this box holds the CA. */
+export function renewCert(file: string): void {
+  for (const line of describeCertificate(keepBlockCertificate(loadNeighborhood(file)))) console.log(line);
 }
 
 export function addNeighbor(file: string, serverName: string | undefined, address: string | undefined): void {

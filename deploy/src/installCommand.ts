@@ -3,7 +3,8 @@
 //   1 the system services (PostgreSQL when chosen, Redis with workers, nginx) and the `blockshare` user
 //   2 the neighborhood file (written once, from --server-name), Synapse's configuration, signing key
 //   3 Element Web from the pinned release (or --element-tarball for offline boxes), checksum verified
-//   4 a TLS certificate (given, or a self-signed one until the community CA issues one)
+//   4 TLS: the block's community-CA certificate (renewed within 30 days of expiry when this box holds the
+//     CA), or the one given with --certificate/--key, or a self-signed one until the CA issues one
 //   5 systemd units, the nginx site, the compose file, Prometheus config and Grafana dashboard; then
 //     enable and start blockshare.target
 // With --root DIR the files (and a new block's data directory) land under DIR and nothing on the system
@@ -18,6 +19,7 @@ import { ensureSigningKey, synapsePython } from "./synapseProcess.ts";
 import { UsageError } from "./usageError.ts";
 import { NGINX_SITE, NGINX_SITE_LINK, productionFiles, serviceDirectories, type ProductionTarget } from "../production/productionFiles.ts";
 import { federationPaths, ownCertificate } from "../../homeserver-config/communityCa.ts";
+import { clientCertificate, describeCertificate, keepBlockCertificate } from "./blockCertificate.ts";
 import { fileChange, versionChanges, type InstalledVersions } from "../production/upgradeReport.ts";
 import { installElement } from "../production/element/installElement.ts";
 import { PINNED_ELEMENT_RELEASE } from "../production/element/elementRelease.ts";
@@ -74,10 +76,17 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
     log: (line) => process.stderr.write(`    ${line}\n`),
   });
 
-  const tls = flags.certificate && flags.key ? { certificate: flags.certificate, key: flags.key } : selfSignedCertificate(root, new URL(neighborhood.public_url).hostname);
+  // The block's community-CA certificate (renewed here when this box holds the CA) serves 8448, and 443
+  // too unless --certificate/--key give another (a public ACME one); without either, a self-signed one.
+  const federation = federationPaths(neighborhood.dataDir);
+  const blockCertificate = keepBlockCertificate(neighborhood);
+  const clientHost = new URL(neighborhood.public_url).hostname;
+  const communityTls = clientCertificate(federation, neighborhood.public_url);
+  const tls = flags.certificate && flags.key ? { certificate: flags.certificate, key: flags.key } : (communityTls ?? selfSignedCertificate(root, clientHost));
+  say(`TLS for clients on 443: ${flags.certificate && flags.key ? `the certificate given (${flags.certificate})` : communityTls ? "this block's certificate from the community CA" : "a self-signed certificate (phones refuse it)"}`);
+  for (const line of describeCertificate(blockCertificate)) say(line);
 
   say("systemd units, the nginx site, the compose file, the Prometheus config and the Grafana dashboard");
-  const federation = federationPaths(neighborhood.dataDir);
   const target: ProductionTarget = {
     prefix: projectRoot,
     user: SERVICE_USER,
@@ -94,7 +103,7 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
   };
   const files = productionFiles(neighborhood, target);
   for (const directory of serviceDirectories(neighborhood, target)) mkdirSync(directory, { recursive: true, mode: 0o700 });
-  const changes: string[] = [];
+  const changes: string[] = blockCertificate.renewedUntil ? [`${"renewed".padEnd(9)} ${federation.certificate} (until ${blockCertificate.renewedUntil})`] : [];
   for (const [path, content] of files) {
     const target = at(path);
     const before = existsSync(target) ? readFileSync(target, "utf8") : undefined;
@@ -134,6 +143,9 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
       execFileSync("systemctl", ["reload-or-restart", "nginx"], { stdio: "inherit" });
       say("Waiting for the block to be ready (a first start creates Synapse's database, the rooms and the operator's account)");
       await untilOperatorExists(neighborhood);
+    } else if (blockCertificate.renewedUntil) {
+      say("Reloading nginx for the renewed certificate");
+      execFileSync("systemctl", ["try-reload-or-restart", "nginx"], { stdio: "inherit" });
     }
   }
   console.log(["What changed:", ...versionChanges(previous, versions).map((line) => `  ${line}`), ...changes.map((line) => `  ${line}`), "Secrets, keys and data were kept."].join("\n"));
@@ -169,7 +181,7 @@ function selfSignedCertificate(root: string, hostName: string): { certificate: s
   const tls = { certificate: "/etc/blockshare/tls/blockshare.crt", key: "/etc/blockshare/tls/blockshare.key" };
   const [certificate, key] = [join(root, tls.certificate), join(root, tls.key)];
   if (existsSync(certificate) && existsSync(key)) return tls;
-  say(`A self-signed TLS certificate for ${hostName} (replace it with --certificate/--key)`);
+  say(`A self-signed TLS certificate for ${hostName}, until the community CA issues this block's own`);
   mkdirSync(dirname(key), { recursive: true, mode: 0o700 });
   execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "825", "-subj", `/CN=${hostName}`, "-addext", `subjectAltName=DNS:${hostName}`, "-keyout", key, "-out", certificate], { stdio: "ignore" });
   chmodSync(key, 0o600);
