@@ -57,6 +57,8 @@ export interface CertificateOutcome {
   plan: CertificatePlan;
   serverName: string;
   publicUrl: string;
+  /** When the check ran (says "expired" or "expires"). */
+  now: Date;
   /** When renewed: the new certificate's end of validity. */
   renewedUntil?: string;
 }
@@ -66,7 +68,7 @@ export function keepBlockCertificate(neighborhood: LoadedNeighborhood, now = new
   const paths = federationPaths(neighborhood.dataDir);
   const hosts = blockCertificateHosts(neighborhood.server_name, neighborhood.public_url);
   const plan = planBlockCertificate(certificateState(paths, hosts), now);
-  const outcome: CertificateOutcome = { plan, serverName: neighborhood.server_name, publicUrl: neighborhood.public_url };
+  const outcome: CertificateOutcome = { plan, serverName: neighborhood.server_name, publicUrl: neighborhood.public_url, now };
   if (plan.action !== "renew") return outcome;
   const issued = issueCertificate(paths, neighborhood.server_name, dirname(paths.certificate), { alsoFor: hosts });
   return { ...outcome, renewedUntil: issued.notAfter };
@@ -81,9 +83,9 @@ export function clientCertificate(paths: FederationPaths, publicUrl: string, now
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-function why(reason: RenewalReason): string {
+function why(reason: RenewalReason, now: Date): string {
   return reason.kind === "expiring"
-    ? `it ${reason.notAfter.getTime() < Date.now() ? "expired" : "expires"} on ${day(reason.notAfter)}`
+    ? `it ${reason.notAfter <= now ? "expired" : "expires"} on ${day(reason.notAfter)}`
     : `it does not name ${reason.missingHosts.join(", ")}, which phones check`;
 }
 
@@ -101,9 +103,9 @@ export function describeCertificate(outcome: CertificateOutcome): string[] {
     case "keep":
       return [`This block's community-CA certificate is valid until ${day(plan.notAfter)} (renewed ${RENEW_WITHIN_DAYS} days before).`];
     case "renew":
-      return [`Renewed this block's certificate from the community CA (${why(plan.reason)}): valid until ${outcome.renewedUntil}, for federation and clients.`];
+      return [`Renewed this block's certificate from the community CA (${why(plan.reason, outcome.now)}): valid until ${outcome.renewedUntil}, for federation and clients.`];
     case "ask-ca":
-      return [`This block's certificate needs renewing (${why(plan.reason)}), and the community CA is on another box:`, ...askTheCa(outcome)];
+      return [`This block's certificate needs renewing (${why(plan.reason, outcome.now)}), and the community CA is on another box:`, ...askTheCa(outcome)];
     case "missing":
       return plan.holdsCa
         ? ["Phones will not trust this box until it has a certificate from the community CA, which is on this box: deploy/blockshare cert issue, then re-run the install."]
