@@ -2,7 +2,7 @@
 // the flyer's link on the Element port of a real block (Synapse and all), checks the CA fingerprint,
 // downloads the CA, fills the form and creates an account that then logs in with its password. Every
 // bad input gets its plain message and creates no account; oversized bodies, non-JSON and bursts are
-// refused; no password or token lands in the block's logs or output. Screenshots go to deploy/docs/.
+// refused; no password or token lands in the block's logs or output. Screenshots go to deploy/docs/ with BLOCKSHARE_SCREENSHOTS=1.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -15,6 +15,12 @@ import { registerNeighbor, startTestNeighborhood, type TestNeighborhood } from "
 
 const chromiumPath = "/usr/bin/chromium";
 const docs = join(import.meta.dirname, "..", "docs");
+/** The README's screenshots are refreshed on request (BLOCKSHARE_SCREENSHOTS=1), so a test run leaves the tree as it was. */
+const screenshot = async (name: string, png: Promise<Buffer>) => {
+  const bytes = await png;
+  assert.ok(bytes.length > 1000, `${name}: a real screenshot`);
+  if (process.env.BLOCKSHARE_SCREENSHOTS === "1") writeFileSync(join(docs, name), bytes);
+};
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const password = "lemon tree by the gate";
 
@@ -83,7 +89,7 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
     // Step 1: the fingerprint to compare with the flyer, and the CA itself.
     const fingerprint = (await page.locator("#fingerprint").innerText()).replace(/\s+/g, ":");
     assert.equal(fingerprint, new (await import("node:crypto")).X509Certificate(caPem).fingerprint256);
-    writeFileSync(join(docs, "join-1-trust.png"), await page.screenshot({ type: "png" }));
+    await screenshot("join-1-trust.png", page.screenshot({ type: "png" }));
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the certificate" }).click()]);
     assert.equal(readFileSync(await download.path(), "utf8"), readFileSync(join(block.running.neighborhood.dataDir, "ca", "ca.crt"), "utf8"));
     const served = await fetch(`${elementUrl}/join/ca.crt`);
@@ -103,7 +109,7 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
     await page.getByLabel("Password").fill(password);
     await page.getByLabel("I accept the block's norms").check();
     await page.locator("label[for=username]").evaluate((label) => label.scrollIntoView());
-    writeFileSync(join(docs, "join-2-account.png"), await page.screenshot({ type: "png" }));
+    await screenshot("join-2-account.png", page.screenshot({ type: "png" }));
     await page.getByRole("button", { name: "Create my account" }).click();
 
     // Step 3: the server address to type in Element X.
@@ -112,7 +118,7 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
     const openApp = await page.locator("#open-app").innerText();
     assert.ok(openApp.includes(block.running.neighborhood.public_url) && openApp.includes("Element X"), openApp);
     assert.equal(await page.getByLabel("Password", { exact: true }).inputValue().catch(() => ""), "");
-    writeFileSync(join(docs, "join-3-open-app.png"), await page.screenshot({ type: "png" }));
+    await screenshot("join-3-open-app.png", page.screenshot({ type: "png" }));
     assert.deepEqual([...origins], [new URL(elementUrl).origin], "the page loads nothing from anywhere else");
     await context.close();
 
@@ -136,7 +142,7 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
     const alert = page.getByRole("alert");
     await alert.filter({ hasText: "I accept the block's norms" }).waitFor();
     assert.match(await alert.innerText(), /To join, read the block's norms and tick/);
-    writeFileSync(join(docs, "join-error-norms.png"), await page.screenshot({ type: "png" }));
+    await screenshot("join-error-norms.png", page.screenshot({ type: "png" }));
     // Keyboard and screen-reader users land on what needs fixing: the checkbox has the focus, Space ticks it.
     assert.equal(await page.evaluate("document.activeElement.id"), "accept");
     await page.keyboard.press("Space");

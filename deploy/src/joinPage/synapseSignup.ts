@@ -12,10 +12,14 @@ interface Reply {
 
 class Unavailable extends Error {}
 
+// A sign-up evening on a small box can keep one registration waiting for tens of seconds (password
+// hashing is slow on purpose); the page waits as long as a neighbor would.
+const CALL_TIMEOUT_MS = 60_000;
+
 async function call(url: string, init: RequestInit = {}): Promise<Reply> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
+    response = await fetch(url, { ...init, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
   } catch {
     throw new Unavailable();
   }
@@ -66,7 +70,7 @@ async function signUp(clientUrl: string, request: SignupRequest): Promise<Signup
     const next = flow?.stages.find((s: string) => !completed.includes(s));
     if (!next) break;
     const auth = next === "m.login.registration_token" ? { type: next, token: request.token, session: reply.body.session } : { type: next, session: reply.body.session };
-    reply = await call(registerUrl, json({ ...base, auth }));
+    reply = await call(registerUrl, json({ ...base, auth })).catch((error: unknown) => (error instanceof Unavailable ? loginIfCreated(clientUrl, request, error) : Promise.reject(error)));
   }
   if (reply.status !== 200) return refusalOf(reply);
 
@@ -78,6 +82,17 @@ async function signUp(clientUrl: string, request: SignupRequest): Promise<Signup
   });
   await call(`${clientUrl}/_matrix/client/v3/logout`, json({}, accessToken));
   return { kind: "created", userId };
+}
+
+/**
+ * Synapse finishes a registration even when the page stopped waiting for it: the account may exist,
+ * with the invitation's use spent. Logging in with the password the neighbor just chose tells (only the
+ * new account's owner knows it), so the page says "created" rather than "try again" and then "name taken".
+ */
+async function loginIfCreated(clientUrl: string, request: SignupRequest, unavailable: Unavailable): Promise<Reply> {
+  const reply = await call(`${clientUrl}/_matrix/client/v3/login`, json({ type: "m.login.password", identifier: { type: "m.id.user", user: request.username }, password: request.password }));
+  if (reply.status === 200) return reply;
+  throw unavailable;
 }
 
 export type Availability = "available" | "taken" | "not-allowed" | "unknown";
