@@ -33,7 +33,7 @@ const commands: Record<string, Command> = {
   },
   status: {
     usage: "status [--config FILE]",
-    summary: "show whether the running neighborhood's homeserver and bots are healthy",
+    summary: "show whether the running neighborhood's homeserver and bots are healthy, how many neighbors have accounts (bots and the operator not counted), and the usable tokens",
     options: configOption,
     run: (_values, _positionals, file) => showStatus(file),
   },
