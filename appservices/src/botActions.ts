@@ -8,6 +8,7 @@ import { findDirectChat, rememberDirectChat } from "./directChats.ts";
 import type { PrivateRooms } from "./privateRooms.ts";
 import { nextTxnId } from "./outgoingTxnIds.ts";
 import { withSendRetries } from "./sendRetry.ts";
+import { landedEventId, mayHaveLanded } from "./landedSend.ts";
 
 export interface MatrixBotActionsOptions {
   homeserverUrl: string;
@@ -37,7 +38,14 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
   // Ids derived from the event being handled (outgoingTxnIds.ts): a replay after a crash does not answer twice.
   const send = async (roomId: string, content: Record<string, unknown>): Promise<string> => {
     const txnId = nextTxnId(() => client.makeTxnId());
-    return (await withSendRetries(() => client.sendEvent(roomId, sdk.EventType.RoomMessage, content as unknown as RoomMessageEventContent, txnId))).event_id;
+    try {
+      return (await withSendRetries(() => client.sendEvent(roomId, sdk.EventType.RoomMessage, content as unknown as RoomMessageEventContent, txnId))).event_id;
+    } catch (error) {
+      // The server may have stored it before failing (landedSend.ts): then it was sent, once.
+      const landed = mayHaveLanded(error) ? await landedEventId(client, roomId, options.userId, txnId) : undefined;
+      if (landed === undefined) throw error;
+      return landed;
+    }
   };
   // Bots send event types matrix-js-sdk does not know (polls, board updates): the raw request is simpler than its typings.
   // A PUT is idempotent (a send's path holds its transaction id), so it is retried while Synapse restarts.

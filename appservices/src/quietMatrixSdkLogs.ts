@@ -32,7 +32,9 @@ export const quietLogger: Logger = {
   debug: ignore,
   info: ignore,
   warn,
-  error: (...args: unknown[]) => stderrLog.error(format(...args), { source: "matrix-js-sdk" }),
+  // The SDK's errors are about requests the host retries or reports in its own words ("bot failed to
+  // handle an event"), so they stay warnings: `run` shows error lines on the operator's terminal.
+  error: (...args: unknown[]) => stderrLog.warn(format(...args), { source: "matrix-js-sdk", sdk_level: "error" }),
   getChild: () => quietLogger,
 };
 
