@@ -194,11 +194,15 @@ export function clockJump(holdMs: number): Fault {
   return {
     name: "clock +1 day and back",
     async inject({ block, note }) {
+      const synapse = pidOf(block, "synapse");
       block.setClockOffset("+1d");
       note("clock: +1 day");
       await sleep(holdMs);
       block.setClockOffset("+0");
       note(`clock: back after ${holdMs / 1000} s`);
+      // run restarts Synapse after a step back (deploy/src/clockSteps.ts); the fault is over once it is up.
+      const restarted = await block.waitForRestart("synapse", synapse, restartTimeoutMs);
+      note(`clock: Synapse restarted for the step back, running as pid ${restarted}`);
     },
   };
 }
