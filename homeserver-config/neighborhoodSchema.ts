@@ -77,6 +77,20 @@ export const NeighborhoodSchema = Type.Object(
     element_web_dir: Type.Optional(
       Type.String({ minLength: 1, description: "a directory holding an unpacked Element Web release, served on ports.element" }),
     ),
+    // Absent means `run` never downloads: test harnesses and hand-written files stay off the internet;
+    // the first-run default file names the pinned release (deploy/src/defaultNeighborhood.ts).
+    element_web_release: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ pattern: "^https?://[^\\s/]+/.*$", description: "where to download the release tarball: an https:// URL (http:// only on this machine)" }),
+          sha256: Type.String({ pattern: "^[0-9a-fA-F]{64}$", description: "the tarball's SHA-256: 64 hexadecimal digits" }),
+        },
+        {
+          additionalProperties: false,
+          description: "the Element Web release `run` downloads (once per start, checksum verified) into data_dir/element-web when none is there: { url, sha256 }; element_web_dir wins",
+        },
+      ),
+    ),
     hosts_file: Type.Optional(
       Type.String({ minLength: 1, description: "a hosts file (e.g. /etc/hosts) in which BlockShare maps each pact block's host name to its mesh address, for meshes without DNS" }),
     ),

@@ -3,62 +3,18 @@
 // run's server-name choice without a terminal. One running block is shared by the cases that need one.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { stringify } from "yaml";
-import { freePort } from "./harness/freePort.ts";
+import { alive, killAll, processesOf, startRun, writeBlockFile, type RunProcess } from "./harness/runProcess.ts";
 import { registerNeighbor } from "./harness/testNeighborhood.ts";
 import { NeighborClient } from "./harness/neighborClient.ts";
 import { defaultServerName } from "../deploy/src/defaultNeighborhood.ts";
 
 const cli = join(import.meta.dirname, "..", "deploy", "src", "cli.ts");
-
-interface RunProcess {
-  child: ChildProcess;
-  output(): string;
-  /** Resolves with the first match of `pattern` in what run printed; rejects if run exits or time runs out. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startRun(file: string): RunProcess {
-  const child = spawn(process.execPath, [cli, "run", "--config", file], { stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let output = "";
-  const listeners = new Set<() => void>();
-  const take = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const listener of listeners) listener();
-  };
-  child.stdout!.on("data", take);
-  child.stderr!.on("data", take);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  return {
-    child,
-    output: () => output,
-    exited,
-    waitFor(pattern, timeoutMs = 240_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const match = pattern.exec(output);
-          if (match) return finish(() => resolve(match));
-        };
-        const timer = setTimeout(() => finish(() => reject(new Error(`run did not print ${pattern} within ${timeoutMs / 1000} s:\n${output}`))), timeoutMs);
-        const finish = (then: () => void) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          then();
-        };
-        listeners.add(check);
-        void exited.then((exit) => setImmediate(() => listeners.has(check) && finish(() => reject(new Error(`run exited (${exit.code ?? exit.signal}) before printing ${pattern}:\n${output}`)))));
-        check();
-      });
-    },
-  };
-}
 
 async function blockshare(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -70,47 +26,7 @@ async function blockshare(...args: string[]): Promise<{ code: number; stdout: st
   }
 }
 
-async function writeBlockFile(dir: string, serverName: string): Promise<{ file: string; ports: Record<string, number> }> {
-  const ports = { client: await freePort(), appservice: await freePort(), element: await freePort(), synapse_metrics: await freePort(), mesh_map: await freePort(), federation: await freePort() };
-  const file = join(dir, "neighborhood.yaml");
-  writeFileSync(file, stringify({ name: "Run Block", server_name: serverName, public_url: `http://127.0.0.1:${ports.client}`, bind_address: "127.0.0.1", ports }));
-  return { file, ports };
-}
-
 const processes = (dir: string): Record<string, number> => JSON.parse(readFileSync(join(dir, "data", "run", "processes.json"), "utf8"));
-
-/** Alive and not a zombie waiting to be reaped. */
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-/** Processes whose command line mentions `dir` (Synapse's config, the bots' and monitor's neighborhood file). */
-function processesOf(dir: string): number[] {
-  return readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dir) && alive(Number(pid));
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-function killAll(pids: number[]): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-}
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

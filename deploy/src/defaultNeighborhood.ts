@@ -1,6 +1,7 @@
 // The neighborhood file a first run writes, with values that work on this box; the operator can edit it.
 import { hostname, networkInterfaces } from "node:os";
 import { existsSync, writeFileSync } from "node:fs";
+import { PINNED_ELEMENT_RELEASE } from "../production/element/elementRelease.ts";
 
 /** The first non-loopback IPv4 address: what other devices on the mesh can reach. */
 function meshAddress(): string {
@@ -34,7 +35,14 @@ ports:
   synapse_metrics: 9000
 data_dir: ./data
 operator: admin
-# element_web_dir: /path/to/element-web   # an unpacked Element Web release, served on ports.element
+# Element Web for neighbors with a laptop, served on ports.element. Each start, \`run\` downloads this
+# release in the background into data_dir/element-web unless it is there already, and refuses it if
+# the checksum differs. It never tries anything else. Without internet: bring a release tarball, unpack
+# it and set element_web_dir to its folder (that wins), or remove these lines.
+element_web_release:
+  url: ${PINNED_ELEMENT_RELEASE.url}
+  sha256: ${PINNED_ELEMENT_RELEASE.sha256}
+# element_web_dir: /path/to/element-web
 neighbors: []
 `;
   writeFileSync(file, text, { mode: 0o644, flag: "wx" });

@@ -1,7 +1,8 @@
 // Serves Element Web's config.json and /.well-known/matrix/client, and an Element Web release directory
 // when there is one: the neighborhood file's element_web_dir, or the release installed in
-// DATA_DIR/element-web (deploy/production/element/). Element Web is not on the npm registry, so without a release
-// directory the front page says how to get one and that any Element client works with the server URL.
+// DATA_DIR/element-web (deploy/production/element/, downloaded by `run` when element_web_release names one),
+// with the block's own welcome and Home pages (elementWebApp.ts). Without a release directory the front page
+// says how to get one and that any Element client works with the server URL.
 import { createServer, type Server } from "node:http";
 import express from "express";
 import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
@@ -11,6 +12,7 @@ import { defaultNorms } from "../../appservices/src/communitySettings.ts";
 import { JOIN_PATH } from "./joinLink.ts";
 import { joinRouter } from "./joinPage/joinRouter.ts";
 import { localClientUrl } from "./synapseProcess.ts";
+import { elementWebApp } from "./elementWebApp.ts";
 
 export interface ElementServer {
   url: string;
@@ -34,7 +36,8 @@ export async function startElementServer(neighborhood: LoadedNeighborhood, optio
       clientUrl: localClientUrl(neighborhood),
       serverAddress: neighborhood.public_url,
       norms: options.norms ?? (() => (neighborhood.norms ?? defaultNorms).trim()),
-      ...(elementDir ? { elementWebUrl: "/" } : {}),
+      // With a release on its way (element_web_release), "/" serves it once in place, or says how to get one.
+      ...(elementDir || neighborhood.element_web_release ? { elementWebUrl: "/" } : {}),
       behindProxy: neighborhood.reverse_proxy,
     }),
   );
@@ -48,13 +51,7 @@ export async function startElementServer(neighborhood: LoadedNeighborhood, optio
     if (request.path !== "/config.json" && request.path !== hostConfig) return next();
     response.set("Cache-Control", "no-cache").json(elementConfig(neighborhood));
   });
-  if (elementDir) {
-    app.use(express.static(elementDir, { index: "index.html", dotfiles: "ignore" }));
-  } else {
-    app.get("/", (_request, response) => {
-      response.type("html").send(noElementPage(neighborhood));
-    });
-  }
+  app.use(elementWebApp(neighborhood));
   const server: Server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -65,14 +62,4 @@ export async function startElementServer(neighborhood: LoadedNeighborhood, optio
     url: `http://${host}:${neighborhood.ports.element}`,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-function noElementPage(neighborhood: LoadedNeighborhood): string {
-  const escape = (text: string) =>
-    text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
-  return `<!doctype html><meta charset="utf-8"><title>${escape(neighborhood.name)}</title>
-<h1>${escape(neighborhood.name)} chat</h1>
-<p>Use any Element app (web, desktop or phone) and sign in with this server: <code>${escape(neighborhood.public_url)}</code></p>
-<p>This box does not serve Element Web yet. The box's operator can download an Element Web release tarball,
-unpack it, and set <code>element_web_dir</code> in the neighborhood file to that folder.</p>`;
 }

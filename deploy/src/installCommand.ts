@@ -13,6 +13,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { loadNeighborhood, type LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
+import { elementPageFiles } from "./elementPages.ts";
 import { elementConfig } from "./elementConfig.ts";
 import { localClientUrl, writeBlockConfig } from "./startNeighborhood.ts";
 import { ensureSigningKey, synapsePython } from "./synapseProcess.ts";
@@ -73,6 +74,7 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
     sha256: flags.elementSha256 ?? PINNED_ELEMENT_RELEASE.sha256,
     webroot,
     config: elementConfig(neighborhood),
+    pages: elementPageFiles(neighborhood),
     log: (line) => process.stderr.write(`    ${line}\n`),
   });
 

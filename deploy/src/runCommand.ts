@@ -11,6 +11,7 @@ import { describeToken, firstNeighborsToken } from "./firstNeighborsToken.ts";
 import { secretPath } from "../../homeserver-config/secrets.ts";
 import { listenForStop } from "./untilStopped.ts";
 import { servedElementDir } from "../production/element/elementWebRoot.ts";
+import { ensureElementWeb, planElementWeb } from "./elementWebDownload.ts";
 import { publicMapUrl } from "./meshMonitorService.ts";
 import { chooseServerName, describeDefaultServerName } from "./serverNameChoice.ts";
 import { runningBlockPid } from "./processRecord.ts";
@@ -58,8 +59,14 @@ export async function runNeighborhood(file: string): Promise<void> {
     }
     throw error instanceof StartFailed ? new UsageError(`${error.message}\nNothing is left running.`) : error;
   }
+  // Element Web in the background (element_web_release): the block is already up; a stop aborts it.
+  const elementDownload = new AbortController();
+  let element: Promise<unknown> = Promise.resolve();
   try {
     await printSummary(file, neighborhood, block);
+    element = ensureElementWeb(neighborhood, block.bots.info.elementUrl, elementDownload.signal, (line) => {
+      if (!line.startsWith("  ") || line.endsWith("done")) say(line.trim());
+    }).then((outcome) => outcome && say(outcome.line));
     await stop.until(
       block.failed.then((why) => {
         process.exitCode = 1;
@@ -67,9 +74,18 @@ export async function runNeighborhood(file: string): Promise<void> {
       }),
     );
   } finally {
+    elementDownload.abort(new Error("the block is stopping"));
+    await element;
     await block.stop();
   }
   say(process.exitCode ? "Stopped everything (see above why). Run deploy/blockshare run to start again." : "Stopped. Run deploy/blockshare run to start again.");
+}
+
+function describeElementWeb(neighborhood: LoadedNeighborhood, elementUrl: string): string {
+  const plan = planElementWeb(neighborhood);
+  if (plan.kind === "none") return `Element Web is not on this box yet: any Element app works with the server URL above.\n  ${plan.why}`;
+  if (servedElementDir(neighborhood)) return `Element Web:  ${elementUrl}/`;
+  return plan.kind === "install" ? `Element Web:  ${elementUrl}/ once downloaded (element_web_release; see below)` : `Element Web:  ${elementUrl}/ (element_web_dir ${plan.dir} has no index.html yet)`;
 }
 
 async function printSummary(file: string, neighborhood: LoadedNeighborhood, block: SupervisedBlock): Promise<void> {
@@ -82,9 +98,7 @@ ${neighborhood.name} is running.
 
   Server URL for Element:  ${neighborhood.public_url}
   Element config and .well-known:  ${elementUrl}/config.json
-  ${servedElementDir(neighborhood) ? `Element Web:  ${elementUrl}/` : `Element Web is not on this box yet: any Element app works with the server URL above.
-  To serve Element Web here, set element_web_dir in ${file} to an unpacked release
-  (deploy/blockshare install puts the pinned release in place on a production box).`}
+  ${describeElementWeb(neighborhood, elementUrl)}
 
   Mesh map:  ${publicMapUrl(neighborhood)}${neighborhood.mesh_monitor.config ? "" : `
   It shows a simulated mesh until mesh_monitor.config names your routers. Its alerts say "Simulation" and ${neighborhood.mesh_monitor.simulated_alerts === "room" ? "go to the Mesh alerts room, as mesh_monitor.simulated_alerts asks" : "go to you, the operator, in a private chat — not to the neighbors' Mesh alerts room"}.`}

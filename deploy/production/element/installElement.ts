@@ -19,6 +19,10 @@ export interface InstallElementOptions {
   webroot: string;
   /** Element's config.json (deploy/src/elementConfig.ts's elementConfig). */
   config: Record<string, unknown>;
+  /** Files written beside config.json, by name (the block's embedded pages, deploy/src/elementPages.ts). */
+  pages?: Record<string, string>;
+  /** Stops a download in progress (`run` stopping); nothing is installed then. */
+  signal?: AbortSignal;
   /** Progress and outcome lines; stderr by default. */
   log?: (line: string) => void;
   maxBytes?: number;
@@ -52,16 +56,20 @@ export async function installElement(options: InstallElementOptions): Promise<In
   const expected = normalizeSha256(options.sha256);
   const { webroot } = options;
   const configText = `${JSON.stringify(options.config, null, 2)}\n`;
+  const files: Record<string, string> = { ...options.pages, "config.json": configText };
+  for (const name of Object.keys(files)) {
+    if (!/^[\w.-]+\.(json|html)$/.test(name) || name === "index.html") throw new Error(`cannot write "${name}" into the Element Web release: a page is a plain .html or .json file name, not index.html`);
+  }
 
   const installed = readMarker(webroot);
   if (installed?.sha256 === expected && existsSync(join(webroot, "index.html"))) {
-    const configPath = join(webroot, "config.json");
-    if (existsSync(configPath) && readFileSync(configPath, "utf8") === configText) {
+    const changed = Object.entries(files).filter(([name, text]) => !existsSync(join(webroot, name)) || readFileSync(join(webroot, name), "utf8") !== text);
+    if (changed.length === 0) {
       log(`Element Web ${installed.version} is already installed at ${webroot}; nothing to do.`);
       return { outcome: "unchanged", version: installed.version, webroot };
     }
-    writeAtomically(configPath, configText);
-    log(`Element Web ${installed.version} is already installed at ${webroot}; its config.json was updated.`);
+    for (const [name, text] of changed) writeAtomically(join(webroot, name), text);
+    log(`Element Web ${installed.version} is already installed at ${webroot}; ${changed.map(([name]) => name).join(", ")} updated.`);
     return { outcome: "config-updated", version: installed.version, webroot };
   }
   if (options.tarball === undefined && options.url === undefined) {
@@ -79,6 +87,7 @@ export async function installElement(options: InstallElementOptions): Promise<In
             log,
             ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
             ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
+            ...(options.signal === undefined ? {} : { signal: options.signal }),
           });
     const source = options.tarball ?? options.url!;
     if (obtained.sha256 !== expected) {
@@ -99,7 +108,7 @@ export async function installElement(options: InstallElementOptions): Promise<In
       throw new Error(`refusing ${source}: ${topDir}/index.html is missing, so it is not an Element Web release. Nothing was installed.`);
     }
     const version = releaseVersion(release, topDir);
-    writeFileSync(join(release, "config.json"), configText);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(release, name), text);
     const marker: ReleaseMarker = { version, sha256: expected, source, installedAt: new Date().toISOString() };
     writeFileSync(join(release, RELEASE_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
 

@@ -11,6 +11,8 @@ export interface DownloadOptions {
   maxBytes?: number;
   /** Give up when no byte arrives for this long (a slow mesh link is fine, a dead one is not). */
   idleTimeoutMs?: number;
+  /** Aborts the download from outside (a stopping `run`, its overall time limit). */
+  signal?: AbortSignal;
 }
 
 export interface ObtainedTarball {
@@ -41,6 +43,11 @@ export async function downloadTarball(url: string, destination: string, options:
   const abort = new AbortController();
   const idleMs = options.idleTimeoutMs ?? 60_000;
   let idle = setTimeout(() => abort.abort(), idleMs);
+  const outside = options.signal;
+  const stopFromOutside = () => abort.abort();
+  outside?.addEventListener("abort", stopFromOutside, { once: true });
+  if (outside?.aborted) abort.abort();
+  const why = () => (outside?.aborted ? `stopped (${describe(outside.reason)})` : `no answer for ${idleMs / 1000} s`);
   const touch = () => {
     clearTimeout(idle);
     idle = setTimeout(() => abort.abort(), idleMs);
@@ -51,7 +58,7 @@ export async function downloadTarball(url: string, destination: string, options:
     try {
       response = await fetch(parsed, { redirect: "follow", signal: abort.signal });
     } catch (error) {
-      throw new Error(`could not download ${url}: ${abort.signal.aborted ? `no answer for ${idleMs / 1000} s` : describe(error)}. Offline? Copy the tarball to this box and pass it as a local file.`);
+      throw new Error(`could not download ${url}: ${abort.signal.aborted ? why() : describe(error)}. Offline? Copy the tarball to this box and pass it as a local file.`);
     }
     if (!response.ok || response.body === null) {
       throw new Error(`could not download ${url}: HTTP ${response.status} ${response.statusText}`);
@@ -78,7 +85,7 @@ export async function downloadTarball(url: string, destination: string, options:
         }
       }
     } catch (error) {
-      if (abort.signal.aborted) throw new Error(`download of ${url} stalled: no data for ${idleMs / 1000} s`);
+      if (abort.signal.aborted) throw new Error(outside?.aborted ? `download of ${url} ${why()}` : `download of ${url} stalled: no data for ${idleMs / 1000} s`);
       throw error;
     }
     out.end();
@@ -87,6 +94,7 @@ export async function downloadTarball(url: string, destination: string, options:
     return { path: destination, bytes, sha256: hash.digest("hex") };
   } finally {
     clearTimeout(idle);
+    outside?.removeEventListener("abort", stopFromOutside);
     out?.destroy();
   }
 }

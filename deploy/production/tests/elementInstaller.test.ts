@@ -5,7 +5,6 @@
 // server (never the internet), and `run`'s element server serves what was installed.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -19,27 +18,7 @@ import { startElementServer } from "../../src/elementServer.ts";
 import { installElement, rollbackElement, RELEASE_MARKER } from "../element/installElement.ts";
 import { elementWebRoot } from "../element/elementWebRoot.ts";
 import { PINNED_ELEMENT_RELEASE } from "../element/elementRelease.ts";
-
-interface BuiltTarball {
-  path: string;
-  sha256: string;
-}
-
-/** A release tarball like Element's scripts/package.sh makes: one folder element-vX with the app in it. */
-function buildRelease(dir: string, version: string, extra: (root: string) => string[] = () => []): BuiltTarball {
-  const work = mkdtempSync(join(dir, "build-"));
-  const top = `element-v${version}`;
-  const root = join(work, top);
-  mkdirSync(join(root, "bundles", "0123abcd"), { recursive: true });
-  writeFileSync(join(root, "index.html"), `<!doctype html><title>Element ${version}</title><script src="bundles/0123abcd/bundle.js"></script>`);
-  writeFileSync(join(root, "config.sample.json"), JSON.stringify({ default_server_config: { "m.homeserver": { base_url: "https://matrix-client.matrix.org" } } }));
-  writeFileSync(join(root, "version"), `${version}\n`);
-  writeFileSync(join(root, "bundles", "0123abcd", "bundle.js"), `console.log("element ${version}");`);
-  const path = join(dir, `${top}-${Math.random().toString(36).slice(2)}.tar.gz`);
-  const result = spawnSync("tar", ["-czPf", path, "-C", work, top, ...extra(work)], { encoding: "utf8" });
-  assert.equal(result.status, 0, result.stderr);
-  return { path, sha256: createHash("sha256").update(readFileSync(path)).digest("hex") };
-}
+import { buildRelease, type BuiltTarball } from "./testElementRelease.ts";
 
 describe("Element Web installer", () => {
   let dir: string;
@@ -95,6 +74,22 @@ describe("Element Web installer", () => {
     assert.equal(updated.outcome, "config-updated");
     assert.equal(JSON.parse(readFileSync(join(webroot, "config.json"), "utf8")).brand, "Renamed Block · BlockShare");
     await installElement({ sha256: release1.sha256, webroot, config, log });
+  });
+
+  test("the block's pages are written beside config.json; a changed page alone is rewritten on a re-run", async () => {
+    lines.length = 0;
+    const pages = { "blockshare-home.html": "<p>Home of Element Block</p>\n", "blockshare-welcome.html": "<p>Welcome</p>\n" };
+    const first = await installElement({ sha256: release1.sha256, webroot, config, pages, log });
+    assert.equal(first.outcome, "config-updated");
+    assert.equal(readFileSync(join(webroot, "blockshare-home.html"), "utf8"), pages["blockshare-home.html"]);
+    assert.equal((await installElement({ sha256: release1.sha256, webroot, config, pages, log })).outcome, "unchanged");
+    const renamed = { ...pages, "blockshare-home.html": "<p>Home of Renamed Block</p>\n" };
+    assert.equal((await installElement({ sha256: release1.sha256, webroot, config, pages: renamed, log })).outcome, "config-updated");
+    assert.match(lines.at(-1)!, /blockshare-home\.html updated/);
+    assert.equal(readFileSync(join(webroot, "blockshare-home.html"), "utf8"), renamed["blockshare-home.html"]);
+    await assert.rejects(installElement({ sha256: release1.sha256, webroot, config, pages: { "../escape.html": "x" }, log }), /cannot write "\.\.\/escape\.html"/);
+    await assert.rejects(installElement({ sha256: release1.sha256, webroot, config, pages: { "index.html": "x" }, log }), /not index\.html/);
+    assert.match(readFileSync(join(webroot, "index.html"), "utf8"), /Element 1\.11\.990/);
   });
 
   test("a wrong checksum is refused before unpacking, saying expected and actual, and the install is untouched", async () => {
@@ -180,7 +175,8 @@ describe("Element Web installer", () => {
         // Two writes, so the client really streams.
         response.writeHead(200, { "content-type": "application/gzip", "content-length": body.length });
         response.write(body.subarray(0, body.length >> 1));
-        setTimeout(() => response.end(body.subarray(body.length >> 1)), 20);
+        // /stall… sends half and then nothing, like an uplink that went down mid-download.
+        if (!request.url?.startsWith("/stall")) setTimeout(() => response.end(body.subarray(body.length >> 1)), 20);
       });
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -208,6 +204,16 @@ describe("Element Web installer", () => {
         new RegExp(`checksum mismatch .*expected sha256 ${release1.sha256}, got ${release2.sha256}`),
       );
       assert.match(readFileSync(join(downloadRoot, "index.html"), "utf8"), /Element 1\.11\.991/);
+    });
+
+    test("a download stopped from outside (run stopping) installs nothing and leaves no staging folder", async () => {
+      served.set("/stall.tar.gz", readFileSync(release1.path));
+      const target = join(dir, "stopped", "element-web");
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(new Error("the block is stopping")), 300);
+      await assert.rejects(installElement({ url: `${base}/stall.tar.gz`, sha256: release1.sha256, webroot: target, config, log, signal: stop.signal }), /stopped \(the block is stopping\)/);
+      assert.ok(!existsSync(target));
+      assert.deepEqual(readdirSync(dirname(target)), []);
     });
 
     test("an HTTP error and a plain-http URL off this machine are refused with what is accepted", async () => {
