@@ -27,6 +27,18 @@ export function planElementWeb(neighborhood: LoadedNeighborhood): ElementWebPlan
   return { kind: "install", url: release.url, sha256: release.sha256, webroot: elementWebRoot(neighborhood.dataDir) };
 }
 
+/** Set by the test suite (deploy/blockshare test, test/harness/runProcess.ts): `run` downloads from this
+ * machine only, so a first-run file naming GitHub never makes a test reach the internet. */
+export const LOOPBACK_ONLY = "BLOCKSHARE_LOOPBACK_ONLY";
+
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
 export type ElementWebOutcome = { ok: true; line: string } | { ok: false; line: string };
 
 export interface DownloadLimits {
@@ -48,6 +60,9 @@ export async function ensureElementWeb(
 ): Promise<ElementWebOutcome | undefined> {
   const plan = planElementWeb(neighborhood);
   if (plan.kind !== "install") return undefined;
+  if (process.env[LOOPBACK_ONLY] === "1" && !isLoopbackUrl(plan.url)) {
+    return { ok: false, line: `Element Web was not downloaded from ${plan.url}: ${LOOPBACK_ONLY}=1 allows this machine only (the test suite sets it).` };
+  }
   try {
     const result = await installElement({
       url: plan.url,

@@ -12,7 +12,7 @@ import { loadNeighborhood, NeighborhoodFileError, type LoadedNeighborhood } from
 import { elementConfig } from "../src/elementConfig.ts";
 import { elementPageFiles, HOME_PAGE, homePage, roomLink, WELCOME_PAGE, welcomePage } from "../src/elementPages.ts";
 import { startElementServer } from "../src/elementServer.ts";
-import { planElementWeb } from "../src/elementWebDownload.ts";
+import { ensureElementWeb, LOOPBACK_ONLY, planElementWeb } from "../src/elementWebDownload.ts";
 import { writeDefaultNeighborhood } from "../src/defaultNeighborhood.ts";
 import { NEIGHBORHOOD_ROOMS } from "../src/neighborhoodRooms.ts";
 import { elementWebRoot } from "../production/element/elementWebRoot.ts";
@@ -162,6 +162,19 @@ describe("what run does about Element Web", () => {
     const withRelease = await neighborhoodWith({ element_web_release: release });
     assert.deepEqual(planElementWeb(withRelease), { kind: "install", url: release.url, sha256: release.sha256, webroot: elementWebRoot(withRelease.dataDir) });
     assert.deepEqual(planElementWeb(await neighborhoodWith({ element_web_release: release, element_web_dir: "/srv/element" })), { kind: "own-dir", dir: "/srv/element" });
+  });
+
+  test("under test (BLOCKSHARE_LOOPBACK_ONLY=1) a release off this machine is not downloaded, and run says why", async () => {
+    const before = process.env[LOOPBACK_ONLY];
+    process.env[LOOPBACK_ONLY] = "1";
+    try {
+      const neighborhood = await neighborhoodWith({ element_web_release: { url: PINNED_ELEMENT_RELEASE.url, sha256: PINNED_ELEMENT_RELEASE.sha256 } });
+      const outcome = await ensureElementWeb(neighborhood, "http://127.0.0.1:1", new AbortController().signal, () => assert.fail("nothing to log: no download"));
+      assert.deepEqual(outcome, { ok: false, line: `Element Web was not downloaded from ${PINNED_ELEMENT_RELEASE.url}: BLOCKSHARE_LOOPBACK_ONLY=1 allows this machine only (the test suite sets it).` });
+    } finally {
+      if (before === undefined) delete process.env[LOOPBACK_ONLY];
+      else process.env[LOOPBACK_ONLY] = before;
+    }
   });
 
   test("a bad element_web_release is refused with the key and what is allowed", async () => {

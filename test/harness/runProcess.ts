@@ -17,7 +17,9 @@ export interface RunProcess {
 }
 
 export function startRun(file: string): RunProcess {
-  const child = spawn(process.execPath, [cli, "run", "--config", file], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  // Downloads from this machine only: a first-run file names Element Web's GitHub release (elementWebDownload.ts).
+  const env = { ...process.env, BLOCKSHARE_LOOPBACK_ONLY: "1" };
+  const child = spawn(process.execPath, [cli, "run", "--config", file], { stdio: ["ignore", "pipe", "pipe"], detached: true, env });
   let output = "";
   const listeners = new Set<() => void>();
   const take = (chunk: Buffer) => {
