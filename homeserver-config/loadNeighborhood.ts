@@ -6,6 +6,8 @@ import { parse as parseYaml } from "yaml";
 import { Value } from "@sinclair/typebox/value";
 import type { TSchema } from "@sinclair/typebox";
 import { NeighborhoodSchema, type Neighborhood } from "./neighborhoodSchema.ts";
+import { federationPaths } from "./communityCa.ts";
+import { httpsPublicUrl, usableClientCertificate, type ClientTlsFiles } from "./clientHttps.ts";
 
 export class NeighborhoodFileError extends Error {
   readonly problems: readonly string[];
@@ -20,6 +22,8 @@ export class NeighborhoodFileError extends Error {
 export interface LoadedNeighborhood extends Neighborhood {
   file: string;
   dataDir: string;
+  /** Without nginx (`run`): the community-CA certificate clients are served with, when the block has a usable one (clientHttps.ts). */
+  clientTls?: ClientTlsFiles;
 }
 
 export function loadNeighborhood(file: string): LoadedNeighborhood {
@@ -36,7 +40,11 @@ export function loadNeighborhood(file: string): LoadedNeighborhood {
     throw new NeighborhoodFileError(file, [`is not valid YAML: ${(error as Error).message.split("\n")[0]}`]);
   }
   const neighborhood = validateNeighborhood(file, raw ?? {});
-  return { ...neighborhood, file: resolve(file), dataDir: resolve(dirname(file), neighborhood.data_dir) };
+  const dataDir = resolve(dirname(file), neighborhood.data_dir);
+  const clientTls = neighborhood.reverse_proxy ? undefined : usableClientCertificate(federationPaths(dataDir), neighborhood.public_url);
+  // Once `run` serves clients over HTTPS, every copy of public_url (well-known, Element, join page) says so.
+  if (clientTls) return { ...neighborhood, public_url: httpsPublicUrl(neighborhood.public_url, neighborhood.ports.client_https), file: resolve(file), dataDir, clientTls };
+  return { ...neighborhood, file: resolve(file), dataDir };
 }
 
 export function validateNeighborhood(file: string, raw: unknown): Neighborhood {

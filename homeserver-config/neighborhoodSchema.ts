@@ -56,6 +56,8 @@ export const NeighborhoodSchema = Type.Object(
         synapse_metrics: port("Synapse's Prometheus metrics, on localhost only", 9000),
         mesh_map: port("the mesh monitor's map page and /metrics, on bind_address", 9464),
         federation: port("federation with neighboring blocks over TLS (only once the block has a certificate)", 8448),
+        client_https: port("Synapse's client API over HTTPS for phones, on `run` once the block has a certificate from the community CA (public_url then says https with this port)", 8443),
+        element_https: port("the join page's account step and Element Web over HTTPS, on `run` once the block has a certificate from the community CA", 8444),
       },
       { additionalProperties: false, default: {}, description: "the ports BlockShare listens on" },
     ),

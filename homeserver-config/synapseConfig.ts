@@ -152,6 +152,21 @@ export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePa
             resources: [{ names: ["client"], compress: false }],
             additional_resources: PUBLIC_CLIENT_GUARD,
           },
+      // `run` with a community-CA certificate: the client API over HTTPS for phones (Element X refuses plain
+      // HTTP), with the same guard. The plain listener above stays for the box's own parts (bots, CLI).
+      ...(neighborhood.clientTls && !neighborhood.reverse_proxy
+        ? [
+            {
+              port: ports.client_https,
+              bind_addresses: [neighborhood.bind_address],
+              type: "http",
+              tls: true,
+              x_forwarded: false,
+              resources: [{ names: ["client"], compress: false }],
+              additional_resources: PUBLIC_CLIENT_GUARD,
+            },
+          ]
+        : []),
       // Metrics never leave the box.
       { port: ports.synapse_metrics, bind_addresses: ["127.0.0.1"], type: "metrics" },
       ...(federation === undefined || neighborhood.reverse_proxy
@@ -188,6 +203,10 @@ export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePa
     presence: { enabled: false },
     url_preview_enabled: false,
     ...federationConfig(neighborhood, federation),
+    // Synapse has one certificate for every TLS listener: the block's, for federation and clients alike.
+    ...(neighborhood.clientTls && !neighborhood.reverse_proxy
+      ? { tls_certificate_path: neighborhood.clientTls.certificate, tls_private_key_path: neighborhood.clientTls.key }
+      : {}),
     user_directory: { enabled: true, search_all_users: true },
     app_service_config_files: [paths.appserviceRegistration],
   };

@@ -13,9 +13,9 @@ import {
   hostsNotCovered,
   issueCertificate,
   ownCertificate,
-  publicHost,
   type FederationPaths,
 } from "../../homeserver-config/communityCa.ts";
+import { httpsElementOrigin, usableClientCertificate } from "../../homeserver-config/clientHttps.ts";
 
 /** Renew this long before expiry: a box that is off for a few weeks still comes back with a valid one. */
 export const RENEW_WITHIN_DAYS = 30;
@@ -75,11 +75,7 @@ export function keepBlockCertificate(neighborhood: LoadedNeighborhood, now = new
 }
 
 /** The block's certificate when clients can use it: still valid, and naming public_url's host. */
-export function clientCertificate(paths: FederationPaths, publicUrl: string, now = new Date()): { certificate: string; key: string } | undefined {
-  const certificate = ownCertificate(paths);
-  if (!certificate || new Date(certificate.validTo) <= now) return undefined;
-  return hostsNotCovered(certificate, [publicHost(publicUrl)]).length === 0 ? { certificate: paths.certificate, key: paths.key } : undefined;
-}
+export const clientCertificate = usableClientCertificate;
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -110,5 +106,39 @@ export function describeCertificate(outcome: CertificateOutcome): string[] {
       return plan.holdsCa
         ? ["Phones will not trust this box until it has a certificate from the community CA, which is on this box: deploy/blockshare cert issue, then re-run the install."]
         : ["Phones will not trust this box until it has a certificate from the mesh's community CA:", ...askTheCa(outcome), "  (The first block of a mesh creates the CA: deploy/blockshare ca create, then cert issue.)"];
+  }
+}
+
+/**
+ * What `run` says once at start about phones: where it serves HTTPS, or what is missing for it (Element X
+ * refuses plain HTTP and certificates it does not trust).
+ */
+export function describeRunHttps(neighborhood: LoadedNeighborhood, now = new Date()): string[] {
+  if (neighborhood.clientTls) {
+    return [`Phones: the client API is on ${neighborhood.public_url} and the join page's secure step on ${httpsElementOrigin(neighborhood)}/join, with this block's community-CA certificate.`];
+  }
+  const paths = federationPaths(neighborhood.dataDir);
+  const plan = planBlockCertificate(certificateState(paths, blockCertificateHosts(neighborhood.server_name, neighborhood.public_url)), now);
+  const outcome: CertificateOutcome = { plan, serverName: neighborhood.server_name, publicUrl: neighborhood.public_url, now };
+  const head = "Phones cannot use this block yet: Element X needs HTTPS with a certificate from the mesh's community CA";
+  const restart = "  Then restart run: it serves HTTPS on ports.client_https and ports.element_https.";
+  switch (plan.action) {
+    case "missing":
+      return plan.holdsCa
+        ? [`${head}, and this block has none. The CA is on this box: deploy/blockshare cert issue`, restart]
+        : existsSync(paths.caCertificate)
+          ? [`${head}, and this block has none:`, ...askTheCa(outcome).slice(0, 1), "  Then here: deploy/blockshare cert install DIR/tls.crt DIR/tls.key", restart]
+          : [`${head}, and the mesh has none yet. The first block of a mesh creates it: deploy/blockshare ca create, then deploy/blockshare cert issue`, restart];
+    case "renew":
+    case "ask-ca":
+      return [
+        `${head}, and this block's certificate cannot serve them (${why(plan.reason, now)}):`,
+        plan.action === "renew" ? "  deploy/blockshare cert renew" : askTheCa(outcome)[0]!,
+        ...(plan.action === "renew" ? [] : ["  Then here: deploy/blockshare cert install DIR/tls.crt DIR/tls.key"]),
+        restart,
+      ];
+    case "keep":
+      // Valid and naming public_url's host, yet not usable: only possible with reverse_proxy (nginx serves it).
+      return [];
   }
 }

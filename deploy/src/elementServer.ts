@@ -3,7 +3,10 @@
 // DATA_DIR/element-web (deploy/production/element/, downloaded by `run` when element_web_release names one),
 // with the block's own welcome and Home pages (elementWebApp.ts). Without a release directory the front page
 // says how to get one and that any Element client works with the server URL.
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { httpsElementOrigin } from "../../homeserver-config/clientHttps.ts";
 import express from "express";
 import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { clientWellKnown, elementConfig } from "./elementConfig.ts";
@@ -16,6 +19,8 @@ import { elementWebApp } from "./elementWebApp.ts";
 
 export interface ElementServer {
   url: string;
+  /** The HTTPS origin (public_url's host on ports.element_https), when the block serves clients over HTTPS. */
+  secureUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -39,6 +44,7 @@ export async function startElementServer(neighborhood: LoadedNeighborhood, optio
       // With a release on its way (element_web_release), "/" serves it once in place, or says how to get one.
       ...(elementDir || neighborhood.element_web_release ? { elementWebUrl: "/" } : {}),
       behindProxy: neighborhood.reverse_proxy,
+      ...(neighborhood.clientTls ? { secureOrigin: httpsElementOrigin(neighborhood) } : {}),
     }),
   );
   app.get("/.well-known/matrix/client", (_request, response) => {
@@ -52,14 +58,28 @@ export async function startElementServer(neighborhood: LoadedNeighborhood, optio
     response.set("Cache-Control", "no-cache").json(elementConfig(neighborhood));
   });
   app.use(elementWebApp(neighborhood));
-  const server: Server = createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(neighborhood.ports.element, neighborhood.bind_address, resolve);
-  });
+  // Plain HTTP always (the flyer's link, step 1 of the join page); HTTPS too once `run` has the block's
+  // community-CA certificate (homeserver-config/clientHttps.ts), where accounts are created and Element runs.
+  const servers: Server[] = [createServer(app)];
+  const tls = neighborhood.clientTls;
+  if (tls) servers.push(createHttpsServer({ cert: readFileSync(tls.certificate), key: readFileSync(tls.key) }, app));
+  const ports = [neighborhood.ports.element, neighborhood.ports.element_https];
+  const stop = () => Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => {});
+  try {
+    for (const [index, server] of servers.entries()) {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(ports[index], neighborhood.bind_address, resolve);
+      });
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   const host = neighborhood.bind_address === "0.0.0.0" ? "localhost" : neighborhood.bind_address;
   return {
     url: `http://${host}:${neighborhood.ports.element}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    ...(tls ? { secureUrl: httpsElementOrigin(neighborhood) } : {}),
+    stop,
   };
 }

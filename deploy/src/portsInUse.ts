@@ -17,6 +17,8 @@ export function plannedListeners(neighborhood: LoadedNeighborhood): PlannedListe
   const federationOn = ownCertificate(federationPaths(neighborhood.dataDir)) !== undefined;
   const listeners = Object.entries(neighborhood.ports)
     .filter(([key]) => key !== "federation" || (federationOn && !neighborhood.reverse_proxy))
+    // The HTTPS ports open only once clients can be served the community CA's certificate (clientHttps.ts).
+    .filter(([key]) => (key !== "client_https" && key !== "element_https") || neighborhood.clientTls !== undefined)
     .map(([key, port]) => ({
       setting: `ports.${key}`,
       port,

@@ -19,6 +19,7 @@ import { describeTakenPorts, takenListeners } from "./portsInUse.ts";
 import { StartFailed, superviseBlock, type SupervisedBlock } from "./superviseBlock.ts";
 import { localClientUrl } from "./synapseProcess.ts";
 import { UsageError } from "./usageError.ts";
+import { describeRunHttps } from "./blockCertificate.ts";
 
 const say = (line: string) => process.stderr.write(`\u001b[1m==> ${line}\u001b[0m\n`);
 
@@ -97,6 +98,7 @@ async function printSummary(file: string, neighborhood: LoadedNeighborhood, bloc
 ${neighborhood.name} is running.
 
   Server URL for Element:  ${neighborhood.public_url}
+  ${describeRunHttps(neighborhood).join("\n  ")}
   Element config and .well-known:  ${elementUrl}/config.json
   ${describeElementWeb(neighborhood, elementUrl)}
 

@@ -3,6 +3,7 @@
 // inputs (iOS zooms smaller ones). The script reads the invitation token from location.hash, which
 // the browser never sends to a server.
 import { PASSWORD_MIN_LENGTH, usernameRule } from "./signupOutcome.ts";
+import { addressQrSvg } from "./addressQr.ts";
 
 export interface JoinPageView {
   blockName: string;
@@ -13,6 +14,13 @@ export interface JoinPageView {
   serverAddress: string;
   /** Where the block's own Element Web is, when this box serves one. */
   elementWebUrl?: string;
+  /**
+   * On plain HTTP when the block also serves the page over HTTPS (`run` with a community-CA certificate):
+   * the HTTPS join page, where accounts are created. The page moves there once the device trusts the CA.
+   */
+  secureJoinUrl?: string;
+  /** This copy of the page is served over HTTPS, so the device already trusts the block. */
+  secure?: boolean;
 }
 
 const escape = (text: string) =>
@@ -48,7 +56,7 @@ account below; the block's organiser will share the certificate once there is on
 <li>Firefox: Settings → Privacy &amp; Security → Certificates → View Certificates → Authorities → Import, and tick “Trust this CA to identify websites”.</li>
 <li>Chrome or Edge: Settings → Privacy and security → Security → Manage certificates → Authorities (or Trusted Root Certification Authorities) → Import.</li>
 <li>Safari on a Mac: open the file in Keychain Access, then set it to “Always Trust”.</li></ol></details>
-<p id="trusted" class="good" role="status" hidden>This device already trusts your block. You can go on to step 2.</p>`;
+<p id="trusted" class="good" role="status"${view.secure ? "" : " hidden"}>This device already trusts your block. You can go on to step 2.</p>`;
 }
 
 function appSection(view: JoinPageView): string {
@@ -58,10 +66,47 @@ function appSection(view: JoinPageView): string {
   return `<p>Your account is <strong id="user-id"></strong>. Your password stays with you: this page kept no copy.</p>
 <p>Server address to type in the app:</p>
 <p class="address"><code>${escape(view.serverAddress)}</code></p>
+<p>Signing up on a laptop? Scan this with your phone to get the server address there:</p>
+<p class="qr">${addressQrSvg(view.serverAddress, `QR code of the server address ${view.serverAddress}`)}</p>
 <ul>
 <li><strong>Android or iPhone:</strong> install <strong>Element X</strong>, tap “Sign in”, change the server to the address above, then sign in with your username and password.</li>
 <li><strong>Laptop:</strong> ${web} with the same username and password.</li>
 </ul>`;
+}
+
+/** Step 2 where accounts are created: username, display name, password, token, norms. */
+function accountForm(view: JoinPageView): string {
+  return `<form id="signup" novalidate>
+<label for="username">Username</label>
+<p class="hint" id="username-hint">${escape(usernameRule)}</p>
+<input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required aria-describedby="username-hint username-status">
+<p class="status" id="username-status" aria-live="polite"></p>
+<label for="display-name">Display name</label>
+<p class="hint" id="display-name-hint">How neighbors see you, for example “Ana from number 12”.</p>
+<input type="text" id="display-name" name="displayName" autocomplete="name" aria-describedby="display-name-hint">
+<label for="password">Password</label>
+<p class="hint" id="password-hint">At least ${PASSWORD_MIN_LENGTH} characters. A short sentence is easy to remember.</p>
+<input type="password" id="password" name="password" autocomplete="new-password" required minlength="${PASSWORD_MIN_LENGTH}" aria-describedby="password-hint">
+<label for="token">Invitation code</label>
+<p class="hint" id="token-hint">Filled in from your flyer's link. You can also type it.</p>
+<input type="text" id="token" name="token" autocomplete="off" autocapitalize="none" spellcheck="false" required aria-describedby="token-hint">
+<fieldset>
+<legend>The block's norms</legend>
+<div class="norms" id="norms">${escape(view.norms)}</div>
+<label class="check"><input type="checkbox" id="accept" name="acceptNorms"> I accept the block's norms</label>
+</fieldset>
+<p class="error" id="form-error" role="alert"></p>
+<button type="submit" id="submit">Create my account</button>
+</form>
+<p class="good" id="created" hidden>Your account is ready.</p>`;
+}
+
+/** Step 2 on plain HTTP when the block serves HTTPS: the password only travels over HTTPS. */
+function secureStep(secureJoinUrl: string): string {
+  return `<p>You create your account on your block's secure page, once this device trusts your block (step 1).
+This page moves there by itself when it does.</p>
+<p class="buttons"><a class="button" id="secure-link" href="${escape(secureJoinUrl)}">Continue on the secure page</a></p>
+<p class="hint">If the secure page shows a warning, install the certificate in step 1 first.</p>`;
 }
 
 export function joinPageHtml(view: JoinPageView): string {
@@ -100,6 +145,7 @@ summary { min-height: 44px; padding: .6rem 0; font-weight: 600; cursor: pointer;
 .good { color: #0a6b2d; font-weight: 600; }
 .error { border: 2px solid #a30000; background: #fff3f3; color: #a30000; border-radius: .5rem; padding: .7rem; font-weight: 600; }
 .error:empty { display: none; }
+.qr svg { display: block; width: 220px; height: 220px; max-width: 100%; }
 </style>
 </head>
 <body>
@@ -115,30 +161,9 @@ ${trustSection(view)}
 
 <section aria-labelledby="account-heading">
 <h2 id="account-heading"><span class="step">2.</span> Create your account</h2>
-<form id="signup" novalidate>
-<label for="username">Username</label>
-<p class="hint" id="username-hint">${escape(usernameRule)}</p>
-<input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required aria-describedby="username-hint username-status">
-<p class="status" id="username-status" aria-live="polite"></p>
-<label for="display-name">Display name</label>
-<p class="hint" id="display-name-hint">How neighbors see you, for example “Ana from number 12”.</p>
-<input type="text" id="display-name" name="displayName" autocomplete="name" aria-describedby="display-name-hint">
-<label for="password">Password</label>
-<p class="hint" id="password-hint">At least ${PASSWORD_MIN_LENGTH} characters. A short sentence is easy to remember.</p>
-<input type="password" id="password" name="password" autocomplete="new-password" required minlength="${PASSWORD_MIN_LENGTH}" aria-describedby="password-hint">
-<label for="token">Invitation code</label>
-<p class="hint" id="token-hint">Filled in from your flyer's link. You can also type it.</p>
-<input type="text" id="token" name="token" autocomplete="off" autocapitalize="none" spellcheck="false" required aria-describedby="token-hint">
-<fieldset>
-<legend>The block's norms</legend>
-<div class="norms" id="norms">${escape(view.norms)}</div>
-<label class="check"><input type="checkbox" id="accept" name="acceptNorms"> I accept the block's norms</label>
-</fieldset>
-<p class="error" id="form-error" role="alert"></p>
-<button type="submit" id="submit">Create my account</button>
-</form>
-<p class="good" id="created" hidden>Your account is ready.</p>
+${view.secureJoinUrl ? secureStep(view.secureJoinUrl) : accountForm(view)}
 </section>
+
 
 <section aria-labelledby="app-heading" id="open-app" hidden>
 <h2 id="app-heading" tabindex="-1"><span class="step">3.</span> Open the app</h2>
@@ -150,14 +175,32 @@ ${appSection(view)}
   "use strict";
   var form = document.getElementById("signup");
   var field = function (id) { return document.getElementById(id); };
+
+  // On plain HTTP while the block serves HTTPS: once this device trusts the block's CA, a request to the
+  // secure page succeeds (an untrusted certificate fails it), and the page moves there with the token.
+  var secureJoinUrl = ${JSON.stringify(view.secureJoinUrl ?? "")};
+  if (secureJoinUrl) {
+    var moveWhenTrusted = function (triesLeft) {
+      fetch(new URL("trusted", secureJoinUrl + "/").href, { mode: "no-cors", cache: "no-store" }).then(function () {
+        if (field("trusted")) field("trusted").hidden = false;
+        location.replace(secureJoinUrl + location.hash);
+      }, function () {
+        // Checked again for a while: the neighbor may be installing the certificate in another app.
+        if (triesLeft > 0) setTimeout(function () { moveWhenTrusted(triesLeft - 1); }, 5000);
+      });
+    };
+    moveWhenTrusted(120);
+    field("secure-link").href = secureJoinUrl + location.hash;
+  }
+  // Behind nginx the page on plain HTTP and on HTTPS is one: it only says the device trusts the block.
+  var serverOrigin = ${JSON.stringify(/^https:/.test(view.serverAddress) ? new URL(view.serverAddress).origin : "")};
+  if (!secureJoinUrl && serverOrigin && location.protocol === "http:" && field("trusted")) {
+    fetch(serverOrigin + "/_matrix/client/versions").then(function () { field("trusted").hidden = false; }, function () {});
+  }
+  if (!form) return;
+
   var token = new URLSearchParams(location.hash.replace(/^#/, "")).get("token");
   if (token) field("token").value = token;
-
-  // Already trusting the CA? Only the HTTPS origin can tell; on plain HTTP there is nothing to try.
-  var secureOrigin = ${JSON.stringify(/^https:/.test(view.serverAddress) ? new URL(view.serverAddress).origin : "")};
-  if (secureOrigin && field("trusted")) {
-    fetch(secureOrigin + "/_matrix/client/versions").then(function () { field("trusted").hidden = false; }, function () {});
-  }
 
   var checking = 0;
   var timer;

@@ -2,6 +2,7 @@
 //   GET  /join                 the page
 //   GET  /join/ca.crt          the community CA (PEM), for Android and laptops
 //   GET  /join/ca.mobileconfig the same CA as an iPhone/iPad profile
+//   GET  /join/trusted         204: the page on plain HTTP asks the HTTPS origin, to learn the CA is trusted
 //   GET  /join/available       whether a username is free (as the neighbor types)
 //   POST /join/signup          creates the account through Synapse (JSON in, JSON out)
 // Nothing here logs a request body: passwords and invitation tokens only pass through.
@@ -27,6 +28,11 @@ export interface JoinPageOptions {
   elementWebUrl?: string;
   /** Behind nginx every request comes from loopback; the neighbor's address is in X-Real-IP. */
   behindProxy: boolean;
+  /**
+   * The HTTPS origin of this same page (`run` with a community-CA certificate). Then the page on plain HTTP
+   * only helps to trust the CA, and accounts are created over HTTPS alone.
+   */
+  secureOrigin?: string;
   /** Sign-up attempts per address: a burst, then one per refill interval. */
   signupLimit?: RateLimitOptions;
 }
@@ -58,9 +64,20 @@ export function joinRouter(options: JoinPageOptions): Router {
     response.status(status).set("Cache-Control", "no-store").json(body);
   };
 
-  router.get("/", (_request, response) => {
+  // Behind nginx a request is never encrypted here, and no secureOrigin is given.
+  const onPlainHttp = (request: Request) => options.secureOrigin !== undefined && !request.secure;
+  const secureJoinUrl = options.secureOrigin === undefined ? undefined : `${options.secureOrigin}/join`;
+
+  router.get("/", (request, response) => {
     const ca = communityCa(options.dataDir);
-    const secureOrigin = /^https:/.test(options.serverAddress) ? ` ${new URL(options.serverAddress).origin}` : "";
+    // The page may ask the HTTPS origins whether this device trusts the CA: Synapse's (public_url) and,
+    // under `run`, this page's own HTTPS copy.
+    const secureOrigin = [
+      ...(/^https:/.test(options.serverAddress) ? [new URL(options.serverAddress).origin] : []),
+      ...(onPlainHttp(request) ? [options.secureOrigin] : []),
+    ]
+      .map((origin) => ` ${origin}`)
+      .join("");
     response
       .set({
         "Cache-Control": "no-store",
@@ -76,6 +93,8 @@ export function joinRouter(options: JoinPageOptions): Router {
           serverAddress: options.serverAddress,
           ...(ca ? { caFingerprint: ca.fingerprint } : {}),
           ...(options.elementWebUrl ? { elementWebUrl: options.elementWebUrl } : {}),
+          ...(onPlainHttp(request) && secureJoinUrl ? { secureJoinUrl } : {}),
+          secure: request.secure,
         }),
       );
   });
@@ -95,6 +114,11 @@ export function joinRouter(options: JoinPageOptions): Router {
       .send(Buffer.from(caMobileconfig(readFileSync(ca.file, "utf8"), options.blockName)));
   });
 
+  // The page on plain HTTP fetches this from the HTTPS origin: it loads only if the device trusts the CA.
+  router.get("/trusted", (_request, response) => {
+    response.set("Cache-Control", "no-store").status(204).end();
+  });
+
   router.get("/available", async (request, response) => {
     if (availabilityLimiter.take(addressOf(request), Date.now()) !== "allowed") {
       return void response.status(429).json({ state: "unknown", message: "" });
@@ -109,6 +133,13 @@ export function joinRouter(options: JoinPageOptions): Router {
     (request, response, next) => {
       // Counted before the body is read: a flood of any kind, well-formed or not, is refused early.
       if (signupLimiter.take(addressOf(request), Date.now()) !== "allowed") return send(response, { kind: "too-many-attempts" });
+      if (onPlainHttp(request)) {
+        return void response.status(403).set("Cache-Control", "no-store").json({
+          ok: false,
+          error: "use-https",
+          message: `Accounts are created on the block's secure page only: open ${secureJoinUrl} (install the certificate in step 1 first).`,
+        });
+      }
       if (!request.is("application/json")) {
         return void response.status(415).json({ ok: false, error: "not-json", message: "Send the form as JSON (Content-Type: application/json)." });
       }
