@@ -105,5 +105,5 @@ ensure_synapse
 ensure_debian_packages openssl
 case "${1:-run}" in
   test|bench) ensure_debian_packages iproute2 babeld chromium prometheus prometheus-alertmanager nginx postgresql redis-server systemd \
-    debootstrap systemd-container tinyproxy faketime zbar-tools poppler-utils ;;
+    debootstrap systemd-container tinyproxy faketime zbar-tools poppler-utils libnss3-tools ;;
 esac

@@ -46,11 +46,14 @@ export interface TestNeighborhood {
 
 export interface TestNeighborhoodOptions extends Pick<StartOptions, "bots" | "now"> {
   name?: string;
+  /** Runs once on the fresh neighborhood file, before the block first starts (e.g. to give it a certificate). */
+  prepare?: (file: string) => void | Promise<void>;
 }
 
 export async function startTestNeighborhood(options: TestNeighborhoodOptions = {}): Promise<TestNeighborhood> {
   const dir = mkdtempSync(join(tmpdir(), "blockshare-test-"));
   const file = await writeLoopbackNeighborhood(dir, options.name ?? "Test Block", "testblock.localhost");
+  await options.prepare?.(file);
   const start = () =>
     startNeighborhood(file, { synapseOverrides: relaxedRateLimits, bots: options.bots, ...(options.now === undefined ? {} : { now: options.now }) });
   const neighbors: NeighborClient[] = [];
