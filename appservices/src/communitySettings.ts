@@ -2,6 +2,7 @@
 // neighborhood file, overridden durably when a binding proposal passes; and the neighbor pact, owned by
 // the deploy layer.
 import type { BotStore, Community, PactMember, SharingLimits } from "../../bots/framework/contract.ts";
+import { isLanguage, sourceLanguage, type Language } from "../../bots/framework/languages.ts";
 import type { HostStore } from "./store.ts";
 
 /** The deploy layer's hold on the pact: the current members, and a change that reconfigures Synapse. */
@@ -22,6 +23,7 @@ export function fixedPact(members: readonly PactMember[]): PactControl {
 
 const limitsKey = "sharing-limits";
 const normsKey = "norms";
+const languagePrefix = "language:";
 /** Where the host keeps the community's settings: a bot store no bot can have ("@" is never in a localpart). */
 export const communityStoreName = "@community";
 
@@ -34,7 +36,13 @@ export const defaultNorms = [
   "These norms change only by a proposal the block passes in Governance.",
 ].join("\n");
 
-export function createCommunity(store: BotStore, sharingDefaults: SharingLimits, pact: PactControl, initialNorms: string = defaultNorms): Community {
+export function createCommunity(
+  store: BotStore,
+  sharingDefaults: SharingLimits,
+  pact: PactControl,
+  initialNorms: string = defaultNorms,
+  blockLanguage: Language = sourceLanguage,
+): Community {
   return {
     sharingLimits: () => ({ ...sharingDefaults, ...store.get<Partial<SharingLimits>>(limitsKey) }),
     setSharingLimits(change) {
@@ -46,6 +54,15 @@ export function createCommunity(store: BotStore, sharingDefaults: SharingLimits,
     norms: () => store.get<string>(normsKey) ?? initialNorms.trim(),
     setNorms(text) {
       store.put(normsKey, text);
+    },
+    blockLanguage: () => blockLanguage,
+    languageOf(userId) {
+      // A choice of a language the box no longer speaks falls back to the block's.
+      const chosen = store.get<string>(`${languagePrefix}${userId}`);
+      return chosen !== undefined && isLanguage(chosen) ? chosen : blockLanguage;
+    },
+    setLanguage(userId, language) {
+      store.put(`${languagePrefix}${userId}`, language);
     },
   };
 }

@@ -8,10 +8,12 @@ import { removeControlCharactersKeepingNewlines } from "./controlCharacters.ts";
 import { commandPrefix, type Command, type CommandRequest } from "./defineCommand.ts";
 import { logBotError } from "./errorLog.ts";
 import { helpCommandName, unknownCommandReply } from "./helpCommand.ts";
+import { languageCommandName } from "./languageCommand.ts";
 import { readIncomingText } from "./incomingText.ts";
 import { permissionRules } from "./permissions.ts";
 import { RateLimiter, defaultRateLimit, type RateLimitOptions } from "./rateLimiter.ts";
-import { code, message } from "./richText.ts";
+import { message } from "./richText.ts";
+import { say, sayPhrase } from "./speak.ts";
 
 export const maxCommandLength = 2000;
 
@@ -37,13 +39,14 @@ async function sendReply(localpart: string, context: BotContext, event: MatrixEv
   }
 }
 
-function commandLabel(name: string): RichText {
-  return code(`${commandPrefix}${name}`);
-}
-
 export function createCommandDispatcher(options: DispatcherOptions): CommandDispatcher {
   const { localpart } = options;
-  const commandsByName = new Map(options.commands.map((command) => [command.name, command]));
+  const commandsByName = new Map(options.commands.flatMap((command) => [command.name, ...command.aliases].map((name) => [name, command] as const)));
+  // Every bot has these: where bots share a room, only the one at home answers them.
+  const everyBots = new Set([helpCommandName, languageCommandName].flatMap((name) => {
+    const command = commandsByName.get(name);
+    return command ? [command.name, ...command.aliases] : [name];
+  }));
   const limiter = new RateLimiter(options.rateLimit ?? defaultRateLimit);
 
   return async (event, context) => {
@@ -54,39 +57,35 @@ export function createCommandDispatcher(options: DispatcherOptions): CommandDisp
     if (line === undefined) return;
     const role = context.neighborhood.roomRole(event.room_id);
     const atHome = isDirect || options.homeRoles === undefined || (role !== undefined && options.homeRoles.includes(role));
-    if (!atHome && (line.name === helpCommandName || !commandsByName.has(line.name))) return;
+    if (!atHome && (everyBots.has(line.name) || !commandsByName.has(line.name))) return;
     // A reply travels while the room's next command is read: holding the room's queue for each send would
     // make the twentieth neighbor wait for nineteen round trips. A failed reply is logged, not retried here.
     const reply = async (text: RichText): Promise<void> => void sendReply(localpart, context, event, text);
 
     const decision = limiter.take(event.sender, context.now());
     if (decision === "silent") return;
-    if (decision === "warn") {
-      return reply(message("Slow down a little… I'll answer again in a few seconds."));
-    }
-    if (rawText.length > maxCommandLength) {
-      return reply(message(`That is too long for a command (the limit is ${maxCommandLength.toLocaleString("en")} characters). Could you shorten it?`));
-    }
+    const language = context.community.languageOf(event.sender);
+    if (decision === "warn") return reply(message(say(language, "framework.slowDown")));
+    if (rawText.length > maxCommandLength) return reply(message(say(language, "framework.tooLong", { limit: maxCommandLength })));
 
     const command = commandsByName.get(line.name);
     if (command === undefined) {
-      return reply(line.prefixed
-        ? unknownCommandReply(line.name)
-        : message("I'm a bot and only understand a few commands. Send ", code(helpCommandName), " to see them."));
+      return reply(line.prefixed ? unknownCommandReply(line.name, language) : message(say(language, "framework.notACommand", { help: helpCommandName })));
     }
+    const name = `${commandPrefix}${command.name}`;
 
     const request: CommandRequest = { sender: event.sender, roomId: event.room_id, isDirect, event, context };
     try {
       const rule = permissionRules[command.permission];
       if (!(await rule.allows(request))) {
-        return reply(message(`Only ${rule.whoMay} can use `, commandLabel(command.name), "."));
+        return reply(message(say(language, "framework.notAllowed", { whoMay: sayPhrase(language, rule.whoMay), command: name })));
       }
       const result = await command.execute(line.argumentText, request);
-      if (!result.ok) return reply(message(result.problem, " Usage: ", code(command.usage)));
+      if (!result.ok) return reply(message(say(language, "framework.badArguments", { problem: result.problem, usage: command.usage })));
       if (result.reply !== undefined) return reply(result.reply);
     } catch (error) {
       logBotError(localpart, `command ${commandPrefix}${command.name} in ${event.room_id}`, error);
-      return reply(message("Something went wrong with ", commandLabel(command.name), "; the box operator can see the details in the log."));
+      return reply(message(say(language, "framework.failed", { command: name })));
     }
   };
 }

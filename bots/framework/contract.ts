@@ -1,6 +1,9 @@
 // The contract between the appservice host (appservices/) and the bots (bots/).
 // Bots are pure domain logic plus these injected capabilities; the host owns all Matrix I/O.
 
+import type { Language } from "./languages.ts";
+import type { Phrase } from "./speak.ts";
+
 /** A Matrix event as the homeserver delivers it in an appservice transaction (client format). */
 export interface MatrixEvent {
   event_id: string;
@@ -96,6 +99,11 @@ export interface Community {
   /** The block's norms, plain text with its line breaks: the neighborhood file's (or a default) until a proposal passes. */
   norms(): string;
   setNorms(text: string): void;
+  /** The block's language: the neighborhood file's `language` (default English). Public posts use it. */
+  blockLanguage(): Language;
+  /** The language a neighbor chose with !language, else the block's: their replies, DMs and reminders use it. */
+  languageOf(userId: string): Language;
+  setLanguage(userId: string, language: Language): void;
 }
 
 /** Where a room sits in the neighborhood, as provisioning recorded it. */
@@ -107,7 +115,7 @@ export interface BotProfile {
   userId: string;
   displayName: string;
   /** One short line: what the bot does for a neighbor (BotDefinition.summary). */
-  summary?: string;
+  summary?: Phrase;
   /** The rooms, by role, where neighbors talk to it and its !help answers (BotDefinition.homeRoles). */
   homeRoles: readonly RoomRole[];
 }
@@ -168,7 +176,7 @@ export interface BotDefinition {
   localpart: string;
   displayName: string;
   /** One short line for the Lobby's overview of the bots: what this bot does for a neighbor. */
-  summary?: string;
+  summary?: Phrase;
   /** The rooms, by role, where neighbors talk to this bot (none: everywhere it is). */
   homeRoles?: readonly RoomRole[];
   /**

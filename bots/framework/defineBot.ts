@@ -7,15 +7,17 @@ import { createCommandDispatcher } from "./commandDispatcher.ts";
 import type { Command } from "./defineCommand.ts";
 import { logBotError } from "./errorLog.ts";
 import { helpCommand, helpCommandName, type HelpOverview } from "./helpCommand.ts";
+import { languageCommand, languageCommandName } from "./languageCommand.ts";
 import type { RateLimitOptions } from "./rateLimiter.ts";
+import type { Phrase } from "./speak.ts";
 
 export interface BotSpec {
   localpart: string;
   displayName: string;
   /** One sentence for the top of !help. */
-  about: string;
+  about: Phrase;
   /** One short line for the Lobby's overview of the bots: what this bot does for a neighbor. */
-  summary?: string;
+  summary?: Phrase;
   /** Said in this bot's !help after its `about`, e.g. the porch's overview of the other bots. */
   helpOverview?: HelpOverview;
   commands: readonly Command[];
@@ -32,16 +34,18 @@ export interface BotSpec {
 }
 
 export function defineBot(spec: BotSpec): BotDefinition {
-  const names = new Set<string>([helpCommandName]);
-  for (const command of spec.commands) {
-    if (names.has(command.name)) throw new Error(`bot "${spec.localpart}": command "${command.name}" is defined twice (help is built in)`);
-    names.add(command.name);
-  }
   const help = helpCommand(
     { displayName: spec.displayName, about: spec.about, ...(spec.helpOverview === undefined ? {} : { overview: spec.helpOverview }) },
     () => allCommands,
   );
-  const allCommands: readonly Command[] = [...spec.commands, help];
+  const allCommands: readonly Command[] = [...spec.commands, help, languageCommand()];
+  const names = new Set<string>();
+  for (const command of allCommands) {
+    for (const name of [command.name, ...command.aliases]) {
+      if (names.has(name)) throw new Error(`bot "${spec.localpart}": command "${name}" is defined twice (${helpCommandName} and ${languageCommandName} are built in)`);
+      names.add(name);
+    }
+  }
   const dispatchCommand = createCommandDispatcher({
     localpart: spec.localpart,
     commands: allCommands,

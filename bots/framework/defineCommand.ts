@@ -5,6 +5,7 @@ import type { BotContext, MatrixEvent, RichText } from "./contract.ts";
 import { placeholderOf, type AnyCommandArgument, type ParsedArguments } from "./commandArguments.ts";
 import { parseArguments } from "./parseArguments.ts";
 import type { Permission } from "./permissions.ts";
+import type { Phrase } from "./speak.ts";
 
 export const commandPrefix = "!";
 
@@ -25,10 +26,12 @@ export type CommandReply = RichText | undefined | void;
 export interface CommandSpec<Arguments extends readonly AnyCommandArgument[]> {
   /** Lowercase word the neighbor types after "!". */
   name: string;
+  /** Other words for it, e.g. in another language ("!idioma" for "!language"). */
+  aliases?: readonly string[];
   /** One line for !help. */
-  summary: string;
+  summary: Phrase;
   /** Longer explanation for `!help <name>`. */
-  details?: string;
+  details?: Phrase;
   args: Arguments;
   permission: Permission;
   run: (invocation: CommandInvocation<ParsedArguments<Arguments>>) => CommandReply | Promise<CommandReply>;
@@ -41,8 +44,9 @@ export type CommandResult = { ok: true; reply: RichText | undefined } | { ok: fa
 /** A command with its argument types sealed inside: what a bot lists and the dispatcher runs. */
 export interface Command {
   readonly name: string;
-  readonly summary: string;
-  readonly details: string | undefined;
+  readonly aliases: readonly string[];
+  readonly summary: Phrase;
+  readonly details: Phrase | undefined;
   readonly permission: Permission;
   readonly arguments: readonly AnyCommandArgument[];
   /** "!give <count> <title…>" */
@@ -69,11 +73,14 @@ function checkArguments(commandName: string, argumentList: readonly AnyCommandAr
 }
 
 export function defineCommand<const Arguments extends readonly AnyCommandArgument[]>(spec: CommandSpec<Arguments>): Command {
-  if (!commandNamePattern.test(spec.name)) throw new Error(`command "${spec.name}": names are a lowercase word (a-z, 0-9, -)`);
+  for (const name of [spec.name, ...(spec.aliases ?? [])]) {
+    if (!commandNamePattern.test(name)) throw new Error(`command "${name}": names are a lowercase word (a-z, 0-9, -)`);
+  }
   checkArguments(spec.name, spec.args);
   const usage = [`${commandPrefix}${spec.name}`, ...spec.args.map(placeholderOf)].join(" ");
   return {
     name: spec.name,
+    aliases: spec.aliases ?? [],
     summary: spec.summary,
     details: spec.details,
     permission: spec.permission,

@@ -1,25 +1,27 @@
 // The !help every bot gets: the commands this neighbor may run (restricted ones named at the end),
-// and `!help <command>` for one command's usage, arguments and who may run it.
+// and `!help <command>` for one command's usage, arguments and who may run it — in the neighbor's language.
 
 import type { RichText } from "./contract.ts";
 import { optional, text } from "./commandArguments.ts";
 import { commandPrefix, defineCommand, type Command, type CommandRequest } from "./defineCommand.ts";
+import type { Language } from "./languages.ts";
 import { permissionRules, type Permission } from "./permissions.ts";
 import { bold, bulletList, code, joinPieces, message, paragraph, rich } from "./richText.ts";
+import { say, sayPhrase, words, type Phrase } from "./speak.ts";
 
 /** More for a bot's !help after its `about` line (nothing: the command list alone). */
-export type HelpOverview = (request: CommandRequest) => Promise<RichText | undefined> | RichText | undefined;
+export type HelpOverview = (request: CommandRequest, language: Language) => Promise<RichText | undefined> | RichText | undefined;
 
 export interface HelpSubject {
   displayName: string;
-  about: string;
+  about: Phrase;
   overview?: HelpOverview;
 }
 
 export const helpCommandName = "help";
 
-export function unknownCommandReply(name: string): RichText {
-  return message("I don't know ", code(`${commandPrefix}${name}`), ". Try ", code(`${commandPrefix}${helpCommandName}`), ".");
+export function unknownCommandReply(name: string, language: Language): RichText {
+  return message(say(language, "framework.unknownCommand", { command: `${commandPrefix}${name}`, help: `${commandPrefix}${helpCommandName}` }));
 }
 
 async function permissionsGranted(commands: readonly Command[], request: CommandRequest): Promise<Set<Permission>> {
@@ -31,41 +33,37 @@ async function permissionsGranted(commands: readonly Command[], request: Command
   return granted;
 }
 
-async function commandList(subject: HelpSubject, commands: readonly Command[], request: CommandRequest): Promise<RichText> {
+async function commandList(subject: HelpSubject, commands: readonly Command[], request: CommandRequest, language: Language): Promise<RichText> {
   const granted = await permissionsGranted(commands, request);
   const runnable = commands.filter((command) => granted.has(command.permission));
   const restricted = commands.filter((command) => !granted.has(command.permission));
   const restrictedNotes = [...new Set(restricted.map((command) => command.permission))].map((permission) =>
-    paragraph(
-      `Only for ${permissionRules[permission].whoMay}: `,
-      joinPieces(restricted.filter((command) => command.permission === permission).map((command) => code(`${commandPrefix}${command.name}`)), ", "),
-      ".",
-    ),
+    paragraph(say(language, "help.restricted", {
+      whoMay: sayPhrase(language, permissionRules[permission].whoMay),
+      commands: joinPieces(restricted.filter((command) => command.permission === permission).map((command) => code(`${commandPrefix}${command.name}`)), ", "),
+    })),
   );
-  const overview = (await subject.overview?.(request)) ?? "";
+  const overview = (await subject.overview?.(request, language)) ?? "";
   return message(
-    paragraph(bold(subject.displayName), ` — ${subject.about}`),
+    paragraph(bold(subject.displayName), " — ", sayPhrase(language, subject.about)),
     overview,
-    bulletList(runnable.map((command) => rich(code(command.usage), ` — ${command.summary}`))),
+    bulletList(runnable.map((command) => rich(code(command.usage), " — ", sayPhrase(language, command.summary)))),
     restrictedNotes,
-    paragraph(
-      "Send ", code(`${commandPrefix}${helpCommandName} <command>`), " to learn more about one command.",
-      request.isDirect ? " In this private chat you can leave out the “!”." : "",
-    ),
+    paragraph(say(language, request.isDirect ? "help.moreDirect" : "help.more", { usage: `${commandPrefix}${helpCommandName} <command>` })),
   );
 }
 
-function commandDetail(command: Command): RichText {
+function commandDetail(command: Command, language: Language): RichText {
   const rule = permissionRules[command.permission];
   return message(
-    paragraph(bold(`${commandPrefix}${command.name}`), ` — ${command.summary}`),
-    paragraph("Usage: ", code(command.usage)),
-    command.details !== undefined ? paragraph(command.details) : "",
+    paragraph(bold(`${commandPrefix}${command.name}`), " — ", sayPhrase(language, command.summary)),
+    paragraph(say(language, "help.usage", { usage: command.usage })),
+    command.details !== undefined ? paragraph(sayPhrase(language, command.details)) : "",
     command.arguments.length > 0
       ? bulletList(command.arguments.map((argument) =>
-          rich(code(argument.name), `: ${argument.accepts}`, argument.isOptional ? " (can be left out)" : "")))
+          rich(code(argument.name), `: ${argument.accepts}`, argument.isOptional ? [" ", say(language, "help.optional")] : "")))
       : "",
-    paragraph(command.permission === "anyone" ? "Anyone can use it." : `Only ${rule.whoMay} can use it.`),
+    paragraph(command.permission === "anyone" ? say(language, "help.anyoneMay") : say(language, "help.onlyMay", { whoMay: sayPhrase(language, rule.whoMay) })),
   );
 }
 
@@ -73,14 +71,16 @@ function commandDetail(command: Command): RichText {
 export function helpCommand(subject: HelpSubject, commands: () => readonly Command[]): Command {
   return defineCommand({
     name: helpCommandName,
-    summary: "Lists what I can do",
+    aliases: ["ayuda"],
+    summary: words("help.summary"),
     args: [optional(text("command"))],
     permission: "anyone",
     run: async ({ args, ...request }) => {
-      if (args.command === undefined) return commandList(subject, commands(), request);
+      const language = request.context.community.languageOf(request.sender);
+      if (args.command === undefined) return commandList(subject, commands(), request, language);
       const wanted = args.command.replace(/^!/, "").toLowerCase();
-      const command = commands().find((candidate) => candidate.name === wanted);
-      return command === undefined ? unknownCommandReply(wanted) : commandDetail(command);
+      const command = commands().find((candidate) => candidate.name === wanted || candidate.aliases.includes(wanted));
+      return command === undefined ? unknownCommandReply(wanted, language) : commandDetail(command, language);
     },
   });
 }

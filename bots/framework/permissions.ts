@@ -2,6 +2,7 @@
 // (power levels are looked up by full ID; operators are an exact list): never display names.
 
 import type { BotContext } from "./contract.ts";
+import { words, type MessageRef } from "./speak.ts";
 
 export type Permission = "anyone" | "moderator" | "operator";
 
@@ -14,7 +15,7 @@ export interface PermissionRequest {
 
 interface PermissionRule {
   /** Completes "Only … can use `!x`." and marks restricted commands in help. */
-  whoMay: string;
+  whoMay: MessageRef;
   allows(request: PermissionRequest): Promise<boolean>;
 }
 
@@ -22,17 +23,17 @@ export const moderatorPowerLevel = 50;
 
 export const permissionRules: Readonly<Record<Permission, PermissionRule>> = {
   anyone: {
-    whoMay: "anyone",
+    whoMay: words("permission.anyone"),
     allows: async () => true,
   },
   moderator: {
-    whoMay: `room moderators (power level ${moderatorPowerLevel} or more), in the room they moderate`,
+    whoMay: words("permission.moderator", { level: moderatorPowerLevel }),
     // A neighbor holds power 100 in their own DM with the bot, so a DM never makes anyone a moderator.
     allows: async ({ sender, roomId, isDirect, context }) =>
       !isDirect && (await context.actions.powerLevel(roomId, sender)) >= moderatorPowerLevel,
   },
   operator: {
-    whoMay: "the box operators",
+    whoMay: words("permission.operator"),
     allows: async ({ sender, context }) => context.neighborhood.operators.includes(sender),
   },
 };

@@ -1,20 +1,19 @@
 // What !about tells a neighbor: what BlockShare is, this neighborhood's server, and who runs the box.
 
 import type { Neighborhood, RichText } from "../framework/contract.ts";
-import { bold, code, joinPieces, link, mention, message, paragraph } from "../framework/richText.ts";
+import type { Language } from "../framework/languages.ts";
+import { link, mention, message, paragraph } from "../framework/richText.ts";
+import { listOf, say } from "../framework/speak.ts";
 
-export function aboutMessage(neighborhood: Neighborhood): RichText {
+export function aboutMessage(neighborhood: Neighborhood, language: Language): RichText {
   const operators = neighborhood.operators.map((operator) => mention(operator));
   return message(
-    paragraph(
-      bold("BlockShare"), " is ", bold(neighborhood.name), "'s own chat: it runs on a small computer in the neighborhood, ",
-      "so neighbors can talk, share and decide things together, even when the internet is down.",
-    ),
-    paragraph("Server: ", code(neighborhood.serverName), ". To join from Element, use ", link(neighborhood.publicUrl), " as the homeserver."),
+    paragraph(say(language, "porch.aboutCommand.what", { block: neighborhood.name })),
+    paragraph(say(language, "porch.aboutCommand.server", { serverName: neighborhood.serverName, publicUrl: link(neighborhood.publicUrl) })),
     paragraph(
       operators.length > 0
-        ? ["This box is looked after by ", joinPieces(operators, ", "), ". Ask them if something isn't working."]
-        : "No one is listed as running this box yet.",
+        ? say(language, "porch.aboutCommand.operators", { operators: listOf(language, operators) })
+        : say(language, "porch.aboutCommand.noOperators"),
     ),
   );
 }

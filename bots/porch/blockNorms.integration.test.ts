@@ -2,12 +2,14 @@
 // passed `!propose norms "…"` edits that pinned message in place and the community setting (what the
 // join page reads) returns the new text; a failed one changes nothing. Proposals close in 20 seconds of
 // the bots' clock, which the test moves forward (Synapse's timestamps stay real), so nobody waits.
+// Then a neighbor chooses Spanish and the bots answer her in it.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
 import type { NeighborClient, SeenEvent } from "../../test/harness/neighborClient.ts";
 import { createPollsBot } from "../polls/pollsBot.ts";
 import { porchBot } from "./porchBot.ts";
+import { sayPlain } from "../framework/speak.ts";
 
 interface PinnedNorms {
   eventId: string;
@@ -120,5 +122,20 @@ describe("the block's norms on a real Synapse", () => {
     assert.equal(pin?.eventId, firstPin.eventId);
     assert.match(pin?.body ?? "", /• Share what you can\./);
     assert.doesNotMatch(pin?.body ?? "", /Anything goes/);
+  });
+
+  test("a neighbor who sends !language es gets the porch's and the polls bot's answers in Spanish, from the catalog", async () => {
+    const serverName = block.running.neighborhood.server_name;
+    const porch = `@porch:${serverName}`;
+    const ask = async (roomId: string, bot: string, body: string) => bodyOf(await bob.waitForReply(roomId, await bob.sendText(roomId, body), bot));
+    assert.equal(await ask(lobby, porch, "!language es"), sayPlain("es", "language.changed", { language: "Español" }));
+    const about = await ask(lobby, porch, "!about");
+    assert.ok(about.startsWith(sayPlain("es", "porch.aboutCommand.what", { block: block.running.neighborhood.name })), about);
+    assert.ok(about.includes(sayPlain("es", "porch.aboutCommand.server", { serverName, publicUrl: block.running.neighborhood.public_url })), about);
+    const help = await ask(governance, polls, "!ayuda");
+    assert.ok(help.includes(sayPlain("es", "help.more", { usage: "!help <command>" })), help);
+    // Ann never chose: the polls bot still answers her in the block's language.
+    const annHelp = bodyOf(await ann.waitForReply(governance, await ann.sendText(governance, "!help"), polls));
+    assert.ok(annHelp.includes(sayPlain("en", "help.more", { usage: "!help <command>" })), annHelp);
   });
 });

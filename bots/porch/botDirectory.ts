@@ -3,6 +3,7 @@
 
 import type { BotContext, Neighborhood, RoomRole } from "../framework/contract.ts";
 import { removeControlCharacters } from "../framework/controlCharacters.ts";
+import type { Phrase } from "../framework/speak.ts";
 
 export interface BotRoom {
   roomId: string;
@@ -12,7 +13,7 @@ export interface BotRoom {
 export interface BotListing {
   userId: string;
   displayName: string;
-  summary: string;
+  summary: Phrase;
   /** Empty for a bot without a room of its own: neighbors write to it directly. */
   rooms: BotRoom[];
 }
@@ -26,7 +27,7 @@ const maxRoomNameLength = 80;
 /** Every other bot that describes itself with a summary, with the rooms provisioning gave its home roles. */
 export function botsToIntroduce(neighborhood: Neighborhood, self: string): BotToIntroduce[] {
   return neighborhood.bots
-    .filter((bot) => bot.userId !== self && bot.summary !== undefined && bot.summary.trim() !== "")
+    .filter((bot) => bot.userId !== self && bot.summary !== undefined && (typeof bot.summary !== "string" || bot.summary.trim() !== ""))
     .map((bot) => ({
       userId: bot.userId,
       displayName: bot.displayName,

@@ -2,7 +2,9 @@
 // how to get its own help there.
 
 import type { RichText } from "../framework/contract.ts";
-import { bold, bulletList, code, escapeHtml, joinPieces, mention, paragraph, rich } from "../framework/richText.ts";
+import type { Language } from "../framework/languages.ts";
+import { bold, bulletList, escapeHtml, mention, paragraph, rich } from "../framework/richText.ts";
+import { listOf, say, sayPhrase } from "../framework/speak.ts";
 import type { BotListing, BotRoom } from "./botDirectory.ts";
 
 /**
@@ -14,18 +16,18 @@ function roomLink(room: BotRoom, serverName: string): RichText {
   return { html: `<a href="${escapeHtml(href)}">${escapeHtml(room.name)}</a>`, text: room.name };
 }
 
-function whereToFind(bot: BotListing, serverName: string): RichText {
-  if (bot.rooms.length === 0) return rich(" Write to ", mention(bot.userId, bot.displayName), " directly and send ", code("help"), ".");
-  return rich(" In ", joinPieces(bot.rooms.map((room) => roomLink(room, serverName)), ", "), ": send ", code("!help"), " there.");
+function whereToFind(bot: BotListing, serverName: string, language: Language): RichText {
+  if (bot.rooms.length === 0) return say(language, "porch.overview.direct", { bot: mention(bot.userId, bot.displayName) });
+  return say(language, "porch.overview.inRooms", { rooms: listOf(language, bot.rooms.map((room) => roomLink(room, serverName))) });
 }
 
-export function botOverview(bots: readonly BotListing[], serverName: string): RichText | undefined {
+export function botOverview(bots: readonly BotListing[], serverName: string, language: Language): RichText | undefined {
   if (bots.length === 0) return undefined;
   // rich, not message: the porch's own command list follows, after the paragraph break.
   return rich(
-    paragraph("Each bot helps in its own room:"),
-    bulletList(bots.map((bot) => rich(bold(bot.displayName), " — ", bot.summary, whereToFind(bot, serverName)))),
-    paragraph("You can also write to any bot directly and send ", code("help"), "."),
-    paragraph("What I answer here:"),
+    paragraph(say(language, "porch.overview.intro")),
+    bulletList(bots.map((bot) => rich(bold(bot.displayName), " — ", sayPhrase(language, bot.summary), " ", whereToFind(bot, serverName, language)))),
+    paragraph(say(language, "porch.overview.anyBot")),
+    paragraph(say(language, "porch.overview.mine")),
   );
 }

@@ -38,7 +38,9 @@ export async function welcomeToLobby(event: MatrixEvent, context: BotContext): P
   const displayName = displayNameOf(event.content);
   // Someone who left and came back gets a short hello rather than the whole guide again.
   const returning = context.store.get<boolean>(welcomedKey(userId)) === true;
-  const welcome = returning ? welcomeBackMessage(userId, displayName) : welcomeMessage(userId, displayName, context.neighborhood.name);
+  // A neighbor who chose a language before (and left and came back) is greeted in it; a newcomer in the block's.
+  const language = context.community.languageOf(userId);
+  const welcome = returning ? welcomeBackMessage(userId, displayName, language) : welcomeMessage(userId, displayName, context.neighborhood.name, language);
   await context.actions.sendMessage(event.room_id, welcome);
   context.store.put(welcomedKey(userId), true);
 }

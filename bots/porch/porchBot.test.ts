@@ -4,6 +4,8 @@ import type { MatrixEvent } from "../framework/contract.ts";
 import { createFakeBotContext, takeSentTexts, testServer, type FakeBotContext } from "../framework/testing/fakeBotContext.ts";
 import { allBots } from "../index.ts";
 import { porchBot } from "./porchBot.ts";
+import { supportedLanguages } from "../framework/languages.ts";
+import { sayPhrase } from "../framework/speak.ts";
 
 const lobby = `!lobby:${testServer}`;
 const sharing = `!sharing:${testServer}`;
@@ -141,7 +143,10 @@ test("a hostile room name is escaped and stripped of control characters in the o
 
 test("every bot the box runs describes itself for the overview: a summary and a room", () => {
   for (const bot of allBots) {
-    assert.ok((bot.summary ?? "").length > 10 && (bot.summary ?? "").length <= 100, `${bot.localpart} has a short summary`);
+    for (const language of supportedLanguages) {
+      const summary = bot.summary === undefined ? "" : sayPhrase(language, bot.summary).text;
+      assert.ok(summary.length > 10 && summary.length <= 110, `${bot.localpart} has a short summary in ${language}: ${summary}`);
+    }
     assert.ok((bot.homeRoles ?? []).length > 0, `${bot.localpart} has a home room`);
   }
 });

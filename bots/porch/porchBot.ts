@@ -7,23 +7,24 @@ import { gatherBotDirectory } from "./botDirectory.ts";
 import { botOverview } from "./botOverview.ts";
 import { welcomeToLobby } from "./lobbyWelcome.ts";
 import { keepNormsPinned } from "./normsPin.ts";
+import { words } from "../framework/speak.ts";
 
 const about = defineCommand({
   name: "about",
-  summary: "What BlockShare is and who looks after this box",
+  summary: words("porch.aboutCommand.summary"),
   args: [],
   permission: "anyone",
-  run: ({ context }) => aboutMessage(context.neighborhood),
+  run: ({ context, sender }) => aboutMessage(context.neighborhood, context.community.languageOf(sender)),
 });
 
 export const porchBot = defineBot({
   localpart: "porch",
   homeRoles: ["lobby"],
   displayName: "Porch",
-  about: "I welcome new neighbors and explain how this place works.",
-  summary: "Welcomes new neighbors and says what BlockShare is and who looks after this box.",
+  about: words("porch.about"),
+  summary: words("porch.summary"),
   // The other bots describe themselves (their summary and home rooms); the porch only renders them.
-  helpOverview: async ({ context }) => botOverview(await gatherBotDirectory(context), context.neighborhood.serverName),
+  helpOverview: async ({ context }, language) => botOverview(await gatherBotDirectory(context), context.neighborhood.serverName, language),
   commands: [about],
   onEvent: welcomeToLobby,
   // The block's norms stay pinned in the Lobby, edited in place when a passed proposal changes them.

@@ -1,25 +1,22 @@
-// The words the porch says to a neighbor who just arrived in the Lobby: short, warm, no jargon.
+// The words the porch says to a neighbor who just arrived in the Lobby: short, warm, no jargon. In the
+// block's language: the Lobby is public, and a newcomer has not chosen one yet.
 
 import type { RichText } from "../framework/contract.ts";
-import { bold, bulletList, code, mention, message, paragraph } from "../framework/richText.ts";
+import type { Language } from "../framework/languages.ts";
+import { bulletList, mention, message, paragraph } from "../framework/richText.ts";
+import { say } from "../framework/speak.ts";
 
-export function welcomeMessage(userId: string, displayName: string | undefined, neighborhoodName: string): RichText {
+export function welcomeMessage(userId: string, displayName: string | undefined, neighborhoodName: string, language: Language): RichText {
   return message(
-    paragraph("Welcome to ", bold(neighborhoodName), ", ", mention(userId, displayName), "! 👋 Glad you're here."),
-    paragraph("This Lobby is for saying hello and chatting with neighbors. The other rooms:"),
-    bulletList([
-      [bold("Sharing board"), " — give away extra things, lend tools, ask for a hand."],
-      [bold("Governance"), " — polls and decisions we make together."],
-      [bold("Mesh alerts"), " — notices when part of our neighborhood network has trouble."],
-    ]),
-    paragraph(
-      "The bots answer commands that start with “!”: send ", code("!help"),
-      " here to see what each bot does and in which room, then ", code("!help"), " in that room for its commands.",
-    ),
-    paragraph("This chat runs on a small computer here in the neighborhood, so talking to each other keeps working even when the internet is down."),
+    paragraph(say(language, "porch.welcome.hello", { block: neighborhoodName, neighbor: mention(userId, displayName) })),
+    paragraph(say(language, "porch.welcome.lobby")),
+    bulletList([say(language, "porch.welcome.sharing"), say(language, "porch.welcome.governance"), say(language, "porch.welcome.meshAlerts")]),
+    paragraph(say(language, "porch.welcome.commands")),
+    paragraph(say(language, "porch.welcome.language")),
+    paragraph(say(language, "porch.welcome.offline")),
   );
 }
 
-export function welcomeBackMessage(userId: string, displayName: string | undefined): RichText {
-  return message("Welcome back, ", mention(userId, displayName), "! 👋");
+export function welcomeBackMessage(userId: string, displayName: string | undefined, language: Language): RichText {
+  return message(say(language, "porch.welcomeBack", { neighbor: mention(userId, displayName) }));
 }

@@ -2,6 +2,7 @@
 // the test controls. The host's real capabilities are exercised by the integration tests.
 
 import type { BotContext, BotProfile, MatrixEvent, PactMember, RichText, RoomRole, SharingLimits } from "../contract.ts";
+import type { Language } from "../languages.ts";
 
 export interface SentMessage {
   roomId: string;
@@ -50,6 +51,8 @@ export interface FakeBotContextOptions {
   operators?: string[];
   /** The neighborhood file's operator_is_neighbor (default false, as on a real box). */
   operatorIsNeighbor?: boolean;
+  /** The block's language (default English); a neighbor's own choice is kept per test context. */
+  blockLanguage?: Language;
   /** The bots the box runs, as neighborhood.bots (default none). */
   bots?: BotProfile[];
 }
@@ -70,6 +73,7 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
   const limits: SharingLimits = { maxOpenListings: 10, maxClaimsPerWeek: 10, pactNeighborsMayClaim: true };
   const pactMembers: PactMember[] = [];
   const norms = { text: "Be kind." };
+  const languages = new Map<string, Language>();
   const operators = options.operators ?? [`@ada:${testServer}`];
   let nextEventNumber = 1;
   const record = (roomId: string, type: string, content: Record<string, unknown>, prefix: string): string => {
@@ -162,6 +166,9 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
       pact: () => [...pactMembers],
       norms: () => norms.text,
       setNorms: (text) => void (norms.text = text),
+      blockLanguage: () => options.blockLanguage ?? "en",
+      languageOf: (userId) => languages.get(userId) ?? options.blockLanguage ?? "en",
+      setLanguage: (userId, language) => void languages.set(userId, language),
       async changePact(change) {
         if ("add" in change) pactMembers.push(change.add);
         else pactMembers.splice(0, pactMembers.length, ...pactMembers.filter((member) => member.serverName !== change.remove));

@@ -1,0 +1,76 @@
+// Words from the message catalogs: an ICU message (plurals, selects, numbers, dates) formatted in a
+// language, as RichText. A message's literal text is escaped like any string; markup comes only from
+// its tags (<b>, <i>, <code>), mapped to richText's builders, so a catalog cannot inject HTML and a
+// translator moves emphasis with the words.
+import { IntlMessageFormat } from "intl-messageformat";
+import type { RichText } from "./contract.ts";
+import { catalogs, type Language, type MessageKey } from "./languages.ts";
+import { bold, code, italic, rich, type Inline } from "./richText.ts";
+
+/** A placeholder's value: text or RichText (a mention, a link) as it is, a number or date formatted by the message. */
+export type MessageValue = Inline | Date;
+export type MessageValues = Readonly<Record<string, MessageValue>>;
+
+type Chunk = string | RichText;
+const plain = (chunks: readonly Chunk[]) => chunks.map((chunk) => (typeof chunk === "string" ? chunk : chunk.text)).join("");
+const tags = {
+  b: (chunks: Chunk[]) => bold(...chunks),
+  i: (chunks: Chunk[]) => italic(...chunks),
+  code: (chunks: Chunk[]) => code(plain(chunks)),
+};
+
+const compiled = new Map<string, IntlMessageFormat>();
+
+function formatFor(language: Language, key: MessageKey): IntlMessageFormat {
+  const id = `${language}\u0000${key}`;
+  let format = compiled.get(id);
+  if (!format) {
+    format = new IntlMessageFormat(catalogs[language][key], language);
+    compiled.set(id, format);
+  }
+  return format;
+}
+
+/** A lone RichText or a list of pieces becomes one value the formatter passes through untouched. */
+function asValue(value: MessageValue): unknown {
+  if (typeof value === "string" || typeof value === "number" || value instanceof Date) return value;
+  return rich(value);
+}
+
+/** The message `key` in `language`, with its placeholders filled. */
+export function say(language: Language, key: MessageKey, values: MessageValues = {}): RichText {
+  const prepared: Record<string, unknown> = { ...tags };
+  for (const [name, value] of Object.entries(values)) prepared[name] = asValue(value);
+  const formatted = formatFor(language, key).format<Chunk>(prepared as never);
+  return rich(formatted as Inline);
+}
+
+/** The message as plain text (for invite reasons, room names and other places without markup). */
+export function sayPlain(language: Language, key: MessageKey, values: MessageValues = {}): string {
+  return say(language, key, values).text;
+}
+
+/** A list in the language's own words ("a, b and c" / "a, b y c"), keeping each item's markup. */
+export function listOf(language: Language, items: readonly Inline[]): RichText {
+  const pieces = items.map((item) => rich(item));
+  const placeholders = pieces.map((_, index) => `\u0000${index}\u0000`);
+  const joined = new Intl.ListFormat(language, { type: "conjunction" }).formatToParts(placeholders);
+  return rich(joined.map((part) => (part.type === "element" ? pieces[Number(part.value.slice(1, -1))]! : part.value)));
+}
+
+/** A catalog message not yet put in a language: what a command's summary or a bot's about line holds. */
+export interface MessageRef {
+  readonly key: MessageKey;
+  readonly values?: MessageValues;
+}
+
+/** Words for a neighbor: a catalog message, or (not yet in the catalogs) an English string said as it is. */
+export type Phrase = string | MessageRef;
+
+export function words(key: MessageKey, values?: MessageValues): MessageRef {
+  return values === undefined ? { key } : { key, values };
+}
+
+export function sayPhrase(language: Language, phrase: Phrase): RichText {
+  return typeof phrase === "string" ? rich(phrase) : say(language, phrase.key, phrase.values);
+}
