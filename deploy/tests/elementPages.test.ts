@@ -4,10 +4,11 @@
 // while it runs, what `run` plans for Element Web from the neighborhood file, and the first-run file.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { chromium, type Browser } from "playwright-core";
 import { loadNeighborhood, NeighborhoodFileError, type LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { elementConfig } from "../src/elementConfig.ts";
 import { elementPageFiles, HOME_PAGE, homePage, roomLink, WELCOME_PAGE, welcomePage } from "../src/elementPages.ts";
@@ -148,6 +149,57 @@ describe("the Element port", () => {
     assert.equal(((await (await fetch(`${server.url}/config.json`)).json()) as { brand: string }).brand, "Birch Court · BlockShare", "config.json stays the generated one");
     assert.match(await (await fetch(`${server.url}/${HOME_PAGE}`)).text(), /Welcome to Birch Court/);
   });
+});
+
+const chromiumPath = "/usr/bin/chromium";
+
+describe("the pages on a small phone", { skip: existsSync(chromiumPath) ? false : `no ${chromiumPath} (apt-get install chromium)` }, () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof startElementServer>>;
+  before(async () => {
+    server = await startElementServer(await neighborhoodWith({ name: "Cedar Lane" }));
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  // Element fetches an embedded page and sets it as a div's innerHTML (EmbeddedPage.tsx); so does this.
+  for (const [what, path] of [
+    ["the front page without Element Web", undefined],
+    ["the welcome page, inlined as Element does", WELCOME_PAGE],
+    ["Home, inlined as Element does", HOME_PAGE],
+  ] as const) {
+    test(`${what}: no sideways scrolling, thumb-sized links, reachable by keyboard, nothing fetched elsewhere`, async () => {
+      const context = await browser.newContext({ viewport: { width: 320, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+      try {
+        const page = await context.newPage();
+        const requests: string[] = [];
+        page.on("request", (request) => requests.push(request.url()));
+        await page.goto(`${server.url}/`);
+        if (path) {
+          // A string: this file is type-checked without the DOM library.
+          await page.evaluate(`fetch("/${path}").then((response) => response.text()).then((html) => { document.body.innerHTML = '<div class="mx_HomePage_body">' + html + "</div>"; })`);
+        }
+        const layout = (await page.evaluate(`({
+          width: document.documentElement.scrollWidth,
+          targets: [...document.querySelectorAll(".blockshare_button, .blockshare_room")].map((element) => ({ text: element.textContent.trim(), height: element.getBoundingClientRect().height })),
+        })`)) as { width: number; targets: { text: string; height: number }[] };
+        assert.ok(layout.width <= 320, `fits 320 px: ${layout.width}`);
+        assert.ok(layout.targets.length > 0);
+        for (const target of layout.targets) {
+          assert.ok(target.text.length > 0, "every link says where it goes");
+          assert.ok(target.height >= 44, `"${target.text}" is ${target.height} px tall`);
+        }
+        await page.keyboard.press("Tab");
+        assert.equal(await page.evaluate("document.activeElement.tagName"), "A", "Tab reaches the first link");
+        assert.deepEqual(requests.filter((url) => !url.startsWith(`${server.url}/`)), [], "nothing requested from elsewhere");
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });
 
 describe("what run does about Element Web", () => {
