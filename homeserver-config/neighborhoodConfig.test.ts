@@ -64,6 +64,13 @@ test("the block's first norms: optional; an empty, blank or over-long text is re
   }
 });
 
+test("the block's language: English unless the file says es; another code is refused, naming the choices", () => {
+  assert.equal(loadNeighborhood(neighborhoodFile(valid)).language, "en");
+  assert.equal(loadNeighborhood(neighborhoodFile(`${valid}language: es\n`)).language, "es");
+  const [problem] = problemsOf(`${valid}language: fr\n`);
+  assert.match(problem ?? "", /^"language" must be the block's language, .*: one of en, es \(got "fr"\)$/);
+});
+
 test("a missing key and broken YAML are reported plainly", () => {
   assert.match(problemsOf("name: x\n").join("\n"), /"server_name" is missing/);
   assert.match(problemsOf("name: [unclosed\n")[0]!, /is not valid YAML/);

@@ -27,6 +27,9 @@ export const SharingSchema = Type.Object(
   { additionalProperties: false, default: {}, description: "the sharing board's fairness limits (a passed proposal can change them later)" },
 );
 
+/** The languages a block can choose for its bots (each has a catalog in bots/messages/). */
+export const blockLanguages = ["en", "es"] as const;
+
 export const NeighborhoodSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 80, description: "the block's name as neighbors see it: 1 to 80 characters" }),
@@ -97,6 +100,12 @@ export const NeighborhoodSchema = Type.Object(
       Type.String({ minLength: 1, description: "a hosts file (e.g. /etc/hosts) in which BlockShare maps each pact block's host name to its mesh address, for meshes without DNS" }),
     ),
     sharing: SharingSchema,
+    // The languages the bots' catalogs have (bots/framework/languages.ts; this folder may not import bots/,
+    // and test/blockLanguages.test.ts checks the two lists agree).
+    language: Type.Union(blockLanguages.map((code) => Type.Literal(code)), {
+      default: "en",
+      description: `the block's language, which the bots use in public rooms and for neighbors who have not chosen one with !language: one of ${blockLanguages.join(", ")}`,
+    }),
     // The same limit as the polls bot's (bots/polls/bindingChanges.ts normsMaxLength); this folder may not import bots/.
     norms: Type.Optional(
       Type.String({

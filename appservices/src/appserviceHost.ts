@@ -1,4 +1,5 @@
 // Starts the appservice host: store, metrics, bots, routing, per-room queues, HTTP intake; and stops it.
+import type { Language } from "../../bots/framework/languages.ts";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { BotActions, BotDefinition, SharingLimits } from "../../bots/framework/contract.ts";
@@ -56,6 +57,8 @@ export interface AppserviceHostOptions {
   sharingLimits?: SharingLimits;
   /** The block's norms from the neighborhood file (default: communitySettings' defaultNorms); a passed proposal overrides them. */
   norms?: string;
+  /** The block's language (the neighborhood file's `language`); default English. */
+  language?: Language;
   /** The neighbor pact and how to change it (default: none, unchangeable). */
   pact?: PactControl;
   /** Bearer token for POST /_blockshare/webhooks/...; without one, webhooks are not served. */
@@ -114,6 +117,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     options.sharingLimits ?? defaultSharingLimits,
     options.pact ?? fixedPact([]),
     options.norms ?? defaultNorms,
+    options.language,
   );
   // Exactly the users the registration's namespace claims (startNeighborhood builds it from the same list).
   const namespaceUsers: ReadonlySet<string> = new Set([registration.senderLocalpart, ...bots.map((bot) => bot.localpart)].map(userIdOf));

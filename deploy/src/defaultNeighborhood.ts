@@ -35,6 +35,8 @@ ports:
   synapse_metrics: 9000
 data_dir: ./data
 operator: admin
+# The bots' language in public rooms and for neighbors who have not chosen one (each can, with !language): en or es.
+language: en
 # Element Web for neighbors with a laptop, served on ports.element. Each start, \`run\` downloads this
 # release in the background into data_dir/element-web unless it is there already, and refuses it if
 # the checksum differs. It never tries anything else. Without internet: bring a release tarball, unpack

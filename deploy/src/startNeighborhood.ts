@@ -187,6 +187,7 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
       },
       pact,
       ...(neighborhood.norms === undefined ? {} : { norms: neighborhood.norms }),
+      language: neighborhood.language,
       ...(options.now === undefined ? {} : { now: options.now }),
     });
     stops.push(() => host.stop());
