@@ -1,18 +1,23 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { catalogProblems } from "./catalogCheck.ts";
-import { catalogs, sourceLanguage, supportedLanguages } from "./languages.ts";
+import { catalogFor, readCatalogFolder, sourceLanguage, supportedLanguages } from "./languages.ts";
 
-const source = catalogs[sourceLanguage];
+const source = readCatalogFolder(sourceLanguage) as Record<string, string>;
+
+test("Spanish is there, and English's files are all imported by languages.ts", () => {
+  assert.ok(supportedLanguages.includes("es"));
+  assert.deepEqual(Object.keys(catalogFor("en")).sort(), Object.keys(source).sort());
+});
 
 test("every catalog has English's keys, valid ICU, the same placeholders and tags", () => {
   for (const language of supportedLanguages) {
-    assert.deepEqual(catalogProblems(source, catalogs[language], language), [], `the ${language} catalog`);
+    assert.deepEqual(catalogProblems(source, readCatalogFolder(language), language), [], `the ${language} catalog`);
   }
 });
 
 test("the check fails on a planted missing key, stray key, lost placeholder, changed tag and broken message", () => {
-  const planted: Record<string, string> = { ...catalogs.es };
+  const planted = { ...readCatalogFolder("es") };
   delete planted["framework.slowDown"];
   planted["framework.slowdown"] = "Más despacio";
   planted["porch.welcomeBack"] = "¡Hola de nuevo! 👋";

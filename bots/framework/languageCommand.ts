@@ -3,7 +3,7 @@
 
 import { optional, text } from "./commandArguments.ts";
 import { commandPrefix, defineCommand, type Command } from "./defineCommand.ts";
-import { catalogs, readLanguage, supportedLanguages, type Language } from "./languages.ts";
+import { languageName, readLanguage, supportedLanguages, type Language } from "./languages.ts";
 import { code, joinPieces, message } from "./richText.ts";
 import { listOf, say, words } from "./speak.ts";
 
@@ -11,7 +11,7 @@ export const languageCommandName = "language";
 
 /** The language choices as a neighbor would type them: `es` (Español). */
 function choices(language: Language) {
-  return listOf(language, supportedLanguages.map((choice) => joinPieces([code(choice), `(${catalogs[choice]["language.name"]})`], " ")));
+  return listOf(language, supportedLanguages.map((choice) => joinPieces([code(choice), `(${languageName(choice)})`], " ")));
 }
 
 export function languageCommand(): Command {
@@ -25,7 +25,7 @@ export function languageCommand(): Command {
       const current = context.community.languageOf(sender);
       if (args.language === undefined) {
         return message(say(current, "language.current", {
-          language: catalogs[current]["language.name"],
+          language: languageName(current),
           usage: `${commandPrefix}${languageCommandName} <code>`,
           choices: choices(current),
         }));
@@ -34,7 +34,7 @@ export function languageCommand(): Command {
       if (chosen === undefined) return message(say(current, "language.unknown", { asked: args.language, choices: choices(current) }));
       context.community.setLanguage(sender, chosen);
       // Said in the new language: the neighbor sees at once that it worked.
-      return message(say(chosen, "language.changed", { language: catalogs[chosen]["language.name"] }));
+      return message(say(chosen, "language.changed", { language: languageName(chosen) }));
     },
   });
 }

@@ -4,7 +4,7 @@
 // translator moves emphasis with the words.
 import { IntlMessageFormat } from "intl-messageformat";
 import type { RichText } from "./contract.ts";
-import { catalogs, type Language, type MessageKey } from "./languages.ts";
+import { catalogFor, type Language, type MessageKey } from "./languages.ts";
 import { bold, code, italic, rich, type Inline } from "./richText.ts";
 
 /** A placeholder's value: text or RichText (a mention, a link) as it is, a number or date formatted by the message. */
@@ -25,7 +25,7 @@ function formatFor(language: Language, key: MessageKey): IntlMessageFormat {
   const id = `${language}\u0000${key}`;
   let format = compiled.get(id);
   if (!format) {
-    format = new IntlMessageFormat(catalogs[language][key], language);
+    format = new IntlMessageFormat(catalogFor(language)[key], language);
     compiled.set(id, format);
   }
   return format;
