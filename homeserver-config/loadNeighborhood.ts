@@ -54,12 +54,26 @@ export function validateNeighborhood(file: string, raw: unknown): Neighborhood {
   );
   if (problems.length > 0) throw new NeighborhoodFileError(file, [...new Set(problems)]);
   const neighborhood = withDefaults as Neighborhood;
+  if (!knownTimeZone(neighborhood.time_zone)) {
+    throw new NeighborhoodFileError(file, [
+      `"time_zone" must be an IANA time zone name such as America/New_York, Europe/Madrid or UTC (got ${JSON.stringify(neighborhood.time_zone)})`,
+    ]);
+  }
   if (neighborhood.workers.enabled && neighborhood.database.engine !== "postgresql") {
     throw new NeighborhoodFileError(file, [
       '"workers.enabled: true" needs "database.engine: postgresql" (Synapse workers share one PostgreSQL database; move an existing block with `deploy/blockshare port-db`)',
     ]);
   }
   return neighborhood;
+}
+
+function knownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function describeProblem(path: string, schema: TSchema, value: unknown, message: string): string {

@@ -71,6 +71,12 @@ test("the block's language: English unless the file says es; another code is ref
   assert.match(problem ?? "", /^"language" must be the block's language, .*: one of en, es \(got "fr"\)$/);
 });
 
+test("the block's time zone: UTC unless the file names one; a name Intl does not know is refused with examples", () => {
+  assert.equal(loadNeighborhood(neighborhoodFile(valid)).time_zone, "UTC");
+  assert.equal(loadNeighborhood(neighborhoodFile(`${valid}time_zone: America/New_York\n`)).time_zone, "America/New_York");
+  assert.match(problemsOf(`${valid}time_zone: Mars/Olympus\n`)[0] ?? "", /^"time_zone" must be an IANA time zone name such as America\/New_York.* \(got "Mars\/Olympus"\)$/);
+});
+
 test("a missing key and broken YAML are reported plainly", () => {
   assert.match(problemsOf("name: x\n").join("\n"), /"server_name" is missing/);
   assert.match(problemsOf("name: [unclosed\n")[0]!, /is not valid YAML/);

@@ -106,6 +106,11 @@ export const NeighborhoodSchema = Type.Object(
       default: "en",
       description: `the block's language, which the bots use in public rooms and for neighbors who have not chosen one with !language: one of ${blockLanguages.join(", ")}`,
     }),
+    time_zone: Type.String({
+      default: "UTC",
+      minLength: 1,
+      description: "the block's time zone, in which neighbors read dates and times (poll deadlines, alerts): an IANA name such as America/New_York or Europe/Madrid",
+    }),
     // The same limit as the polls bot's (bots/polls/bindingChanges.ts normsMaxLength); this folder may not import bots/.
     norms: Type.Optional(
       Type.String({

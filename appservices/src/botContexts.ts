@@ -2,7 +2,9 @@
 import type { BotActions, BotContext, BotDefinition, BotProfile, Community, Neighborhood } from "../../bots/framework/contract.ts";
 import type { HostStore } from "./store.ts";
 
-export type NeighborhoodFacts = Omit<Neighborhood, "roomRole" | "roomsWithRole" | "roomName" | "bots"> & {
+export type NeighborhoodFacts = Omit<Neighborhood, "roomRole" | "roomsWithRole" | "roomName" | "bots" | "timeZone"> & {
+  /** The neighborhood file's `time_zone`; default UTC. */
+  timeZone?: string;
   /** The neighborhood file's `operator_is_neighbor`: whether the operators' admin accounts count as neighbors. Default false. */
   operatorIsNeighbor?: boolean;
 };
@@ -50,6 +52,7 @@ export function buildBotContext(input: BotContextInput): BotContext {
     self,
     neighborhood: {
       ...facts,
+      timeZone: facts.timeZone ?? "UTC",
       roomRole: (roomId) => store.roomRoles.roomRole(roomId),
       roomsWithRole: (role) => store.roomRoles.roomsWithRole(role),
       roomName: input.roomName ?? (async () => undefined),

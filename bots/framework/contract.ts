@@ -126,6 +126,8 @@ export interface Neighborhood {
   serverName: string;
   /** URL neighbors put in Element (the public base URL of the homeserver). */
   publicUrl: string;
+  /** The block's IANA time zone ("America/New_York"): dates and times neighbors read are in it. */
+  timeZone: string;
   /** Full Matrix IDs of the block's operators (admins of the box). */
   operators: readonly string[];
   roomRole(roomId: string): RoomRole | undefined;

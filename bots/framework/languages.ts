@@ -5,9 +5,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import framework from "../messages/en/framework.json" with { type: "json" };
+import mesh from "../messages/en/mesh.json" with { type: "json" };
+import polls from "../messages/en/polls.json" with { type: "json" };
 import porch from "../messages/en/porch.json" with { type: "json" };
+import share from "../messages/en/share.json" with { type: "json" };
 
-const english = { ...framework, ...porch };
+const english = { ...framework, ...mesh, ...polls, ...porch, ...share };
 
 export type MessageKey = keyof typeof english;
 export type Catalog = Readonly<Record<MessageKey, string>>;

@@ -3,7 +3,7 @@
 // its tags (<b>, <i>, <code>), mapped to richText's builders, so a catalog cannot inject HTML and a
 // translator moves emphasis with the words.
 import { IntlMessageFormat } from "intl-messageformat";
-import type { RichText } from "./contract.ts";
+import type { BotContext, RichText } from "./contract.ts";
 import { catalogFor, type Language, type MessageKey } from "./languages.ts";
 import { bold, code, italic, rich, type Inline } from "./richText.ts";
 
@@ -21,11 +21,27 @@ const tags = {
 
 const compiled = new Map<string, IntlMessageFormat>();
 
-function formatFor(language: Language, key: MessageKey): IntlMessageFormat {
-  const id = `${language}\u0000${key}`;
+/** ICU's date and time styles (`{when, date, long}`), each in the block's time zone. */
+function zonedFormats(timeZone: string) {
+  const zoned = (styles: Record<string, Intl.DateTimeFormatOptions>) =>
+    Object.fromEntries(Object.entries(styles).map(([style, options]) => [style, { ...options, timeZone }]));
+  return {
+    date: zoned({
+      short: { month: "numeric", day: "numeric", year: "2-digit" },
+      medium: { month: "short", day: "numeric", year: "numeric" },
+      long: { month: "long", day: "numeric", year: "numeric" },
+      full: { weekday: "long", month: "long", day: "numeric", year: "numeric" },
+      weekday: { weekday: "long", month: "long", day: "numeric" },
+    }),
+    time: zoned({ short: { hour: "numeric", minute: "numeric" }, medium: { hour: "numeric", minute: "numeric", second: "numeric" } }),
+  };
+}
+
+function formatFor(language: Language, key: MessageKey, timeZone: string): IntlMessageFormat {
+  const id = `${language}\u0000${key}\u0000${timeZone}`;
   let format = compiled.get(id);
   if (!format) {
-    format = new IntlMessageFormat(catalogFor(language)[key], language);
+    format = new IntlMessageFormat(catalogFor(language)[key], language, zonedFormats(timeZone));
     compiled.set(id, format);
   }
   return format;
@@ -37,11 +53,15 @@ function asValue(value: MessageValue): unknown {
   return rich(value);
 }
 
-/** The message `key` in `language`, with its placeholders filled. */
-export function say(language: Language, key: MessageKey, values: MessageValues = {}): RichText {
+/**
+ * The message `key` in `language`, with its placeholders filled; dates and times (`{when, date, long}`,
+ * `{when, time, short}`, and the extra date style `weekday`) in `timeZone` (a bot passes the block's:
+ * use a Speaker).
+ */
+export function say(language: Language, key: MessageKey, values: MessageValues = {}, timeZone = "UTC"): RichText {
   const prepared: Record<string, unknown> = { ...tags };
   for (const [name, value] of Object.entries(values)) prepared[name] = asValue(value);
-  const formatted = formatFor(language, key).format<Chunk>(prepared as never);
+  const formatted = formatFor(language, key, timeZone).format<Chunk>(prepared as never);
   return rich(formatted as Inline);
 }
 
@@ -73,4 +93,32 @@ export function words(key: MessageKey, values?: MessageValues): MessageRef {
 
 export function sayPhrase(language: Language, phrase: Phrase): RichText {
   return typeof phrase === "string" ? rich(phrase) : say(language, phrase.key, phrase.values);
+}
+
+/** Says messages to one person (or, without one, to the block) in their language and the block's time zone. */
+export interface Speaker {
+  readonly language: Language;
+  say(key: MessageKey, values?: MessageValues): RichText;
+  plain(key: MessageKey, values?: MessageValues): string;
+  phrase(phrase: Phrase): RichText;
+  list(items: readonly Inline[]): RichText;
+}
+
+export function speaker(language: Language, timeZone: string): Speaker {
+  return {
+    language,
+    say: (key, values) => say(language, key, values, timeZone),
+    plain: (key, values) => say(language, key, values, timeZone).text,
+    phrase: (phrase) => (typeof phrase === "string" ? rich(phrase) : say(language, phrase.key, phrase.values, timeZone)),
+    list: (items) => listOf(language, items),
+  };
+}
+
+/**
+ * A Speaker for `userId` (a reply, a DM, a reminder: their chosen language), or for the block (a post in
+ * a room everyone reads: the block's language) when no one is named.
+ */
+export function speakerFor(context: Pick<BotContext, "community" | "neighborhood">, userId?: string): Speaker {
+  const language = userId === undefined ? context.community.blockLanguage() : context.community.languageOf(userId);
+  return speaker(language, context.neighborhood.timeZone);
 }

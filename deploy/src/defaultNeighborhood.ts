@@ -37,6 +37,8 @@ data_dir: ./data
 operator: admin
 # The bots' language in public rooms and for neighbors who have not chosen one (each can, with !language): en or es.
 language: en
+# Dates and times in the bots' messages are in this time zone (an IANA name, e.g. America/New_York).
+time_zone: ${Intl.DateTimeFormat().resolvedOptions().timeZone}
 # Element Web for neighbors with a laptop, served on ports.element. Each start, \`run\` downloads this
 # release in the background into data_dir/element-web unless it is there already, and refuses it if
 # the checksum differs. It never tries anything else. Without internet: bring a release tarball, unpack

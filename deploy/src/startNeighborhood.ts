@@ -173,6 +173,7 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
         name: neighborhood.name,
         serverName,
         publicUrl: neighborhood.public_url,
+        timeZone: neighborhood.time_zone,
         operators: [operatorUserId],
         operatorIsNeighbor: neighborhood.operator_is_neighbor,
       },

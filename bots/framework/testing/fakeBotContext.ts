@@ -51,6 +51,8 @@ export interface FakeBotContextOptions {
   operators?: string[];
   /** The neighborhood file's operator_is_neighbor (default false, as on a real box). */
   operatorIsNeighbor?: boolean;
+  /** The block's time zone (default UTC). */
+  timeZone?: string;
   /** The block's language (default English); a neighbor's own choice is kept per test context. */
   blockLanguage?: Language;
   /** The bots the box runs, as neighborhood.bots (default none). */
@@ -102,6 +104,7 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
       name: "Maple Street",
       serverName: testServer,
       publicUrl: `https://${testServer}`,
+      timeZone: options.timeZone ?? "UTC",
       operators,
       roomRole: (roomId) => roomRoles.get(roomId),
       roomsWithRole: (role) => [...roomRoles].filter(([, roomRole]) => roomRole === role).map(([roomId]) => roomId).sort(),
