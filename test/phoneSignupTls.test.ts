@@ -129,6 +129,8 @@ describe("a phone signs up over HTTPS with the community CA", { skip: missing },
     assert.equal(await secureLink.getAttribute("href"), `https://127.0.0.1:${ports.element_https}/join#token=${encodeURIComponent(token)}`);
     assert.equal(await page.locator("#signup").count(), 0, "no password form on plain HTTP");
     assert.equal(await page.locator("#trusted").isVisible(), false);
+    // The download and, under it, the way on to the secure page.
+    await page.locator("#fingerprint").evaluate((element) => element.scrollIntoView());
     await screenshot("join-1-trust-https.png", page.screenshot({ type: "png" }));
     await context.close();
 
