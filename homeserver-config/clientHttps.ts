@@ -2,7 +2,8 @@
 // CA that is still valid and names public_url's host, Synapse serves its client API with it on
 // ports.client_https and BlockShare the join page and Element Web on ports.element_https; public_url (so
 // the client .well-known, Element's config and the join page) then says https. Behind nginx
-// (reverse_proxy) nginx presents the certificate on 443 instead, and nothing here applies.
+// (reverse_proxy) nginx presents the certificate on 443 instead, and nothing here applies; nor with workers
+// under `run`, whose client API is a loopback-only proxy (the production install serves phones there).
 import { X509Certificate } from "node:crypto";
 import { hostsNotCovered, ownCertificate, publicHost, type FederationPaths } from "./communityCa.ts";
 import type { Neighborhood } from "./neighborhoodSchema.ts";

@@ -41,7 +41,8 @@ export function loadNeighborhood(file: string): LoadedNeighborhood {
   }
   const neighborhood = validateNeighborhood(file, raw ?? {});
   const dataDir = resolve(dirname(file), neighborhood.data_dir);
-  const clientTls = neighborhood.reverse_proxy ? undefined : usableClientCertificate(federationPaths(dataDir), neighborhood.public_url);
+  // With workers, `run` reaches Synapse through a loopback-only proxy: no HTTPS for the mesh there (clientHttps.ts).
+  const clientTls = neighborhood.reverse_proxy || neighborhood.workers.enabled ? undefined : usableClientCertificate(federationPaths(dataDir), neighborhood.public_url);
   // Once `run` serves clients over HTTPS, every copy of public_url (well-known, Element, join page) says so.
   if (clientTls) return { ...neighborhood, public_url: httpsPublicUrl(neighborhood.public_url, neighborhood.ports.client_https), file: resolve(file), dataDir, clientTls };
   return { ...neighborhood, file: resolve(file), dataDir };

@@ -117,6 +117,9 @@ export function describeRunHttps(neighborhood: LoadedNeighborhood, now = new Dat
   if (neighborhood.clientTls) {
     return [`Phones: the client API is on ${neighborhood.public_url} and the join page's secure step on ${httpsElementOrigin(neighborhood)}/join, with this block's community-CA certificate.`];
   }
+  if (neighborhood.workers.enabled) {
+    return ["Phones cannot use this block under run with workers: its client API is on a loopback proxy only. Serve them from the production install (nginx on 443, deploy/blockshare install)."];
+  }
   const paths = federationPaths(neighborhood.dataDir);
   const plan = planBlockCertificate(certificateState(paths, blockCertificateHosts(neighborhood.server_name, neighborhood.public_url)), now);
   const outcome: CertificateOutcome = { plan, serverName: neighborhood.server_name, publicUrl: neighborhood.public_url, now };

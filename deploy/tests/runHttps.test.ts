@@ -60,7 +60,7 @@ test("a certificate naming public_url's host turns on HTTPS: public_url, Synapse
   assert.match(describeRunHttps(neighborhood).join("\n"), /https:\/\/10\.0\.0\.5:9443 .*https:\/\/10\.0\.0\.5:9444\/join/);
 });
 
-test("a certificate that does not name public_url's host, or nginx in front, leaves run's clients as they were", () => {
+test("a certificate that does not name public_url's host, nginx in front, or workers leave run's clients as they were", () => {
   using b = block();
   createCommunityCa(b.paths, "Maple mesh");
   issueCertificate(b.paths, "maple.mesh", dirname(b.paths.certificate));
@@ -73,4 +73,11 @@ test("a certificate that does not name public_url's host, or nginx in front, lea
   const proxied = loadNeighborhood(b.file);
   assert.equal(proxied.public_url, "https://10.0.0.5");
   assert.equal(proxied.clientTls, undefined);
+
+  // With workers run's client API is a loopback proxy: it says phones need the production install instead.
+  writeFileSync(b.file, stringify({ name: "Maple", server_name: "maple.mesh", public_url: "http://10.0.0.5:8008", database: { engine: "postgresql" }, workers: { enabled: true } }));
+  const withWorkers = loadNeighborhood(b.file);
+  assert.equal(withWorkers.public_url, "http://10.0.0.5:8008");
+  assert.equal(withWorkers.clientTls, undefined);
+  assert.match(describeRunHttps(withWorkers).join("\n"), /loopback proxy only.*deploy\/blockshare install/);
 });
