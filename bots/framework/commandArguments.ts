@@ -3,14 +3,18 @@
 
 import type { RichText } from "./contract.ts";
 import type { ArgumentToken } from "./argumentTokens.ts";
-import { formatDuration, parseDuration } from "./durations.ts";
+import { durationIn, parseDuration } from "./durations.ts";
+import type { Language, MessageKey } from "./languages.ts";
 import { isFullUserId } from "./matrixIds.ts";
+import { words, type MessageRef, type MessageValue, type Phrase } from "./speak.ts";
 
 export interface ArgumentInput {
   /** The tokens not yet taken by earlier arguments; never empty. */
   tokens: readonly ArgumentToken[];
   /** The whole argument text, for arguments that keep the remaining text as written. */
   source: string;
+  /** The neighbor's language, for a reader that explains its own problem. */
+  language: Language;
 }
 
 export type ArgumentReading<Value> =
@@ -21,7 +25,7 @@ export type ArgumentReading<Value> =
 export interface CommandArgument<Name extends string, Value> {
   readonly name: Name;
   /** What it accepts, for help and error messages: "a whole number from 1 to 20". */
-  readonly accepts: string;
+  readonly accepts: Phrase;
   readonly isOptional: boolean;
   /** Takes all the remaining text, so it must come last. */
   readonly takesRest: boolean;
@@ -47,7 +51,7 @@ function firstToken(input: ArgumentInput): ArgumentToken {
 /** A required argument that reads from the tokens it is given; `optional` and `rest` change the flags. */
 function requiredArgument<Name extends string, Value>(
   name: Name,
-  accepts: string,
+  accepts: Phrase,
   read: (input: ArgumentInput) => ArgumentReading<Value>,
 ): CommandArgument<Name, Value> {
   return { name, accepts, isOptional: false, takesRest: false, read };
@@ -55,7 +59,7 @@ function requiredArgument<Name extends string, Value>(
 
 function oneWordArgument<Name extends string, Value>(
   name: Name,
-  accepts: string,
+  accepts: Phrase,
   convert: (word: string) => Value | undefined,
 ): CommandArgument<Name, Value> {
   return requiredArgument<Name, Value>(name, accepts, (input) => {
@@ -67,17 +71,19 @@ function oneWordArgument<Name extends string, Value>(
 /** One word, or one "quoted phrase". */
 export function text<Name extends string>(name: Name, options: { maxLength?: number } = {}): CommandArgument<Name, string> {
   const maxLength = options.maxLength ?? 200;
-  return oneWordArgument(name, `a word or a "quoted phrase" of up to ${maxLength} characters`, (word) => {
+  return oneWordArgument(name, words("argument.text", { max: maxLength }), (word) => {
     const value = word.replace(/\s+/gu, " ").trim();
     return value !== "" && value.length <= maxLength ? value : undefined;
   });
 }
 
-function describeRange(noun: string, min: number | undefined, max: number | undefined, show: (n: number) => string): string {
-  if (min !== undefined && max !== undefined) return `${noun} from ${show(min)} to ${show(max)}`;
-  if (min !== undefined) return `${noun} of at least ${show(min)}`;
-  if (max !== undefined) return `${noun} of at most ${show(max)}`;
-  return noun;
+type RangedKey = "argument.wholeNumber" | "argument.duration";
+
+function describeRange(noun: RangedKey, min: number | undefined, max: number | undefined, show: (n: number) => MessageValue): MessageRef {
+  if (min !== undefined && max !== undefined) return words(`${noun}.between` as MessageKey, { min: show(min), max: show(max) });
+  if (min !== undefined) return words(`${noun}.atLeast` as MessageKey, { min: show(min) });
+  if (max !== undefined) return words(`${noun}.atMost` as MessageKey, { max: show(max) });
+  return words(noun);
 }
 
 function isWithin(value: number, min: number | undefined, max: number | undefined): boolean {
@@ -89,7 +95,7 @@ export function integer<Name extends string>(
   options: { min?: number; max?: number } = {},
 ): CommandArgument<Name, number> {
   const { min, max } = options;
-  return oneWordArgument(name, describeRange("a whole number", min, max, String), (word) => {
+  return oneWordArgument(name, describeRange("argument.wholeNumber", min, max, (n) => n), (word) => {
     if (!/^[+-]?\d{1,15}$/.test(word)) return undefined;
     const value = Number(word);
     return isWithin(value, min, max) ? value : undefined;
@@ -102,7 +108,7 @@ export function duration<Name extends string>(
   options: { min?: number; max?: number } = {},
 ): CommandArgument<Name, number> {
   const { min, max } = options;
-  const accepts = `${describeRange("a length of time", min, max, formatDuration)}, like 2h, 45m or "3 days"`;
+  const accepts = describeRange("argument.duration", min, max, (ms) => (language: Language) => durationIn(language, ms));
   return requiredArgument<Name, number>(name, accepts, (input) => {
     const [first, second] = input.tokens;
     const candidates: Array<readonly [string, number]> = [[firstToken(input).value, 1]];
@@ -120,7 +126,7 @@ export function duration<Name extends string>(
 
 /** A full Matrix user ID (@name:server); display names and bare names are refused, never guessed. */
 export function userId<Name extends string>(name: Name): CommandArgument<Name, string> {
-  return oneWordArgument(name, "a full Matrix ID like @alice:example.org", (word) =>
+  return oneWordArgument(name, words("argument.userId"), (word) =>
     isFullUserId(word) ? word : undefined,
   );
 }
@@ -128,7 +134,7 @@ export function userId<Name extends string>(name: Name): CommandArgument<Name, s
 /** All the remaining text, as written (a title, a description). Must be the last argument. */
 export function rest<Name extends string>(name: Name, options: { maxLength?: number } = {}): CommandArgument<Name, string> {
   const maxLength = options.maxLength ?? 1000;
-  const argument = requiredArgument<Name, string>(name, `some text of up to ${maxLength} characters`, (input) => {
+  const argument = requiredArgument<Name, string>(name, words("argument.rest", { max: maxLength }), (input) => {
     const first = firstToken(input);
     // A single quoted phrase means the quotes were only grouping, not part of the text.
     const value = input.tokens.length === 1 && first.quoted ? first.value.trim() : input.source.slice(first.start).trim();

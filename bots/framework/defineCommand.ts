@@ -87,7 +87,7 @@ export function defineCommand<const Arguments extends readonly AnyCommandArgumen
     arguments: spec.args,
     usage,
     async execute(argumentText, request) {
-      const parsed = parseArguments(spec.args, argumentText);
+      const parsed = parseArguments(spec.args, argumentText, request.context.community.languageOf(request.sender));
       if (!parsed.ok) return parsed;
       const reply = await spec.run({ ...request, args: parsed.values });
       return { ok: true, reply: reply ?? undefined };

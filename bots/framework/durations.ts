@@ -12,10 +12,16 @@ const unitsByWord: Readonly<Record<string, number>> = {
   h: hour, hr: hour, hrs: hour, hour: hour, hours: hour,
   d: day, day: day, days: day,
   w: week, wk: week, wks: week, week: week, weeks: week,
+  // Spanish, accents optional: "3 días", "2 horas", "1 semana".
+  seg: second, segundo: second, segundos: second,
+  minuto: minute, minutos: minute,
+  hora: hour, horas: hour,
+  dia: day, dias: day, día: day, días: day,
+  semana: week, semanas: week,
 };
 
 // One or more "<number><unit>" parts, optionally separated by spaces: "2h", "3 days", "1h 30m".
-const durationPart = /(\d+(?:\.\d+)?)\s*([a-z]+)\s*/gy;
+const durationPart = /(\d+(?:\.\d+)?)\s*([a-zí]+)\s*/gy;
 
 /** Milliseconds, or undefined when the text is not a duration (a bare number has no unit, so it is not). */
 export function parseDuration(text: string): number | undefined {
@@ -54,4 +60,28 @@ export function formatDuration(milliseconds: number): string {
     }
   }
   return words.length > 0 ? words.join(" ") : "0 seconds";
+}
+
+const unitFields: ReadonlyArray<readonly [number, Intl.DurationFormatUnit]> = [
+  [week, "weeks"],
+  [day, "days"],
+  [hour, "hours"],
+  [minute, "minutes"],
+  [second, "seconds"],
+];
+
+/** The same two largest units in a neighbor's language: "2 días y 3 horas", "1 hour, 30 minutes". */
+export function durationIn(language: string, milliseconds: number): string {
+  const parts: Partial<Record<Intl.DurationFormatUnit, number>> = {};
+  let remaining = Math.max(0, Math.round(milliseconds));
+  let taken = 0;
+  for (const [size, field] of unitFields) {
+    const count = Math.floor(remaining / size);
+    if (count > 0 && taken < 2) {
+      parts[field] = count;
+      remaining -= count * size;
+      taken += 1;
+    }
+  }
+  return new Intl.DurationFormat(language, { style: "long" }).format(taken > 0 ? parts : { seconds: 0 });
 }

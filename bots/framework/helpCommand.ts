@@ -61,7 +61,7 @@ function commandDetail(command: Command, language: Language): RichText {
     command.details !== undefined ? paragraph(sayPhrase(language, command.details)) : "",
     command.arguments.length > 0
       ? bulletList(command.arguments.map((argument) =>
-          rich(code(argument.name), `: ${argument.accepts}`, argument.isOptional ? [" ", say(language, "help.optional")] : "")))
+          rich(code(argument.name), ": ", sayPhrase(language, argument.accepts), argument.isOptional ? [" ", say(language, "help.optional")] : "")))
       : "",
     paragraph(command.permission === "anyone" ? say(language, "help.anyoneMay") : say(language, "help.onlyMay", { whoMay: sayPhrase(language, rule.whoMay) })),
   );

@@ -51,8 +51,22 @@ test("durations: single word, two words, compound; bare numbers and out-of-range
   assert.deepEqual(parseArguments(args, "2h"), { ok: true, values: { for: 2 * hour, question: undefined } });
   assert.deepEqual(parseArguments(args, "3 days Paint the fence?"), { ok: true, values: { for: 72 * hour, question: "Paint the fence?" } });
   assert.deepEqual(parseArguments(args, "1h30m"), { ok: true, values: { for: 1.5 * hour, question: undefined } });
-  assert.match(problemOf(args, "3"), /^`for` must be a length of time of at most 4 weeks 2 days/);
+  assert.match(problemOf(args, "3"), /^`for` must be a length of time of at most 4 weeks, 2 days \(like 2h/);
   assert.match(problemOf(args, "40d"), /^`for` must be/);
+  assert.deepEqual(parseArguments(args, "3 días"), { ok: true, values: { for: 72 * hour, question: undefined } }, "Spanish units too");
+});
+
+test("a problem is said in the neighbor's language, durations too", () => {
+  const hour = 3_600_000;
+  const args = [duration("for", { max: 30 * 24 * hour }), integer("count", { min: 1, max: 20 })] as const;
+  const problem = (text: string) => {
+    const parsed = parseArguments(args, text, "es");
+    return parsed.ok ? "" : parsed.problem.text;
+  };
+  assert.equal(problem("3"), "`for` debe ser un tiempo de como máximo 4 semanas y 2 días (como 2h, 45m o “3 días”).");
+  assert.equal(problem("2h 99"), "`count` debe ser un número entero del 1 al 20.");
+  assert.equal(problem("2h"), "Falta `count`.");
+  assert.equal(problem("2h 3 pero"), "No esperaba `pero`.");
 });
 
 test("user IDs must be full Matrix IDs", () => {

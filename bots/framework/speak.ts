@@ -6,9 +6,13 @@ import { IntlMessageFormat } from "intl-messageformat";
 import type { BotContext, RichText } from "./contract.ts";
 import { catalogFor, type Language, type MessageKey } from "./languages.ts";
 import { bold, code, italic, rich, type Inline } from "./richText.ts";
+import { durationIn } from "./durations.ts";
 
-/** A placeholder's value: text or RichText (a mention, a link) as it is, a number or date formatted by the message. */
-export type MessageValue = Inline | Date;
+/**
+ * A placeholder's value: text or RichText (a mention, a link) as it is, a number or date formatted by the
+ * message, or words that depend on the language (a duration: `(language) => durationIn(language, ms)`).
+ */
+export type MessageValue = Inline | Date | ((language: Language) => Inline);
 export type MessageValues = Readonly<Record<string, MessageValue>>;
 
 type Chunk = string | RichText;
@@ -48,7 +52,8 @@ function formatFor(language: Language, key: MessageKey, timeZone: string): IntlM
 }
 
 /** A lone RichText or a list of pieces becomes one value the formatter passes through untouched. */
-function asValue(value: MessageValue): unknown {
+function asValue(value: MessageValue, language: Language): unknown {
+  if (typeof value === "function") return asValue(value(language), language);
   if (typeof value === "string" || typeof value === "number" || value instanceof Date) return value;
   return rich(value);
 }
@@ -60,7 +65,7 @@ function asValue(value: MessageValue): unknown {
  */
 export function say(language: Language, key: MessageKey, values: MessageValues = {}, timeZone = "UTC"): RichText {
   const prepared: Record<string, unknown> = { ...tags };
-  for (const [name, value] of Object.entries(values)) prepared[name] = asValue(value);
+  for (const [name, value] of Object.entries(values)) prepared[name] = asValue(value, language);
   const formatted = formatFor(language, key, timeZone).format<Chunk>(prepared as never);
   return rich(formatted as Inline);
 }
@@ -102,6 +107,8 @@ export interface Speaker {
   plain(key: MessageKey, values?: MessageValues): string;
   phrase(phrase: Phrase): RichText;
   list(items: readonly Inline[]): RichText;
+  /** "1 hora y 30 minutos": the two largest units, in the language. */
+  duration(milliseconds: number): string;
 }
 
 export function speaker(language: Language, timeZone: string): Speaker {
@@ -111,6 +118,7 @@ export function speaker(language: Language, timeZone: string): Speaker {
     plain: (key, values) => say(language, key, values, timeZone).text,
     phrase: (phrase) => (typeof phrase === "string" ? rich(phrase) : say(language, phrase.key, phrase.values, timeZone)),
     list: (items) => listOf(language, items),
+    duration: (milliseconds) => durationIn(language, milliseconds),
   };
 }
 
