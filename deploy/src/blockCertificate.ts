@@ -117,6 +117,8 @@ export function describeRunHttps(neighborhood: LoadedNeighborhood, now = new Dat
   if (neighborhood.clientTls) {
     return [`Phones: the client API is on ${neighborhood.public_url} and the join page's secure step on ${httpsElementOrigin(neighborhood)}/join, with this block's community-CA certificate.`];
   }
+  // Behind nginx the install serves phones on 443 and says itself what they need.
+  if (neighborhood.reverse_proxy) return [];
   if (neighborhood.workers.enabled) {
     return ["Phones cannot use this block under run with workers: its client API is on a loopback proxy only. Serve them from the production install (nginx on 443, deploy/blockshare install)."];
   }

@@ -73,6 +73,7 @@ test("a certificate that does not name public_url's host, nginx in front, or wor
   const proxied = loadNeighborhood(b.file);
   assert.equal(proxied.public_url, "https://10.0.0.5");
   assert.equal(proxied.clientTls, undefined);
+  assert.deepEqual(describeRunHttps(proxied), [], "behind nginx the install speaks about phones, not run");
 
   // With workers run's client API is a loopback proxy: it says phones need the production install instead.
   writeFileSync(b.file, stringify({ name: "Maple", server_name: "maple.mesh", public_url: "http://10.0.0.5:8008", database: { engine: "postgresql" }, workers: { enabled: true } }));
