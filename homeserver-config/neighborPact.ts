@@ -4,9 +4,13 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import { validateNeighborhood, type LoadedNeighborhood } from "./loadNeighborhood.ts";
-import type { PactMember } from "../bots/framework/contract.ts";
-
 export class PactError extends Error {}
+
+/** A neighboring block: its server name and mesh address (the same shape as the bots' PactMember, which this folder may not import). */
+export interface PactMember {
+  serverName: string;
+  address: string;
+}
 
 export function pactMembers(neighborhood: LoadedNeighborhood): PactMember[] {
   return neighborhood.neighbors.map((neighbor) => ({ serverName: neighbor.server_name, address: neighbor.address }));

@@ -1,8 +1,8 @@
 // Starts the appservice host: store, metrics, bots, routing, per-room queues, HTTP intake; and stops it.
-import type { Language } from "../../bots/framework/languages.ts";
+
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { BotActions, BotDefinition, SharingLimits } from "../../bots/framework/contract.ts";
+import type { BotActions, BotDefinition, Language, SharingLimits } from "../../bots/framework/contract.ts";
 import { buildBotContext, type NeighborhoodFacts } from "./botContexts.ts";
 import { createMatrixBotActions, ensureBotUser } from "./botActions.ts";
 import { startBotTicker } from "./botTicker.ts";
@@ -59,6 +59,8 @@ export interface AppserviceHostOptions {
   norms?: string;
   /** The block's language (the neighborhood file's `language`); default English. */
   language?: Language;
+  /** The languages the bots speak; a neighbor's stored choice of another falls back to the block's. */
+  languages?: readonly Language[];
   /** The neighbor pact and how to change it (default: none, unchangeable). */
   pact?: PactControl;
   /** Bearer token for POST /_blockshare/webhooks/...; without one, webhooks are not served. */
@@ -118,6 +120,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     options.pact ?? fixedPact([]),
     options.norms ?? defaultNorms,
     options.language,
+    options.languages,
   );
   // Exactly the users the registration's namespace claims (startNeighborhood builds it from the same list).
   const namespaceUsers: ReadonlySet<string> = new Set([registration.senderLocalpart, ...bots.map((bot) => bot.localpart)].map(userIdOf));

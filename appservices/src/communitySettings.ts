@@ -1,8 +1,7 @@
 // Block-wide settings the bots share (Community): the sharing limits and the block's norms from the
 // neighborhood file, overridden durably when a binding proposal passes; and the neighbor pact, owned by
 // the deploy layer.
-import type { BotStore, Community, PactMember, SharingLimits } from "../../bots/framework/contract.ts";
-import { isLanguage, sourceLanguage, type Language } from "../../bots/framework/languages.ts";
+import type { BotStore, Community, Language, PactMember, SharingLimits } from "../../bots/framework/contract.ts";
 import type { HostStore } from "./store.ts";
 
 /** The deploy layer's hold on the pact: the current members, and a change that reconfigures Synapse. */
@@ -41,7 +40,9 @@ export function createCommunity(
   sharingDefaults: SharingLimits,
   pact: PactControl,
   initialNorms: string = defaultNorms,
-  blockLanguage: Language = sourceLanguage,
+  blockLanguage: Language = "en",
+  /** The languages the bots speak (deploy passes bots/framework/languages.ts's); a stored choice of another falls back. */
+  languages?: readonly Language[],
 ): Community {
   return {
     sharingLimits: () => ({ ...sharingDefaults, ...store.get<Partial<SharingLimits>>(limitsKey) }),
@@ -59,7 +60,7 @@ export function createCommunity(
     languageOf(userId) {
       // A choice of a language the box no longer speaks falls back to the block's.
       const chosen = store.get<string>(`${languagePrefix}${userId}`);
-      return chosen !== undefined && isLanguage(chosen) ? chosen : blockLanguage;
+      return chosen !== undefined && (languages === undefined || languages.includes(chosen)) ? chosen : blockLanguage;
     },
     setLanguage(userId, language) {
       store.put(`${languagePrefix}${userId}`, language);

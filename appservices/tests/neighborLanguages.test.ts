@@ -7,7 +7,7 @@ import { openStore } from "../src/store.ts";
 test("a neighbor's language: the block's until they choose, kept across a restart, and a code the box no longer speaks falls back", () => {
   const store = openStore(":memory:");
   try {
-    const open = () => createCommunity(store.botStore(communityStoreName), defaultSharingLimits, fixedPact([]), defaultNorms, "es");
+    const open = () => createCommunity(store.botStore(communityStoreName), defaultSharingLimits, fixedPact([]), defaultNorms, "es", ["en", "es"]);
     const community = open();
     assert.equal(community.blockLanguage(), "es");
     assert.equal(community.languageOf("@ana:block.test"), "es");

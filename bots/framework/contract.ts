@@ -2,6 +2,8 @@
 // Bots are pure domain logic plus these injected capabilities; the host owns all Matrix I/O.
 
 import type { Language } from "./languages.ts";
+
+export type { Language };
 import type { Phrase } from "./speak.ts";
 
 /** A Matrix event as the homeserver delivers it in an appservice transaction (client format). */

@@ -17,6 +17,7 @@ import type { PactControl } from "../../appservices/src/communitySettings.ts";
 import { defaultNorms, readCommunityNorms } from "../../appservices/src/communitySettings.ts";
 import type { BotDefinition, RoomRole } from "../../bots/framework/contract.ts";
 import { allBots } from "../../bots/index.ts";
+import { supportedLanguages } from "../../bots/framework/languages.ts";
 import { attachAfterRestart, attachToSynapse, ensureSigningKey, localClientUrl, startSynapse, synapsePython, type RunningSynapse } from "./synapseProcess.ts";
 import { layoutFor, workerOverrides } from "../../homeserver-config/workers/neighborhoodWorkers.ts";
 import { writeWorkerConfigs } from "../../homeserver-config/workers/writeWorkerConfigs.ts";
@@ -189,6 +190,7 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
       pact,
       ...(neighborhood.norms === undefined ? {} : { norms: neighborhood.norms }),
       language: neighborhood.language,
+      languages: supportedLanguages,
       ...(options.now === undefined ? {} : { now: options.now }),
     });
     stops.push(() => host.stop());
