@@ -6,7 +6,7 @@
 //   speak:   describeCertificate → lines for the terminal
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
-import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
+import { loadNeighborhood, type LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import {
   blockCertificateHosts,
   federationPaths,
@@ -146,4 +146,22 @@ export function describeRunHttps(neighborhood: LoadedNeighborhood, now = new Dat
       // Valid and naming public_url's host, yet not usable: only possible with reverse_proxy (nginx serves it).
       return [];
   }
+}
+
+/**
+ * After Synapse restarted for a new configuration (e.g. `cert issue` or `cert install` while `run` runs):
+ * whether clients' HTTPS changed since `run` started. Synapse follows at once, but the join page and Element
+ * keep the address they started with until `run` starts again, so `run` says so.
+ */
+export function httpsChangedSinceStart(started: LoadedNeighborhood): string | undefined {
+  let now: LoadedNeighborhood;
+  try {
+    now = loadNeighborhood(started.file);
+  } catch {
+    return undefined; // an invalid file is reported by whoever wrote it
+  }
+  if (Boolean(now.clientTls) === Boolean(started.clientTls)) return undefined;
+  return now.clientTls
+    ? `This block's certificate now lets it serve phones over HTTPS (${now.public_url}): restart run (Ctrl-C, then deploy/blockshare run) so the join page and Element use it too.`
+    : `This block's certificate no longer serves phones (expired, or not naming public_url's host): restart run (Ctrl-C, then deploy/blockshare run) to go back to plain HTTP, and see cert issue.`;
 }

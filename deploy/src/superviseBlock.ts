@@ -14,6 +14,7 @@ import { layoutFor } from "../../homeserver-config/workers/neighborhoodWorkers.t
 import { startPrivateNginx } from "../production/childProcesses.ts";
 import { localProxyNginxConfig } from "../production/nginxConfig.ts";
 import { watchClockSteps } from "./clockSteps.ts";
+import { httpsChangedSinceStart } from "./blockCertificate.ts";
 import { removeProcessRecord, writeProcessRecord, type ProcessIds } from "./processRecord.ts";
 import type { BotsReady, MonitorReady } from "./serviceCommands.ts";
 import { synapsePaths } from "../../homeserver-config/synapseConfig.ts";
@@ -106,7 +107,7 @@ export async function superviseBlock(neighborhood: LoadedNeighborhood, say: (lin
         ),
       );
     }
-    stops.push(restartOnConfigChange(paths.config, [synapse, ...workerParts], say));
+    stops.push(restartOnConfigChange(paths.config, [synapse, ...workerParts], say, () => httpsChangedSinceStart(neighborhood)));
     stops.push(restartOnClockStepBack([synapse, ...workerParts], say).stop);
 
     say(`Starting the bots (log: ${join(logDir, "bots.log")})`);
@@ -149,7 +150,7 @@ export async function superviseBlock(neighborhood: LoadedNeighborhood, say: (lin
 }
 
 /** Synapse reads homeserver.yaml only at start: a rewritten one (the pact changed) restarts it. */
-function restartOnConfigChange(config: string, readers: SupervisedProcess<void>[], say: (line: string) => void): () => Promise<void> {
+function restartOnConfigChange(config: string, readers: SupervisedProcess<void>[], say: (line: string) => void, afterRestart?: () => string | undefined): () => Promise<void> {
   let applied = readFileSync(config, "utf8");
   let restarts = Promise.resolve();
   const onChange = () => {
@@ -159,6 +160,8 @@ function restartOnConfigChange(config: string, readers: SupervisedProcess<void>[
       applied = now;
       say("Synapse's configuration changed (homeserver.yaml rewritten, e.g. for a pact change); restarting Synapse");
       for (const reader of readers) await reader.restart().catch((error) => say(`Restarting ${reader.label} failed: ${(error as Error).message.split("\n")[0]}`));
+      const note = afterRestart?.();
+      if (note) say(note);
     });
   };
   watchFile(config, { interval: 500 }, onChange);

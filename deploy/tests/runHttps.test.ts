@@ -12,7 +12,7 @@ import { createCommunityCa, federationPaths, issueCertificate } from "../../home
 import { synapseConfig, synapsePaths } from "../../homeserver-config/synapseConfig.ts";
 import { httpsPublicUrl } from "../../homeserver-config/clientHttps.ts";
 import { plannedListeners } from "../src/portsInUse.ts";
-import { describeRunHttps } from "../src/blockCertificate.ts";
+import { describeRunHttps, httpsChangedSinceStart } from "../src/blockCertificate.ts";
 
 function block(settings: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "blockshare-https-"));
@@ -81,4 +81,14 @@ test("a certificate that does not name public_url's host, nginx in front, or wor
   assert.equal(withWorkers.public_url, "http://10.0.0.5:8008");
   assert.equal(withWorkers.clientTls, undefined);
   assert.match(describeRunHttps(withWorkers).join("\n"), /loopback proxy only.*deploy\/blockshare install/);
+});
+
+test("a certificate issued while run runs: run says to restart it so the join page and Element use HTTPS too", () => {
+  using b = block();
+  const started = loadNeighborhood(b.file);
+  assert.equal(httpsChangedSinceStart(started), undefined);
+  createCommunityCa(b.paths, "Maple mesh");
+  issueCertificate(b.paths, "maple.mesh", dirname(b.paths.certificate), { alsoFor: ["10.0.0.5"] });
+  assert.match(httpsChangedSinceStart(started) ?? "", /now lets it serve phones over HTTPS \(https:\/\/10\.0\.0\.5:8443\): restart run/);
+  assert.equal(httpsChangedSinceStart(loadNeighborhood(b.file)), undefined);
 });
