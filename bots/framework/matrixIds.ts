@@ -13,8 +13,3 @@ export function isFullUserId(candidate: string): boolean {
   return candidate.length <= maxUserIdLength && fullUserId.test(candidate);
 }
 
-/** "@alice:block.example" → "alice"; for display only, never for permission checks. */
-export function localpartOf(userId: string): string {
-  const colon = userId.indexOf(":");
-  return colon > 1 ? userId.slice(1, colon) : userId;
-}

@@ -32,6 +32,3 @@ export function dropDatabase(admin: PostgresConnection, name: string): void {
   psql(admin, "postgres", `DROP DATABASE IF EXISTS ${name};`);
 }
 
-export function databaseExists(admin: PostgresConnection, name: string): boolean {
-  return psql(admin, "postgres", `SELECT 1 FROM pg_database WHERE datname = '${name}';`) === "1";
-}

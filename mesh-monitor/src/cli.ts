@@ -18,6 +18,7 @@ import { memoryReleaser } from "./monitorRuntime.ts";
 import { parseRulesConfig, RulesConfigError, type RulesConfig } from "./rules/config.ts";
 import { startMonitorServer } from "./server/httpServer.ts";
 import { parseSimulationConfig, SimulatedMesh } from "./simulation/simulatedMesh.ts";
+import { isJsonObject } from "./jsonObject.ts";
 
 const help = `mesh-monitor — watches the block's mesh and tells neighbors when it breaks
 
@@ -70,7 +71,6 @@ export interface MonitorConfig {
 
 type Raw = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Raw => typeof value === "object" && value !== null && !Array.isArray(value);
 
 function readToken(file: unknown, key: string): string | undefined {
   if (file === undefined) return undefined;
@@ -94,12 +94,12 @@ const knownTopKeys = ["listen", "title", "externalURL", "intervalSeconds", "sour
 
 /** The YAML document (already parsed) → checked configuration, with errors naming the key. */
 export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConfig {
-  const doc: Raw = raw === undefined || raw === null ? {} : isObject(raw) ? raw : (() => { throw new ConfigError("the configuration must be a YAML mapping"); })();
+  const doc: Raw = raw === undefined || raw === null ? {} : isJsonObject(raw) ? raw : (() => { throw new ConfigError("the configuration must be a YAML mapping"); })();
   for (const key of Object.keys(doc)) if (!knownTopKeys.includes(key)) throw new ConfigError(`unknown setting "${key}"; known: ${knownTopKeys.join(", ")}`);
-  const listen = isObject(doc.listen) ? doc.listen : {};
+  const listen = isJsonObject(doc.listen) ? doc.listen : {};
   const intervalSeconds = doc.intervalSeconds ?? (simulate ? 10 : 60);
   if (typeof intervalSeconds !== "number" || !(intervalSeconds > 0)) throw new ConfigError(`intervalSeconds is ${JSON.stringify(intervalSeconds)}; expected seconds > 0`);
-  const rulesRaw: Raw = isObject(doc.rules) ? { ...doc.rules } : doc.rules === undefined ? {} : (() => { throw new ConfigError("rules must be a mapping"); })();
+  const rulesRaw: Raw = isJsonObject(doc.rules) ? { ...doc.rules } : doc.rules === undefined ? {} : (() => { throw new ConfigError("rules must be a mapping"); })();
   rulesRaw.collectionIntervalSeconds ??= intervalSeconds;
   if (simulate && doc.rules === undefined) {
     // Demo timings: the neighbours should see an alert within minutes, not after the real hold times.
@@ -113,14 +113,14 @@ export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConf
     throw error;
   }
   const sources = doc.sources ?? [];
-  if (!Array.isArray(sources) || !sources.every((source) => isObject(source) && typeof source.type === "string")) {
+  if (!Array.isArray(sources) || !sources.every((source) => isJsonObject(source) && typeof source.type === "string")) {
     throw new ConfigError(`sources must be a list of mappings, each with a type (${Object.keys(sourceBuilders).join(", ")})`);
   }
   sources.forEach((source, i) => {
     if (!Object.hasOwn(sourceBuilders, source.type as string)) throw new ConfigError(`sources[${i}].type is "${String(source.type)}"; known: ${Object.keys(sourceBuilders).join(", ")}`);
   });
-  const push = isObject(doc.push) ? doc.push : {};
-  const alerts = doc.alerts === undefined ? undefined : isObject(doc.alerts) ? doc.alerts : (() => { throw new ConfigError("alerts must be a mapping with url and tokenFile"); })();
+  const push = isJsonObject(doc.push) ? doc.push : {};
+  const alerts = doc.alerts === undefined ? undefined : isJsonObject(doc.alerts) ? doc.alerts : (() => { throw new ConfigError("alerts must be a mapping with url and tokenFile"); })();
   if (alerts !== undefined && (typeof alerts.url !== "string" || !/^https?:\/\//.test(alerts.url))) throw new ConfigError(`alerts.url is ${JSON.stringify(alerts.url)}; expected http(s)://…/_blockshare/webhooks/mesh/alerts`);
   const listenConfig = { host: typeof listen.host === "string" ? listen.host : "127.0.0.1", port: listen.port === undefined ? 9464 : port(listen.port, "listen.port") };
   if (doc.stateFile !== undefined && (typeof doc.stateFile !== "string" || doc.stateFile === "")) throw new ConfigError(`stateFile is ${JSON.stringify(doc.stateFile)}; expected a file path such as data/mesh-monitor/rule-state.json`);

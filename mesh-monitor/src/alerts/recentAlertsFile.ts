@@ -4,20 +4,20 @@
 import { existsSync, readFileSync, renameSync } from "node:fs";
 import type { RecentAlert } from "../monitor.ts";
 import { writeFileAtomically } from "../rules/ruleStateFile.ts";
+import { isJsonObject } from "../jsonObject.ts";
 
 const FORMAT = "blockshare-mesh-recent-alerts";
 const VERSION = 1;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 function textRecord(value: unknown, where: string): Record<string, string> {
-  if (!isObject(value)) throw new Error(`${where} is not an object`);
+  if (!isJsonObject(value)) throw new Error(`${where} is not an object`);
   for (const [key, item] of Object.entries(value)) if (typeof item !== "string") throw new Error(`${where}.${key} is not text`);
   return value as Record<string, string>;
 }
 
 function readAlert(value: unknown, where: string): RecentAlert {
-  if (!isObject(value)) throw new Error(`${where} is not an object`);
+  if (!isJsonObject(value)) throw new Error(`${where} is not an object`);
   for (const key of ["fingerprint", "startsAt", "endsAt", "at"]) if (typeof value[key] !== "string") throw new Error(`${where}.${key} is not text`);
   if (value.status !== "firing" && value.status !== "resolved") throw new Error(`${where}.status is not firing or resolved`);
   const labels = textRecord(value.labels, `${where}.labels`);
@@ -40,7 +40,7 @@ export function loadRecentAlerts(file: string, log: (message: string) => void = 
   if (!existsSync(file)) return [];
   try {
     const raw: unknown = JSON.parse(readFileSync(file, "utf8"));
-    if (!isObject(raw) || raw.format !== FORMAT || raw.version !== VERSION) throw new Error(`is not a ${FORMAT} version ${VERSION} file`);
+    if (!isJsonObject(raw) || raw.format !== FORMAT || raw.version !== VERSION) throw new Error(`is not a ${FORMAT} version ${VERSION} file`);
     if (!Array.isArray(raw.alerts)) throw new Error("alerts is not a list");
     return raw.alerts.map((alert, i) => readAlert(alert, `alerts[${i}]`));
   } catch (error) {

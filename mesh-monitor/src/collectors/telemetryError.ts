@@ -12,18 +12,6 @@ export type RejectReason =
   | "unreachable" // connection refused / reset / HTTP error status
   | "protocol"; // the daemon answered, but not as its protocol says (e.g. babeld said `bad`)
 
-export const rejectReasons: readonly RejectReason[] = [
-  "malformed",
-  "wrong_type",
-  "not_finite",
-  "missing_field",
-  "unknown_format",
-  "too_large",
-  "timeout",
-  "unreachable",
-  "protocol",
-];
-
 /** Bad telemetry: says what was wrong (`message`) and what is accepted (`accepted`). */
 export class TelemetryError extends Error {
   readonly reason: RejectReason;

@@ -2,6 +2,8 @@
 // Every duration is in seconds, every quality/resource level a fraction 0–1. Validation names the exact
 // key that is wrong and what is accepted, so a typo never silently falls back to a default.
 
+import { isJsonObject } from "../jsonObject.ts";
+
 export interface HeldThreshold {
   /** Fires when the reading is above this fraction… */
   above: number;
@@ -98,14 +100,11 @@ function checkValue(path: string, kind: FieldKind, value: unknown): unknown {
   return value;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Defaults overlaid with what the operator wrote; unknown keys and bad values are errors. */
 export function parseRulesConfig(raw: unknown): RulesConfig {
   if (raw === undefined || raw === null) return structuredClone(defaultRulesConfig);
-  if (!isPlainObject(raw)) throw new RulesConfigError(`rules must be a mapping of rule names to settings, got ${JSON.stringify(raw)}`);
+  if (!isJsonObject(raw)) throw new RulesConfigError(`rules must be a mapping of rule names to settings, got ${JSON.stringify(raw)}`);
   const result = structuredClone(defaultRulesConfig) as unknown as Record<string, unknown>;
   for (const [section, value] of Object.entries(raw)) {
     const sectionSchema: unknown = Object.hasOwn(schema, section) ? schema[section as keyof RulesConfig] : undefined;
@@ -116,7 +115,7 @@ export function parseRulesConfig(raw: unknown): RulesConfig {
       result[section] = checkValue(section, sectionSchema as FieldKind, value);
       continue;
     }
-    if (!isPlainObject(value)) throw new RulesConfigError(`rules.${section} must be a mapping, got ${JSON.stringify(value)}`);
+    if (!isJsonObject(value)) throw new RulesConfigError(`rules.${section} must be a mapping, got ${JSON.stringify(value)}`);
     const fields = sectionSchema as Record<string, FieldKind>;
     const target = result[section] as Record<string, unknown>;
     for (const [key, fieldValue] of Object.entries(value)) {

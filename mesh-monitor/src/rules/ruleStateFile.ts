@@ -9,6 +9,7 @@ import { dirname } from "node:path";
 import { ConditionTable, type ConditionState, type FrozenAlert, type Phase } from "./condition.ts";
 import type { RuleState } from "./evaluate.ts";
 import { Knowledge, type KnownSource } from "./knowledge.ts";
+import { isJsonObject } from "../jsonObject.ts";
 
 const FORMAT = "blockshare-mesh-rule-state";
 const VERSION = 1;
@@ -62,7 +63,6 @@ export function serializeRuleState(state: RuleState, now: number): string {
 const fail = (where: string, what: string): never => {
   throw new RuleStateFileError(`${where} ${what}`);
 };
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 const text = (value: unknown, where: string): string => (typeof value === "string" ? value : fail(where, "is not text"));
 const time = (value: unknown, where: string): number => (typeof value === "number" && Number.isFinite(value) ? value : fail(where, "is not a time in ms"));
 const list = (value: unknown, where: string): unknown[] => (Array.isArray(value) ? value : fail(where, "is not a list"));
@@ -73,7 +73,7 @@ const tuple = (value: unknown, length: number, where: string): unknown[] => {
 };
 
 function readSource(value: unknown, where: string): KnownSource {
-  if (!isObject(value)) return fail(where, "is not an object");
+  if (!isJsonObject(value)) return fail(where, "is not an object");
   const known: KnownSource = { nodeCount: time(value.nodeCount, `${where}.nodeCount`) };
   if (value.failingSince !== undefined) known.failingSince = time(value.failingSince, `${where}.failingSince`);
   if (value.lastOk !== undefined) known.lastOk = time(value.lastOk, `${where}.lastOk`);
@@ -83,7 +83,7 @@ function readSource(value: unknown, where: string): KnownSource {
 }
 
 function readFrozen(value: unknown, where: string): FrozenAlert {
-  if (!isObject(value) || !isObject(value.labels)) return fail(where, "is not {labels, summary, description}");
+  if (!isJsonObject(value) || !isJsonObject(value.labels)) return fail(where, "is not {labels, summary, description}");
   const labels: Record<string, string> = {};
   for (const [key, label] of Object.entries(value.labels)) labels[key] = text(label, `${where}.labels.${key}`);
   return { labels, summary: text(value.summary, `${where}.summary`), description: text(value.description, `${where}.description`) };
@@ -99,7 +99,7 @@ export function restoreRuleState(saved: string, now: number): RuleState {
   } catch (error) {
     throw new RuleStateFileError(`is not JSON (${(error as Error).message})`);
   }
-  if (!isObject(raw) || raw.format !== FORMAT) return fail("the file", `is not a ${FORMAT} file`);
+  if (!isJsonObject(raw) || raw.format !== FORMAT) return fail("the file", `is not a ${FORMAT} file`);
   if (raw.version !== VERSION) return fail("version", `is ${JSON.stringify(raw.version)}; this monitor reads version ${VERSION}`);
   const knowledge = new Knowledge(time(raw.baselineAt, "baselineAt"));
   knowledge.uplinkEverKnown = raw.uplinkEverKnown === true;
