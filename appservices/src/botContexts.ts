@@ -1,6 +1,7 @@
 // Builds each bot's BotContext: who it is, the neighborhood it serves, its actions and its own store.
 import type { BotActions, BotContext, BotDefinition, BotProfile, Community, Neighborhood } from "../../bots/framework/contract.ts";
 import type { HostStore } from "./store.ts";
+import { describeError, stderrLog, type HostLog } from "./hostLog.ts";
 
 export type NeighborhoodFacts = Omit<Neighborhood, "roomRole" | "roomsWithRole" | "roomName" | "bots" | "timeZone"> & {
   /** The neighborhood file's `time_zone`; default UTC. */
@@ -23,6 +24,8 @@ export interface BotContextInput {
   bots?: readonly BotDefinition[];
   /** A room's m.room.name, read by someone who is in every neighborhood room (the appservice's sender). */
   roomName?: (roomId: string) => Promise<string | undefined>;
+  /** The host's log, where the bot's failures go (default: stderr). */
+  log?: HostLog;
 }
 
 /**
@@ -65,5 +68,8 @@ export function buildBotContext(input: BotContextInput): BotContext {
     isOwnNeighbor: neighborRule(input.neighborhood, input.isServiceUser),
     now: input.now,
     community: input.community,
+    log: {
+      error: (what, error) => (input.log ?? stderrLog).error(`${what} failed`, { bot: input.localpart, ...describeError(error) }),
+    },
   };
 }

@@ -25,7 +25,17 @@ export const silentLog: HostLog = {
   error: () => {},
 };
 
-/** The message of anything thrown, for a log line (the stack goes along when there is one). */
+/** Tokens that libraries sometimes put in URLs or error messages, masked before anything is logged. */
+export function maskSecrets(text: string): string {
+  return text
+    .replace(/(access_token|as_token|hs_token|token|password|secret)(["']?\s*[=:]\s*["']?)[^\s"'&,}]+/gi, "$1$2<redacted>")
+    .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, "$1<redacted>")
+    .replace(/\bsyt_[A-Za-z0-9_]+/g, "<redacted>"); // Synapse access tokens
+}
+
+/** The message of anything thrown, for a log line (the stack goes along when there is one), secrets masked. */
 export function describeError(error: unknown): LogFields {
-  return error instanceof Error ? { error: error.message, stack: error.stack } : { error: String(error) };
+  return error instanceof Error
+    ? { error: maskSecrets(error.message), ...(error.stack === undefined ? {} : { stack: maskSecrets(error.stack) }) }
+    : { error: maskSecrets(String(error)) };
 }

@@ -6,7 +6,6 @@ import { commandMaxAgeMs, isBacklog } from "./backlog.ts";
 import { readCommandLine } from "./commandLine.ts";
 import { removeControlCharactersKeepingNewlines } from "./controlCharacters.ts";
 import { commandPrefix, type Command, type CommandRequest } from "./defineCommand.ts";
-import { logBotError } from "./errorLog.ts";
 import { helpCommandName, unknownCommandReply } from "./helpCommand.ts";
 import { languageCommandName } from "./languageCommand.ts";
 import { readIncomingText } from "./incomingText.ts";
@@ -31,16 +30,15 @@ export interface DispatcherOptions {
 
 export type CommandDispatcher = (event: MatrixEvent, context: BotContext) => Promise<void>;
 
-async function sendReply(localpart: string, context: BotContext, event: MatrixEvent, reply: RichText): Promise<void> {
+async function sendReply(context: BotContext, event: MatrixEvent, reply: RichText): Promise<void> {
   try {
     await context.actions.sendMessage(event.room_id, reply, { replyTo: event.event_id });
   } catch (error) {
-    logBotError(localpart, `replying in ${event.room_id}`, error);
+    context.log.error(`replying in ${event.room_id}`, error);
   }
 }
 
 export function createCommandDispatcher(options: DispatcherOptions): CommandDispatcher {
-  const { localpart } = options;
   const commandsByName = new Map(options.commands.flatMap((command) => [command.name, ...command.aliases].map((name) => [name, command] as const)));
   // Every bot has these: where bots share a room, only the one at home answers them.
   const everyBots = new Set([helpCommandName, languageCommandName].flatMap((name) => {
@@ -60,7 +58,7 @@ export function createCommandDispatcher(options: DispatcherOptions): CommandDisp
     if (!atHome && (everyBots.has(line.name) || !commandsByName.has(line.name))) return;
     // A reply travels while the room's next command is read: holding the room's queue for each send would
     // make the twentieth neighbor wait for nineteen round trips. A failed reply is logged, not retried here.
-    const reply = async (text: RichText): Promise<void> => void sendReply(localpart, context, event, text);
+    const reply = async (text: RichText): Promise<void> => void sendReply(context, event, text);
 
     const decision = limiter.take(event.sender, context.now());
     if (decision === "silent") return;
@@ -84,7 +82,7 @@ export function createCommandDispatcher(options: DispatcherOptions): CommandDisp
       if (!result.ok) return reply(message(say(language, "framework.badArguments", { problem: result.problem, usage: command.usage })));
       if (result.reply !== undefined) return reply(result.reply);
     } catch (error) {
-      logBotError(localpart, `command ${commandPrefix}${command.name} in ${event.room_id}`, error);
+      context.log.error(`command ${commandPrefix}${command.name} in ${event.room_id}`, error);
       return reply(message(say(language, "framework.failed", { command: name })));
     }
   };

@@ -141,6 +141,14 @@ export interface Neighborhood {
   bots: readonly BotProfile[];
 }
 
+/**
+ * Where a bot tells the box operator what failed: a line in the host's log, with the bot's name and the
+ * error (secrets masked by the host). `what` says what the bot was doing; never a neighbor's words.
+ */
+export interface BotLog {
+  error(what: string, error: unknown): void;
+}
+
 /** Everything a bot handler receives: who it is, where it lives, and what it may do. */
 export interface BotContext {
   /** The bot's own full Matrix ID. */
@@ -164,6 +172,7 @@ export interface BotContext {
   /** Current time in ms; injected so tests can move the clock. */
   now(): number;
   community: Community;
+  log: BotLog;
 }
 
 /** What a webhook handler answers; the host sends it as JSON. */

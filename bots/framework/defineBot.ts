@@ -5,7 +5,6 @@
 import type { BotContext, BotDefinition, MatrixEvent, RoomRole, WebhookHandler } from "./contract.ts";
 import { createCommandDispatcher } from "./commandDispatcher.ts";
 import type { Command } from "./defineCommand.ts";
-import { logBotError } from "./errorLog.ts";
 import { helpCommand, helpCommandName, type HelpOverview } from "./helpCommand.ts";
 import { languageCommand, languageCommandName } from "./languageCommand.ts";
 import type { RateLimitOptions } from "./rateLimiter.ts";
@@ -65,7 +64,7 @@ export function defineBot(spec: BotSpec): BotDefinition {
         if (event.type === "m.room.message") await dispatchCommand(event, context);
         else await onEvent?.(event, context);
       } catch (error) {
-        logBotError(spec.localpart, `handling ${event.type} in ${event.room_id}`, error);
+        context.log.error(`handling ${event.type} in ${event.room_id}`, error);
       }
     },
     ...(onTick === undefined
@@ -75,7 +74,7 @@ export function defineBot(spec: BotSpec): BotDefinition {
             try {
               await onTick(context);
             } catch (error) {
-              logBotError(spec.localpart, "timed work", error);
+              context.log.error("timed work", error);
             }
           },
         }),

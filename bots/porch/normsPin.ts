@@ -4,7 +4,6 @@
 // made while the porch was down, shows within a second or at the next start.
 
 import type { BotContext } from "../framework/contract.ts";
-import { logBotError } from "../framework/errorLog.ts";
 import { normsMessage } from "./normsMessage.ts";
 
 const pinnedEventsType = "m.room.pinned_events";
@@ -85,7 +84,7 @@ export async function keepNormsPinned(context: BotContext): Promise<void> {
     context.store.delete(retryKey);
   } catch (error) {
     const attempts = (retry?.attempts ?? 0) + 1;
-    logBotError("porch", `updating the Lobby's pinned norms (try ${attempts})`, error);
+    context.log.error(`updating the Lobby's pinned norms (try ${attempts})`, error);
     context.store.put(retryKey, { attempts, nextAt: context.now() + Math.min(firstRetryMs * 2 ** (attempts - 1), maxRetryMs) });
   }
 }

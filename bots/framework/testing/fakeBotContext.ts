@@ -41,6 +41,8 @@ export interface FakeBotContext extends BotContext {
   /** roomId → the room's name (neighborhood.roomName). */
   roomNames: Map<string, string>;
   storeEntries: Map<string, unknown>;
+  /** What the bot logged as failed (context.log.error): "what: message". */
+  logged: string[];
 }
 
 export const testServer = "block.test";
@@ -76,6 +78,7 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
   const pactMembers: PactMember[] = [];
   const norms = { text: "Be kind." };
   const languages = new Map<string, Language>();
+  const logged: string[] = [];
   const operators = options.operators ?? [`@ada:${testServer}`];
   let nextEventNumber = 1;
   const record = (roomId: string, type: string, content: Record<string, unknown>, prefix: string): string => {
@@ -99,6 +102,8 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
     roomRoles,
     roomNames,
     storeEntries,
+    logged,
+    log: { error: (what, error) => void logged.push(`${what}: ${error instanceof Error ? error.message : String(error)}`) },
     self: botId,
     neighborhood: {
       name: "Maple Street",
