@@ -279,3 +279,25 @@ test("a bot cannot redefine help or repeat a command name", () => {
   const help = defineCommand({ name: "help", summary: "", args: [], permission: "anyone", run: () => undefined });
   assert.throws(() => defineBot({ localpart: "x", displayName: "X", about: "", commands: [help] }), /defined twice/);
 });
+
+test("events are routed by type, non-text messages by msgtype; text goes to the commands, the rest to onEvent", async () => {
+  const seen: string[] = [];
+  const bot = defineBot({
+    localpart: "router",
+    displayName: "Router",
+    about: "I route.",
+    commands: [],
+    events: { "m.reaction": (event) => void seen.push(`reaction ${event.event_id}`) },
+    messages: { "m.image": (event) => void seen.push(`image ${event.event_id}`) },
+    onEvent: (event) => void seen.push(`other ${event.type}`),
+  });
+  const context = createFakeBotContext();
+  const base = { room_id: room, sender: alice, origin_server_ts: context.clock.now };
+  await bot.handleEvent({ ...base, event_id: "$r", type: "m.reaction", content: {} }, context);
+  await bot.handleEvent({ ...base, event_id: "$i", type: "m.room.message", content: { msgtype: "m.image", body: "tomatoes.jpg" } }, context);
+  await bot.handleEvent({ ...base, event_id: "$f", type: "m.room.message", content: { msgtype: "m.file", body: "!help" } }, context);
+  await bot.handleEvent({ ...base, event_id: "$m", type: "m.room.member", state_key: alice, content: { membership: "join" } }, context);
+  await bot.handleEvent({ ...base, event_id: "$t", type: "m.room.message", content: { msgtype: "m.text", body: "!help" } }, context);
+  assert.deepEqual(seen, ["reaction $r", "image $i", "other m.room.member"]);
+  assert.equal(context.sent.length, 1, "the text command was answered, the file named !help was not");
+});

@@ -10,6 +10,11 @@ import { languageCommand, languageCommandName } from "./languageCommand.ts";
 import type { RateLimitOptions } from "./rateLimiter.ts";
 import type { Phrase } from "./speak.ts";
 
+export type EventHandler = (event: MatrixEvent, context: BotContext) => Promise<void> | void;
+
+/** Text that neighbors type: what the commands read. Every other msgtype is routed by `messages`. */
+const textMsgtypes = new Set(["m.text", "m.notice", "m.emote"]);
+
 export interface BotSpec {
   localpart: string;
   displayName: string;
@@ -20,8 +25,15 @@ export interface BotSpec {
   /** Said in this bot's !help after its `about`, e.g. the porch's overview of the other bots. */
   helpOverview?: HelpOverview;
   commands: readonly Command[];
-  /** Events other than m.room.message (memberships etc.). Errors are caught and logged. */
-  onEvent?: (event: MatrixEvent, context: BotContext) => Promise<void> | void;
+  /**
+   * Handlers by event type ("m.reaction", "m.room.member", "org.matrix.msc3381.poll.response"…), and for
+   * m.room.message by msgtype that is not text ("m.image"): text messages go to the commands. Errors are
+   * caught and logged.
+   */
+  events?: Readonly<Record<string, EventHandler>>;
+  messages?: Readonly<Record<string, EventHandler>>;
+  /** Every other event that is not a text message (memberships etc.), after `events`. */
+  onEvent?: EventHandler;
   /** Timed work, about once a second (see BotDefinition.onTick). Errors are caught and logged. */
   onTick?: (context: BotContext) => Promise<void> | void;
   /** HTTP webhooks by name (see BotDefinition.webhooks). */
@@ -52,6 +64,15 @@ export function defineBot(spec: BotSpec): BotDefinition {
     ...(spec.homeRoles === undefined ? {} : { homeRoles: spec.homeRoles }),
   });
   const { onEvent, onTick } = spec;
+  const events = spec.events ?? {};
+  const messages = spec.messages ?? {};
+  // One route per event: a table, not a chain of ifs; what is not routed is not this bot's business.
+  const routeOf = (event: MatrixEvent): EventHandler | undefined => {
+    if (event.type !== "m.room.message") return Object.hasOwn(events, event.type) ? events[event.type] : onEvent;
+    const msgtype = typeof event.content.msgtype === "string" ? event.content.msgtype : "";
+    if (Object.hasOwn(messages, msgtype)) return messages[msgtype];
+    return textMsgtypes.has(msgtype) || msgtype === "" ? dispatchCommand : undefined;
+  };
 
   return {
     localpart: spec.localpart,
@@ -61,8 +82,7 @@ export function defineBot(spec: BotSpec): BotDefinition {
     async handleEvent(event, context) {
       // The host runs every bot: one bot's failure must not stop the room's queue.
       try {
-        if (event.type === "m.room.message") await dispatchCommand(event, context);
-        else await onEvent?.(event, context);
+        await routeOf(event)?.(event, context);
       } catch (error) {
         context.log.error(`handling ${event.type} in ${event.room_id}`, error);
       }
