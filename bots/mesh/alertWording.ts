@@ -1,10 +1,17 @@
-// What an alert means in words mesh volunteers act on. An alert that brings its own words (the
-// `summary` annotation, and `resolved_summary` for its end) is posted in them: the mesh monitor words
-// its alerts once (mesh-monitor/src/rules/alertWording.ts) and its map shows the same annotations, so
-// the room and the map never disagree. Only an alert without a summary (typed by hand, a rule without
-// annotations) is worded here, from its labels.
+// What an alert means in words mesh volunteers act on, in the language of whoever reads it. An alert
+// that brings its own words (the `summary` annotation, and `resolved_summary` for its end) is posted in
+// them when the reader reads English: the mesh monitor words its alerts once
+// (mesh-monitor/src/rules/alertWording.ts, English) and its map shows the same annotations, so the room
+// and the map never disagree. The built-in rule names are also worded here, from the catalog and the
+// labels: what an alert without a summary reads as, and what a built-in alert reads as in any other
+// language (the catalog's English headlines are the monitor's, so the two languages say the same thing).
+// Any other alert reads as its sender worded it.
 
+import { sourceLanguage, type MessageKey } from "../framework/languages.ts";
+import type { Speaker } from "../framework/speak.ts";
 import { splitLink } from "./incident.ts";
+
+type Labels = Readonly<Record<string, string>>;
 
 export interface AlertWords {
   /** "Node rooftop-3 is down" */
@@ -13,22 +20,38 @@ export interface AlertWords {
   resolved: string;
   /** Why it matters or what to check, when the rule is known. */
   explanation?: string;
+  /** The sender's own description, when it is in the reader's words (not replaced by the catalog's). */
+  description?: string;
 }
 
-interface Subject {
-  labels: Readonly<Record<string, string>>;
-  node: string;
-  link: string;
+/** The built-in rules the catalog words (`mesh.alert.<name>.firing|resolved|explanation`). */
+const builtInRules = [
+  "MeshNodeDown",
+  "MeshAgentSilent",
+  "MeshLinkLost",
+  "MeshLinkDegraded",
+  "MeshUplinkLost",
+  "MeshGatewayLost",
+  "MeshNodeCpuHigh",
+  "MeshNodeMemoryHigh",
+  "MeshNodeDiskHigh",
+  "MeshNewNode",
+  "MeshCollectorBlind",
+] as const;
+type BuiltInRule = (typeof builtInRules)[number];
+
+function isBuiltIn(alertname: string): alertname is BuiltInRule {
+  return (builtInRules as readonly string[]).includes(alertname);
 }
 
-type Wording = (subject: Subject) => AlertWords;
-
-function nodeOf(labels: Readonly<Record<string, string>>): string {
-  return labels.node ?? labels.instance ?? labels.gateway ?? "(unnamed node)";
+function nodeOf(labels: Labels): string | undefined {
+  // The mesh monitor labels a node by id and gives its shown name in node_name.
+  return labels.node_name ?? labels.node ?? labels.instance ?? labels.gateway;
 }
 
-function linkOf(labels: Readonly<Record<string, string>>): string {
-  const { source, target, link } = labels;
+function linkOf(labels: Labels): string | undefined {
+  const { source, target, link, link_name } = labels;
+  if (link_name !== undefined) return link_name;
   if (source !== undefined && target !== undefined) return `${source} ↔ ${target}`;
   if (link !== undefined) {
     const ends = splitLink(link);
@@ -37,93 +60,60 @@ function linkOf(labels: Readonly<Record<string, string>>): string {
   return source ?? target ?? nodeOf(labels);
 }
 
-const wordingByAlertname: Readonly<Record<string, Wording>> = {
-  MeshNodeDown: ({ node }) => ({
-    firing: `Node ${node} is down`,
-    resolved: `Node ${node} is back`,
-    explanation: "It stopped reporting and its mesh neighbors no longer see it: it may have lost power or crashed.",
-  }),
-  MeshAgentSilent: ({ node }) => ({
-    firing: `Node ${node} stopped reporting`,
-    resolved: `Node ${node} is reporting again`,
-    explanation: "Its mesh neighbors still see it, so the node is probably up; its monitoring agent needs a look.",
-  }),
-  MeshLinkLost: ({ link }) => ({
-    firing: `Link ${link} is lost`,
-    resolved: `Link ${link} is back`,
-    explanation: "These two nodes no longer hear each other; traffic takes other paths where there are any.",
-  }),
-  MeshLinkDegraded: ({ link }) => ({
-    firing: `Link ${link} is weak`,
-    resolved: `Link ${link} is good again`,
-    explanation: "The radio link between them is unreliable, so the mesh is slow there. Check antennas and what grew or was built in between.",
-  }),
-  MeshUplinkLost: ({ labels, node }) => ({
-    firing: labels.node === undefined ? "The internet uplink is down" : `The internet uplink at ${node} is down`,
-    resolved: labels.node === undefined ? "The internet uplink is back" : `The internet uplink at ${node} is back`,
-    explanation: "The block cannot reach the internet through it. Local chat, the sharing board and neighboring blocks on the mesh still work.",
-  }),
-  MeshGatewayLost: ({ node }) => ({
-    firing: `Gateway ${node} is lost`,
-    resolved: `Gateway ${node} is back`,
-    explanation: "The mesh no longer reaches the internet through this gateway; other gateways, if any, carry the traffic.",
-  }),
-  MeshNodeCpuHigh: ({ node }) => ({
-    firing: `Node ${node} is overloaded`,
-    resolved: `Node ${node} is no longer overloaded`,
-    explanation: "Its processor has been busy for a while; it may drop traffic.",
-  }),
-  MeshNodeMemoryHigh: ({ node }) => ({
-    firing: `Node ${node} is low on memory`,
-    resolved: `Node ${node} has enough memory again`,
-    explanation: "It may start dropping connections or restart by itself.",
-  }),
-  MeshNodeDiskHigh: ({ node }) => ({
-    firing: `Node ${node} is low on storage`,
-    resolved: `Node ${node} has enough storage again`,
-    explanation: "Logs or updates may fail until space is freed.",
-  }),
-  MeshNewNode: ({ node }) => ({
-    firing: `New node on the mesh: ${node}`,
-    resolved: `New node ${node} is now known`,
-    explanation: "Say hello to whoever set it up, and adopt it with !mesh adopt if it is yours.",
-  }),
-  MeshCollectorBlind: () => ({
-    firing: "The mesh monitor cannot see the mesh",
-    resolved: "The mesh monitor sees the mesh again",
-    explanation: "It gets no data from the routers, so it cannot tell what is up or down: other alerts may be missing.",
-  }),
-};
+function isSimulated(labels: Labels): boolean {
+  return labels.simulated === "true";
+}
+
+function catalogWords(speaker: Speaker, alertname: BuiltInRule, labels: Labels): AlertWords {
+  const unnamed = speaker.plain("mesh.alert.unnamedNode");
+  const values = {
+    node: alertname === "MeshUplinkLost" ? (labels.node_name ?? labels.node ?? "none") : (nodeOf(labels) ?? unnamed),
+    link: linkOf(labels) ?? unnamed,
+    source: labels.source ?? speaker.plain("mesh.alert.aCollector"),
+  };
+  const said = (part: "firing" | "resolved" | "explanation") => speaker.plain(`mesh.alert.${alertname}.${part}` as MessageKey, values);
+  const words = { firing: said("firing"), resolved: said("resolved"), explanation: said("explanation") };
+  if (!isSimulated(labels)) return words;
+  return {
+    firing: speaker.plain("mesh.alert.simulated", { headline: words.firing }),
+    resolved: speaker.plain("mesh.alert.simulated", { headline: words.resolved }),
+    explanation: `${words.explanation} ${speaker.plain("mesh.alert.simulationNote")}`,
+  };
+}
 
 // Labels that say how an alert is routed, not where the problem is.
 const routingLabels = new Set(["alertname", "severity", "source", "job", "receiver", "prometheus", "monitor"]);
 
-function whereOf(labels: Readonly<Record<string, string>>): string | undefined {
+function whereOf(labels: Labels): string | undefined {
   if (labels.source !== undefined || labels.target !== undefined || labels.link !== undefined) return linkOf(labels);
   if (labels.node !== undefined || labels.instance !== undefined) return nodeOf(labels);
   const others = Object.entries(labels).filter(([name]) => !routingLabels.has(name)).slice(0, 3);
   return others.length > 0 ? others.map(([name, value]) => `${name}=${value}`).join(", ") : undefined;
 }
 
-/** An unknown rule without a summary: its title or message if it has one, else its name and where. */
-function genericWords(labels: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>): AlertWords {
-  const name = labels.alertname ?? "An alert";
+/** The sender's own headline, or for an unknown rule without one: its title or message, else its name and where. */
+function sendersWords(speaker: Speaker, labels: Labels, annotations: Labels): AlertWords {
+  const summary = annotations.summary || undefined;
   const where = whereOf(labels);
-  const summary = annotations.title ?? annotations.message ?? (where === undefined ? name : `${name} on ${where}`);
-  return { firing: summary, resolved: `Resolved: ${summary}` };
+  const name = labels.alertname || speaker.plain("mesh.alert.anAlert");
+  const firing = summary ?? annotations.title ?? annotations.message ?? (where === undefined ? name : speaker.plain("mesh.alert.on", { alertname: name, where }));
+  const resolved = (summary === undefined ? undefined : annotations.resolved_summary) ?? speaker.plain("mesh.alert.resolvedSummary", { summary: firing });
+  return { firing, resolved, ...(annotations.description === undefined ? {} : { description: annotations.description }) };
 }
 
-export function alertWords(labels: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>): AlertWords {
-  const summary = annotations.summary;
-  if (summary !== undefined && summary !== "") return { firing: summary, resolved: annotations.resolved_summary ?? `Resolved: ${summary}` };
+export function alertWords(speaker: Speaker, labels: Labels, annotations: Labels): AlertWords {
   const alertname = labels.alertname ?? "";
-  const wording = Object.hasOwn(wordingByAlertname, alertname) ? wordingByAlertname[alertname] : undefined;
-  if (wording === undefined) return genericWords(labels, annotations);
-  return wording({ labels, node: nodeOf(labels), link: linkOf(labels) });
+  const hasSummary = annotations.summary !== undefined && annotations.summary !== "";
+  if (isBuiltIn(alertname) && !(hasSummary && speaker.language === sourceLanguage)) {
+    const words = catalogWords(speaker, alertname, labels);
+    // A sender's summary comes with its own (English) description of the same thing: the catalog's replaces both.
+    return hasSummary || annotations.description === undefined ? words : { ...words, description: annotations.description };
+  }
+  return sendersWords(speaker, labels, annotations);
 }
 
 /** Alerts that mean the block's internet connection is gone (the Lobby hears about those). */
-export function isUplinkAlert(labels: Readonly<Record<string, string>>): boolean {
+export function isUplinkAlert(labels: Labels): boolean {
   return /uplink/i.test(labels.alertname ?? "");
 }
 
@@ -132,15 +122,12 @@ export interface SeverityLook {
   word: string;
 }
 
-const severityLooks: Readonly<Record<string, SeverityLook>> = {
-  critical: { icon: "🔴", word: "Critical" },
-  error: { icon: "🔴", word: "Error" },
-  warning: { icon: "🟠", word: "Warning" },
-  info: { icon: "🔵", word: "Info" },
-};
+const severityIcons: Readonly<Record<string, string>> = { critical: "🔴", error: "🔴", warning: "🟠", info: "🔵" };
 
-export function severityLook(labels: Readonly<Record<string, string>>): SeverityLook {
+export function severityLook(speaker: Speaker, labels: Labels): SeverityLook {
   const severity = (labels.severity ?? "").toLowerCase();
-  if (Object.hasOwn(severityLooks, severity)) return severityLooks[severity] ?? { icon: "⚪", word: "Alert" };
-  return { icon: "⚪", word: severity === "" ? "Alert" : severity.slice(0, 30) };
+  const icon = Object.hasOwn(severityIcons, severity) ? (severityIcons[severity] ?? "⚪") : "⚪";
+  if (icon !== "⚪") return { icon, word: speaker.plain(`mesh.severity.${severity}` as MessageKey) };
+  // A severity of the sender's own is shown as they wrote it.
+  return { icon, word: severity === "" ? speaker.plain("mesh.severity.none") : severity.slice(0, 30) };
 }

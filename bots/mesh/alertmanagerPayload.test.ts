@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { labelsKey, readAlertmanagerPayload } from "./alertmanagerPayload.ts";
 import { splitLink, nodesOf } from "./incident.ts";
 import { alertWords, isUplinkAlert, severityLook } from "./alertWording.ts";
+import { speaker } from "../framework/speak.ts";
+
+const english = speaker("en", "UTC");
 
 test("Alertmanager's zero time means 'not set', and times become milliseconds", () => {
   const reading = readAlertmanagerPayload({
@@ -40,20 +43,20 @@ test("links read both ways of writing them", () => {
   assert.deepEqual(splitLink("node-with-dashes"), []);
   assert.deepEqual(nodesOf({ labels: { link: "a—b" } }), ["a", "b"]);
   assert.deepEqual(nodesOf({ labels: { link: "a—b", source: "a", target: "b", node: "a" } }), ["a", "b"]);
-  assert.equal(alertWords({ alertname: "MeshLinkLost", link: "a—b" }, {}).firing, "Link a ↔ b is lost");
+  assert.equal(alertWords(english, { alertname: "MeshLinkLost", link: "a—b" }, {}).firing, english.plain("mesh.alert.MeshLinkLost.firing", { link: "a ↔ b" }));
 });
 
 test("every built-in rule has its own words, and unknown ones fall back to the summary or the name", () => {
   for (const alertname of ["MeshNodeDown", "MeshAgentSilent", "MeshLinkLost", "MeshLinkDegraded", "MeshUplinkLost", "MeshGatewayLost", "MeshNodeCpuHigh", "MeshNodeMemoryHigh", "MeshNodeDiskHigh", "MeshNewNode", "MeshCollectorBlind"]) {
-    const words = alertWords({ alertname, node: "n1", source: "n1", target: "n2" }, {});
+    const words = alertWords(english, { alertname, node: "n1", source: "n1", target: "n2" }, {});
     assert.ok(words.explanation, alertname);
     assert.doesNotMatch(words.firing, /Mesh[A-Z]/, `${alertname} reads as words: ${words.firing}`);
     assert.notEqual(words.firing, words.resolved);
   }
-  assert.equal(alertWords({ alertname: "DiskFull", instance: "pi:9100" }, {}).firing, "DiskFull on pi:9100");
-  assert.equal(alertWords({}, {}).firing, "An alert");
-  assert.equal(alertWords({ alertname: "Y" }, { summary: "Backups failed" }).resolved, "Resolved: Backups failed");
-  assert.equal(severityLook({ severity: "CRITICAL" }).word, "Critical");
-  assert.equal(severityLook({ severity: "page" }).word, "page");
+  assert.equal(alertWords(english, { alertname: "DiskFull", instance: "pi:9100" }, {}).firing, english.plain("mesh.alert.on", { alertname: "DiskFull", where: "pi:9100" }));
+  assert.equal(alertWords(english, {}, {}).firing, english.plain("mesh.alert.anAlert"));
+  assert.equal(alertWords(english, { alertname: "Y" }, { summary: "Backups failed" }).resolved, english.plain("mesh.alert.resolvedSummary", { summary: "Backups failed" }));
+  assert.equal(severityLook(english, { severity: "CRITICAL" }).word, english.plain("mesh.severity.critical"));
+  assert.equal(severityLook(english, { severity: "page" }).word, "page");
   assert.ok(isUplinkAlert({ alertname: "MeshUplinkLost" }) && isUplinkAlert({ alertname: "WanUplinkDown" }) && !isUplinkAlert({ alertname: "MeshGatewayLost" }));
 });

@@ -5,7 +5,8 @@ import type { BotContext } from "../framework/contract.ts";
 import { logBotError } from "../framework/errorLog.ts";
 import { failed, isDue, meshLocalpart, succeeded, tellOwners, type Retrying } from "./delivery.ts";
 import { nodesOf, type Incident } from "./incident.ts";
-import { burstMessage, burstResolvedMessage, ownerBurstNotice } from "./meshMessages.ts";
+import { speakerFor } from "../framework/speak.ts";
+import { burstMessage, burstResolvedMessage, ownerBurstNotice } from "./meshWords.ts";
 import type { MeshState } from "./meshState.ts";
 
 const burstPrefix = "burst/";
@@ -24,7 +25,7 @@ export async function postBurst(context: BotContext, state: MeshState, incidents
   const owners = [...new Set(ownersByIncident.flat())];
   let eventId: string;
   try {
-    eventId = await context.actions.sendMessage(roomId, burstMessage(incidents, owners));
+    eventId = await context.actions.sendMessage(roomId, burstMessage(speakerFor(context), incidents, owners));
   } catch (error) {
     logBotError(meshLocalpart, `posting a summary of ${incidents.length} incidents`, error);
     for (const incident of incidents) state.book.save(failed(incident, now));
@@ -44,7 +45,7 @@ export async function postBurst(context: BotContext, state: MeshState, incidents
   // One DM per owner for the whole burst, listing their incidents.
   for (const owner of owners) {
     const theirs = incidents.filter((_, index) => ownersByIncident[index]?.includes(owner));
-    await tellOwners(context, [owner], ownerBurstNotice(theirs));
+    await tellOwners(context, [owner], (speaker) => ownerBurstNotice(speaker, theirs));
   }
 }
 
@@ -56,7 +57,7 @@ export async function syncBursts(context: BotContext, state: MeshState): Promise
     if (burst === undefined || !isDue(burst, now)) continue;
     if (burst.members.some((member) => state.book.firing(member.key)?.id === member.id)) continue;
     try {
-      await context.actions.editMessage(burst.roomId, burst.eventId, burstResolvedMessage(burst.members.length, burst.since, now));
+      await context.actions.editMessage(burst.roomId, burst.eventId, burstResolvedMessage(speakerFor(context), burst.members.length, burst.since, now));
       context.store.delete(key);
     } catch (error) {
       logBotError(meshLocalpart, "editing a summary of incidents as resolved", error);

@@ -3,6 +3,7 @@
 
 import type { BotContext, RichText } from "../framework/contract.ts";
 import { logBotError } from "../framework/errorLog.ts";
+import { speakerFor, type Speaker } from "../framework/speak.ts";
 
 export const meshLocalpart = "mesh";
 
@@ -31,11 +32,12 @@ export function succeeded<Item extends Retrying>(item: Item): Item {
   return done;
 }
 
-export async function tellOwners(context: BotContext, owners: readonly string[], notice: RichText): Promise<void> {
+/** Each owner is told in their own language. */
+export async function tellOwners(context: BotContext, owners: readonly string[], notice: (speaker: Speaker) => RichText): Promise<void> {
   for (const owner of owners) {
     try {
       const roomId = await context.actions.openPrivateRoom([owner]);
-      await context.actions.sendMessage(roomId, notice);
+      await context.actions.sendMessage(roomId, notice(speakerFor(context, owner)));
     } catch (error) {
       logBotError(meshLocalpart, `telling ${owner} about a mesh incident`, error);
     }

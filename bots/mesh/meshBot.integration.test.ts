@@ -6,7 +6,10 @@ import assert from "node:assert/strict";
 import { startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
 import type { NeighborClient, SeenEvent } from "../../test/harness/neighborClient.ts";
 import { meshBot } from "./meshBot.ts";
-import { uplinkDownText } from "./meshMessages.ts";
+import { speaker } from "../framework/speak.ts";
+
+const english = speaker("en", "UTC");
+const uplinkDownText = english.plain("mesh.uplink.down");
 
 describe("the mesh bot on a real Synapse", () => {
   let block: TestNeighborhood;

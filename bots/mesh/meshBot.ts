@@ -3,6 +3,7 @@
 
 import type { BotDefinition } from "../framework/contract.ts";
 import { defineBot } from "../framework/defineBot.ts";
+import { words } from "../framework/speak.ts";
 import { receiveAlerts } from "./alertsWebhook.ts";
 import { meshCommand } from "./meshCommand.ts";
 import { meshLocalpart } from "./delivery.ts";
@@ -16,8 +17,8 @@ export function createMeshBot(): BotDefinition {
     localpart: meshLocalpart,
     homeRoles: ["mesh-alerts"],
     displayName: "Mesh alerts",
-    about: "I post what breaks on the block's wifi mesh and when it is fixed, and tell the Lobby when the internet is down.",
-    summary: "Tells everyone when part of the block's wifi mesh has trouble, and when it is fixed.",
+    about: words("mesh.about"),
+    summary: words("mesh.summary"),
     commands: [meshCommand],
     onTick: (context) => serially(() => syncWithMatrix(context)),
     webhooks: { alerts: (body, context) => serially(() => receiveAlerts(body, context)) },

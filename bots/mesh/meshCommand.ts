@@ -1,18 +1,18 @@
-// `!mesh <what> …`: one command for everything mesh, so `!help` stays short. The word after `!mesh`
-// picks a subcommand from the table in meshSubcommands.ts; its arguments are parsed by its own spec.
+// `!mesh <what> …` (Spanish `!red`): one command for everything mesh, so `!help` stays short. The word
+// after `!mesh` picks a subcommand from the table in meshSubcommands.ts (by name or alias); its
+// arguments are parsed by its own spec. The framework has no subcommands, so this lookup stays here.
 
 import type { AnyCommandArgument, CommandArgument } from "../framework/commandArguments.ts";
 import { optional, text } from "../framework/commandArguments.ts";
 import { defineCommand } from "../framework/defineCommand.ts";
-import { code, message, paragraph } from "../framework/richText.ts";
-import { meshSubcommands, subcommandList, subcommandUsage } from "./meshSubcommands.ts";
-
-const subcommandsByName = new Map(meshSubcommands.map((command) => [command.name, command]));
+import { words } from "../framework/speak.ts";
+import { aliasesOf } from "./meshCommandWords.ts";
+import { meshAnswer, subcommandNamed } from "./meshSubcommands.ts";
 
 /** The rest of the line exactly as typed, quotes included, for the subcommand's own parser. */
 const subcommandArguments: CommandArgument<"details", string> = {
   name: "details",
-  accepts: "what that subcommand takes",
+  accepts: words("mesh.command.detailsArgument"),
   isOptional: false,
   takesRest: true,
   read(input) {
@@ -25,19 +25,17 @@ const meshArguments = [optional(text("what", { maxLength: 20 })), optional(subco
 
 export const meshCommand = defineCommand({
   name: "mesh",
-  summary: "The block's wifi mesh: status, nodes, adopting and silencing",
-  details: "Subcommands: status, node <name>, adopt <node>, unadopt <node>, silence <node> <for> [reason], unsilence <node>.",
+  aliases: aliasesOf("mesh"),
+  summary: words("mesh.command.summary"),
+  details: words("mesh.command.details"),
   args: meshArguments,
   permission: "anyone",
   run: async ({ args, ...request }) => {
-    const name = (args.what ?? "").toLowerCase();
-    const subcommand = subcommandsByName.get(name);
-    if (subcommand === undefined) {
-      const opening = name === "" || name === "help" ? paragraph("What would you like to know about the mesh? I understand:") : paragraph("I don't know ", code(`!mesh ${name}`), ". I understand:");
-      return message(opening, subcommandList());
-    }
+    const word = (args.what ?? "").toLowerCase();
+    const subcommand = subcommandNamed(word);
+    if (subcommand === undefined) return meshAnswer(request, word === "" || word === "help" || word === "ayuda" ? { kind: "menu" } : { kind: "menu", unknownWord: word });
     const result = await subcommand.execute(args.details ?? "", request);
-    if (!result.ok) return message(result.problem, " Usage: ", code(subcommandUsage(subcommand)));
+    if (!result.ok) return meshAnswer(request, { kind: "badArguments", problem: result.problem, subcommand: subcommand.name });
     return result.reply;
   },
 });

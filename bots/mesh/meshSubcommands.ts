@@ -1,18 +1,21 @@
-// The words after `!mesh`: adopt, unadopt, silence, unsilence, status, node. Each is a command as data
-// (typed arguments, run); `!mesh` itself (meshCommand.ts) looks them up by name.
+// The words after `!mesh`: status, node, adopt, unadopt, silence, unsilence. Each is a command as data
+// (typed arguments, aliases in other languages, run); `!mesh` itself (meshCommand.ts) looks them up by
+// name or alias. Each decides an outcome (meshOutcomes.ts, exported for tests) and says it to the
+// neighbor who asked, in their language (meshWords.ts).
 
+import type { RichText } from "../framework/contract.ts";
 import type { CommandRequest } from "../framework/defineCommand.ts";
 import { defineCommand, type Command } from "../framework/defineCommand.ts";
 import { duration, optional, rest, text, userId } from "../framework/commandArguments.ts";
-import { formatDuration } from "../framework/durations.ts";
 import { permissionRules } from "../framework/permissions.ts";
-import type { RichText } from "../framework/contract.ts";
-import { bold, bulletList, code, message, rich } from "../framework/richText.ts";
+import { speakerFor, words } from "../framework/speak.ts";
 import { nodesOf } from "./incident.ts";
+import { aliasesOf } from "./meshCommandWords.ts";
+import type { MeshReply } from "./meshOutcomes.ts";
+import { nodeIsKnown, nodeView, statusView } from "./meshReports.ts";
+import { meshState, uplinkOutage, type MeshState } from "./meshState.ts";
+import { meshReplyWords } from "./meshWords.ts";
 import { sameNode } from "./nodeNames.ts";
-import { formatTime } from "./meshMessages.ts";
-import { nodeIsKnown, nodeReport, statusReport } from "./meshReports.ts";
-import { meshState, uplinkOutage } from "./meshState.ts";
 
 const minute = 60 * 1000;
 const nodeArgument = text("node", { maxLength: 100 });
@@ -25,112 +28,114 @@ async function mayManage(node: string, request: CommandRequest): Promise<boolean
   return permissionRules.moderator.allows(request);
 }
 
-function notAllowed(node: string, action: string) {
-  return message(
-    `Only the node's owners (`, code(`!mesh adopt ${node}`), `), the box operators and room moderators can ${action} ${node}.`,
-  );
+async function mayActForOthers(request: CommandRequest): Promise<boolean> {
+  return (await permissionRules.moderator.allows(request)) || (await permissionRules.operator.allows(request));
+}
+
+export function adoptNode(state: MeshState, node: string, sender: string): MeshReply {
+  if (!state.owners.add(node, sender)) return { kind: "alreadyOwner", node };
+  return { kind: "adopted", node, knownNode: nodeIsKnown(node, state) };
+}
+
+export function unadoptNode(state: MeshState, node: string, who: string, sender: string, mayActForOthers: boolean): MeshReply {
+  if (who !== sender && !mayActForOthers) return { kind: "unadoptRefused" };
+  const self = who === sender;
+  return state.owners.remove(node, who) ? { kind: "unadopted", node, who, self } : { kind: "notOwner", node, who, self };
+}
+
+export function silenceNode(state: MeshState, silence: { node: string; lasts: number; by: string; reason?: string | undefined }, now: number): MeshReply {
+  const { node, lasts, by, reason } = silence;
+  state.silences.set({ node, since: now, until: now + lasts, by, ...(reason === undefined ? {} : { reason }) });
+  const openIncidents = state.book.allFiring().filter((incident) => nodesOf(incident).some((name) => sameNode(name, node))).length;
+  return { kind: "silenced", node, lasts, until: now + lasts, openIncidents };
+}
+
+export function unsilenceNode(state: MeshState, node: string, now: number): MeshReply {
+  return state.silences.remove(node, now) === undefined ? { kind: "notSilenced", node } : { kind: "unsilenced", node };
+}
+
+/** The outcome said to the neighbor who asked, in their language. */
+function answer(request: CommandRequest, reply: MeshReply): RichText {
+  return meshReplyWords(speakerFor(request.context, request.sender), reply, meshSubcommands);
 }
 
 const adopt = defineCommand({
   name: "adopt",
-  summary: "Say you look after a node: you are mentioned in its alerts and told by private message",
+  aliases: aliasesOf("adopt"),
+  summary: words("mesh.adopt.summary"),
   args: [nodeArgument],
   permission: "anyone",
-  run: ({ args, sender, context }) => {
-    const state = meshState(context);
-    if (!state.owners.add(args.node, sender)) return message("You already look after ", bold(args.node), ".");
-    const hint = nodeIsKnown(args.node, state)
-      ? ""
-      : " I haven't had an alert about a node by that name yet, so check it is spelled as on the map.";
-    return message(
-      "Thanks! You now look after ", bold(args.node),
-      `: I'll mention you in its alerts and tell you in a private chat.${hint}`,
-    );
-  },
+  run: ({ args, ...request }) => answer(request, adoptNode(meshState(request.context), args.node, request.sender)),
 });
 
 const unadopt = defineCommand({
   name: "unadopt",
-  summary: "Stop looking after a node (moderators may name someone else)",
+  aliases: aliasesOf("unadopt"),
+  summary: words("mesh.unadopt.summary"),
   args: [nodeArgument, optional(userId("who"))],
   permission: "anyone",
-  run: async (invocation) => {
-    const { args, sender, context } = invocation;
-    const who = args.who ?? sender;
-    if (who !== sender && !(await permissionRules.moderator.allows(invocation)) && !(await permissionRules.operator.allows(invocation))) {
-      return message("Only room moderators and the box operators can remove someone else as a node's owner.");
-    }
-    const removed = meshState(context).owners.remove(args.node, who);
-    const subject = who === sender ? "You" : who;
-    if (!removed) return message(`${subject} ${who === sender ? "don't" : "doesn't"} look after `, bold(args.node), ".");
-    return message(`${subject} no longer ${who === sender ? "look" : "looks"} after `, bold(args.node), ".");
+  run: async ({ args, ...request }) => {
+    const who = args.who ?? request.sender;
+    const forOthers = who !== request.sender && (await mayActForOthers(request));
+    return answer(request, unadoptNode(meshState(request.context), args.node, who, request.sender, forOthers));
   },
 });
 
 const silence = defineCommand({
   name: "silence",
-  summary: "Hold back a node's alerts for a while (its owners, moderators, operators)",
-  details: "Alerts about the node, and links that end at it, are still recorded but not posted. If a problem is still there when the silence ends, it is posted then.",
+  aliases: aliasesOf("silence"),
+  summary: words("mesh.silence.summary"),
+  details: words("mesh.silence.details"),
   args: [nodeArgument, duration("for", { min: minute, max: 30 * 24 * 60 * minute }), optional(rest("reason", { maxLength: 200 }))],
   permission: "anyone",
-  run: async (invocation) => {
-    const { args, sender, context } = invocation;
-    if (!(await mayManage(args.node, invocation))) return notAllowed(args.node, "silence");
-    const now = context.now();
-    const state = meshState(context);
-    state.silences.set({
-      node: args.node,
-      since: now,
-      until: now + args.for,
-      by: sender,
-      ...(args.reason === undefined ? {} : { reason: args.reason }),
-    });
-    const open = state.book.allFiring().filter((incident) => nodesOf(incident).some((name) => sameNode(name, args.node))).length;
-    return message(
-      "Alerts about ", bold(args.node), ` are held back for ${formatDuration(args.for)}, until ${formatTime(now + args.for)}.`,
-      open > 0 ? ` It has ${open} open incident${open === 1 ? "" : "s"}.` : "",
-      " ", code(`!mesh unsilence ${args.node}`), " ends it early.",
-    );
+  run: async ({ args, ...request }) => {
+    if (!(await mayManage(args.node, request))) return answer(request, { kind: "manageRefused", node: args.node, action: "silence" });
+    const { context, sender } = request;
+    return answer(request, silenceNode(meshState(context), { node: args.node, lasts: args.for, by: sender, reason: args.reason }, context.now()));
   },
 });
 
 const unsilence = defineCommand({
   name: "unsilence",
-  summary: "End a node's silence now",
+  aliases: aliasesOf("unsilence"),
+  summary: words("mesh.unsilence.summary"),
   args: [nodeArgument],
   permission: "anyone",
-  run: async (invocation) => {
-    const { args, context } = invocation;
-    if (!(await mayManage(args.node, invocation))) return notAllowed(args.node, "unsilence");
-    const removed = meshState(context).silences.remove(args.node, context.now());
-    if (removed === undefined) return message(bold(args.node), " is not silenced.");
-    return message("Alerts about ", bold(args.node), " are posted again; anything still failing shows up in a moment.");
+  run: async ({ args, ...request }) => {
+    if (!(await mayManage(args.node, request))) return answer(request, { kind: "manageRefused", node: args.node, action: "unsilence" });
+    return answer(request, unsilenceNode(meshState(request.context), args.node, request.context.now()));
   },
 });
 
 const status = defineCommand({
   name: "status",
-  summary: "Open incidents, silences and the internet connection",
+  aliases: aliasesOf("status"),
+  summary: words("mesh.status.summary"),
   args: [],
   permission: "anyone",
-  run: ({ context }) => statusReport(meshState(context), uplinkOutage(context), context.now()),
+  run: ({ ...request }) => {
+    const { context } = request;
+    return answer(request, { kind: "status", view: statusView(meshState(context), uplinkOutage(context), context.now()) });
+  },
 });
 
 const node = defineCommand({
   name: "node",
-  summary: "One node: its incidents, owners and silence",
+  aliases: aliasesOf("node"),
+  summary: words("mesh.node.summary"),
   args: [nodeArgument],
   permission: "anyone",
-  run: ({ args, context }) => nodeReport(args.node, meshState(context), context.now()),
+  run: ({ args, ...request }) => answer(request, { kind: "node", view: nodeView(args.node, meshState(request.context), request.context.now()) }),
 });
 
 export const meshSubcommands: readonly Command[] = [status, node, adopt, unadopt, silence, unsilence];
 
-/** "!mesh silence <node> <for> [reason…]" */
-export function subcommandUsage(command: Command): string {
-  return `!mesh ${command.usage.slice(1)}`;
+/** A subcommand by the word typed after `!mesh`, in any language. */
+export function subcommandNamed(word: string): Command | undefined {
+  return meshSubcommands.find((command) => command.name === word || command.aliases.includes(word));
 }
 
-export function subcommandList(): RichText {
-  return bulletList(meshSubcommands.map((command) => rich(code(subcommandUsage(command)), ` — ${command.summary}`)));
+/** What `!mesh` says when no subcommand ran: the menu, or why the arguments did not fit. */
+export function meshAnswer(request: CommandRequest, reply: MeshReply): RichText {
+  return answer(request, reply);
 }

@@ -8,7 +8,8 @@ import { postBurst, syncBursts } from "./burstSummary.ts";
 import { failed, isDue, meshLocalpart, succeeded, tellOwners } from "./delivery.ts";
 import { isUplinkAlert } from "./alertWording.ts";
 import { nodesOf, type Incident } from "./incident.ts";
-import { firingMessage, ownerFiringNotice, ownerResolvedNotice, resolvedMessage, uplinkBackNotice, uplinkDownNotice } from "./meshMessages.ts";
+import { speakerFor, type Speaker } from "../framework/speak.ts";
+import { firingMessage, ownerFiringNotice, ownerResolvedNotice, resolvedMessage, uplinkBackNotice, uplinkDownNotice } from "./meshWords.ts";
 import { meshState, uplinkKey, uplinkOutage, type MeshState } from "./meshState.ts";
 import { operatorChat, roleRoom } from "./roleRooms.ts";
 import { audienceOf, isSimulated } from "./alertAudience.ts";
@@ -20,12 +21,18 @@ const maxEditFailures = 25;
 /** More incidents than this due at once are posted as one summary. */
 export const burstThreshold = 5;
 
+/** Who reads an incident's message: the block in Mesh alerts, the operator in a simulation's private chat. */
+function readerOf(context: BotContext, incident: Incident): Speaker {
+  const [operator] = context.neighborhood.operators;
+  return audienceOf(incident) === "operator" && operator !== undefined ? speakerFor(context, operator) : speakerFor(context);
+}
+
 async function postFiring(context: BotContext, state: MeshState, incident: Incident, roomId: string): Promise<void> {
   const now = context.now();
   const owners = state.owners.ofAny(nodesOf(incident));
   let posted: Incident;
   try {
-    const eventId = await context.actions.sendMessage(roomId, firingMessage(incident, owners));
+    const eventId = await context.actions.sendMessage(roomId, firingMessage(readerOf(context, incident), incident, owners));
     posted = succeeded({ ...incident, message: { roomId, eventId } });
   } catch (error) {
     logBotError(meshLocalpart, `posting incident ${incident.id}`, error);
@@ -34,7 +41,7 @@ async function postFiring(context: BotContext, state: MeshState, incident: Incid
   }
   // Saved before the DMs, so a crash while telling owners never posts the incident twice.
   state.book.save({ ...posted, ownersTold: owners });
-  await tellOwners(context, owners.filter((owner) => !incident.ownersTold.includes(owner)), ownerFiringNotice(incident));
+  await tellOwners(context, owners.filter((owner) => !incident.ownersTold.includes(owner)), (speaker) => ownerFiringNotice(speaker, incident));
 }
 
 async function showResolved(context: BotContext, state: MeshState, incident: Incident): Promise<void> {
@@ -42,7 +49,7 @@ async function showResolved(context: BotContext, state: MeshState, incident: Inc
   if (message === undefined) return;
   const owners = state.owners.ofAny(nodesOf(incident));
   try {
-    await context.actions.editMessage(message.roomId, message.eventId, resolvedMessage(incident, owners));
+    await context.actions.editMessage(message.roomId, message.eventId, resolvedMessage(readerOf(context, incident), incident, owners));
   } catch (error) {
     logBotError(meshLocalpart, `editing incident ${incident.id} as resolved`, error);
     const retried = failed(incident, context.now());
@@ -50,7 +57,7 @@ async function showResolved(context: BotContext, state: MeshState, incident: Inc
     return;
   }
   state.book.save(succeeded({ ...incident, resolvedShown: true }));
-  await tellOwners(context, incident.ownersTold, ownerResolvedNotice(incident));
+  await tellOwners(context, incident.ownersTold, (speaker) => ownerResolvedNotice(speaker, incident));
 }
 
 async function syncIncidents(context: BotContext, state: MeshState, firing: readonly Incident[]): Promise<void> {
@@ -99,7 +106,7 @@ async function syncUplink(context: BotContext, firing: readonly Incident[]): Pro
     if (current.announced || !isDue(current, now)) return;
     const lobby = await roleRoom(context, "lobby");
     if (lobby === undefined) return;
-    const sent = await announce(context, lobby, uplinkDownNotice());
+    const sent = await announce(context, lobby, uplinkDownNotice(speakerFor(context)));
     context.store.put(uplinkKey, sent ? { since: current.since, announced: true, failures: 0 } : failed(current, now));
     return;
   }
@@ -111,7 +118,7 @@ async function syncUplink(context: BotContext, firing: readonly Incident[]): Pro
   if (!isDue(outage, now)) return;
   const lobby = await roleRoom(context, "lobby");
   if (lobby === undefined) return;
-  const sent = await announce(context, lobby, uplinkBackNotice(now - outage.since));
+  const sent = await announce(context, lobby, uplinkBackNotice(speakerFor(context), now - outage.since));
   if (sent) context.store.delete(uplinkKey);
   else context.store.put(uplinkKey, failed(outage, now));
 }
