@@ -3,15 +3,14 @@
 import type { BotContext, MatrixEvent } from "../framework/contract.ts";
 import { isBacklog } from "../framework/backlog.ts";
 import { removeControlCharacters } from "../framework/controlCharacters.ts";
+import { storeKeyFamily } from "../framework/storeKeys.ts";
 import { welcomeBackMessage, welcomeMessage } from "./welcomeMessage.ts";
 
 // A welcome is still kind a few hours late (the box was down), but not a day-old pile of them.
 const welcomeMaxAgeMs = 12 * 60 * 60 * 1000;
 const maxDisplayNameLength = 64;
 
-function welcomedKey(userId: string): string {
-  return `welcomed:${userId}`;
-}
+const welcomed = storeKeyFamily<boolean>("welcomed");
 
 function displayNameOf(content: Record<string, unknown>): string | undefined {
   const name = content.displayname;
@@ -37,10 +36,10 @@ export async function welcomeToLobby(event: MatrixEvent, context: BotContext): P
   if (userId === undefined) return;
   const displayName = displayNameOf(event.content);
   // Someone who left and came back gets a short hello rather than the whole guide again.
-  const returning = context.store.get<boolean>(welcomedKey(userId)) === true;
+  const returning = welcomed(userId).get(context.store) === true;
   // A neighbor who chose a language before (and left and came back) is greeted in it; a newcomer in the block's.
   const language = context.community.languageOf(userId);
   const welcome = returning ? welcomeBackMessage(userId, displayName, language) : welcomeMessage(userId, displayName, context.neighborhood.name, language);
   await context.actions.sendMessage(event.room_id, welcome);
-  context.store.put(welcomedKey(userId), true);
+  welcomed(userId).put(context.store, true);
 }

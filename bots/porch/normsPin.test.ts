@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createFakeBotContext, testServer } from "../framework/testing/fakeBotContext.ts";
 import { decideNormsPin, keepNormsPinned, type NormsPin } from "./normsPin.ts";
 import { porchBot } from "./porchBot.ts";
+import { sayPlain } from "../framework/speak.ts";
 
 const lobby = `!lobby:${testServer}`;
 const pinnedKey = `${lobby} m.room.pinned_events `;
@@ -63,4 +64,14 @@ test("a failing post is tried again later, not every second", async () => {
   } finally {
     console.error = quiet;
   }
+});
+
+test("a Spanish block's pinned norms are in Spanish (the block's language), the norms' own text as written", async () => {
+  const context = createFakeBotContext({ blockLanguage: "es" });
+  context.roomRoles.set(lobby, "lobby");
+  context.norms.text = "Sé amable.\nComparte.";
+  await porchBot.onTick?.(context);
+  const posted = context.sent[0]!;
+  assert.ok(posted.message.text.startsWith(`${sayPlain("es", "porch.norms.heading")}\n• Sé amable.\n• Comparte.`), posted.message.text);
+  assert.ok(posted.message.text.includes(sayPlain("es", "porch.norms.howTheyChange", { example: '!propose norms "…"' })));
 });
