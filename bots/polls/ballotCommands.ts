@@ -1,29 +1,34 @@
-// !vote and !rank: ballots for secret and ranked polls, cast in a private chat with the bot so the
-// room never sees who voted what.
+// !vote and !rank (!votar, !ordenar): ballots for secret and ranked polls, cast in a private chat with
+// the bot so the room never sees who voted what.
 
 import { rest } from "../framework/commandArguments.ts";
-import { defineCommand, type Command } from "../framework/defineCommand.ts";
+import { defineCommand, type Command, type CommandInvocation } from "../framework/defineCommand.ts";
 import { message } from "../framework/richText.ts";
+import { speakerFor, words } from "../framework/speak.ts";
 import { castBallot } from "./castBallot.ts";
 import { pollNumber } from "./pollNumberArgument.ts";
 
-const sendPrivately = message("Send ballots in a private chat with me, so the room doesn't see your vote. Open a chat with me and send it there.");
+function ballot({ sender, isDirect, context }: Omit<CommandInvocation<unknown>, "args">, poll: number, choice: string) {
+  return isDirect ? castBallot(context, poll, sender, choice) : message(speakerFor(context, sender).say("polls.ballot.sendPrivately"));
+}
 
 export const ballotCommands: readonly Command[] = [
   defineCommand({
     name: "vote",
-    summary: "Vote in a secret ballot (in a private chat with me)",
-    details: "E.g. `!vote 3 agree`, `!vote 4 consent`, `!vote 5 A C` (letters of the options). You get a receipt code; sending again changes your vote.",
+    aliases: ["votar"],
+    summary: words("polls.vote.summary"),
+    details: words("polls.vote.details"),
     args: [pollNumber("poll"), rest("choice", { maxLength: 400 })],
     permission: "anyone",
-    run: ({ args, sender, isDirect, context }) => (isDirect ? castBallot(context, args.poll, sender, args.choice) : sendPrivately),
+    run: ({ args, ...request }) => ballot(request, args.poll, args.choice),
   }),
   defineCommand({
     name: "rank",
-    summary: "Rank the options of a ranked-choice poll, most preferred first (in a private chat with me)",
-    details: "E.g. `!rank 3 B A C`. You may leave out options you would never choose. Sending again replaces your ballot.",
+    aliases: ["ordenar"],
+    summary: words("polls.rank.summary"),
+    details: words("polls.rank.details"),
     args: [pollNumber("poll"), rest("ranking", { maxLength: 400 })],
     permission: "anyone",
-    run: ({ args, sender, isDirect, context }) => (isDirect ? castBallot(context, args.poll, sender, args.ranking) : sendPrivately),
+    run: ({ args, ...request }) => ballot(request, args.poll, args.ranking),
   }),
 ];

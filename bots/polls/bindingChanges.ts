@@ -4,11 +4,13 @@
 
 import type { Community, SharingLimits } from "../framework/contract.ts";
 import { removeControlCharactersKeepingNewlines } from "../framework/controlCharacters.ts";
-import type { BindingChange } from "./pollModel.ts";
+import { words, type MessageRef } from "../framework/speak.ts";
+import type { AppliedChange, BindingChange } from "./pollModel.ts";
 
 interface SharingSetting {
   setting: keyof SharingLimits;
-  accepts: string;
+  /** Why a value was refused: the setting's range, or yes/no. */
+  refusal(name: string): MessageRef;
   read(word: string): number | boolean | undefined;
 }
 
@@ -21,31 +23,31 @@ const wholeNumber = (min: number, max: number) => (word: string) => {
 const yesNoWords: Readonly<Record<string, boolean>> = { yes: true, true: true, on: true, no: false, false: false, off: false };
 
 export const sharingSettings: Readonly<Record<string, SharingSetting>> = {
-  "sharing.max_open_listings": { setting: "maxOpenListings", accepts: "a whole number from 1 to 1000", read: wholeNumber(1, 1000) },
-  "sharing.max_claims_per_week": { setting: "maxClaimsPerWeek", accepts: "a whole number from 0 to 1000", read: wholeNumber(0, 1000) },
-  "sharing.pact_neighbors_may_claim": { setting: "pactNeighborsMayClaim", accepts: "yes or no", read: (word) => yesNoWords[word.toLowerCase()] },
+  "sharing.max_open_listings": { setting: "maxOpenListings", refusal: (setting) => words("polls.problem.settingNumber", { setting, min: 1, max: 1000 }), read: wholeNumber(1, 1000) },
+  "sharing.max_claims_per_week": { setting: "maxClaimsPerWeek", refusal: (setting) => words("polls.problem.settingNumber", { setting, min: 0, max: 1000 }), read: wholeNumber(0, 1000) },
+  "sharing.pact_neighbors_may_claim": { setting: "pactNeighborsMayClaim", refusal: (setting) => words("polls.problem.settingYesNo", { setting }), read: (word) => yesNoWords[word.toLowerCase()] },
 };
 
 // host[:port], the way Matrix server names are written; or an IPv6 literal in brackets.
 const serverNamePattern = /^(?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*|\[[0-9a-f:.]{2,45}\])(?::\d{1,5})?$/i;
 const addressPattern = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]{2,45}|\[[0-9a-f:]{2,45}\]|[a-z0-9.-]{1,253})$/i;
 
-export type BindingReading = { ok: true; change: BindingChange } | { ok: false; problem: string } | undefined;
+export type BindingReading = { ok: true; change: BindingChange } | { ok: false; problem: MessageRef } | undefined;
 
 /** The longest norms text a proposal may set; the neighborhood file's `norms` key has the same limit. */
 export const normsMaxLength = 1000;
 export const normsExample = '!propose norms "Be kind. No selling on the sharing board. Private chats stay private." closes in 7 days';
 
 /** The block's norms as a proposal gives them: line breaks kept, control characters and runs of blank lines dropped. */
-export function readNormsText(raw: string): { ok: true; text: string } | { ok: false; problem: string } {
+export function readNormsText(raw: string): { ok: true; text: string } | { ok: false; problem: MessageRef } {
   const text = removeControlCharactersKeepingNewlines(raw)
     .split("\n")
     .map((line) => line.trim())
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-  if (text === "") return { ok: false, problem: `The new norms are empty: write them between the quotes, a line per norm, like ${normsExample}` };
-  if (text.length > normsMaxLength) return { ok: false, problem: `The norms can be at most ${normsMaxLength} characters; this text has ${text.length}. Keep them short and plain.` };
+  if (text === "") return { ok: false, problem: words("polls.problem.normsEmpty", { example: normsExample }) };
+  if (text.length > normsMaxLength) return { ok: false, problem: words("polls.problem.normsTooLong", { max: normsMaxLength, length: text.length }) };
   return { ok: true, text };
 }
 
@@ -72,16 +74,16 @@ const bindingReaders: readonly BindingReader[] = [
     // "norms", "norms: be kind", "set norms to be kind": meant as norms, but the text is not quoted.
     pattern: /^(?:(?:set|change)\s+(?:the\s+)?(?:block'?s\s+)?norms\s+to\b[\s\S]*|norms\s*:[\s\S]*|norms)$/i,
     asWritten: true,
-    read: () => ({ ok: false, problem: `Put the new norms in quotes after "norms", a line per norm, like ${normsExample}` }),
+    read: () => ({ ok: false, problem: words("polls.problem.normsUnquoted", { example: normsExample }) }),
   },
   {
     pattern: /^set\s+(\S+)\s+to\s+(\S+)$/i,
     read(match) {
       const name = (match[1] ?? "").toLowerCase();
       const setting = sharingSettings[name];
-      if (setting === undefined) return { ok: false, problem: `I don't know the setting "${name}". Binding settings: ${Object.keys(sharingSettings).join(", ")}.` };
+      if (setting === undefined) return { ok: false, problem: words("polls.problem.unknownSetting", { setting: name, settings: Object.keys(sharingSettings).join(", ") }) };
       const value = setting.read(match[2] ?? "");
-      if (value === undefined) return { ok: false, problem: `${name} must be ${setting.accepts}.` };
+      if (value === undefined) return { ok: false, problem: setting.refusal(name) };
       return { ok: true, change: { kind: "sharing-limit", setting: setting.setting, value, name } };
     },
   },
@@ -89,8 +91,8 @@ const bindingReaders: readonly BindingReader[] = [
     pattern: /^add\s+(?:neighbou?r(?:ing)?\s+)?(?:block\s+)?(\S+)\s+at\s+(\S+)$/i,
     read(match) {
       const [serverName, address] = [match[1] ?? "", match[2] ?? ""];
-      if (!serverNamePattern.test(serverName)) return { ok: false, problem: `"${serverName}" is not a server name (like elm.mesh or elm.mesh:8448).` };
-      if (!addressPattern.test(address)) return { ok: false, problem: `"${address}" is not a mesh address (like 10.0.2.1).` };
+      if (!serverNamePattern.test(serverName)) return { ok: false, problem: words("polls.problem.serverName", { server: serverName }) };
+      if (!addressPattern.test(address)) return { ok: false, problem: words("polls.problem.address", { address }) };
       return { ok: true, change: { kind: "pact-add", member: { serverName: serverName.toLowerCase(), address } } };
     },
   },
@@ -98,7 +100,7 @@ const bindingReaders: readonly BindingReader[] = [
     pattern: /^remove\s+(?:neighbou?r(?:ing)?\s+)?(?:block\s+)?(\S+)$/i,
     read(match) {
       const serverName = match[1] ?? "";
-      if (!serverNamePattern.test(serverName)) return { ok: false, problem: `"${serverName}" is not a server name (like elm.mesh).` };
+      if (!serverNamePattern.test(serverName)) return { ok: false, problem: words("polls.problem.serverName", { server: serverName }) };
       return { ok: true, change: { kind: "pact-remove", serverName: serverName.toLowerCase() } };
     },
   },
@@ -119,44 +121,26 @@ type ChangeKind = BindingChange["kind"];
 type ChangeOf<Kind extends ChangeKind> = Extract<BindingChange, { kind: Kind }>;
 
 interface ChangeRule<Kind extends ChangeKind> {
-  describe(change: ChangeOf<Kind>): string;
   apply(change: ChangeOf<Kind>, community: Community): Promise<void>;
 }
 
 const changeRules: { [Kind in ChangeKind]: ChangeRule<Kind> } = {
-  "sharing-limit": {
-    describe: (change) => `${change.name} becomes ${String(change.value)}`,
-    apply: async (change, community) => community.setSharingLimits({ [change.setting]: change.value }),
-  },
-  "pact-add": {
-    describe: (change) => `${change.member.serverName} (at ${change.member.address}) joins the pact`,
-    apply: (change, community) => community.changePact({ add: change.member }),
-  },
-  "pact-remove": {
-    describe: (change) => `${change.serverName} leaves the pact`,
-    apply: (change, community) => community.changePact({ remove: change.serverName }),
-  },
-  norms: {
-    // The text itself is the proposal's question, which the poll, its results and the decision log show.
-    describe: () => "the block's norms become the text proposed here (the Lobby's pinned norms are updated)",
-    apply: async (change, community) => community.setNorms(change.text),
-  },
+  "sharing-limit": { apply: async (change, community) => community.setSharingLimits({ [change.setting]: change.value }) },
+  "pact-add": { apply: (change, community) => community.changePact({ add: change.member }) },
+  "pact-remove": { apply: (change, community) => community.changePact({ remove: change.serverName }) },
+  norms: { apply: async (change, community) => community.setNorms(change.text) },
 };
 
 function ruleFor<Kind extends ChangeKind>(change: ChangeOf<Kind>): ChangeRule<Kind> {
   return changeRules[change.kind as Kind];
 }
 
-export function describeBindingChange(change: BindingChange): string {
-  return ruleFor(change).describe(change);
-}
-
-/** Applies a passed change; resolves to a line for the results and the decision log. */
-export async function applyBindingChange(change: BindingChange, community: Community): Promise<string> {
+/** Applies a passed change; resolves to what happened, for the results and the decision log (never throws). */
+export async function applyBindingChange(change: BindingChange, community: Community): Promise<AppliedChange> {
   try {
     await ruleFor(change).apply(change, community);
-    return `Applied: ${describeBindingChange(change)}.`;
+    return { ok: true, change };
   } catch (error) {
-    return `Could not apply (${describeBindingChange(change)}): ${error instanceof Error ? error.message : String(error)}. The box operator can see the details in the log.`;
+    return { ok: false, change, error: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -11,7 +11,8 @@ import { pollEndContent, pollEndType } from "./pollEvents.ts";
 import { votesByDm, type PollRecord, type PublishedReceipt } from "./pollModel.ts";
 import { pinDecision } from "./pinDecisions.ts";
 import { loadBallots, loadPoll, recordDecision, replaceBallotsWithReceipts, savePoll } from "./pollStore.ts";
-import { closingText, dmPollAnnouncement, resultsMessage } from "./pollTexts.ts";
+import { speakerFor } from "../framework/speak.ts";
+import { closingText, dmPollAnnouncement, resultsMessage } from "./pollWords.ts";
 import { publishedReceipts } from "./receipts.ts";
 
 /** An early close: who asked (with !close, or by ending the poll in Element as a moderator), and when. */
@@ -32,6 +33,8 @@ export async function closePoll(context: BotContext, number: number, closing: Se
   closing.add(number);
   try {
     const now = context.now();
+    // The end, the results and the log are the room's: in the block's language.
+    const speaker = speakerFor(context);
     // At the deadline, votes after the deadline do not count even if the box closes late (after a restart).
     const endTs = Math.min(early?.at ?? now, now, poll.closesAt);
     const closedBy = early?.by;
@@ -40,21 +43,21 @@ export async function closePoll(context: BotContext, number: number, closing: Se
     if (votesByDm(poll)) {
       receipts = publishedReceipts(Object.values(loadBallots(context.store, number)));
     } else {
-      poll.endEventId = await context.actions.sendEvent(poll.roomId, pollEndType, pollEndContent(poll.startEventId, closingText(poll, result)));
+      poll.endEventId = await context.actions.sendEvent(poll.roomId, pollEndType, pollEndContent(poll.startEventId, closingText(speaker, result)));
     }
     const applied = result.outcome.decided && poll.binding !== undefined ? await applyBindingChange(poll.binding, context.community) : undefined;
     const closed: PollRecord = { ...poll, status: "closed", closedAt: endTs, outcome: result.outcome, ...(closedBy === undefined ? {} : { closedBy }) };
     if (votesByDm(poll)) {
       replaceBallotsWithReceipts(context.store, number, receipts);
-      await context.actions.editMessage(poll.roomId, poll.startEventId, dmPollAnnouncement(closed, context.self, receipts.length));
+      await context.actions.editMessage(poll.roomId, poll.startEventId, dmPollAnnouncement(speaker, closed, context.self, receipts.length));
     }
-    closed.resultsEventId = await context.actions.sendMessage(poll.roomId, resultsMessage(closed, result, { receipts, applied, closedEarlyBy: closedBy }));
+    closed.resultsEventId = await context.actions.sendMessage(poll.roomId, resultsMessage(speaker, closed, result, { receipts, applied, closedEarlyBy: closedBy }));
     savePoll(context.store, closed);
     if (result.outcome.decided) {
       recordDecision(context.store, {
         number,
         question: poll.question,
-        summary: result.outcome.summary,
+        outcome: result.outcome,
         decidedAt: endTs,
         roomId: poll.roomId,
         startEventId: poll.startEventId,

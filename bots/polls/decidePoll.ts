@@ -42,26 +42,28 @@ const labelOf = (poll: PollForDecision, id: string) => poll.options.find((option
 const decideByKind: Readonly<Record<PollKind, DecideKind>> = {
   proposal(poll, counts) {
     const thresholdMet = thresholdRules[poll.threshold ?? "majority"].isMet(counts.get("agree") ?? 0, counts.get("disagree") ?? 0);
-    return { thresholdMet, outcome: thresholdMet ? { decided: true, summary: "Passed" } : { decided: false, summary: "Not passed: threshold not met" } };
+    return { thresholdMet, outcome: thresholdMet ? { decided: true, verdict: { kind: "passed" } } : { decided: false, verdict: { kind: "thresholdNotMet" } } };
   },
   consent(_poll, counts) {
     const objections = counts.get("object") ?? 0;
     return objections === 0
-      ? { outcome: { decided: true, summary: "Passed: no objection stands" } }
-      : { outcome: { decided: false, summary: `Not passed: ${objections} objection${objections === 1 ? "" : "s"} stand${objections === 1 ? "s" : ""}` } };
+      ? { outcome: { decided: true, verdict: { kind: "consentPassed" } } }
+      : { outcome: { decided: false, verdict: { kind: "objections", count: objections } } };
   },
   choose(poll, counts) {
     const most = Math.max(0, ...counts.values());
     const top = [...counts].filter(([, count]) => count === most && most > 0).map(([id]) => labelOf(poll, id));
-    if (top.length === 0) return { outcome: { decided: false, summary: "No decision: nobody chose an option" } };
-    if (top.length > 1) return { outcome: { decided: false, summary: `No decision: a tie between ${top.join(" and ")}` } };
-    return { outcome: { decided: true, summary: `Decided: ${top[0]}` } };
+    if (top.length === 0) return { outcome: { decided: false, verdict: { kind: "nobodyChose" } } };
+    if (top.length > 1) return { outcome: { decided: false, verdict: { kind: "tie", options: top } } };
+    return { outcome: { decided: true, verdict: { kind: "decided", option: top[0] ?? "" } } };
   },
   ranked(poll, _counts, votes) {
     const runoff = instantRunoff(poll.options.map((option) => option.id), [...votes.votes.values()]);
-    if (runoff.winner !== undefined) return { runoff, outcome: { decided: true, summary: `Decided: ${labelOf(poll, runoff.winner)}` } };
-    const summary = runoff.tied.length > 0 ? `No decision: a tie between ${runoff.tied.map((id) => labelOf(poll, id)).join(" and ")}` : "No decision: no ballots";
-    return { runoff, outcome: { decided: false, summary } };
+    if (runoff.winner !== undefined) return { runoff, outcome: { decided: true, verdict: { kind: "decided", option: labelOf(poll, runoff.winner) } } };
+    const outcome: PollOutcome = runoff.tied.length > 0
+      ? { decided: false, verdict: { kind: "tie", options: runoff.tied.map((id) => labelOf(poll, id)) } }
+      : { decided: false, verdict: { kind: "noBallots" } };
+    return { runoff, outcome };
   },
 };
 
@@ -75,7 +77,9 @@ export function decidePoll(poll: PollForDecision, votes: CountedVotes): PollResu
   const voted = votes.votes.size;
   const quorumMet = isQuorumMet(voted, poll.eligible.length, poll.quorumPercent);
   const decision = decideByKind[poll.kind](poll, counts, votes);
-  const outcome = quorumMet ? decision.outcome : { decided: false, summary: `Not ${poll.kind === "proposal" || poll.kind === "consent" ? "passed" : "decided"}: quorum not met` };
+  const outcome: PollOutcome = quorumMet
+    ? decision.outcome
+    : { decided: false, verdict: { kind: poll.kind === "proposal" || poll.kind === "consent" ? "quorumNotPassed" : "quorumNotDecided" } };
   return {
     counts,
     voted,

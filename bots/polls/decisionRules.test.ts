@@ -43,10 +43,10 @@ function decide(kind: PollKind, options: readonly PollOption[], ballots: string[
 test("a two-thirds proposal with 4 agree, 2 disagree, 1 abstain passes; with 3 agree, 2 disagree it does not", () => {
   const passing = decide("proposal", proposalAnswers, [["agree"], ["agree"], ["agree"], ["agree"], ["disagree"], ["disagree"], ["abstain"]], { threshold: "two-thirds" });
   assert.equal(passing.thresholdMet, true);
-  assert.equal(passing.outcome.summary, "Passed");
+  assert.deepEqual(passing.outcome.verdict, { kind: "passed" });
   const failing = decide("proposal", proposalAnswers, [["agree"], ["agree"], ["agree"], ["disagree"], ["disagree"]], { threshold: "two-thirds" });
   assert.equal(failing.outcome.decided, false);
-  assert.match(failing.outcome.summary, /threshold not met/);
+  assert.deepEqual(failing.outcome.verdict, { kind: "thresholdNotMet" });
 });
 
 test("quorum not met means not passed, even with every vote in favour", () => {
@@ -54,21 +54,21 @@ test("quorum not met means not passed, even with every vote in favour", () => {
   assert.equal(result.quorumMet, false);
   assert.equal(result.thresholdMet, true);
   assert.equal(result.outcome.decided, false);
-  assert.equal(result.outcome.summary, "Not passed: quorum not met");
+  assert.deepEqual(result.outcome.verdict, { kind: "quorumNotPassed" });
 });
 
 test("consent passes with no objection and fails when one objection stands", () => {
   assert.equal(decide("consent", consentAnswers, [["consent"], ["consent"]]).outcome.decided, true);
   const objected = decide("consent", consentAnswers, [["consent"], ["object"], ["consent"]]);
   assert.equal(objected.outcome.decided, false);
-  assert.equal(objected.outcome.summary, "Not passed: 1 objection stands");
+  assert.deepEqual(objected.outcome.verdict, { kind: "objections", count: 1 });
 });
 
 const lunch: PollOption[] = [{ id: "a", label: "pizza" }, { id: "b", label: "tacos" }, { id: "c", label: "soup" }];
 
 test("choose: the top option is decided; a tie is no decision", () => {
-  assert.equal(decide("choose", lunch, [["a"], ["b", "a"], ["a"]]).outcome.summary, "Decided: pizza");
-  assert.equal(decide("choose", lunch, [["a"], ["b"]]).outcome.summary, "No decision: a tie between pizza and tacos");
+  assert.deepEqual(decide("choose", lunch, [["a"], ["b", "a"], ["a"]]).outcome.verdict, { kind: "decided", option: "pizza" });
+  assert.deepEqual(decide("choose", lunch, [["a"], ["b"]]).outcome.verdict, { kind: "tie", options: ["pizza", "tacos"] });
 });
 
 test("instant runoff over three rounds: the first-round leader loses once transfers are counted", () => {
@@ -103,7 +103,7 @@ test("instant runoff: exhausted ballots leave the majority of ballots still in p
 
 test("a ranked poll's outcome names the runoff winner", () => {
   const result = decide("ranked", lunch, [["a", "b"], ["b"], ["b"], ["c", "b"], ["a"]]);
-  assert.equal(result.outcome.summary, "Decided: tacos");
+  assert.deepEqual(result.outcome.verdict, { kind: "decided", option: "tacos" });
   assert.deepEqual(Object.fromEntries(result.counts), { a: 2, b: 2, c: 1 });
   assert.equal(result.runoff?.rounds.length, 2);
 });

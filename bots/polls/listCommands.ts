@@ -1,22 +1,25 @@
-// !polls (what is open) and !decisions (the log of decisions taken).
+// !polls (what is open) and !decisions (the log of decisions taken), in the asker's language.
 
 import { defineCommand, type Command } from "../framework/defineCommand.ts";
+import { speakerFor, words } from "../framework/speak.ts";
 import { openPolls, recentDecisions } from "./pollStore.ts";
-import { decisionsMessage, openPollsMessage } from "./pollTexts.ts";
+import { decisionsMessage, openPollsMessage } from "./pollWords.ts";
 
 export const listCommands: readonly Command[] = [
   defineCommand({
     name: "polls",
-    summary: "The polls open now",
+    aliases: ["votaciones"],
+    summary: words("polls.polls.summary"),
     args: [],
     permission: "anyone",
-    run: ({ context }) => openPollsMessage(openPolls(context.store), context.now()),
+    run: ({ context, sender }) => openPollsMessage(speakerFor(context, sender), openPolls(context.store), context.now()),
   }),
   defineCommand({
     name: "decisions",
-    summary: "The decisions taken (newest first)",
+    aliases: ["decisiones"],
+    summary: words("polls.decisions.summary"),
     args: [],
     permission: "anyone",
-    run: ({ context }) => decisionsMessage(recentDecisions(context.store, 20)),
+    run: ({ context, sender }) => decisionsMessage(speakerFor(context, sender), recentDecisions(context.store, 20)),
   }),
 ];

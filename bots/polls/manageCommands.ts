@@ -1,85 +1,102 @@
-// !close (author or moderator), !members (operator's voting list) and !remind (a neighbor's own reminders).
+// !close (author or moderator), !members (operator's voting list) and !remind (a neighbor's own
+// reminders), with their Spanish names. Each decides an outcome (a catalog message for the asker) and
+// the command says it in the asker's language.
 
 import type { BotContext, RichText } from "../framework/contract.ts";
 import { optional, text, userId } from "../framework/commandArguments.ts";
 import { defineCommand, type Command } from "../framework/defineCommand.ts";
 import { moderatorPowerLevel } from "../framework/permissions.ts";
 import { bulletList, code, joinPieces, mention, message, paragraph } from "../framework/richText.ts";
+import { speakerFor, words, type MessageRef, type Speaker } from "../framework/speak.ts";
 import { closePoll } from "./closePoll.ts";
 import { isOwnMember } from "./eligibleVoters.ts";
 import { pollNumber } from "./pollNumberArgument.ts";
 import { loadPoll, membersList, saveMembersList, setRemindersOff } from "./pollStore.ts";
+import { problemMessage } from "./pollWords.ts";
 
 async function mayClose(context: BotContext, roomId: string, sender: string, author: string): Promise<boolean> {
   return sender === author || (await context.actions.powerLevel(roomId, sender)) >= moderatorPowerLevel;
 }
 
+/** Why a !close is refused, or undefined when the poll closes (its results are the answer). */
+async function closeRefusal(context: BotContext, number: number, sender: string, closing: Set<number>): Promise<MessageRef | undefined> {
+  const poll = loadPoll(context.store, number);
+  const values = { number: String(number) };
+  if (poll === undefined) return words("polls.noPoll", values);
+  if (poll.status !== "open") return words("polls.close.already", values);
+  if (!(await mayClose(context, poll.roomId, sender, poll.author))) return words("polls.close.notAllowed", values);
+  const closed = await closePoll(context, number, closing, { by: sender });
+  return closed === undefined ? words("polls.close.closing", values) : undefined;
+}
+
 function closeCommand(closing: Set<number>): Command {
   return defineCommand({
     name: "close",
-    summary: "Close a poll now (its author or a moderator)",
+    aliases: ["cerrar"],
+    summary: words("polls.close.summary"),
     args: [pollNumber("poll")],
     permission: "anyone",
     run: async ({ args, sender, context }) => {
-      const poll = loadPoll(context.store, args.poll);
-      if (poll === undefined) return message(`There is no poll ${args.poll}. Send `, code("!polls"), " to see the open ones.");
-      if (poll.status !== "open") return message(`Poll ${args.poll} is already closed.`);
-      if (!(await mayClose(context, poll.roomId, sender, poll.author))) return message(`Only the author of poll ${args.poll} or a moderator of its room can close it early.`);
-      const closed = await closePoll(context, args.poll, closing, { by: sender });
-      return closed === undefined ? message(`Poll ${args.poll} is closing already.`) : undefined;
+      const refusal = await closeRefusal(context, args.poll, sender, closing);
+      return refusal === undefined ? undefined : problemMessage(speakerFor(context, sender), refusal);
     },
   });
 }
 
-type MembersAction = (context: BotContext, user: string | undefined) => RichText;
+type MembersAction = (context: BotContext, speaker: Speaker, user: string | undefined) => RichText;
 
 const membersActions: Readonly<Record<string, MembersAction>> = {
-  list(context) {
+  list(context, speaker) {
     const members = membersList(context.store);
-    if (members.length === 0) return message("There is no members list, so each poll counts this block's members who are in its room when it opens.");
-    return message(paragraph(`Members who vote (${members.length}):`), bulletList(members.map((member) => mention(member))));
+    if (members.length === 0) return message(speaker.say("polls.members.none"));
+    return message(paragraph(speaker.say("polls.members.list", { count: members.length })), bulletList(members.map((member) => mention(member))));
   },
-  add(context, user) {
-    if (user === undefined) return message("Whom? E.g. ", code(`!members add @bea:${context.neighborhood.serverName}`));
-    if (!isOwnMember(context, user)) return message(`Only members of this block (IDs ending in :${context.neighborhood.serverName}, not the bots) can be on the list.`);
+  add(context, speaker, user) {
+    if (user === undefined) return message(speaker.say("polls.members.whom", { example: `!members add @bea:${context.neighborhood.serverName}` }));
+    if (!isOwnMember(context, user)) return message(speaker.say("polls.members.notMember", { server: context.neighborhood.serverName }));
     saveMembersList(context.store, [...membersList(context.store), user]);
-    return message("Added ", mention(user), ". New polls count the members list instead of the room.");
+    return message(speaker.say("polls.members.added", { neighbor: mention(user) }));
   },
-  remove(context, user) {
-    if (user === undefined) return message("Whom? E.g. ", code(`!members remove @bea:${context.neighborhood.serverName}`));
+  remove(context, speaker, user) {
+    if (user === undefined) return message(speaker.say("polls.members.whom", { example: `!members remove @bea:${context.neighborhood.serverName}` }));
     const members = membersList(context.store);
-    if (!members.includes(user)) return message(mention(user), " is not on the list.");
+    if (!members.includes(user)) return message(speaker.say("polls.members.notOnList", { neighbor: mention(user) }));
     saveMembersList(context.store, members.filter((member) => member !== user));
-    return message("Removed ", mention(user), ". Polls already open keep the voters they opened with.");
+    return message(speaker.say("polls.members.removed", { neighbor: mention(user) }));
   },
 };
 
 const membersCommand = defineCommand({
   name: "members",
-  summary: "The block's voting members list: list, add or remove (operators)",
-  details: "When the list is empty, each poll counts this block's members joined in its room when it opens. When it has names, only they vote.",
+  aliases: ["miembros"],
+  summary: words("polls.members.summary"),
+  details: words("polls.members.details"),
   args: [text("action"), optional(userId("user"))],
   permission: "operator",
-  run: ({ args, context }) => {
+  run: ({ args, context, sender }) => {
+    const speaker = speakerFor(context, sender);
     const action = membersActions[args.action.toLowerCase()];
     return action === undefined
-      ? message("Use ", joinPieces(Object.keys(membersActions).map((name) => code(`!members ${name}`)), ", "), ".")
-      : action(context, args.user);
+      ? message(speaker.say("polls.members.use", { commands: joinPieces(Object.keys(membersActions).map((name) => code(`!members ${name}`)), ", ") }))
+      : action(context, speaker, args.user);
   },
 });
 
-const reminderSettings: Readonly<Record<string, boolean>> = { off: true, on: false };
+// Whether reminders are off, by what a neighbor typed ("off", or "no" in Spanish).
+const reminderSettings: Readonly<Record<string, boolean>> = { off: true, on: false, no: true, "sí": false, si: false };
 
 const remindCommand = defineCommand({
   name: "remind",
-  summary: "Turn off (or on) my reminders to vote, a day before a poll closes",
+  aliases: ["recordar"],
+  summary: words("polls.remind.summary"),
   args: [text("setting")],
   permission: "anyone",
   run: ({ args, sender, context }) => {
+    const speaker = speakerFor(context, sender);
     const off = reminderSettings[args.setting.toLowerCase()];
-    if (off === undefined) return message("Use ", code("!remind off"), " or ", code("!remind on"), ".");
+    if (off === undefined) return message(speaker.say("polls.remind.use"));
     setRemindersOff(context.store, sender, off);
-    return message(off ? "OK, no more reminders to vote." : "OK, I'll remind you a day before a poll closes if you haven't voted.");
+    return message(speaker.say(off ? "polls.remind.off" : "polls.remind.on"));
   },
 });
 

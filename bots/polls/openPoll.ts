@@ -1,12 +1,14 @@
 // Opens a poll in a room: fixes who may vote, posts the native poll (or, for secret and ranked polls,
-// an announcement saying how to vote by DM) and stores it so the deadline holds across restarts.
+// an announcement saying how to vote by DM) and stores it so the deadline holds across restarts. A poll
+// is the room's: its title, answers and notice are in the block's language.
 
 import type { BotContext, RichText } from "../framework/contract.ts";
 import { eligibleVoters } from "./eligibleVoters.ts";
 import { pollStartContent, pollStartType } from "./pollEvents.ts";
 import { votesByDm, type PollRecord } from "./pollModel.ts";
 import { nextPollNumber, savePoll } from "./pollStore.ts";
-import { dmPollAnnouncement, nativePollNotice, pollTitle } from "./pollTexts.ts";
+import { speakerFor } from "../framework/speak.ts";
+import { dmPollAnnouncement, localizedOptions, nativePollNotice, pollTitle } from "./pollWords.ts";
 import type { PollRequest } from "./readPollRequest.ts";
 
 export interface OpenedPoll {
@@ -18,11 +20,13 @@ export interface OpenedPoll {
 export async function openPoll(context: BotContext, request: PollRequest, author: string, roomId: string): Promise<OpenedPoll> {
   const { eligible, from } = await eligibleVoters(context, roomId);
   const now = context.now();
+  const speaker = speakerFor(context);
   const poll: PollRecord = {
     number: nextPollNumber(context.store),
     kind: request.kind,
     question: request.question,
-    options: request.options,
+    // Agree / Disagree… as the room reads them; a neighbor's own options as written.
+    options: localizedOptions(speaker, request.options),
     maxSelections: request.maxSelections,
     threshold: request.threshold,
     quorumPercent: request.quorumPercent,
@@ -39,15 +43,15 @@ export async function openPoll(context: BotContext, request: PollRequest, author
     status: "open",
   };
   if (votesByDm(poll)) {
-    poll.startEventId = await context.actions.sendMessage(roomId, dmPollAnnouncement(poll, context.self, 0));
+    poll.startEventId = await context.actions.sendMessage(roomId, dmPollAnnouncement(speaker, poll, context.self, 0));
     savePoll(context.store, poll);
     return { poll, reply: undefined };
   }
   poll.startEventId = await context.actions.sendEvent(
     roomId,
     pollStartType,
-    pollStartContent({ question: pollTitle(poll), options: poll.options, maxSelections: poll.maxSelections, hidden: poll.hidden }),
+    pollStartContent({ question: pollTitle(speaker, poll), options: poll.options, maxSelections: poll.maxSelections, hidden: poll.hidden }),
   );
   savePoll(context.store, poll);
-  return { poll, reply: nativePollNotice(poll) };
+  return { poll, reply: nativePollNotice(speaker, poll) };
 }

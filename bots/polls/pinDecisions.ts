@@ -6,7 +6,8 @@ import type { BotContext } from "../framework/contract.ts";
 import { logBotError } from "../framework/errorLog.ts";
 import type { PollRecord } from "./pollModel.ts";
 import { addPendingPin, governanceRoom, loadPoll, pendingPins, removePendingPin, type PendingPin } from "./pollStore.ts";
-import { decisionNote } from "./pollTexts.ts";
+import { speakerFor } from "../framework/speak.ts";
+import { decisionNote } from "./pollWords.ts";
 
 const pinnedEventsType = "m.room.pinned_events";
 const firstRetryMs = 60_000;
@@ -16,7 +17,7 @@ const maxAttempts = 5;
 async function pinInGovernanceRoom(context: BotContext, poll: PollRecord, pin: PendingPin): Promise<void> {
   const roomId = context.neighborhood.roomRole(poll.roomId) === "governance" ? poll.roomId : governanceRoom(context.store);
   if (roomId === undefined || poll.resultsEventId === undefined) return;
-  pin.noteEventId ??= roomId === poll.roomId ? undefined : await context.actions.sendMessage(roomId, decisionNote(poll));
+  pin.noteEventId ??= roomId === poll.roomId ? undefined : await context.actions.sendMessage(roomId, decisionNote(speakerFor(context), poll));
   const eventId = pin.noteEventId ?? poll.resultsEventId;
   const current = await context.actions.getState(roomId, pinnedEventsType, "");
   const pinned = Array.isArray(current?.pinned) ? current.pinned.filter((id): id is string => typeof id === "string") : [];

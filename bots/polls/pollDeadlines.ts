@@ -9,7 +9,8 @@ import { eligibleNonVoters } from "./countPollVotes.ts";
 import { retryDecisionPins } from "./pinDecisions.ts";
 import type { PollRecord } from "./pollModel.ts";
 import { openPolls, remindersOff, savePoll } from "./pollStore.ts";
-import { reminderMessage } from "./pollTexts.ts";
+import { speakerFor } from "../framework/speak.ts";
+import { reminderMessage } from "./pollWords.ts";
 
 const day = 24 * 60 * 60 * 1000;
 /** Reminders go out a day before the close, only for polls that run more than a day and a half. */
@@ -27,7 +28,7 @@ async function sendReminders(context: BotContext, poll: PollRecord, now: number)
     if (remindersOff(context.store, member)) continue;
     try {
       const roomId = await context.actions.openPrivateRoom([member]);
-      await context.actions.sendMessage(roomId, reminderMessage(poll, now));
+      await context.actions.sendMessage(roomId, reminderMessage(speakerFor(context, member), poll, now));
     } catch (error) {
       logBotError("polls", `reminding ${member} of poll ${poll.number}`, error);
     }

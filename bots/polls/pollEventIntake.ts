@@ -6,7 +6,8 @@
 // results agree. Anyone else's end is ignored, with a reply pointing to !close.
 
 import type { BotContext, MatrixEvent } from "../framework/contract.ts";
-import { code, message } from "../framework/richText.ts";
+import { message } from "../framework/richText.ts";
+import { speakerFor } from "../framework/speak.ts";
 import { closePoll } from "./closePoll.ts";
 import { readPollEnd, readPollResponse, readRedactedEventId } from "./pollEvents.ts";
 import { loadResponses, openPolls, pollByStartEvent, rememberGovernanceRoom, saveResponses } from "./pollStore.ts";
@@ -62,7 +63,7 @@ async function takePollEnd(event: MatrixEvent, context: BotContext, closing: Set
   }
   await context.actions.sendMessage(
     event.room_id,
-    message(`Poll ${poll.number} is still open: only I end polls, at the deadline. The author or a moderator can close it early with `, code(`!close ${poll.number}`), "."),
+    message(speakerFor(context, event.sender).say("polls.end.stillOpen", { number: String(poll.number), command: `!close ${poll.number}` })),
     { replyTo: event.event_id },
   );
   return true;

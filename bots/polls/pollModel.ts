@@ -21,12 +21,30 @@ export type BindingChange =
   /** The block's norms, replaced by this text (lines as written). */
   | { kind: "norms"; text: string };
 
+/** How a poll ended, as the renderer (pollWords.ts) words it in a language. Options by their labels. */
+export type Verdict =
+  | { kind: "passed" }
+  | { kind: "thresholdNotMet" }
+  | { kind: "consentPassed" }
+  | { kind: "objections"; count: number }
+  | { kind: "nobodyChose" }
+  | { kind: "tie"; options: string[] }
+  | { kind: "decided"; option: string }
+  | { kind: "noBallots" }
+  | { kind: "quorumNotPassed" }
+  | { kind: "quorumNotDecided" };
+
 export interface PollOutcome {
-  /** One line: "Passed", "Not passed: quorum not met", "Decided: pizza"… */
-  summary: string;
+  /** Absent only in polls stored before the bot spoke more than English (they keep `summary`). */
+  verdict?: Verdict;
+  /** An English line stored by earlier versions: "Passed", "Decided: pizza"… */
+  summary?: string;
   /** Whether something was decided (a proposal or consent passed; a choice has a winner, quorum met). */
   decided: boolean;
 }
+
+/** What applying a passed binding change did: done, or refused with the host's reason. */
+export type AppliedChange = { ok: true; change: BindingChange } | { ok: false; change: BindingChange; error: string };
 
 /** What a neighbor asked for: read from a command (readPollRequest.ts), then kept in the PollRecord. */
 export interface PollTerms {
@@ -88,12 +106,12 @@ export interface PublishedReceipt {
 export interface DecisionRecord {
   number: number;
   question: string;
-  summary: string;
+  outcome: PollOutcome;
   decidedAt: number;
   roomId: string;
   startEventId: string;
-  /** What the binding change did, or why it could not be applied. */
-  applied?: string;
+  /** What the binding change did, or why it could not be applied (an English line in earlier versions). */
+  applied?: AppliedChange | string;
 }
 
 /** Whether votes come by DM (secret ballots and ranked choice) rather than as native poll responses. */

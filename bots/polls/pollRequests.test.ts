@@ -5,17 +5,31 @@ import { readBallot } from "./readBallot.ts";
 import { readPollRequest, type PollRequest } from "./readPollRequest.ts";
 import { newReceiptCode, publishedReceipts } from "./receipts.ts";
 import { createFakeBotContext } from "../framework/testing/fakeBotContext.ts";
+import { speaker } from "../framework/speak.ts";
+import type { MessageRef } from "../framework/speak.ts";
+import { appliedWords } from "./pollWords.ts";
+
+// Problems are catalog messages; these tests read them as an English speaker would.
+const english = speaker("en", "UTC");
+const said = (ref: MessageRef) => english.phrase(ref).text;
+// Wednesday 9 December 2026, noon UTC.
+const clock = { now: Date.UTC(2026, 11, 9, 12), timeZone: "UTC" };
 
 function request(kind: PollRequest["kind"], text: string): PollRequest {
-  const reading = readPollRequest(kind, text);
-  assert.ok(reading.ok, reading.ok ? "" : reading.problem);
+  const reading = readPollRequest(kind, text, clock);
+  assert.ok(reading.ok, reading.ok ? "" : said(reading.problem));
   return reading.request;
 }
 
 function problem(kind: PollRequest["kind"], text: string): string {
-  const reading = readPollRequest(kind, text);
+  const reading = readPollRequest(kind, text, clock);
   assert.ok(!reading.ok, `expected a problem for ${text}`);
-  return reading.problem;
+  return said(reading.problem);
+}
+
+function ballotProblem(reading: ReturnType<typeof readBallot>): string {
+  assert.ok(!reading.ok);
+  return "unknownWord" in reading ? `"${reading.unknownWord}" is not an option` : said(reading.problem);
 }
 
 test("a proposal reads its question, deadline, threshold and quorum in natural order", () => {
@@ -63,18 +77,22 @@ test("binding proposals: sharing limits and pact changes; near misses get a reas
   assert.deepEqual(readBindingChange("set sharing.pact_neighbors_may_claim to no"), { ok: true, change: { kind: "sharing-limit", setting: "pactNeighborsMayClaim", value: false, name: "sharing.pact_neighbors_may_claim" } });
   assert.match(problem("proposal", "set sharing.max_open_listings to lots"), /whole number/);
   assert.match(problem("proposal", "set sharing.colour to blue"), /don't know the setting/);
-  assert.match(problem("consent", "set sharing.max_open_listings to 5"), /use !propose/);
+  assert.match(problem("consent", "set sharing.max_open_listings to 5"), /use `!propose`/);
   assert.equal(request("proposal", "Set up a tool library").binding, undefined);
 });
 
 test("applying binding changes goes through the community; a failure is reported, not thrown", async () => {
   const context = createFakeBotContext();
-  assert.equal(await applyBindingChange({ kind: "sharing-limit", setting: "maxClaimsPerWeek", value: 3, name: "sharing.max_claims_per_week" }, context.community), "Applied: sharing.max_claims_per_week becomes 3.");
+  const limit = { kind: "sharing-limit", setting: "maxClaimsPerWeek", value: 3, name: "sharing.max_claims_per_week" } as const;
+  assert.deepEqual(await applyBindingChange(limit, context.community), { ok: true, change: limit });
+  assert.equal(appliedWords(english, { ok: true, change: limit }).text, "Applied: sharing.max_claims_per_week becomes 3.");
   assert.equal(context.community.sharingLimits().maxClaimsPerWeek, 3);
   await applyBindingChange({ kind: "pact-add", member: { serverName: "elm.mesh", address: "10.0.2.1" } }, context.community);
   assert.deepEqual(context.community.pact(), [{ serverName: "elm.mesh", address: "10.0.2.1" }]);
   const failing = { ...context.community, changePact: async () => { throw new Error("elm.mesh is unreachable"); } };
-  assert.match(await applyBindingChange({ kind: "pact-remove", serverName: "elm.mesh" }, failing), /Could not apply.*unreachable/);
+  const refused = await applyBindingChange({ kind: "pact-remove", serverName: "elm.mesh" }, failing);
+  assert.deepEqual(refused, { ok: false, change: { kind: "pact-remove", serverName: "elm.mesh" }, error: "elm.mesh is unreachable" });
+  assert.match(appliedWords(english, refused).text, /Could not apply.*unreachable/);
 });
 
 test("a norms proposal carries the new text, line breaks kept; empty, over-long or unquoted norms get a plain reason", () => {
@@ -88,16 +106,16 @@ test("a norms proposal carries the new text, line breaks kept; empty, over-long 
   const long = `${"Share the ladder, then bring it back. ".repeat(20).trim()}\nThe garden closes in winter.`;
   assert.equal(request("proposal", `norms "${long}"`).binding?.kind, "norms");
   assert.match(problem("proposal", 'norms "   "'), /The new norms are empty: write them between the quotes/);
-  assert.match(problem("proposal", `norms "${"x".repeat(1001)}"`), /at most 1000 characters; this text has 1001/);
+  assert.match(problem("proposal", `norms "${"x".repeat(1001)}"`), /at most 1,000 characters; this text has 1,001/);
   assert.match(problem("proposal", "norms: be kind to each other"), /Put the new norms in quotes/);
   assert.match(problem("proposal", "norms"), /Put the new norms in quotes/);
-  assert.match(problem("consent", 'norms "Be kind"'), /use !propose/);
+  assert.match(problem("consent", 'norms "Be kind"'), /use `!propose`/);
   assert.equal(request("proposal", "Norms for the garden party?").binding, undefined, "an ordinary question that starts with the word");
 });
 
 test("a passed norms change is applied through the community", async () => {
   const context = createFakeBotContext();
-  assert.match(await applyBindingChange({ kind: "norms", text: "Be kind.\nShare fairly." }, context.community), /^Applied: the block's norms become/);
+  assert.match(appliedWords(english, await applyBindingChange({ kind: "norms", text: "Be kind.\nShare fairly." }, context.community)).text, /^Applied: the block's norms become/);
   assert.equal(context.community.norms(), "Be kind.\nShare fairly.");
 });
 
@@ -105,13 +123,17 @@ test("DM ballots are read by letter, id or the option's words, and checked again
   const lunch = { kind: "choose" as const, maxSelections: 2, options: [{ id: "a", label: "pizza" }, { id: "b", label: "tacos" }, { id: "c", label: "soup" }] };
   assert.deepEqual(readBallot(lunch, "A C"), { ok: true, choices: ["a", "c"] });
   assert.deepEqual(readBallot(lunch, "soup"), { ok: true, choices: ["c"] });
-  assert.match((readBallot(lunch, "A B C") as { problem: string }).problem, /from 1 to 2/);
-  assert.match((readBallot(lunch, "D") as { problem: string }).problem, /not an option.*A \(pizza\)/);
+  assert.match(ballotProblem(readBallot(lunch, "A B C")), /from 1 to 2 options/);
+  assert.deepEqual(readBallot(lunch, "D"), { ok: false, unknownWord: "D" });
   const ranked = { ...lunch, kind: "ranked" as const, maxSelections: 1 };
   assert.deepEqual(readBallot(ranked, "B > A > C"), { ok: true, choices: ["b", "a", "c"] });
-  assert.match((readBallot(ranked, "B B") as { problem: string }).problem, /twice/);
+  assert.match(ballotProblem(readBallot(ranked, "B B")), /twice/);
   const proposal = { kind: "proposal" as const, maxSelections: 1, options: [{ id: "agree", label: "Agree" }, { id: "disagree", label: "Disagree" }, { id: "abstain", label: "Abstain" }] };
   assert.deepEqual(readBallot(proposal, "Agree"), { ok: true, choices: ["agree"] });
+  // In Spanish too, whatever the voter's language: the answer's name in any catalog, or a short word.
+  assert.deepEqual(readBallot(proposal, "a favor"), { ok: true, choices: ["agree"] });
+  assert.deepEqual(readBallot(proposal, "Me abstengo"), { ok: true, choices: ["abstain"] });
+  assert.deepEqual(readBallot(proposal, "en-contra"), { ok: true, choices: ["disagree"] });
   assert.ok(!readBallot(proposal, "agree disagree").ok);
 });
 
@@ -121,4 +143,25 @@ test("receipts are random readable codes; the published list drops voters and is
   for (const receipt of codes) assert.match(receipt, /^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$/);
   const published = publishedReceipts([{ receipt: "ZZZZ-0000-0000", choices: ["agree"], ts: 1 }, { receipt: "AAAA-0000-0000", choices: ["disagree"], ts: 2 }]);
   assert.deepEqual(published, [{ receipt: "AAAA-0000-0000", choices: ["disagree"] }, { receipt: "ZZZZ-0000-0000", choices: ["agree"] }]);
+});
+
+test("a close given as a day: the coming one, at the end of that day; a past day is refused, in both languages, never moved on", () => {
+  const friday = request("proposal", "Fix the gate until Friday");
+  assert.equal(friday.question, "Fix the gate");
+  assert.equal(clock.now + friday.durationMs, Date.UTC(2026, 11, 11, 23, 59), "Friday 11 December, end of the day");
+  assert.equal(clock.now + request("proposal", "Arreglar la reja hasta el viernes").durationMs, Date.UTC(2026, 11, 11, 23, 59));
+  // The block's time zone decides when a day ends.
+  const newYork = readPollRequest("proposal", "Fix the gate until Friday", { ...clock, timeZone: "America/New_York" });
+  assert.ok(newYork.ok && clock.now + newYork.request.durationMs === Date.UTC(2026, 11, 12, 4, 59));
+
+  for (const [text, language] of [["Fix the gate until last Tuesday", "en"], ["Arreglar la reja hasta el martes pasado", "es"]] as const) {
+    const reading = readPollRequest("proposal", text, clock);
+    assert.ok(!reading.ok, `${text} is refused`);
+    assert.equal(reading.problem.key, "polls.problem.pastDate");
+    const said = speaker(language, "UTC").phrase(reading.problem).text;
+    assert.match(said, language === "en" ? /“until last Tuesday” is already past: it was Tuesday, December 8, 2026/ : /“hasta el martes pasado” ya pasó: fue el martes, 8 de diciembre de 2026/);
+  }
+  assert.match(problem("proposal", "Fix the gate until June 10 2020"), /already past/);
+  // A time of day is not a close: it stays in the question.
+  assert.equal(request("proposal", "Quiet hours from 10pm until 8am").question, "Quiet hours from 10pm until 8am");
 });

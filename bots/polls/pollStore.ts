@@ -71,7 +71,12 @@ export function recordDecision(store: BotStore, decision: DecisionRecord): void 
 
 /** Newest first. */
 export function recentDecisions(store: BotStore, limit: number): DecisionRecord[] {
-  return store.keys("decision/").reverse().slice(0, limit).flatMap((key) => store.get<DecisionRecord>(key) ?? []);
+  return store.keys("decision/").reverse().slice(0, limit).flatMap((key) => {
+    const decision = store.get<DecisionRecord & { summary?: string }>(key);
+    if (decision === undefined) return [];
+    // Decisions stored by earlier versions kept an English line instead of an outcome.
+    return decision.outcome !== undefined ? decision : { ...decision, outcome: { decided: true, ...(decision.summary === undefined ? {} : { summary: decision.summary }) } };
+  });
 }
 
 export function membersList(store: BotStore): string[] {

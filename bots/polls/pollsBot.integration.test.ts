@@ -181,7 +181,7 @@ describe("governance polls on a real Synapse", () => {
     moveClockTo(0);
     await endEvent("late");
     const late = await results("late");
-    assert.match(late, /Agree: 1 votes\n• Disagree: 0 votes/);
+    assert.match(late, /Agree: 1 vote\n• Disagree: 0 votes/);
     assert.match(late, /Turnout: 1 of 6 eligible/); // gus was in the room by then
     assert.match(late, /Outcome: Passed\./);
     // A passed decision is pinned in the Governance room: the results themselves.
@@ -205,7 +205,7 @@ describe("governance polls on a real Synapse", () => {
     assert.match(String(ends[0]!.content["org.matrix.msc1767.text"]), /^The poll has ended\. Passed\. \(4 of 5 eligible voted\.\)/);
 
     const quiet = await results("quiet");
-    assert.match(quiet, /Agree: 3 votes\n• Disagree: 1 votes\n• Abstain: 0 votes/);
+    assert.match(quiet, /Agree: 3 votes\n• Disagree: 1 vote\n• Abstain: 0 votes/);
     assert.match(quiet, /Turnout: 4 of 5 eligible \(80%\); quorum 50%: met\./);
     assert.match(quiet, /Threshold: at least two thirds of agree \+ disagree: 3 of 4 \(75%\), met\./);
     assert.match(quiet, /Spoiled votes .*: 1\./);
@@ -295,13 +295,13 @@ describe("governance polls on a real Synapse", () => {
     assert.match(await ask(gus, governance, `!close ${number}`), new RegExp(`Only the author of poll ${number} or a moderator`));
     await operator.sendEvent(governance, "m.room.message", { msgtype: "m.text", body: `!close ${number}` });
     await endEvent("closed-early");
-    assert.match(await results("closed-early"), new RegExp(`Closed early by ${escapeRegex(operator.userId)}\\.[\\s\\S]*Agree: 1 votes`));
+    assert.match(await results("closed-early"), new RegExp(`Closed early by ${escapeRegex(operator.userId)}\\.[\\s\\S]*Agree: 1 vote`));
 
     await open(ann, "ended-in-element", "!propose Move the bins closes in 1 day", "Move the bins");
     await vote(ann, "ended-in-element", ["agree"]);
     await endPoll(operator, "ended-in-element");
     await endEvent("ended-in-element");
-    assert.match(await results("ended-in-element"), new RegExp(`Closed early by ${escapeRegex(operator.userId)}\\.[\\s\\S]*Agree: 1 votes[\\s\\S]*Outcome: Passed\\.`));
+    assert.match(await results("ended-in-element"), new RegExp(`Closed early by ${escapeRegex(operator.userId)}\\.[\\s\\S]*Agree: 1 vote[\\s\\S]*Outcome: Passed\\.`));
   });
 
   let dayBefore = 0;
@@ -322,11 +322,11 @@ describe("governance polls on a real Synapse", () => {
     assert.match(await results("two-of-three"), /Threshold: at least two thirds of agree \+ disagree: 2 of 3 \(67%\), met\.[\s\S]*Outcome: Passed\./);
     assert.match(await results("three-of-five"), /Threshold: at least two thirds of agree \+ disagree: 3 of 5 \(60%\), not met\.[\s\S]*Outcome: Not passed: threshold not met\./);
     assert.match(await results("quorum"), /Agree: 3 votes[\s\S]*Turnout: 3 of 6 eligible \(50%\); quorum 60%: not met\.[\s\S]*Outcome: Not passed: quorum not met\./);
-    assert.match(await results("consent"), /Consent: 2 votes\n• Object: 1 votes[\s\S]*Outcome: Not passed: 1 objection stands\./);
+    assert.match(await results("consent"), /Consent: 2 votes\n• Object: 1 vote[\s\S]*Outcome: Not passed: 1 objection stands\./);
     for (const key of ["two-of-three", "three-of-five", "quorum", "consent"]) await endEvent(key);
 
     const secret = await results("secret");
-    assert.match(secret, /Agree: 1 votes\n• Disagree: 1 votes\n• Abstain: 1 votes/);
+    assert.match(secret, /Agree: 1 vote\n• Disagree: 1 vote\n• Abstain: 1 vote/);
     const published = [...secret.matchAll(/• `([A-Z0-9-]+)` (\w+)/g)].map((match) => `${match[1]} ${match[2]}`);
     assert.deepEqual(published.sort(), [`${receipts.get(ann.userId)} Agree`, `${receipts.get(bob.userId)} Disagree`, `${receipts.get(cy.userId)} Abstain`].sort());
     // Nobody's name next to a vote: the room never learns who voted what.
@@ -346,7 +346,7 @@ describe("governance polls on a real Synapse", () => {
 
   test("two days later the reminded poll closes; whoever voted or opted out got no reminder", async () => {
     moveClockTo(dayBefore + 2 * day + minute);
-    assert.match(await results("reminded"), /June: 1 votes\n• July: 1 votes[\s\S]*Outcome: No decision: a tie between June and July\./);
+    assert.match(await results("reminded"), /June: 1 vote\n• July: 1 vote[\s\S]*Outcome: No decision: a tie between June and July\./);
     for (const neighbor of [dee, ann, bob]) {
       // Once a client has these results, which the bot sent after any reminder, it has any reminder too.
       await results("reminded", neighbor);

@@ -128,7 +128,7 @@ test("proposal story: votes, a changed vote, a spoiled vote, a pact neighbor, th
   assert.match(String(end?.content["org.matrix.msc1767.text"]), /^The poll has ended\. Passed\./);
   const results = context.sent.at(-1)?.message.text ?? "";
   assert.match(results, /Agree: 3 votes/);
-  assert.match(results, /Disagree: 1 votes/);
+  assert.match(results, /Disagree: 1 vote/);
   assert.match(results, /Turnout: 4 of 6 eligible \(67%\); quorum 50%: met\./);
   assert.match(results, /Threshold: at least two thirds of agree \+ disagree: 3 of 4 \(75%\), met\./);
   assert.match(results, /Spoiled votes .*: 1\./);
@@ -188,7 +188,7 @@ test("a redacted response falls back to the voter's previous response", async ()
   await bot.handleEvent(changed, context);
   await bot.handleEvent({ event_id: "$redaction", room_id: governance, sender: ann, type: "m.room.redaction", content: { redacts: changed.event_id }, origin_server_ts: context.clock.now + 3 }, context);
   await passDeadline(bot, context, day);
-  assert.match(context.sent.at(-1)?.message.text ?? "", /Agree: 1 votes\n• Disagree: 0 votes/);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Agree: 1 vote\n• Disagree: 0 votes/);
 });
 
 test("stable m.poll.response events count too", async () => {
@@ -196,7 +196,7 @@ test("stable m.poll.response events count too", async () => {
   const start = await propose(bot, context, "!propose Compost bins closes in 1 day");
   await bot.handleEvent(respond(context, start, ann, ["disagree"], { type: "m.poll.response" }), context);
   await passDeadline(bot, context, day);
-  assert.match(context.sent.at(-1)?.message.text ?? "", /Disagree: 1 votes/);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Disagree: 1 vote/);
 });
 
 test("an open poll still closes on time after a restart (a new bot over the same store)", async () => {
@@ -207,7 +207,7 @@ test("an open poll still closes on time after a restart (a new bot over the same
   context.clock.now += 5 * 60 * 60 * 1000; // the box was down past the deadline
   await restarted.onTick?.(context);
   assert.equal(endEvents(context).length, 1);
-  assert.match(context.sent.at(-1)?.message.text ?? "", /Agree: 1 votes[\s\S]*Outcome: Passed\./);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Agree: 1 vote[\s\S]*Outcome: Passed\./);
 });
 
 test("an end event from anyone but the bot is ignored; the author or a moderator can close early through the bot", async () => {
@@ -270,7 +270,7 @@ test("choose several: pick 2 sets max_selections and counts both choices", async
   await bot.handleEvent(respond(context, start?.eventId ?? "", ann, ["a", "b"]), context);
   await bot.handleEvent(respond(context, start?.eventId ?? "", bob, ["b"]), context);
   await passDeadline(bot, context, 2 * day);
-  assert.match(context.sent.at(-1)?.message.text ?? "", /pizza: 1 votes\n• tacos: 2 votes[\s\S]*Outcome: Decided: tacos\./);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /pizza: 1 vote\n• tacos: 2 votes[\s\S]*Outcome: Decided: tacos\./);
 });
 
 test("secret ballot: votes by DM with receipts, the room sees only the count, receipts are published at the close", async () => {
@@ -298,7 +298,7 @@ test("secret ballot: votes by DM with receipts, the room sees only the count, re
 
   await passDeadline(bot, context, day);
   const results = context.sent.at(-1)?.message.text ?? "";
-  assert.match(results, /Agree: 0 votes\n• Disagree: 1 votes\n• Abstain: 1 votes/);
+  assert.match(results, /Agree: 0 votes\n• Disagree: 1 vote\n• Abstain: 1 vote/);
   assert.match(results, new RegExp(`Receipts[\\s\\S]*\`${annReceipt}\` Abstain`));
   assert.ok(![...context.storeEntries.keys()].some((key) => key.startsWith("ballots/")), "voter names are dropped at the close");
   assert.ok(!JSON.stringify([...context.storeEntries.values()].filter((value) => Array.isArray(value))).includes(ann + "\",\"receipt"));
@@ -374,7 +374,7 @@ test("the operator's members list decides who votes; only operators change it", 
 test("unreadable commands get a reply with what is accepted; polls start only in rooms, by members", async () => {
   const { context, bot } = setup();
   const reply = await command(bot, context, governance, ann, "!propose Quiet hours threshold 60%");
-  assert.match(reply, /The threshold must be majority, two-thirds \(2\/3\) or three-quarters \(3\/4\)[\s\S]*For example: `!propose Quiet hours from 10pm[\s\S]*"closes in …", "threshold …"/);
+  assert.match(reply, /The threshold must be majority, two-thirds \(2\/3\) or three-quarters \(3\/4\)[\s\S]*For example: `!propose Quiet hours from 10pm[\s\S]*"closes in …", "until …", "threshold …"/);
   assert.match(await command(bot, context, governance, ann, "!poll Lunch? options: pizza"), /at least 2 options/);
   assert.match(await command(bot, context, governance, ann, "!propose"), /What is the question\?/);
   assert.match(await command(bot, context, governance, pactNeighbor, "!propose Quiet hours"), /Only members of this block/);

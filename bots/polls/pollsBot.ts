@@ -3,6 +3,7 @@
 
 import type { BotDefinition } from "../framework/contract.ts";
 import { defineBot } from "../framework/defineBot.ts";
+import { words } from "../framework/speak.ts";
 import { ballotCommands } from "./ballotCommands.ts";
 import { listCommands } from "./listCommands.ts";
 import { manageCommands } from "./manageCommands.ts";
@@ -17,8 +18,8 @@ export function createPollsBot(): BotDefinition {
     localpart: "polls",
     homeRoles: ["governance"],
     displayName: "Polls",
-    about: "I run the block's proposals and polls: thresholds, quorum, deadlines, secret ballots, and a log of what we decided.",
-    summary: "Proposals and polls the block decides together, and the log of what was decided.",
+    about: words("polls.about"),
+    summary: words("polls.summary"),
     commands: [...startPollCommands, ...ballotCommands, ...manageCommands(closing), ...listCommands],
     onEvent: (event, context) => takePollEvent(event, context, closing),
     onTick: (context) => runPollDeadlines(context, closing),

@@ -1,18 +1,20 @@
 // Reads what a neighbor typed after !propose, !consent, !poll or !ranked: a question (or a quoted one),
 // then clauses in any order: "closes in 7 days", "threshold two-thirds", "quorum 50%", "secret",
-// "hidden", "pick 2", "options: pizza, tacos, soup". The question is the text before the first point
+// "hidden", "pick 2", "options: pizza, tacos, soup", "until Friday" ("hasta el viernes"). The question is the text before the first point
 // from which everything else reads as clauses, so "Who will pick up the keys closes in 2 days" works.
 
-import { formatDuration, parseDuration } from "../framework/durations.ts";
+import { parseDuration } from "../framework/durations.ts";
+import { words, type MessageRef } from "../framework/speak.ts";
 import { readBindingChange } from "./bindingChanges.ts";
 import type { PollKind, PollOption, PollTerms } from "./pollModel.ts";
-import { acceptedThresholds, readThreshold, type ThresholdName } from "./thresholds.ts";
+import { readCloseDate, type DeadlineClock } from "./readCloseDate.ts";
+import { readThreshold, type ThresholdName } from "./thresholds.ts";
 
 export interface PollRequest extends PollTerms {
   durationMs: number;
 }
 
-export type PollRequestReading = { ok: true; request: PollRequest } | { ok: false; problem: string };
+export type PollRequestReading = { ok: true; request: PollRequest } | { ok: false; problem: MessageRef };
 
 export const defaultDurationMs = 7 * 24 * 60 * 60 * 1000;
 export const minDurationMs = 10 * 1000;
@@ -34,17 +36,17 @@ interface Clauses {
 type ClauseName = keyof Clauses;
 
 /** A problem when the keyword clearly starts a clause but its value is wrong; none when it is just a word. */
-type ClauseRead = { ok: true; end: number; set: Clauses } | { ok: false; problem: string | undefined };
+type ClauseRead = { ok: true; end: number; set: Clauses } | { ok: false; problem: MessageRef | undefined };
 
 interface ClauseReader {
   name: ClauseName;
   /** Sticky: matched exactly at the clause's start. */
   pattern: RegExp;
-  read(match: RegExpExecArray, text: string): ClauseRead;
+  read(match: RegExpExecArray, text: string, clock: DeadlineClock): ClauseRead;
 }
 
 const durationText = String.raw`(?:(?:\d+(?:\.\d+)?\s*|(?:an?|one)\s+)[a-z]+(?![a-z0-9])\s*)+`;
-const closesProblem = `I couldn't read when it closes: write it like "closes in 7 days", "closes in 2h" or "closes in 20 seconds" (from ${formatDuration(minDurationMs)} to 90 days). If your question itself says "closes in", put it in quotes.`;
+const closesProblem = words("polls.problem.closesIn");
 
 function readDurationWords(words: string): number | undefined {
   return parseDuration(words.trim().replace(/\b(?:an?|one)\s+/gi, "1 "));
@@ -61,14 +63,31 @@ const clauseReaders: readonly ClauseReader[] = [
     },
   },
   {
+    // A day rather than a length: "until Friday", "closes on June 10", "hasta el viernes". Only a day
+    // counts ("until 8am" stays in "Quiet hours from 10pm until 8am"); a past day is refused.
+    name: "closesIn",
+    pattern: /(until|till|clos(?:es|ing)\s+(?:on|by)|hasta(?:\s+el)?)\s+/iy,
+    read(match, text, clock) {
+      const start = match.index + match[0].length;
+      const day = readCloseDate(text.slice(start), /^hasta/i.test(match[1] ?? ""), clock);
+      if (day.kind === "none") return { ok: false, problem: undefined };
+      const end = start + day.end;
+      const phrase = text.slice(match.index, end);
+      if (day.past) return { ok: false, problem: words("polls.problem.pastDate", { phrase, when: new Date(day.at) }) };
+      const duration = day.at - clock.now;
+      if (duration < minDurationMs || duration > maxDurationMs) return { ok: false, problem: words("polls.problem.tooSoonOrLate", { phrase, when: new Date(day.at) }) };
+      return { ok: true, end, set: { closesIn: duration } };
+    },
+  },
+  {
     name: "threshold",
     pattern: /threshold\s+(?:of\s+)?(simple\s+majority|[^\s,]+)/iy,
     read(match) {
-      const words = match[1] ?? "";
-      const threshold = readThreshold(words);
+      const typed = match[1] ?? "";
+      const threshold = readThreshold(typed);
       // "the noise threshold for alerts" is a question, not a clause.
-      const looksLikeThreshold = /\d|%|\/|majority|third|quarter|fourth|half/i.test(words);
-      if (threshold === undefined) return { ok: false, problem: looksLikeThreshold ? `The threshold must be ${acceptedThresholds}.` : undefined };
+      const looksLikeThreshold = /\d|%|\/|majority|third|quarter|fourth|half/i.test(typed);
+      if (threshold === undefined) return { ok: false, problem: looksLikeThreshold ? words("polls.problem.threshold") : undefined };
       return { ok: true, end: match.index + match[0].length, set: { threshold } };
     },
   },
@@ -79,7 +98,7 @@ const clauseReaders: readonly ClauseReader[] = [
       const percent = /^(\d{1,3})%$/.exec(match[1] ?? "");
       const value = Number(percent?.[1] ?? Number.NaN);
       const looksLikeQuorum = /^\d/.test(match[1] ?? "");
-      if (!(value >= 0 && value <= 100)) return { ok: false, problem: looksLikeQuorum ? "The quorum must be a share of the eligible voters, like quorum 50%." : undefined };
+      if (!(value >= 0 && value <= 100)) return { ok: false, problem: looksLikeQuorum ? words("polls.problem.quorum") : undefined };
       return { ok: true, end: match.index + match[0].length, set: { quorum: value } };
     },
   },
@@ -93,11 +112,11 @@ const clauseReaders: readonly ClauseReader[] = [
   {
     name: "options",
     pattern: /(?:options?|choices?)\s*:\s*/iy,
-    read(match, text) {
+    read(match, text, clock) {
       // The list runs up to the first point from which the rest reads as clauses.
       const start = match.index + match[0].length;
       for (const end of wordStarts(text, start)) {
-        if (end > start && readClauses(text, end).ok) return { ok: true, end, set: { options: splitOptions(text.slice(start, end)) } };
+        if (end > start && readClauses(text, end, clock).ok) return { ok: true, end, set: { options: splitOptions(text.slice(start, end)) } };
       }
       return { ok: true, end: text.length, set: { options: splitOptions(text.slice(start)) } };
     },
@@ -120,10 +139,10 @@ function* wordStarts(text: string, from: number): Generator<number> {
   yield text.length;
 }
 
-type ClausesReading = { ok: true; clauses: Clauses } | { ok: false; problem: string | undefined };
+type ClausesReading = { ok: true; clauses: Clauses } | { ok: false; problem: MessageRef | undefined };
 
 /** Reads clauses from `start` to the end; a clause whose keyword matched but whose value is wrong is a problem. */
-function readClauses(text: string, start: number): ClausesReading {
+function readClauses(text: string, start: number, clock: DeadlineClock): ClausesReading {
   let position = start;
   const clauses: Clauses = {};
   for (;;) {
@@ -134,12 +153,12 @@ function readClauses(text: string, start: number): ClausesReading {
       reader.pattern.lastIndex = position;
       const match = reader.pattern.exec(text);
       if (match === null) continue;
-      const read = reader.read(match, text);
+      const read = reader.read(match, text, clock);
       if (!read.ok) {
         if (read.problem === undefined) continue;
         return { ok: false, problem: read.problem };
       }
-      if (clauses[reader.name] !== undefined) return { ok: false, problem: `"${reader.name === "closesIn" ? "closes in" : reader.name}" is given twice.` };
+      if (clauses[reader.name] !== undefined) return { ok: false, problem: words("polls.problem.twice", { clause: reader.name === "closesIn" ? "closes in" : reader.name }) };
       Object.assign(clauses, read.set);
       position = read.end;
       advanced = true;
@@ -174,7 +193,8 @@ const kindRules: Readonly<Record<PollKind, KindRule>> = {
 };
 
 const clauseWords: Readonly<Record<ClauseName, string>> = {
-  closesIn: "closes in …",
+  // Two ways to say when it closes, each shown in quotes by acceptedClauses.
+  closesIn: 'closes in …", "until …',
   threshold: "threshold …",
   quorum: "quorum …%",
   secret: "secret",
@@ -193,11 +213,11 @@ export function letterOf(index: number): string {
   return String.fromCharCode("a".charCodeAt(0) + index);
 }
 
-function splitQuestion(text: string): { question: string; quoted: boolean; clauses: Clauses } | { problem: string } {
-  let firstProblem: string | undefined;
+function splitQuestion(text: string, clock: DeadlineClock): { question: string; quoted: boolean; clauses: Clauses } | { problem: MessageRef } {
+  let firstProblem: MessageRef | undefined;
   for (const start of wordStarts(text, 0)) {
     if (start === 0) continue;
-    const reading = readClauses(text, start);
+    const reading = readClauses(text, start, clock);
     if (reading.ok) {
       // A clause keyword with a wrong value was seen earlier: that is what the neighbor needs to hear.
       if (firstProblem !== undefined) return { problem: firstProblem };
@@ -209,29 +229,30 @@ function splitQuestion(text: string): { question: string; quoted: boolean; claus
   return { question: stripQuotes(text), quoted: /^["“„]/u.test(text.trim()), clauses: {} };
 }
 
-export function readPollRequest(kind: PollKind, text: string): PollRequestReading {
-  const split = splitQuestion(text.trim());
+/** `clock`: the box's time and the block's time zone, for a close given as a day ("until Friday"). */
+export function readPollRequest(kind: PollKind, text: string, clock: DeadlineClock): PollRequestReading {
+  const split = splitQuestion(text.trim(), clock);
   if ("problem" in split) return { ok: false, problem: split.problem };
   const { question, quoted, clauses } = split;
   const rule = kindRules[kind];
-  if (question === "") return { ok: false, problem: "What is the question? Put it first." };
+  if (question === "") return { ok: false, problem: words("polls.problem.questionFirst") };
   const bindingReading = kind === "proposal" || kind === "consent" ? readBindingChange(question) : undefined;
   if (bindingReading !== undefined && !bindingReading.ok) return { ok: false, problem: bindingReading.problem };
   // A norms proposal's question is the new text itself, in quotes: its own limit applies (bindingChanges.ts).
   const proposesNorms = bindingReading?.ok === true && bindingReading.change.kind === "norms";
-  if (!proposesNorms && question.length > maxQuestionLength) return { ok: false, problem: `The question is too long (at most ${maxQuestionLength} characters).` };
+  if (!proposesNorms && question.length > maxQuestionLength) return { ok: false, problem: words("polls.problem.questionTooLong", { max: maxQuestionLength }) };
   if (!quoted && !proposesNorms && /\bclos(?:es|ing)\s+(?:in|after)\b/i.test(question)) return { ok: false, problem: closesProblem };
   const refused = (Object.keys(clauses) as ClauseName[]).filter((name) => !rule.allowed.has(name));
-  if (refused.length > 0) return { ok: false, problem: `This kind of poll does not take ${refused.map((name) => `"${clauseWords[name]}"`).join(", ")}.` };
+  if (refused.length > 0) return { ok: false, problem: words("polls.problem.notTaken", { clauses: refused.map((name) => `"${clauseWords[name]}"`).join(", ") }) };
 
   const options = rule.answers !== undefined ? [...rule.answers] : (clauses.options ?? []).map((label, index) => ({ id: letterOf(index), label }));
-  if (rule.answers === undefined && options.length < rule.minOptions) return { ok: false, problem: `List at least ${rule.minOptions} options, like options: pizza, tacos, soup.` };
-  if (options.length > maxOptions) return { ok: false, problem: `At most ${maxOptions} options, please.` };
-  if (options.some((option) => option.label.length > maxQuestionLength)) return { ok: false, problem: `Each option can be at most ${maxQuestionLength} characters.` };
+  if (rule.answers === undefined && options.length < rule.minOptions) return { ok: false, problem: words("polls.problem.fewOptions", { min: rule.minOptions }) };
+  if (options.length > maxOptions) return { ok: false, problem: words("polls.problem.manyOptions", { max: maxOptions }) };
+  if (options.some((option) => option.label.length > maxQuestionLength)) return { ok: false, problem: words("polls.problem.optionTooLong", { max: maxQuestionLength }) };
   const pick = clauses.pick ?? 1;
-  if (pick < 1 || pick > Math.max(1, options.length)) return { ok: false, problem: `"pick" must be from 1 to the number of options (${options.length}).` };
+  if (pick < 1 || pick > Math.max(1, options.length)) return { ok: false, problem: words("polls.problem.pick", { count: options.length }) };
 
-  if (bindingReading?.ok === true && kind !== "proposal") return { ok: false, problem: "Binding settings change only by a proposal: use !propose." };
+  if (bindingReading?.ok === true && kind !== "proposal") return { ok: false, problem: words("polls.problem.bindingByProposal") };
   const binding = bindingReading?.ok === true ? bindingReading.change : undefined;
 
   return {

@@ -1,78 +1,78 @@
-// !propose, !consent, !poll and !ranked: one command per kind of decision, all read by readPollRequest.
-// Polls are started in a room by the block's own members; the reply says exactly what was not understood.
+// !propose, !consent, !poll and !ranked (and their Spanish names): one command per kind of decision, all
+// read by readPollRequest. Polls are started in a room by the block's own members; the reply says exactly
+// what was not understood, in the neighbor's language.
 
-import type { RichText } from "../framework/contract.ts";
+import type { MessageKey } from "../framework/languages.ts";
 import { optional, rest } from "../framework/commandArguments.ts";
 import { defineCommand, type Command } from "../framework/defineCommand.ts";
-import { code, message, paragraph } from "../framework/richText.ts";
+import { message } from "../framework/richText.ts";
+import { speakerFor, words } from "../framework/speak.ts";
 import { isOwnMember } from "./eligibleVoters.ts";
 import { openPoll } from "./openPoll.ts";
 import type { PollKind } from "./pollModel.ts";
+import { pollRequestProblem } from "./pollWords.ts";
 import { acceptedClauses, readPollRequest } from "./readPollRequest.ts";
 
 interface StartPollSpec {
   name: string;
+  aliases: readonly string[];
   kind: PollKind;
-  summary: string;
+  summary: MessageKey;
+  details: MessageKey;
   example: string;
-  details: string;
 }
 
 const startPollSpecs: readonly StartPollSpec[] = [
   {
     name: "propose",
+    aliases: ["proponer", "propuesta"],
     kind: "proposal",
-    summary: "Propose something to agree, disagree or abstain on",
+    summary: "polls.propose.summary",
+    details: "polls.propose.details",
     example: "!propose Quiet hours from 10pm closes in 7 days threshold two-thirds quorum 50%",
-    details:
-      "Threshold: majority (more than half of agree + disagree, the default), two-thirds (at least 2/3) or three-quarters (at least 3/4); abstentions count for quorum only. " +
-      "Binding settings change only this way and apply when it passes: `set sharing.max_open_listings to 5`, `set sharing.max_claims_per_week to 3`, " +
-      "`set sharing.pact_neighbors_may_claim to no`, `add neighbor elm.mesh at 10.0.2.1`, `remove neighbor elm.mesh`, and the block's norms with `norms \"Be kind. …\"` (a line per norm, up to 1000 characters; the Lobby's pin follows). Binding proposals need quorum 50% unless you say otherwise.",
   },
   {
     name: "consent",
+    aliases: ["consentir", "consentimiento"],
     kind: "consent",
-    summary: "Propose something that passes unless someone objects",
+    summary: "polls.consent.summary",
+    details: "polls.consent.details",
     example: "!consent Move the bike rack to the back yard closes in 3 days",
-    details: "Neighbors answer consent or object; it passes unless an objection stands at the close.",
   },
   {
     name: "poll",
+    aliases: ["votacion", "encuesta"],
     kind: "choose",
-    summary: "Ask a question with options (pick one, or several with `pick 2`)",
+    summary: "polls.poll.summary",
+    details: "polls.poll.details",
     example: '!poll "Lunch?" options: pizza, tacos, soup closes in 2 days',
-    details: "Up to 20 options. Add `pick 2` to let neighbors choose up to two.",
   },
   {
     name: "ranked",
+    aliases: ["preferencias"],
     kind: "ranked",
-    summary: "Ranked-choice vote (instant runoff), ballots by DM with me",
+    summary: "polls.ranked.summary",
+    details: "polls.ranked.details",
     example: '!ranked "Block party theme" options: garden, music, food closes in 5 days',
-    details: "Neighbors rank options in a private chat with me (`!rank 3 B A C`); the room sees how many ballots are in, and the results show each round.",
   },
 ];
-
-function problemReply(spec: StartPollSpec, problem: string): RichText {
-  return message(
-    paragraph(problem),
-    paragraph("For example: ", code(spec.example)),
-    paragraph(`After the question you can add: ${acceptedClauses(spec.kind)}. It closes in 7 days unless you say otherwise.`),
-  );
-}
 
 function startPollCommand(spec: StartPollSpec): Command {
   return defineCommand({
     name: spec.name,
-    summary: spec.summary,
-    details: `${spec.details} Example: ${spec.example}`,
+    aliases: spec.aliases,
+    summary: words(spec.summary),
+    details: words(spec.details, { example: spec.example }),
     args: [optional(rest("details", { maxLength: 1500 }))],
     permission: "anyone",
     run: async ({ args, sender, roomId, isDirect, context }) => {
-      if (isDirect) return message("Start polls in a room, like Governance, so the neighbors there can vote.");
-      if (!isOwnMember(context, sender)) return message("Only members of this block can start polls here.");
-      if (args.details === undefined) return problemReply(spec, "What is the question?");
-      const reading = readPollRequest(spec.kind, args.details);
-      if (!reading.ok) return problemReply(spec, reading.problem);
+      const speaker = speakerFor(context, sender);
+      if (isDirect) return message(speaker.say("polls.start.inRoom"));
+      if (!isOwnMember(context, sender)) return message(speaker.say("polls.start.membersOnly"));
+      const problem = (key: MessageKey, ref = words(key)) => pollRequestProblem(speaker, ref, spec.example, acceptedClauses(spec.kind));
+      if (args.details === undefined) return problem("polls.problem.whatQuestion");
+      const reading = readPollRequest(spec.kind, args.details, { now: context.now(), timeZone: context.neighborhood.timeZone });
+      if (!reading.ok) return problem(reading.problem.key, reading.problem);
       const opened = await openPoll(context, reading.request, sender, roomId);
       return opened.reply;
     },

@@ -4,15 +4,13 @@
 export type ThresholdName = "majority" | "two-thirds" | "three-quarters";
 
 interface ThresholdRule {
-  /** "more than half", for results and help. */
-  describe: string;
   isMet(agree: number, disagree: number): boolean;
 }
 
 export const thresholdRules: Readonly<Record<ThresholdName, ThresholdRule>> = {
-  majority: { describe: "more than half of agree + disagree", isMet: (agree, disagree) => 2 * agree > agree + disagree },
-  "two-thirds": { describe: "at least two thirds of agree + disagree", isMet: (agree, disagree) => agree + disagree > 0 && 3 * agree >= 2 * (agree + disagree) },
-  "three-quarters": { describe: "at least three quarters of agree + disagree", isMet: (agree, disagree) => agree + disagree > 0 && 4 * agree >= 3 * (agree + disagree) },
+  majority: { isMet: (agree, disagree) => 2 * agree > agree + disagree },
+  "two-thirds": { isMet: (agree, disagree) => agree + disagree > 0 && 3 * agree >= 2 * (agree + disagree) },
+  "three-quarters": { isMet: (agree, disagree) => agree + disagree > 0 && 4 * agree >= 3 * (agree + disagree) },
 };
 
 const thresholdWords: Readonly<Record<string, ThresholdName>> = {
@@ -26,8 +24,6 @@ const thresholdWords: Readonly<Record<string, ThresholdName>> = {
   "3/4": "three-quarters",
   "75%": "three-quarters",
 };
-
-export const acceptedThresholds = "majority, two-thirds (2/3) or three-quarters (3/4)";
 
 /** "Two thirds", "two-thirds", "2/3", "simple majority" → the rule's name. */
 export function readThreshold(words: string): ThresholdName | undefined {
