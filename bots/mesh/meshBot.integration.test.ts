@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
 import type { NeighborClient, SeenEvent } from "../../test/harness/neighborClient.ts";
 import { meshBot } from "./meshBot.ts";
-import { speaker } from "../framework/speak.ts";
+import { speaker, type Speaker } from "../framework/speak.ts";
 
 const english = speaker("en", "UTC");
 const uplinkDownText = english.plain("mesh.uplink.down");
@@ -115,5 +115,55 @@ describe("the mesh bot on a real Synapse", () => {
     assert.equal((await postAlerts(notification("resolved", labels, "e2e-uplink", startsAt))).status, 200);
     await vol.waitForEvent(fromMesh(lobby, (event) => /The internet connection is back/.test(event.content.body)), "the Lobby's internet-back notice");
     assert.equal(vol.seen(fromMesh(lobby, (event) => String(event.content.body).includes(uplinkDownText))).length, 1);
+  });
+
+  test("a neighbor who sends !language es gets every answer and private message in Spanish, from the catalog; the room keeps the block's language", async () => {
+    const ana = await block.addNeighbor("ana");
+    await ana.client.joinRoom(alertsRoom);
+    const es: Speaker = speaker("es", block.running.neighborhood.time_zone);
+    const blockSpeaker: Speaker = speaker("en", block.running.neighborhood.time_zone);
+    const ask = async (body: string) => String((await ana.waitForReply(alertsRoom, await ana.sendText(alertsRoom, body), mesh)).content.body);
+
+    assert.equal(await ask("!language es"), es.plain("language.changed", { language: "Español" }));
+    assert.equal(await ask("!red adoptar patio-7"), es.plain("mesh.adopt.doneUnknown", { node: "patio-7" }));
+    const menu = await ask("!red");
+    assert.ok(menu.startsWith(es.plain("mesh.menu.ask")), menu);
+    assert.ok(menu.includes(`!red silenciar <node> <for> [reason…]`) && menu.includes(es.plain("mesh.silence.summary")), menu);
+    assert.ok((await ask("!mesh node")).includes("!red nodo <node>"), "English words still work; the usage shows hers");
+
+    // Her node's alert: the room is told in the block's language (English), she is told privately in Spanish.
+    const labels = { alertname: "MeshNodeDown", node: "patio-7", severity: "critical" };
+    const startsAt = Date.now() - 60_000;
+    assert.equal((await postAlerts(notification("firing", labels, "e2e-es", new Date(startsAt).toISOString()))).status, 200);
+    const roomHeadline = blockSpeaker.plain("mesh.alert.MeshNodeDown.firing", { node: "patio-7" });
+    await ana.waitForEvent(fromMesh(alertsRoom, (event) => String(event.content.body).includes(roomHeadline)), "the English post in Mesh alerts");
+    const headline = es.plain("mesh.alert.MeshNodeDown.firing", { node: "patio-7" });
+    const told = es.plain("mesh.owner.firing", { headline, severity: "crítico", since: new Date(startsAt) });
+    const dm = await ana.waitForEvent(
+      (event) => event.room_id !== alertsRoom && event.room_id !== lobby && event.sender === mesh && String(event.content.body).includes(headline),
+      "her private message in Spanish",
+    );
+    const dmBody = String(dm.content.body);
+    assert.ok(dmBody.startsWith(told), `${dmBody}\nexpected: ${told}`);
+    assert.ok(dmBody.includes(es.plain("mesh.owner.firingDetails")), dmBody);
+    assert.match(dmBody, / de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de 20\d\d/, "the date in Spanish");
+
+    const silenced = await ask("!red silenciar patio-7 2h antena nueva");
+    assert.ok(silenced.startsWith(es.plain("mesh.silence.done", { node: "patio-7", lasted: es.duration(2 * 60 * 60_000), until: new Date(0), open: 1 }).split(",")[0]!), silenced);
+    assert.match(silenced, /Tiene 1 incidente abierto\./);
+    // A neighbor gets 5 commands at once, then one every 3 s (the framework's rate limit).
+    const refill = () => new Promise((resolve) => setTimeout(resolve, 3100));
+    await refill();
+    const status = await ask("!red estado");
+    assert.ok(status.startsWith(es.plain("mesh.report.statusTitle")), status);
+    assert.ok(status.includes(es.plain("mesh.report.silenceWithReason", { node: "patio-7", until: new Date(0), by: ana.userId, reason: "antena nueva" }).split(" hasta")[0]!), status);
+    assert.ok(status.includes(headline), status);
+    await refill();
+    assert.ok((await ask("!red reactivar patio-7")).startsWith(es.plain("mesh.unsilence.done", { node: "patio-7" })));
+
+    assert.equal((await postAlerts(notification("resolved", labels, "e2e-es", new Date(startsAt).toISOString()))).status, 200);
+    const resolvedHeadline = es.plain("mesh.alert.MeshNodeDown.resolved", { node: "patio-7" });
+    const back = await ana.waitForEvent((event) => event.room_id === dm.room_id && event.sender === mesh && String(event.content.body).startsWith(es.plain("mesh.owner.resolved", { headline: resolvedHeadline, lasted: "" }).split(" (")[0]!), "her resolved message in Spanish");
+    assert.match(String(back.content.body), /\(después de 1 minuto( y \d+ segundos?)?\)\.$/, "how long it lasted, in Spanish");
   });
 });
