@@ -3,7 +3,6 @@
 // decideBallot is the pure part: what to refuse, or what the ballot counts for.
 
 import type { BotContext, RichText } from "../framework/contract.ts";
-import { logBotError } from "../framework/errorLog.ts";
 import { speakerFor, words, type MessageRef } from "../framework/speak.ts";
 import { votesByDm, type PollRecord } from "./pollModel.ts";
 import { loadBallots, loadPoll, saveBallots } from "./pollStore.ts";
@@ -42,7 +41,7 @@ export async function castBallot(context: BotContext, number: number, voter: str
       // The announcement is the room's: in the block's language.
       await context.actions.editMessage(poll.roomId, poll.startEventId, dmPollAnnouncement(speakerFor(context), poll, context.self, Object.keys(ballots).length));
     } catch (error) {
-      logBotError("polls", `updating the ballot count of poll ${number}`, error);
+      context.log.error(`updating the ballot count of poll ${number}`, error);
     }
   }
   return ballotCastMessage(speaker, { poll, choices, receipt, changed: previous !== undefined });

@@ -3,7 +3,6 @@
 // ticks, a minute apart and then doubling, five tries in all, so bad timing does not leave it unpinned.
 
 import type { BotContext } from "../framework/contract.ts";
-import { logBotError } from "../framework/errorLog.ts";
 import type { PollRecord } from "./pollModel.ts";
 import { addPendingPin, governanceRoom, loadPoll, pendingPins, removePendingPin, type PendingPin } from "./pollStore.ts";
 import { speakerFor } from "../framework/speak.ts";
@@ -30,7 +29,7 @@ async function attempt(context: BotContext, poll: PollRecord, pin: PendingPin): 
     removePendingPin(context.store, poll.number);
   } catch (error) {
     const attempts = pin.attempts + 1;
-    logBotError("polls", `pinning decision ${poll.number} (try ${attempts} of ${maxAttempts})`, error);
+    context.log.error(`pinning decision ${poll.number} (try ${attempts} of ${maxAttempts})`, error);
     if (attempts < maxAttempts) addPendingPin(context.store, { ...pin, attempts, nextAt: context.now() + firstRetryMs * 2 ** (attempts - 1) });
     else removePendingPin(context.store, poll.number);
   }

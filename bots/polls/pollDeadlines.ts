@@ -3,7 +3,6 @@
 // try again the decision pins that failed.
 
 import type { BotContext } from "../framework/contract.ts";
-import { logBotError } from "../framework/errorLog.ts";
 import { closePoll } from "./closePoll.ts";
 import { eligibleNonVoters } from "./countPollVotes.ts";
 import { retryDecisionPins } from "./pinDecisions.ts";
@@ -30,7 +29,7 @@ async function sendReminders(context: BotContext, poll: PollRecord, now: number)
       const roomId = await context.actions.openPrivateRoom([member]);
       await context.actions.sendMessage(roomId, reminderMessage(speakerFor(context, member), poll, now));
     } catch (error) {
-      logBotError("polls", `reminding ${member} of poll ${poll.number}`, error);
+      context.log.error(`reminding ${member} of poll ${poll.number}`, error);
     }
   }
 }
@@ -42,7 +41,7 @@ export async function runPollDeadlines(context: BotContext, closing: Set<number>
       if (now >= poll.closesAt) await closePoll(context, poll.number, closing);
       else if (reminderDue(poll, now)) await sendReminders(context, poll, now);
     } catch (error) {
-      logBotError("polls", `deadline work for poll ${poll.number}`, error);
+      context.log.error(`deadline work for poll ${poll.number}`, error);
     }
   }
   await retryDecisionPins(context);

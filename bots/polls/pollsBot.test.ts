@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { MatrixEvent } from "../framework/contract.ts";
 import { createFakeBotContext, testServer, textMessage, type FakeBotContext } from "../framework/testing/fakeBotContext.ts";
+import { sayPlain } from "../framework/speak.ts";
 import { createPollsBot } from "./pollsBot.ts";
 
 const governance = `!governance:${testServer}`;
@@ -12,7 +13,7 @@ const [ann, bob, cy, dee, eli, fay] = neighbors as [string, string, string, stri
 const pactNeighbor = "@gus:elm.mesh";
 const day = 86_400_000;
 
-function setup(options: { operatorIsNeighbor?: boolean } = {}): { context: FakeBotContext; bot: ReturnType<typeof createPollsBot> } {
+function setup(options: { operatorIsNeighbor?: boolean; blockLanguage?: string } = {}): { context: FakeBotContext; bot: ReturnType<typeof createPollsBot> } {
   const context = createFakeBotContext({ operators: [ada], ...options });
   context.roomRoles.set(governance, "governance");
   context.roomRoles.set(lobby, "lobby");
@@ -25,6 +26,7 @@ function say(context: FakeBotContext, roomId: string, sender: string, body: stri
   return textMessage(roomId, sender, body, { origin_server_ts: context.clock.now });
 }
 
+const commandNow = command;
 async function command(bot: ReturnType<typeof createPollsBot>, context: FakeBotContext, roomId: string, sender: string, body: string): Promise<string> {
   const before = context.sent.length;
   await bot.handleEvent(say(context, roomId, sender, body), context);
@@ -168,6 +170,7 @@ test("a pin that fails (the homeserver restarting) is tried again a minute later
   await passDeadline(bot, context, day);
   assert.match(context.sent.at(-1)?.message.text ?? "", /Outcome: Passed\./);
   assert.equal(context.state.get(`${governance} m.room.pinned_events `), undefined);
+  assert.match(context.logged.join("\n"), /pinning decision 1 \(try 1 of 5\).*connection refused/, "the operator's log says what failed");
   context.actions.setState = setState;
   await passDeadline(bot, context, 30_000);
   assert.equal(context.state.get(`${governance} m.room.pinned_events `), undefined, "not before the minute is up");
@@ -382,4 +385,72 @@ test("unreadable commands get a reply with what is accepted; polls start only in
   assert.match(await command(bot, context, governance, ann, "!polls"), /No polls are open/);
   await command(bot, context, governance, ann, "!propose Quiet hours");
   assert.match(await command(bot, context, governance, bob, "!polls"), /Proposal 1: Quiet hours .* — closes in 1 week/);
+});
+
+test("a neighbor who chose Spanish: replies, ballots and reminders in Spanish; the poll and its results in the block's English", async () => {
+  const { context, bot } = setup();
+  // A neighbor typing at a person's pace, not faster than the rate limit.
+  const command = (...args: Parameters<typeof commandNow>) => {
+    args[1].clock.now += 20_000;
+    return commandNow(...args);
+  };
+  const dm = `!dm-${bob}`;
+  context.directRooms.add(dm);
+  await command(bot, context, dm, bob, "idioma es");
+  assert.match(await command(bot, context, governance, bob, "!votaciones"), new RegExp(`^${sayPlain("es", "polls.list.none").slice(0, 30)}`));
+  assert.equal(await command(bot, context, governance, bob, "!proponer"), [
+    sayPlain("es", "polls.problem.whatQuestion"),
+    sayPlain("es", "polls.start.example", { example: "!propose Quiet hours from 10pm closes in 7 days threshold two-thirds quorum 50%" }),
+    sayPlain("es", "polls.start.clauses", { clauses: '"closes in …", "until …", "threshold …", "quorum …%", "secret", "hidden"' }),
+  ].join("\n\n"));
+  // Bob proposes in Spanish words; the poll is the room's, so its notice is in the block's language.
+  const notice = await command(bot, context, governance, bob, "!proponer Hire a gardener hasta el viernes secret");
+  assert.match(notice, /^Proposal 1: Hire a gardener\n[\s\S]*Closes June 6, 2025, 11:59\sPM/, "the coming Friday, read from Spanish");
+  assert.match(notice, /This is a secret ballot/);
+  const ballot = await command(bot, context, dm, bob, "votar 1 a favor");
+  assert.ok(ballot.startsWith(sayPlain("es", "polls.ballot.cast", { changed: "no", title: "Propuesta 1: Hire a gardener", choices: "A favor" })), ballot);
+  assert.equal(await command(bot, context, dm, bob, "votar 1 quizás"), "“quizás” no es una opción de esta votación. Opciones: agree (A favor), disagree (En contra), abstain (Me abstengo).");
+  assert.equal(await command(bot, context, governance, bob, "!cerrar 7"), sayPlain("es", "polls.noPoll", { number: "7" }).replace(/<[^>]+>/g, ""));
+  assert.equal(await command(bot, context, governance, bob, "!recordar no"), sayPlain("es", "polls.remind.off"));
+  assert.equal(await command(bot, context, governance, ann, "!remind off"), sayPlain("en", "polls.remind.off"), "ann kept the block's language");
+});
+
+test("a Spanish-speaking block: the poll Element shows, its answers, results and end text in Spanish", async () => {
+  const { context, bot } = setup({ blockLanguage: "es" });
+  const start = await propose(bot, context, "!proponer Horario de silencio desde las 22 closes in 1 day");
+  const content = startEvents(context)[0]?.content["org.matrix.msc3381.poll.start"] as Record<string, any>;
+  assert.equal(content.question["org.matrix.msc1767.text"], "Propuesta 1: Horario de silencio desde las 22");
+  assert.deepEqual(content.answers.map((answer: any) => answer["org.matrix.msc1767.text"]), ["A favor", "En contra", "Me abstengo"]);
+  assert.match(context.sent.at(-1)?.message.text ?? "", /Cierra el 2 de junio de 2025 a las 12:00 \(en 1 día\)\. Se aprueba con más de la mitad/);
+  await bot.handleEvent(respond(context, start, ann, ["agree"]), context);
+  await passDeadline(bot, context, day);
+  const results = context.sent.at(-1)?.message.text ?? "";
+  assert.match(results, /^Resultados — Propuesta 1: Horario de silencio desde las 22\n• A favor: 1 voto\n• En contra: 0 votos/);
+  assert.match(results, /Resultado: Aprobada\./);
+  assert.equal(String(endEvents(context)[0]?.content["org.matrix.msc1767.text"]), "La votación terminó. Aprobada. (Votaron 1 de 6 con voto).");
+  assert.match(await command(bot, context, governance, ann, "!decisions"), /Decisiones \(las más recientes primero\)\n\n• 2 jun 2025 #1 Horario de silencio desde las 22 .* — Aprobada/);
+});
+
+test("!help shows the commands' examples as code, not as literal backticks", async () => {
+  const { context, bot } = setup();
+  for (const name of ["propose", "vote", "rank", "poll"]) {
+    await command(bot, context, governance, ann, `!help ${name}`);
+    const help = context.sent.at(-1)?.message;
+    assert.ok(help !== undefined && help.html.includes("<code>"), name);
+    assert.ok(!help.html.includes("`"), `${name}: ${help.html}`);
+  }
+  await command(bot, context, governance, ann, "!ayuda votar");
+  assert.match(context.sent.at(-1)?.message.html ?? "", /<code>!vote 3 agree<\/code>/);
+});
+
+test("a poll closing on a day already past is refused and nothing opens: 'until last Tuesday' is not next Tuesday", async () => {
+  const { context, bot } = setup();
+  const reply = await command(bot, context, governance, ann, "!propose Fix the gate until last Tuesday");
+  // The test clock is Sunday 1 June 2025.
+  assert.match(reply, /^“until last Tuesday” is already past: it was Tuesday, May 27, 2025\./);
+  assert.equal(startEvents(context).length, 0);
+  await command(bot, context, governance, ann, "!propose Fix the gate until Tuesday");
+  assert.equal(startEvents(context).length, 1);
+  const poll = context.storeEntries.get("poll/000001") as { closesAt: number };
+  assert.equal(poll.closesAt, Date.UTC(2025, 5, 3, 23, 59), "the coming Tuesday, at the end of the day");
 });
