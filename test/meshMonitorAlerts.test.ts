@@ -8,14 +8,14 @@ import { createServer, type Server } from "node:http";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
-import { NeighborClient, type SeenEvent } from "../../test/harness/neighborClient.ts";
-import { freePort } from "../../test/harness/freePort.ts";
-import { validateNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
-import { startMeshMonitor } from "../../deploy/src/meshMonitorService.ts";
-import type { RunningMonitor } from "../../mesh-monitor/src/cli.ts";
-import type { ApiState } from "../../mesh-monitor/src/server/apiState.ts";
-import { meshBot } from "./meshBot.ts";
+import { startTestNeighborhood, type TestNeighborhood } from "./harness/testNeighborhood.ts";
+import { NeighborClient, type SeenEvent } from "./harness/neighborClient.ts";
+import { freePort } from "./harness/freePort.ts";
+import { validateNeighborhood } from "../homeserver-config/loadNeighborhood.ts";
+import { startMeshMonitor } from "../deploy/src/meshMonitorService.ts";
+import type { RunningMonitor } from "../mesh-monitor/src/cli.ts";
+import type { ApiState } from "../mesh-monitor/src/server/apiState.ts";
+import { meshBot } from "../bots/mesh/meshBot.ts";
 
 /** A NetJSON graph of three rooftops, served on loopback as a router's telemetry would be. */
 function graph(cut: boolean) {
