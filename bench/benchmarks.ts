@@ -70,6 +70,11 @@ export const benchmarks: readonly Benchmark[] = [
     measure: async () => (await import("./workersBotRtt.ts")).measureWorkersBotRtt(),
   },
   {
+    name: "render",
+    figures: ["render_ratio"],
+    measure: async () => (await import("./renderBench.ts")).measureRenderRatio(),
+  },
+  {
     name: "join-signup",
     figures: ["join_signup_ratio_p95"],
     measure: async () => (await import("./joinSignupBench.ts")).measureJoinSignup(),

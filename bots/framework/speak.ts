@@ -3,6 +3,7 @@
 // its tags (<b>, <i>, <code>), mapped to richText's builders, so a catalog cannot inject HTML and a
 // translator moves emphasis with the words.
 import { IntlMessageFormat } from "intl-messageformat";
+import { isArgumentElement, isLiteralElement, isTagElement, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
 import type { BotContext, RichText } from "./contract.ts";
 import { catalogFor, type Language, type MessageKey } from "./languages.ts";
 import { bold, code, italic, rich, type Inline } from "./richText.ts";
@@ -23,7 +24,10 @@ const tags = {
   code: (chunks: Chunk[]) => code(plain(chunks)),
 };
 
-const compiled = new Map<string, IntlMessageFormat>();
+/** A message made ready to say: placeholders' values in, RichText out. */
+type Render = (values: MessageValues, language: Language) => RichText;
+/** language → time zone → key → render: nested, so a reply's lookup builds no string. */
+const renders = new Map<Language, Map<string, Map<MessageKey, Render>>>();
 
 /** ICU's date and time styles (`{when, date, long}`), each in the block's time zone. */
 function zonedFormats(timeZone: string) {
@@ -41,21 +45,70 @@ function zonedFormats(timeZone: string) {
   };
 }
 
-function formatFor(language: Language, key: MessageKey, timeZone: string): IntlMessageFormat {
-  const id = `${language}\u0000${key}\u0000${timeZone}`;
-  let format = compiled.get(id);
-  if (!format) {
-    format = new IntlMessageFormat(catalogFor(language)[key], language, zonedFormats(timeZone));
-    compiled.set(id, format);
-  }
-  return format;
-}
-
 /** A lone RichText or a list of pieces becomes one value the formatter passes through untouched. */
-function asValue(value: MessageValue, language: Language): unknown {
+function asValue(value: MessageValue, language: Language): string | number | Date | RichText {
   if (typeof value === "function") return asValue(value(language), language);
   if (typeof value === "string" || typeof value === "number" || value instanceof Date) return value;
   return rich(value);
+}
+
+type Piece = (values: MessageValues, language: Language) => Chunk;
+
+/**
+ * Most messages are text, placeholders and tags: they become a template (the pieces in order, as a
+ * hand-written `message(...)` would build them), so the catalogs cost the bots next to nothing. Plurals,
+ * selects, numbers and dates need ICU's rules: undefined, and intl-messageformat says them.
+ */
+function templateOf(elements: readonly MessageFormatElement[]): Piece[] | undefined {
+  const pieces: Piece[] = [];
+  for (const element of elements) {
+    if (isLiteralElement(element)) {
+      const text = element.value;
+      pieces.push(() => text);
+    } else if (isArgumentElement(element)) {
+      const name = element.value;
+      pieces.push((values, language) => {
+        const value = values[name];
+        if (value === undefined) throw new Error(`the message needs a value for {${name}}`);
+        const given = asValue(value, language);
+        return given instanceof Date || typeof given === "number" ? String(given) : given;
+      });
+    } else if (isTagElement(element)) {
+      const inner = templateOf(element.children);
+      const tag = tags[element.value as keyof typeof tags];
+      if (inner === undefined || tag === undefined) return undefined;
+      pieces.push((values, language) => tag(inner.map((piece) => piece(values, language))));
+    } else {
+      return undefined;
+    }
+  }
+  return pieces;
+}
+
+function renderFor(language: Language, key: MessageKey, timeZone: string): Render {
+  let zones = renders.get(language);
+  if (!zones) renders.set(language, (zones = new Map()));
+  let keys = zones.get(timeZone);
+  if (!keys) zones.set(timeZone, (keys = new Map()));
+  let render = keys.get(key);
+  if (render) return render;
+  const format = new IntlMessageFormat(catalogFor(language)[key], language, zonedFormats(timeZone));
+  const template = templateOf(format.getAst());
+  if (template === undefined) {
+    render = (values, speaking) => {
+      const prepared: Record<string, unknown> = { ...tags };
+      for (const name in values) prepared[name] = asValue(values[name]!, speaking);
+      return rich(format.format<Chunk>(prepared as never) as Inline);
+    };
+  } else if (template.every((piece) => piece.length === 0)) {
+    // Nothing to fill in: the same words every time.
+    const fixed = rich(template.map((piece) => piece({}, language)));
+    render = () => fixed;
+  } else {
+    render = (values, speaking) => rich(template.map((piece) => piece(values, speaking)));
+  }
+  keys.set(key, render);
+  return render;
 }
 
 /**
@@ -64,10 +117,7 @@ function asValue(value: MessageValue, language: Language): unknown {
  * use a Speaker).
  */
 export function say(language: Language, key: MessageKey, values: MessageValues = {}, timeZone = "UTC"): RichText {
-  const prepared: Record<string, unknown> = { ...tags };
-  for (const [name, value] of Object.entries(values)) prepared[name] = asValue(value, language);
-  const formatted = formatFor(language, key, timeZone).format<Chunk>(prepared as never);
-  return rich(formatted as Inline);
+  return renderFor(language, key, timeZone)(values, language);
 }
 
 /** The message as plain text (for invite reasons, room names and other places without markup). */
