@@ -9,8 +9,10 @@ import mesh from "../messages/en/mesh.json" with { type: "json" };
 import polls from "../messages/en/polls.json" with { type: "json" };
 import porch from "../messages/en/porch.json" with { type: "json" };
 import share from "../messages/en/share.json" with { type: "json" };
+// The box's web pages (join page, Element's welcome and Home pages) and the flyer: deploy/ says them.
+import web from "../messages/en/web.json" with { type: "json" };
 
-const english = { ...framework, ...mesh, ...polls, ...porch, ...share };
+const english = { ...framework, ...mesh, ...polls, ...porch, ...share, ...web };
 
 export type MessageKey = keyof typeof english;
 export type Catalog = Readonly<Record<MessageKey, string>>;
