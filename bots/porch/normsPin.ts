@@ -7,13 +7,13 @@
 import type { BotContext, RichText } from "../framework/contract.ts";
 import { speakerFor } from "../framework/speak.ts";
 import { storeKey } from "../framework/storeKeys.ts";
+import { backoffDelay } from "../framework/backoff.ts";
 import { normsMessage } from "./normsMessage.ts";
 
 const pinnedEventsType = "m.room.pinned_events";
 const pinKey = storeKey<NormsPin>("norms-pin");
 const retryKey = storeKey<{ attempts: number; nextAt: number }>("norms-pin-retry");
-const firstRetryMs = 2_000;
-const maxRetryMs = 10 * 60_000;
+const retryPolicy = { firstMs: 2_000, maxMs: 10 * 60_000 };
 
 /** What the porch last put in the Lobby. */
 export interface NormsPin {
@@ -88,6 +88,6 @@ export async function keepNormsPinned(context: BotContext): Promise<void> {
   } catch (error) {
     const attempts = (retry?.attempts ?? 0) + 1;
     context.log.error(`updating the Lobby's pinned norms (try ${attempts})`, error);
-    retryKey.put(context.store, { attempts, nextAt: context.now() + Math.min(firstRetryMs * 2 ** (attempts - 1), maxRetryMs) });
+    retryKey.put(context.store, { attempts, nextAt: context.now() + backoffDelay(attempts, retryPolicy) });
   }
 }
