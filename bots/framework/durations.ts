@@ -83,5 +83,7 @@ export function durationIn(language: string, milliseconds: number): string {
       taken += 1;
     }
   }
-  return new Intl.DurationFormat(language, { style: "long" }).format(taken > 0 ? parts : { seconds: 0 });
+  // Zero units are left out by default, which would say nothing at all for a duration under a second.
+  if (taken === 0) return new Intl.DurationFormat(language, { style: "long", secondsDisplay: "always" }).format({ seconds: 0 });
+  return new Intl.DurationFormat(language, { style: "long" }).format(parts);
 }
