@@ -162,6 +162,8 @@ test("a close given as a day: the coming one, at the end of that day; a past day
     assert.match(said, language === "en" ? /“until last Tuesday” is already past: it was Tuesday, December 8, 2026/ : /“hasta el martes pasado” ya pasó: fue el martes, 8 de diciembre de 2026/);
   }
   assert.match(problem("proposal", "Fix the gate until June 10 2020"), /already past/);
+  // Said on a Wednesday about Wednesday: still last week's.
+  assert.match(problem("proposal", "Arreglar la reja hasta el miércoles pasado"), /it was Wednesday, December 2, 2026/);
   // A time of day is not a close: it stays in the question.
   assert.equal(request("proposal", "Quiet hours from 10pm until 8am").question, "Quiet hours from 10pm until 8am");
 });

@@ -15,6 +15,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
 import { NeighborClient, type SeenEvent } from "../../test/harness/neighborClient.ts";
+import { sayPlain } from "../framework/speak.ts";
 import { createPollsBot } from "./pollsBot.ts";
 
 const minute = 60_000;
@@ -304,6 +305,49 @@ describe("governance polls on a real Synapse", () => {
     assert.match(await results("ended-in-element"), new RegExp(`Closed early by ${escapeRegex(operator.userId)}\\.[\\s\\S]*Agree: 1 vote[\\s\\S]*Outcome: Passed\\.`));
   });
 
+  let fer: NeighborClient;
+  let spanishPoll = 0;
+
+  test("a neighbor who chose Spanish: every answer to them in Spanish, from the catalog, dates in Spanish", async () => {
+    fer = await block.addNeighbor("fer");
+    await fer.client.joinRoom(governance);
+    const dm = await dmWithBot(fer);
+    // A neighbor's pace: the bots allow a burst of five commands, then one every three seconds.
+    const askSlowly = async (roomId: string, command: string) => {
+      await new Promise((resolve) => setTimeout(resolve, 3100));
+      return ask(fer, roomId, command);
+    };
+    assert.equal(await ask(fer, dm, "!idioma es"), sayPlain("es", "language.changed", { language: "Español" }));
+
+    // A past day is refused, in Spanish, naming the day in Spanish; nothing opens.
+    assert.equal(block.running.neighborhood.time_zone, "UTC", "the test block's days end at midnight UTC");
+    const today = new Date(Date.now() + clock.offsetMs);
+    const lastTuesday = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - ((today.getUTCDay() + 5) % 7 || 7), 23, 59);
+    const refused = await ask(fer, governance, "!proponer Pintar la reja hasta el martes pasado");
+    const [problem, example, clauses] = refused.split("\n\n");
+    assert.equal(problem, sayPlain("es", "polls.problem.pastDate", { phrase: "hasta el martes pasado", when: new Date(lastTuesday) }));
+    assert.match(problem ?? "", /fue el martes, \d{1,2} de [a-z]+ de \d{4}\./);
+    assert.equal(example, sayPlain("es", "polls.start.example", { example: "!propose Quiet hours from 10pm closes in 7 days threshold two-thirds quorum 50%" }));
+    assert.equal(clauses, sayPlain("es", "polls.start.clauses", { clauses: '"closes in …", "until …", "threshold …", "quorum …%", "secret", "hidden"' }));
+
+    // A secret ballot fer opens with the Spanish command: the room's announcement is in the block's language.
+    await fer.sendText(governance, "!proponer Pintar la reja closes in 1 day secret");
+    await waitForPoll(fer, "spanish", "Pintar la reja");
+    spanishPoll = numberOf("spanish");
+    const ballot = await askSlowly(dm, `!votar ${spanishPoll} a favor`);
+    const receipt = /`([A-Z0-9-]+)`/.exec(ballot)?.[1] ?? "";
+    assert.equal(ballot, [
+      sayPlain("es", "polls.ballot.cast", { changed: "no", title: `Propuesta ${spanishPoll}: Pintar la reja`, choices: "A favor" }),
+      sayPlain("es", "polls.ballot.receipt", { receipt }),
+      sayPlain("es", "polls.ballot.operator"),
+    ].join("\n\n"));
+    assert.equal(await askSlowly(dm, "!votar 999 a favor"), sayPlain("es", "polls.noPoll", { number: "999" }));
+    const open = await askSlowly(governance, "!votaciones");
+    assert.ok(open.startsWith(`${sayPlain("es", "polls.list.title")}\n\n`), open);
+    assert.match(open, new RegExp(`Propuesta ${spanishPoll}: Pintar la reja \\(https://matrix\\.to/[^)]+\\) — cierra en (?:23 horas|1 día)`));
+    assert.equal(await askSlowly(governance, `!cerrar ${numberOf("quiet")}`), sayPlain("es", "polls.close.already", { number: String(numberOf("quiet")) }));
+  });
+
   let dayBefore = 0;
 
   test("a neighbor opts out of reminders; a two-day poll opens", async () => {
@@ -342,6 +386,11 @@ describe("governance polls on a real Synapse", () => {
       neighbor.waitForEvent((event) => event.sender === bot && event.room_id !== governance && bodyOf(event).includes(`Poll ${numberOf("reminded")}: Block party month? closes in about`), `${neighbor.userId}'s reminder`);
     // gus had no chat with the bot yet: the reminder opens one.
     for (const neighbor of [cy, eli, gus]) assert.match(bodyOf(await reminder(neighbor)), /you haven't voted yet[\s\S]*!remind off/);
+    // fer chose Spanish: the reminder is his, in Spanish; the Spanish poll's results are the room's, in English.
+    const spanishReminder = bodyOf(await fer.waitForEvent((event) => event.sender === bot && event.room_id !== governance && bodyOf(event).startsWith(`Votación ${numberOf("reminded")}: Block party month? cierra en aproximadamente`), "fer's reminder"));
+    assert.ok(spanishReminder.endsWith(sayPlain("es", "polls.reminder.off")), spanishReminder);
+    assert.match(spanishReminder, /y todavía no has votado\.\n\nVota en la encuesta: https:/);
+    assert.match(await results("spanish"), /Agree: 1 vote\n• Disagree: 0 votes[\s\S]*Outcome: Passed\./);
   });
 
   test("two days later the reminded poll closes; whoever voted or opted out got no reminder", async () => {

@@ -51,6 +51,8 @@ export function readCloseDate(text: string, spanish: boolean, clock: DeadlineClo
   // "until Friday" means the coming Friday; only a day the neighbor called past stays in the past.
   const forward = past ? undefined : parser.parse(text, reference, { forwardDate: true })[0];
   const chosen = forward !== undefined && forward.index === 0 ? forward : asWritten;
-  const at = endOfDayIfNoTime(chosen, offset);
+  let at = endOfDayIfNoTime(chosen, offset);
+  // "el martes pasado" said on a Tuesday is a week ago; chrono's Spanish parser reads only "martes" (today).
+  if (after !== null && at > clock.now) at -= 7 * 86_400_000;
   return { kind: "day", at, end, past: at <= clock.now };
 }
