@@ -48,9 +48,8 @@ const reactionOutcomes: ReactionOutcomes = {
     const now = runtime.board.get(listing.key);
     if (now !== undefined && isWaiting(now, event.sender)) recordReaction(runtime.store, listing.key, event.sender, event.event_id);
     await runtime.render();
-    if (reply === "") return;
     // The answer goes to the neighbor privately: a reply to a reaction in the room would be noise.
-    await runtime.tell(event.sender, typeof reply === "string" ? message(reply) : reply);
+    if (reply !== undefined) await runtime.tell(event.sender, reply);
   },
 };
 
@@ -74,7 +73,7 @@ const onRedaction: Handler = async (event, runtime) => {
   if (listing === undefined) return;
   const reply = await performAction({ runtime, listing, action: "withdraw", sender: decision.userId });
   await runtime.render();
-  if (reply !== "") await runtime.tell(decision.userId, typeof reply === "string" ? message(reply) : reply);
+  if (reply !== undefined) await runtime.tell(decision.userId, reply);
 };
 
 /** An image right after posting (or in reply to one's listing) becomes that listing's photo. */

@@ -104,7 +104,7 @@ async function runLifecycle(spec: LifecycleCommandSpec, wanted: LifecycleValues,
     ...(until === undefined ? {} : { until }),
   });
   await runtime.render();
-  return typeof reply === "string" ? (reply === "" ? undefined : message(reply)) : reply;
+  return reply;
 }
 
 export const lifecycleCommands: readonly Command[] = specs.map(lifecycleCommand);

@@ -3,12 +3,14 @@
 import { rest } from "../../framework/commandArguments.ts";
 import { defineCommand, type Command } from "../../framework/defineCommand.ts";
 import { code, message } from "../../framework/richText.ts";
+import { speakerFor } from "../../framework/speak.ts";
 import { formatDate } from "../domain/dates.ts";
 import { mayPost } from "../domain/fairness.ts";
 import type { Listing, ListingKind, Visibility } from "../domain/listing.ts";
 import { listingKey, shortId } from "../domain/listingIds.ts";
 import { readListingText } from "../domain/listingText.ts";
 import { runtimeFor } from "./shareRuntime.ts";
+import { problemText } from "./shareWords.ts";
 
 interface PostKind {
   kind: ListingKind;
@@ -51,7 +53,7 @@ function postCommand({ kind, summary, example }: PostKind): Command {
       const reading = readListingText(args.what, now, kind);
       if (!reading.ok) return message(reading.problem, " Example: ", code(example));
       const verdict = mayPost(sender, runtime.board.all(), context.community.sharingLimits());
-      if (!verdict.ok) return message(verdict.reason);
+      if (!verdict.ok) return problemText(speakerFor(context, sender), verdict.problem);
       const { draft } = reading;
       const visibility: Visibility = draft.visibility ?? context.store.get<Visibility>(defaultVisibilityKey) ?? "block";
       const home = runtime.ownServer;

@@ -7,7 +7,7 @@ import { code, mention, message } from "../../framework/richText.ts";
 import { correctedPromise, settlePromises, type LostPromise } from "../domain/promiseConflicts.ts";
 import { isLive, type Listing } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
-import type { Introduction } from "./listingActions.ts";
+import type { PickupChat } from "./listingActions.ts";
 import type { ShareRuntime } from "./shareRuntime.ts";
 
 async function tellLoser(runtime: ShareRuntime, listing: Listing, loss: LostPromise): Promise<void> {
@@ -25,7 +25,7 @@ async function tellLoser(runtime: ShareRuntime, listing: Listing, loss: LostProm
     "See what else is on the board with ", code("!list"), ".",
   );
   await runtime.tell(loss.bid.to, text);
-  const intro = runtime.store.get<Introduction>(`intro/${listing.key}`);
+  const intro = runtime.store.get<PickupChat>(`intro/${listing.key}`);
   if (intro !== undefined && intro.with === loss.bid.to) {
     await runtime.context.actions.sendMessage(intro.roomId, message(`This pickup did not stand: ${id} went to `, mention(loss.winner.to), " (promised on the other side of a network cut)."))
       .catch(() => {});

@@ -6,7 +6,16 @@ import { isLive, serverOf, type Listing } from "./listing.ts";
 
 export const weekMs = 7 * 24 * 60 * 60 * 1000;
 
-export type Verdict = { ok: true } | { ok: false; reason: string };
+/** Why a neighbor may not post or take part: said in their language by the renderer (chat/shareWords.ts). */
+export type FairnessProblem =
+  | { kind: "too-many-open"; open: number; max: number }
+  | { kind: "weekly-claims"; recent: number; max: number }
+  | { kind: "own-listing" }
+  | { kind: "unknown-block" }
+  | { kind: "block-only" }
+  | { kind: "home-keeps-claims"; home: string };
+
+export type Verdict = { ok: true } | { ok: false; problem: FairnessProblem };
 
 const allowed: Verdict = { ok: true };
 
@@ -15,7 +24,7 @@ export function mayPost(owner: string, listings: Iterable<Listing>, limits: Shar
   for (const listing of listings) if (listing.owner === owner && isLive(listing)) open += 1;
   return open < limits.maxOpenListings
     ? allowed
-    : { ok: false, reason: `You already have ${open} open listings, the most this block allows (${limits.maxOpenListings}). Close one with !handed, !cancel or !returned first.` };
+    : { ok: false, problem: { kind: "too-many-open", open, max: limits.maxOpenListings } };
 }
 
 /** `claimTimes`: when this neighbor claimed before (ms); only the last rolling week counts. */
@@ -23,7 +32,7 @@ export function mayClaimThisWeek(claimTimes: readonly number[], now: number, lim
   const recent = claimTimes.filter((time) => now - time < weekMs).length;
   return recent < limits.maxClaimsPerWeek
     ? allowed
-    : { ok: false, reason: `You have made ${recent} claims this week, the most this block allows (${limits.maxClaimsPerWeek}). Leave some for the neighbors; try again in a few days.` };
+    : { ok: false, problem: { kind: "weekly-claims", recent, max: limits.maxClaimsPerWeek } };
 }
 
 export interface Neighborhoods {
@@ -35,13 +44,13 @@ export interface Neighborhoods {
 
 /** Whether this neighbor may claim, ask for or borrow the listing at all. */
 export function mayTakePart(listing: Listing, userId: string, where: Neighborhoods): Verdict {
-  if (listing.owner === userId) return { ok: false, reason: "That is your own listing." };
+  if (listing.owner === userId) return { ok: false, problem: { kind: "own-listing" } };
   const server = serverOf(userId);
   if (server === listing.home) return allowed;
   const knownBlock = server === where.ownServer || where.pactServers.includes(server);
-  if (!knownBlock) return { ok: false, reason: "Only neighbors of this block and of its pact blocks can take part." };
-  if (listing.visibility !== "shared") return { ok: false, reason: "That listing is for its own block only." };
+  if (!knownBlock) return { ok: false, problem: { kind: "unknown-block" } };
+  if (listing.visibility !== "shared") return { ok: false, problem: { kind: "block-only" } };
   return where.pactNeighborsMayClaim(listing.home)
     ? allowed
-    : { ok: false, reason: `The block ${listing.home} keeps claims to its own neighbors for now.` };
+    : { ok: false, problem: { kind: "home-keeps-claims", home: listing.home } };
 }

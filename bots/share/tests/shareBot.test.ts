@@ -124,7 +124,7 @@ test("limits from the community: open listings per neighbor and claims per week"
   await block.say(alice, "!offer bread first-come #food");
   assert.match((await block.say(alice, "!offer cake #food")).join("\n"), /You already have 2 open listings, the most this block allows \(2\)/);
   assert.match((await block.say(bob, "!claim 1")).join("\n"), /It's yours!/);
-  assert.match((await block.say(bob, "!claim 2")).join("\n"), /You have made 1 claims this week, the most this block allows \(1\)/);
+  assert.match((await block.say(bob, "!claim 2")).join("\n"), /You have made 1 claim this week, the most this block allows \(1\)/);
   block.context.clock.now += 8 * day;
   await block.say(alice, "!renew 2");
   assert.match((await block.say(bob, "!claim 2")).join("\n"), /It's yours!/, "a week later the claim is allowed again");

@@ -1,0 +1,135 @@
+// What the share bot says, in a Speaker's language: the replies, notices and introductions of the
+// lifecycle actions (domain/listingDecisions.ts decides them), and the words they share (states,
+// fairness problems). Every title, area and name a neighbor typed goes in as a value, so it is escaped
+// and never read as ICU.
+
+import type { RichText } from "../../framework/contract.ts";
+import type { MessageKey } from "../../framework/languages.ts";
+import { mention } from "../../framework/richText.ts";
+import type { MessageValues, Speaker } from "../../framework/speak.ts";
+import { formatDate } from "../domain/dates.ts";
+import type { FairnessProblem } from "../domain/fairness.ts";
+import type { ActionNotice, ActionReply, Introduction } from "../domain/listingDecisions.ts";
+import type { Listing, ListingKind, ListingState } from "../domain/listing.ts";
+import { commandsFor } from "./actionCommands.ts";
+
+/** The listing as a message names it: its id for this block (#12, #12.oak) and its title. */
+export interface Named {
+  id: string;
+  title: string;
+}
+
+const stateKeys: Readonly<Record<ListingState, MessageKey>> = {
+  open: "share.state.open",
+  promised: "share.state.promised",
+  "handed-over": "share.state.handedOver",
+  fulfilled: "share.state.fulfilled",
+  "on-loan": "share.state.onLoan",
+  cancelled: "share.state.cancelled",
+  expired: "share.state.expired",
+};
+
+/** A state in words ("available" for a lendable thing that is open). */
+export function stateWord(speaker: Speaker, kind: ListingKind, state: ListingState): string {
+  return speaker.plain(stateKeys[state], { kind });
+}
+
+/** A date as neighbors read it in the speaker's language. */
+export function when(at: number): string {
+  return formatDate(at);
+}
+
+/** The id as typed after a command: "12" for #12, "12.oak" for #12.oak. */
+export const typed = (id: string): string => id.slice(1);
+
+const problemWords: { [Kind in FairnessProblem["kind"]]: (speaker: Speaker, problem: Extract<FairnessProblem, { kind: Kind }>) => RichText } = {
+  "too-many-open": (speaker, { open, max }) => speaker.say("share.problem.tooManyOpen", { open, max }),
+  "weekly-claims": (speaker, { recent, max }) => speaker.say("share.problem.weeklyClaims", { recent, max }),
+  "own-listing": (speaker) => speaker.say("share.problem.ownListing"),
+  "unknown-block": (speaker) => speaker.say("share.problem.unknownBlock"),
+  "block-only": (speaker) => speaker.say("share.problem.blockOnly"),
+  "home-keeps-claims": (speaker, { home }) => speaker.say("share.problem.homeKeepsClaims", { home }),
+};
+
+export function problemText(speaker: Speaker, problem: FairnessProblem): RichText {
+  return problemWords[problem.kind](speaker, problem as never);
+}
+
+type Words<Union extends { kind: string }> = { [Kind in Union["kind"]]: (speaker: Speaker, named: Named, item: Extract<Union, { kind: Kind }>) => RichText };
+
+const replyWords: Words<ActionReply> = {
+  "not-now": (speaker, { id }, { state, listingKind, actions }) => {
+    const commands = commandsFor(actions);
+    const values: MessageValues = { id, state: stateWord(speaker, listingKind, state) };
+    return commands.length === 0 ? speaker.say("share.action.notNow", values) : speaker.say("share.action.notNowCommands", { ...values, commands: commands.join(", ") });
+  },
+  "own-listing": (speaker, { id }) => speaker.say("share.action.ownListing", { id }),
+  "only-actor": (speaker, { id }, { actor }) => speaker.say("share.action.onlyActor", { id, actor }),
+  "changed-meanwhile": (speaker, { id }) => speaker.say("share.action.changedMeanwhile", { id }),
+  "name-whom": (speaker, _named, { action }) => speaker.say(action === "promise" ? "share.action.promiseWhom" : "share.action.lendWhom"),
+  "cannot-take-part": (speaker, _named, { problem, target, action }) => {
+    const said = problemText(speaker, problem);
+    if (target === undefined || action === undefined) return said;
+    return speaker.say(action === "promise" ? "share.action.cannotPromiseTo" : "share.action.cannotLendTo", { target, problem: said });
+  },
+  promised: (speaker, { id }, { to }) => speaker.say("share.action.promised", { id, to: mention(to) }),
+  yours: (speaker, { id }, { owner }) => speaker.say("share.action.yours", { id, owner: mention(owner) }),
+  "already-on-list": (speaker, { id }) => speaker.say("share.action.alreadyOnList", { id }),
+  "on-list": (speaker, { id }, { owner, place, listingKind }) =>
+    speaker.say(listingKind === "offer" ? "share.action.onOfferList" : "share.action.inLine", { owner: mention(owner), place, number: typed(id) }),
+  helping: (speaker, _named, { owner }) => speaker.say("share.action.helping", { owner: mention(owner) }),
+  released: (speaker, { id }) => speaker.say("share.action.released", { id }),
+  closed: (speaker, { id }, { state, listingKind }) => speaker.say("share.action.closed", { id, state: stateWord(speaker, listingKind, state), number: typed(id) }),
+  lent: (speaker, { id }, { to, until }) => speaker.say("share.action.lent", { id, to: mention(to), until: when(until) }),
+  returned: (speaker, { id }) => speaker.say("share.action.returned", { id }),
+  "date-past": (speaker, _named, { loan }) => speaker.say(loan ? "share.action.loanDatePast" : "share.action.datePast"),
+  "loan-renewed": (speaker, { id }, { until }) => speaker.say("share.action.loanRenewed", { id, until: when(until) }),
+  renewed: (speaker, { id }, { until }) => speaker.say("share.action.renewed", { id, until: when(until) }),
+  cancelled: (speaker, { id }) => speaker.say("share.action.cancelled", { id }),
+  "already-block-only": (speaker, { id }) => speaker.say("share.action.alreadyBlockOnly", { id }),
+  "taker-elsewhere": (speaker, { id }, { state, listingKind, taker }) =>
+    speaker.say("share.action.takerElsewhere", { id, state: stateWord(speaker, listingKind, state), taker: mention(taker), number: typed(id) }),
+  unshared: (speaker, { id }) => speaker.say("share.action.unshared", { id }),
+  "already-shared": (speaker, { id }) => speaker.say("share.action.alreadyShared", { id }),
+  shared: (speaker, { id }) => speaker.say("share.action.shared", { id }),
+};
+
+export function replyText(speaker: Speaker, named: Named, reply: ActionReply): RichText {
+  return replyWords[reply.kind](speaker, named, reply as never);
+}
+
+/** "Next in line" after a return, said with the reply. */
+export function returnedText(speaker: Speaker, { id }: Named, next: string | undefined): RichText {
+  return next === undefined ? speaker.say("share.action.returned", { id }) : speaker.say("share.action.returnedNext", { id, next: mention(next) });
+}
+
+/** What the owner types to say yes to a neighbor who would like the thing. */
+export function yesCommand(listing: Pick<Listing, "kind">, id: string, who: string): string {
+  return listing.kind === "offer" ? `!promise ${typed(id)} ${who}` : `!lend-out ${typed(id)} ${who} for 1 week`;
+}
+
+export function noticeText(speaker: Speaker, named: Named, notice: ActionNotice, listing: Listing): RichText {
+  const { id, title } = named;
+  const words: Words<ActionNotice> = {
+    "would-like": (s, _n, { who }) => s.say("share.notice.wouldLike", { who: mention(who), id, title, command: yesCommand(listing, id, who) }),
+    released: (s) => s.say("share.notice.released", { id, title }),
+    "loan-renewed": (s, _n, { until }) => s.say("share.notice.loanRenewed", { id, title, until: when(until) }),
+    "cancelled-by-moderator": (s, _n, { moderator }) => s.say("share.notice.cancelledByModerator", { id, title, moderator: mention(moderator) }),
+    cancelled: (s) => s.say("share.notice.cancelled", { id, title }),
+    "unshared-off-list": (s) => s.say("share.notice.unsharedOffList", { id, title }),
+    expired: (s) => s.say("share.notice.expired", { id, title, number: typed(id) }),
+  };
+  return words[notice.kind](speaker, named, notice as never);
+}
+
+/** The first message of the pickup chat, in the block's language (two neighbors read it). */
+export function introductionText(speaker: Speaker, named: Named, introduction: Introduction, listing: Listing): RichText {
+  const values: MessageValues = { ...named, number: typed(named.id), owner: mention(listing.owner), taker: mention(introduction.taker), ownerId: listing.owner, takerId: introduction.taker, area: listing.area };
+  const words: Words<Introduction> = {
+    giving: (s) => s.say("share.intro.giving", values),
+    "first-come": (s) => s.say("share.intro.firstCome", values),
+    helping: (s) => s.say("share.intro.helping", values),
+    lending: (s, _n, { until }) => s.say("share.intro.lending", { ...values, until: when(until) }),
+  };
+  return words[introduction.kind](speaker, named, introduction as never);
+}
