@@ -1,11 +1,12 @@
 // The poll a command is about, as its number: "3" or "#3", the way the bot's messages name polls.
 
 import type { CommandArgument } from "../framework/commandArguments.ts";
+import { words } from "../framework/speak.ts";
 
 export function pollNumber<Name extends string>(name: Name): CommandArgument<Name, number> {
   return {
     name,
-    accepts: "a poll number like 3 (send !polls to see them)",
+    accepts: words("polls.argument.poll"),
     isOptional: false,
     takesRest: false,
     read(input) {

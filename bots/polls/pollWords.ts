@@ -4,7 +4,8 @@
 // and name a neighbor typed goes in as a value, so it is escaped and never read as ICU.
 
 import type { RichText } from "../framework/contract.ts";
-import type { Language, MessageKey } from "../framework/languages.ts";
+import { durationIn } from "../framework/durations.ts";
+import type { MessageKey } from "../framework/languages.ts";
 import { bold, bulletList, code, heading, link, lines, mention, message, paragraph, rich, type Inline } from "../framework/richText.ts";
 import type { MessageRef, Speaker } from "../framework/speak.ts";
 import type { PollResult } from "./decidePoll.ts";
@@ -25,43 +26,6 @@ const thresholdKeys: Readonly<Record<ThresholdName, MessageKey>> = {
   "two-thirds": "polls.threshold.twoThirds",
   "three-quarters": "polls.threshold.threeQuarters",
 };
-
-const units = [
-  ["weeks", 7 * 86_400_000],
-  ["days", 86_400_000],
-  ["hours", 3_600_000],
-  ["minutes", 60_000],
-  ["seconds", 1000],
-] as const;
-
-// Intl.DurationFormat (Node 24) is not in TypeScript's es2025 lib yet.
-interface DurationFormat {
-  format(duration: Partial<Record<(typeof units)[number][0], number>>): string;
-}
-const DurationFormatCtor = (Intl as unknown as { DurationFormat: new (language: Language, options: { style: "long" }) => DurationFormat }).DurationFormat;
-const durationFormats = new Map<Language, DurationFormat>();
-
-/** "2 days, 3 hours" / "2 días y 3 horas": the two largest units, as precise as people read a countdown. */
-export function durationWords(language: Language, milliseconds: number): string {
-  const parts: Partial<Record<(typeof units)[number][0], number>> = {};
-  let remaining = Math.max(0, Math.round(milliseconds));
-  let used = 0;
-  for (const [unit, size] of units) {
-    const count = Math.floor(remaining / size);
-    if (count > 0 && used < 2) {
-      parts[unit] = count;
-      remaining -= count * size;
-      used += 1;
-    }
-  }
-  if (used === 0) parts.seconds = 0;
-  let format = durationFormats.get(language);
-  if (format === undefined) {
-    format = new DurationFormatCtor(language, { style: "long" });
-    durationFormats.set(language, format);
-  }
-  return format.format(parts);
-}
 
 export function pollTitle(speaker: Speaker, poll: Pick<PollRecord, "kind" | "number" | "question">): string {
   return speaker.plain("polls.title", { kind: poll.kind, number: String(poll.number), question: poll.question });
@@ -90,7 +54,7 @@ function labelOf(speaker: Speaker, poll: Pick<PollRecord, "options">, id: string
 const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((100 * part) / whole));
 
 function rulesLine(speaker: Speaker, poll: PollRecord): Inline[] {
-  const parts: Inline[] = [speaker.say("polls.rules.closes", { closesAt: new Date(poll.closesAt), duration: durationWords(speaker.language, poll.closesAt - poll.openedAt) })];
+  const parts: Inline[] = [speaker.say("polls.rules.closes", { closesAt: new Date(poll.closesAt), duration: durationIn(speaker.language, poll.closesAt - poll.openedAt) })];
   if (poll.kind === "proposal") parts.push(" ", speaker.say("polls.rules.threshold", { threshold: speaker.say(thresholdKeys[poll.threshold ?? "majority"]) }));
   if (poll.kind === "consent") parts.push(" ", speaker.say("polls.rules.consent"));
   if (poll.kind === "choose" && poll.maxSelections > 1) parts.push(" ", speaker.say("polls.rules.pick", { count: poll.maxSelections }));
@@ -260,7 +224,7 @@ export function closingText(speaker: Speaker, result: PollResult): string {
 export function reminderMessage(speaker: Speaker, poll: PollRecord, now: number): RichText {
   const how = votesByDm(poll) ? speaker.say("polls.reminder.byDm", { example: ballotExample(poll) }) : speaker.say("polls.reminder.inRoom", { link: link(pollLink(poll)) });
   return message(
-    paragraph(speaker.say("polls.reminder.closes", { title: pollTitle(speaker, poll), duration: durationWords(speaker.language, poll.closesAt - now) })),
+    paragraph(speaker.say("polls.reminder.closes", { title: pollTitle(speaker, poll), duration: durationIn(speaker.language, poll.closesAt - now) })),
     paragraph(how),
     paragraph(speaker.say("polls.reminder.off")),
   );
@@ -270,7 +234,7 @@ export function openPollsMessage(speaker: Speaker, polls: readonly PollRecord[],
   if (polls.length === 0) return message(speaker.say("polls.list.none"));
   return message(
     paragraph(speaker.say("polls.list.title")),
-    bulletList(polls.map((poll) => speaker.say("polls.list.item", { poll: link(pollLink(poll), pollTitle(speaker, poll)), duration: durationWords(speaker.language, poll.closesAt - now) }))),
+    bulletList(polls.map((poll) => speaker.say("polls.list.item", { poll: link(pollLink(poll), pollTitle(speaker, poll)), duration: durationIn(speaker.language, poll.closesAt - now) }))),
   );
 }
 

@@ -412,6 +412,8 @@ test("a neighbor who chose Spanish: replies, ballots and reminders in Spanish; t
   assert.equal(await command(bot, context, dm, bob, "votar 1 quizás"), "“quizás” no es una opción de esta votación. Opciones: agree (A favor), disagree (En contra), abstain (Me abstengo).");
   assert.equal(await command(bot, context, governance, bob, "!cerrar 7"), sayPlain("es", "polls.noPoll", { number: "7" }).replace(/<[^>]+>/g, ""));
   assert.equal(await command(bot, context, governance, bob, "!recordar no"), sayPlain("es", "polls.remind.off"));
+  // What a poll number is, when it is not one: in bob's words too.
+  assert.ok((await command(bot, context, dm, bob, "votar uno a favor")).includes(sayPlain("es", "polls.argument.poll")));
   assert.equal(await command(bot, context, governance, ann, "!remind off"), sayPlain("en", "polls.remind.off"), "ann kept the block's language");
 });
 
