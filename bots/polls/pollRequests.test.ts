@@ -5,7 +5,9 @@ import { readBallot } from "./readBallot.ts";
 import { readPollRequest, type PollRequest } from "./readPollRequest.ts";
 import { newReceiptCode, publishedReceipts } from "./receipts.ts";
 import { createFakeBotContext } from "../framework/testing/fakeBotContext.ts";
-import { speaker } from "../framework/speak.ts";
+import { supportedLanguages } from "../framework/languages.ts";
+import { sayPlain, speaker } from "../framework/speak.ts";
+import { startPollSpecs } from "./startPollCommands.ts";
 import type { MessageRef } from "../framework/speak.ts";
 import { appliedWords } from "./pollWords.ts";
 
@@ -166,4 +168,16 @@ test("a close given as a day: the coming one, at the end of that day; a past day
   assert.match(problem("proposal", "Arreglar la reja hasta el miércoles pasado"), /it was Wednesday, December 2, 2026/);
   // A time of day is not a close: it stays in the question.
   assert.equal(request("proposal", "Quiet hours from 10pm until 8am").question, "Quiet hours from 10pm until 8am");
+});
+
+test("every example the bot gives, in every language, is a command it reads", () => {
+  for (const language of supportedLanguages) {
+    for (const spec of startPollSpecs) {
+      const example = sayPlain(language, spec.example);
+      const [, word = "", rest = ""] = /^!(\S+)\s+(.*)$/s.exec(example) ?? [];
+      assert.ok([spec.name, ...spec.aliases].includes(word), `${language}: ${example} starts with one of the command's names`);
+      const reading = readPollRequest(spec.kind, rest, clock);
+      assert.ok(reading.ok, `${language}: ${example}: ${reading.ok ? "" : said(reading.problem)}`);
+    }
+  }
 });

@@ -327,7 +327,7 @@ describe("governance polls on a real Synapse", () => {
     const [problem, example, clauses] = refused.split("\n\n");
     assert.equal(problem, sayPlain("es", "polls.problem.pastDate", { phrase: "hasta el martes pasado", when: new Date(lastTuesday) }));
     assert.match(problem ?? "", /fue el martes, \d{1,2} de [a-z]+ de \d{4}\./);
-    assert.equal(example, sayPlain("es", "polls.start.example", { example: "!propose Quiet hours from 10pm closes in 7 days threshold two-thirds quorum 50%" }));
+    assert.equal(example, sayPlain("es", "polls.start.example", { example: sayPlain("es", "polls.propose.example") }));
     assert.equal(clauses, sayPlain("es", "polls.start.clauses", { clauses: '"closes in …", "until …", "threshold …", "quorum …%", "secret", "hidden"' }));
 
     // A secret ballot fer opens with the Spanish command: the room's announcement is in the block's language.

@@ -400,7 +400,7 @@ test("a neighbor who chose Spanish: replies, ballots and reminders in Spanish; t
   assert.match(await command(bot, context, governance, bob, "!votaciones"), new RegExp(`^${sayPlain("es", "polls.list.none").slice(0, 30)}`));
   assert.equal(await command(bot, context, governance, bob, "!proponer"), [
     sayPlain("es", "polls.problem.whatQuestion"),
-    sayPlain("es", "polls.start.example", { example: "!propose Quiet hours from 10pm closes in 7 days threshold two-thirds quorum 50%" }),
+    sayPlain("es", "polls.start.example", { example: sayPlain("es", "polls.propose.example") }),
     sayPlain("es", "polls.start.clauses", { clauses: '"closes in …", "until …", "threshold …", "quorum …%", "secret", "hidden"' }),
   ].join("\n\n"));
   // Bob proposes in Spanish words; the poll is the room's, so its notice is in the block's language.

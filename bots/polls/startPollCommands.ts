@@ -18,18 +18,19 @@ interface StartPollSpec {
   aliases: readonly string[];
   kind: PollKind;
   summary: MessageKey;
+  /** Its help, with an example in the language (also the catalog's `example` key, which a test opens). */
   details: MessageKey;
-  example: string;
+  example: MessageKey;
 }
 
-const startPollSpecs: readonly StartPollSpec[] = [
+export const startPollSpecs: readonly StartPollSpec[] = [
   {
     name: "propose",
     aliases: ["proponer", "propuesta"],
     kind: "proposal",
     summary: "polls.propose.summary",
     details: "polls.propose.details",
-    example: "!propose Quiet hours from 10pm closes in 7 days threshold two-thirds quorum 50%",
+    example: "polls.propose.example",
   },
   {
     name: "consent",
@@ -37,7 +38,7 @@ const startPollSpecs: readonly StartPollSpec[] = [
     kind: "consent",
     summary: "polls.consent.summary",
     details: "polls.consent.details",
-    example: "!consent Move the bike rack to the back yard closes in 3 days",
+    example: "polls.consent.example",
   },
   {
     name: "poll",
@@ -45,7 +46,7 @@ const startPollSpecs: readonly StartPollSpec[] = [
     kind: "choose",
     summary: "polls.poll.summary",
     details: "polls.poll.details",
-    example: '!poll "Lunch?" options: pizza, tacos, soup closes in 2 days',
+    example: "polls.poll.example",
   },
   {
     name: "ranked",
@@ -53,7 +54,7 @@ const startPollSpecs: readonly StartPollSpec[] = [
     kind: "ranked",
     summary: "polls.ranked.summary",
     details: "polls.ranked.details",
-    example: '!ranked "Block party theme" options: garden, music, food closes in 5 days',
+    example: "polls.ranked.example",
   },
 ];
 
@@ -62,14 +63,14 @@ function startPollCommand(spec: StartPollSpec): Command {
     name: spec.name,
     aliases: spec.aliases,
     summary: words(spec.summary),
-    details: words(spec.details, { example: spec.example }),
+    details: words(spec.details),
     args: [optional(rest("details", { maxLength: 1500 }))],
     permission: "anyone",
     run: async ({ args, sender, roomId, isDirect, context }) => {
       const speaker = speakerFor(context, sender);
       if (isDirect) return message(speaker.say("polls.start.inRoom"));
       if (!isOwnMember(context, sender)) return message(speaker.say("polls.start.membersOnly"));
-      const problem = (key: MessageKey, ref = words(key)) => pollRequestProblem(speaker, ref, spec.example, acceptedClauses(spec.kind));
+      const problem = (key: MessageKey, ref = words(key)) => pollRequestProblem(speaker, ref, speaker.plain(spec.example), acceptedClauses(spec.kind));
       if (args.details === undefined) return problem("polls.problem.whatQuestion");
       const reading = readPollRequest(spec.kind, args.details, { now: context.now(), timeZone: context.neighborhood.timeZone });
       if (!reading.ok) return problem(reading.problem.key, reading.problem);
