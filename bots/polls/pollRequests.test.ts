@@ -2,18 +2,18 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { applyBindingChange, readBindingChange } from "./bindingChanges.ts";
 import { readBallot } from "./readBallot.ts";
-import { readPollRequest, type PollRequest } from "./readPollRequest.ts";
+import { readPollRequest, type PollRequest, type PollRequestProblem } from "./readPollRequest.ts";
 import { newReceiptCode, publishedReceipts } from "./receipts.ts";
 import { createFakeBotContext } from "../framework/testing/fakeBotContext.ts";
 import { supportedLanguages } from "../framework/languages.ts";
 import { sayPlain, speaker } from "../framework/speak.ts";
 import { startPollSpecs } from "./startPollCommands.ts";
 import type { MessageRef } from "../framework/speak.ts";
-import { appliedWords } from "./pollWords.ts";
+import { appliedWords, requestProblemWords } from "./pollWords.ts";
 
 // Problems are catalog messages; these tests read them as an English speaker would.
 const english = speaker("en", "UTC");
-const said = (ref: MessageRef) => english.phrase(ref).text;
+const said = (problem: PollRequestProblem | MessageRef) => requestProblemWords(english, problem).text;
 // Wednesday 9 December 2026, noon UTC.
 const clock = { now: Date.UTC(2026, 11, 9, 12), timeZone: "UTC" };
 
@@ -159,8 +159,8 @@ test("a close given as a day: the coming one, at the end of that day; a past day
   for (const [text, language] of [["Fix the gate until last Tuesday", "en"], ["Arreglar la reja hasta el martes pasado", "es"]] as const) {
     const reading = readPollRequest("proposal", text, clock);
     assert.ok(!reading.ok, `${text} is refused`);
-    assert.equal(reading.problem.key, "polls.problem.pastDate");
-    const said = speaker(language, "UTC").phrase(reading.problem).text;
+    assert.equal("key" in reading.problem && reading.problem.key, "polls.problem.pastDate");
+    const said = requestProblemWords(speaker(language, "UTC"), reading.problem).text;
     assert.match(said, language === "en" ? /“until last Tuesday” is already past: it was Tuesday, December 8, 2026/ : /“hasta el martes pasado” ya pasó: fue el martes, 8 de diciembre de 2026/);
   }
   assert.match(problem("proposal", "Fix the gate until June 10 2020"), /already past/);
@@ -180,4 +180,22 @@ test("every example the bot gives, in every language, is a command it reads", ()
       assert.ok(reading.ok, `${language}: ${example}: ${reading.ok ? "" : said(reading.problem)}`);
     }
   }
+});
+
+test("clauses in Spanish: cierra en, hasta/cierra el, umbral, quórum, opciones, elige, secreta, oculta", () => {
+  const quiet = request("proposal", "Horario de silencio desde las 22 h cierra en 3 días umbral dos tercios quórum 50% secreta");
+  assert.deepEqual([quiet.question, quiet.durationMs, quiet.threshold, quiet.quorumPercent, quiet.secret], ["Horario de silencio desde las 22 h", 3 * 86_400_000, "two-thirds", 50, true]);
+  assert.equal(request("proposal", "Pintar la reja cierra en una hora umbral mayoría").durationMs, 3_600_000);
+  const lunch = request("choose", '"¿Almuerzo?" opciones: pizza, tacos o sopa elige 2 oculta');
+  assert.deepEqual([lunch.question, lunch.options.map((option) => option.label), lunch.maxSelections, lunch.hidden], ["¿Almuerzo?", ["pizza", "tacos", "sopa"], 2, true]);
+  assert.equal(clock.now + request("consent", "Mover el bicicletero cierra el viernes").durationMs, Date.UTC(2026, 11, 11, 23, 59));
+  // Said back in the neighbor's words: the clauses by their Spanish names.
+  const spanish = speaker("es", "UTC");
+  const notTaken = readPollRequest("consent", "Pintar la reja umbral dos tercios", clock);
+  assert.ok(!notTaken.ok);
+  assert.equal(requestProblemWords(spanish, notTaken.problem).text, 'Este tipo de votación no admite "umbral …".');
+  const twice = readPollRequest("proposal", "Pintar la reja cierra en 2 días hasta el viernes", clock);
+  assert.ok(!twice.ok);
+  assert.equal(requestProblemWords(spanish, twice.problem).text, '"cierra en …" o "hasta …" aparece dos veces.');
+  assert.match(requestProblemWords(spanish, (readPollRequest("proposal", "Pintar la reja cierra en siempre", clock) as { problem: PollRequestProblem }).problem).text, /^No entendí cuándo cierra/);
 });

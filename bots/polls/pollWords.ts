@@ -10,6 +10,7 @@ import { bold, bulletList, code, heading, link, lines, mention, message, paragra
 import type { MessageRef, Speaker } from "../framework/speak.ts";
 import type { PollResult } from "./decidePoll.ts";
 import { votesByDm, type AppliedChange, type BindingChange, type DecisionRecord, type PollOption, type PollOutcome, type PollRecord, type PublishedReceipt, type Verdict } from "./pollModel.ts";
+import type { ClauseName, PollRequestProblem } from "./readPollRequest.ts";
 import type { ThresholdName } from "./thresholds.ts";
 
 /** The catalog names of the fixed answers of proposals and consent decisions, by answer id. */
@@ -283,11 +284,23 @@ export function problemMessage(speaker: Speaker, problem: MessageRef): RichText 
   return message(speaker.phrase(problem));
 }
 
+/** Clauses by their names, as the speaker writes them: "closes in …" or "until …", "threshold …"… */
+export function clauseList(speaker: Speaker, names: readonly ClauseName[]): string {
+  return names.map((name) => speaker.plain(`polls.clause.${name}`)).join(", ");
+}
+
+/** What was wrong with a poll request, in the speaker's words. */
+export function requestProblemWords(speaker: Speaker, problem: PollRequestProblem): RichText {
+  if ("clausesNotTaken" in problem) return speaker.say("polls.problem.notTaken", { clauses: clauseList(speaker, problem.clausesNotTaken) });
+  if ("clauseTwice" in problem) return speaker.say("polls.problem.twice", { clause: clauseList(speaker, [problem.clauseTwice]) });
+  return speaker.phrase(problem);
+}
+
 /** A poll request that could not be read: the problem, an example, and what this kind accepts. */
-export function pollRequestProblem(speaker: Speaker, problem: MessageRef, example: string, clauses: string): RichText {
+export function pollRequestProblem(speaker: Speaker, problem: PollRequestProblem, example: string, clauses: readonly ClauseName[]): RichText {
   return message(
-    paragraph(speaker.phrase(problem)),
+    paragraph(requestProblemWords(speaker, problem)),
     paragraph(speaker.say("polls.start.example", { example })),
-    paragraph(speaker.say("polls.start.clauses", { clauses })),
+    paragraph(speaker.say("polls.start.clauses", { clauses: clauseList(speaker, clauses) })),
   );
 }

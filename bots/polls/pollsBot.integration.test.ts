@@ -328,10 +328,10 @@ describe("governance polls on a real Synapse", () => {
     assert.equal(problem, sayPlain("es", "polls.problem.pastDate", { phrase: "hasta el martes pasado", when: new Date(lastTuesday) }));
     assert.match(problem ?? "", /fue el martes, \d{1,2} de [a-z]+ de \d{4}\./);
     assert.equal(example, sayPlain("es", "polls.start.example", { example: sayPlain("es", "polls.propose.example") }));
-    assert.equal(clauses, sayPlain("es", "polls.start.clauses", { clauses: '"closes in …", "until …", "threshold …", "quorum …%", "secret", "hidden"' }));
+    assert.equal(clauses, sayPlain("es", "polls.start.clauses", { clauses: '"cierra en …" o "hasta …", "umbral …", "quórum …%", "secreta", "oculta"' }));
 
     // A secret ballot fer opens with the Spanish command: the room's announcement is in the block's language.
-    await fer.sendText(governance, "!proponer Pintar la reja closes in 1 day secret");
+    await fer.sendText(governance, "!proponer Pintar la reja cierra en 1 día secreta");
     await waitForPoll(fer, "spanish", "Pintar la reja");
     spanishPoll = numberOf("spanish");
     const ballot = await askSlowly(dm, `!votar ${spanishPoll} a favor`);

@@ -377,7 +377,7 @@ test("the operator's members list decides who votes; only operators change it", 
 test("unreadable commands get a reply with what is accepted; polls start only in rooms, by members", async () => {
   const { context, bot } = setup();
   const reply = await command(bot, context, governance, ann, "!propose Quiet hours threshold 60%");
-  assert.match(reply, /The threshold must be majority, two-thirds \(2\/3\) or three-quarters \(3\/4\)[\s\S]*For example: `!propose Quiet hours from 10pm[\s\S]*"closes in …", "until …", "threshold …"/);
+  assert.match(reply, /The threshold must be majority, two-thirds \(2\/3\) or three-quarters \(3\/4\)[\s\S]*For example: `!propose Quiet hours from 10pm[\s\S]*"closes in …" or "until …", "threshold …"/);
   assert.match(await command(bot, context, governance, ann, "!poll Lunch? options: pizza"), /at least 2 options/);
   assert.match(await command(bot, context, governance, ann, "!propose"), /What is the question\?/);
   assert.match(await command(bot, context, governance, pactNeighbor, "!propose Quiet hours"), /Only members of this block/);
@@ -401,7 +401,7 @@ test("a neighbor who chose Spanish: replies, ballots and reminders in Spanish; t
   assert.equal(await command(bot, context, governance, bob, "!proponer"), [
     sayPlain("es", "polls.problem.whatQuestion"),
     sayPlain("es", "polls.start.example", { example: sayPlain("es", "polls.propose.example") }),
-    sayPlain("es", "polls.start.clauses", { clauses: '"closes in …", "until …", "threshold …", "quorum …%", "secret", "hidden"' }),
+    sayPlain("es", "polls.start.clauses", { clauses: '"cierra en …" o "hasta …", "umbral …", "quórum …%", "secreta", "oculta"' }),
   ].join("\n\n"));
   // Bob proposes in Spanish words; the poll is the room's, so its notice is in the block's language.
   const notice = await command(bot, context, governance, bob, "!proponer Hire a gardener hasta el viernes secret");

@@ -1,7 +1,9 @@
 // Reads what a neighbor typed after !propose, !consent, !poll or !ranked: a question (or a quoted one),
-// then clauses in any order: "closes in 7 days", "threshold two-thirds", "quorum 50%", "secret",
-// "hidden", "pick 2", "options: pizza, tacos, soup", "until Friday" ("hasta el viernes"). The question is the text before the first point
-// from which everything else reads as clauses, so "Who will pick up the keys closes in 2 days" works.
+// then clauses in any order: "closes in 7 days", "until Friday", "threshold two-thirds", "quorum 50%",
+// "secret", "hidden", "pick 2", "options: pizza, tacos, soup", or in Spanish ("cierra en 3 días",
+// "hasta el viernes", "umbral dos tercios", "quórum 50%", "secreta", "oculta", "elige 2", "opciones: …").
+// The question is the text before the first point from which everything else reads as clauses, so
+// "Who will pick up the keys closes in 2 days" works.
 
 import { parseDuration } from "../framework/durations.ts";
 import { words, type MessageRef } from "../framework/speak.ts";
@@ -14,7 +16,10 @@ export interface PollRequest extends PollTerms {
   durationMs: number;
 }
 
-export type PollRequestReading = { ok: true; request: PollRequest } | { ok: false; problem: MessageRef };
+/** What was wrong: a catalog message, or clauses named by their names (the renderer says them in the neighbor's words). */
+export type PollRequestProblem = MessageRef | { clausesNotTaken: readonly ClauseName[] } | { clauseTwice: ClauseName };
+
+export type PollRequestReading = { ok: true; request: PollRequest } | { ok: false; problem: PollRequestProblem };
 
 export const defaultDurationMs = 7 * 24 * 60 * 60 * 1000;
 export const minDurationMs = 10 * 1000;
@@ -33,10 +38,10 @@ interface Clauses {
   pick?: number;
   options?: string[];
 }
-type ClauseName = keyof Clauses;
+export type ClauseName = keyof Clauses;
 
 /** A problem when the keyword clearly starts a clause but its value is wrong; none when it is just a word. */
-type ClauseRead = { ok: true; end: number; set: Clauses } | { ok: false; problem: MessageRef | undefined };
+type ClauseRead = { ok: true; end: number; set: Clauses } | { ok: false; problem: PollRequestProblem | undefined };
 
 interface ClauseReader {
   name: ClauseName;
@@ -45,17 +50,24 @@ interface ClauseReader {
   read(match: RegExpExecArray, text: string, clock: DeadlineClock): ClauseRead;
 }
 
-const durationText = String.raw`(?:(?:\d+(?:\.\d+)?\s*|(?:an?|one)\s+)[a-z]+(?![a-z0-9])\s*)+`;
+const durationText = String.raw`(?:(?:\d+(?:\.\d+)?\s*|(?:an?|one|una?)\s+)\p{L}+(?![\p{L}\p{N}])\s*)+`;
 const closesProblem = words("polls.problem.closesIn");
 
-function readDurationWords(words: string): number | undefined {
-  return parseDuration(words.trim().replace(/\b(?:an?|one)\s+/gi, "1 "));
+// Spanish units, read as the English ones framework/durations.ts knows ("3 días" is "3 days").
+const spanishUnits: Readonly<Record<string, string>> = {
+  segundo: "seconds", segundos: "seconds", minuto: "minutes", minutos: "minutes", hora: "hours", horas: "hours",
+  "día": "days", "días": "days", dia: "days", dias: "days", semana: "weeks", semanas: "weeks",
+};
+
+function readDurationWords(typed: string): number | undefined {
+  const english = typed.trim().replace(/(?<![\p{L}])(?:an?|one|una?)\s+/giu, "1 ").replace(/\p{L}+/gu, (word) => spanishUnits[word.toLowerCase()] ?? word);
+  return parseDuration(english);
 }
 
 const clauseReaders: readonly ClauseReader[] = [
   {
     name: "closesIn",
-    pattern: new RegExp(String.raw`clos(?:es|ing)\s+(?:in|after)\s+(${durationText})`, "iy"),
+    pattern: new RegExp(String.raw`(?:clos(?:es|ing)\s+(?:in|after)|(?:se\s+)?cierra\s+en)\s+(${durationText})`, "iyu"),
     read(match) {
       const duration = readDurationWords(match[1] ?? "");
       if (duration === undefined || duration < minDurationMs || duration > maxDurationMs) return { ok: false, problem: closesProblem };
@@ -66,10 +78,10 @@ const clauseReaders: readonly ClauseReader[] = [
     // A day rather than a length: "until Friday", "closes on June 10", "hasta el viernes". Only a day
     // counts ("until 8am" stays in "Quiet hours from 10pm until 8am"); a past day is refused.
     name: "closesIn",
-    pattern: /(until|till|clos(?:es|ing)\s+(?:on|by)|hasta(?:\s+el)?)\s+/iy,
+    pattern: /(until|till|clos(?:es|ing)\s+(?:on|by)|hasta(?:\s+el)?|(?:se\s+)?cierra\s+el)\s+/iy,
     read(match, text, clock) {
       const start = match.index + match[0].length;
-      const day = readCloseDate(text.slice(start), /^hasta/i.test(match[1] ?? ""), clock);
+      const day = readCloseDate(text.slice(start), /^(?:hasta|se|cierra)/i.test(match[1] ?? ""), clock);
       if (day.kind === "none") return { ok: false, problem: undefined };
       const end = start + day.end;
       const phrase = text.slice(match.index, end);
@@ -81,19 +93,19 @@ const clauseReaders: readonly ClauseReader[] = [
   },
   {
     name: "threshold",
-    pattern: /threshold\s+(?:of\s+)?(simple\s+majority|[^\s,]+)/iy,
+    pattern: /(?:threshold|umbral)\s+(?:of\s+|de\s+)?(simple\s+majority|mayor[ií]a\s+simple|dos\s+tercios|tres\s+cuartos|[^\s,]+)/iyu,
     read(match) {
       const typed = match[1] ?? "";
       const threshold = readThreshold(typed);
       // "the noise threshold for alerts" is a question, not a clause.
-      const looksLikeThreshold = /\d|%|\/|majority|third|quarter|fourth|half/i.test(typed);
+      const looksLikeThreshold = /\d|%|\/|majority|third|quarter|fourth|half|mayor|tercio|cuarto|mitad/i.test(typed);
       if (threshold === undefined) return { ok: false, problem: looksLikeThreshold ? words("polls.problem.threshold") : undefined };
       return { ok: true, end: match.index + match[0].length, set: { threshold } };
     },
   },
   {
     name: "quorum",
-    pattern: /quorum\s+(?:of\s+)?(\S+)/iy,
+    pattern: /(?:quorum|qu[oó]rum)\s+(?:of\s+|del?\s+)?(\S+)/iyu,
     read(match) {
       const percent = /^(\d{1,3})%$/.exec(match[1] ?? "");
       const value = Number(percent?.[1] ?? Number.NaN);
@@ -104,14 +116,14 @@ const clauseReaders: readonly ClauseReader[] = [
   },
   {
     name: "pick",
-    pattern: /pick\s+(?:up\s+to\s+)?(\d+)(?![^\s,])/iy,
+    pattern: /(?:pick|elige)\s+(?:up\s+to\s+|hasta\s+)?(\d+)(?![^\s,])/iy,
     read: (match) => ({ ok: true, end: match.index + match[0].length, set: { pick: Number(match[1]) } }),
   },
-  { name: "secret", pattern: /secret(?:\s+ballot)?(?![^\s,])/iy, read: (match) => ({ ok: true, end: match.index + match[0].length, set: { secret: true } }) },
-  { name: "hidden", pattern: /hidden(?:\s+results)?(?![^\s,])/iy, read: (match) => ({ ok: true, end: match.index + match[0].length, set: { hidden: true } }) },
+  { name: "secret", pattern: /(?:secret(?:\s+ballot)?|(?:voto\s+|votaci[oó]n\s+)?secret[oa])(?![^\s,])/iyu, read: (match) => ({ ok: true, end: match.index + match[0].length, set: { secret: true } }) },
+  { name: "hidden", pattern: /(?:hidden(?:\s+results)?|(?:resultados\s+)?ocult[oa]s?)(?![^\s,])/iyu, read: (match) => ({ ok: true, end: match.index + match[0].length, set: { hidden: true } }) },
   {
     name: "options",
-    pattern: /(?:options?|choices?)\s*:\s*/iy,
+    pattern: /(?:options?|choices?|opciones|opci[oó]n)\s*:\s*/iyu,
     read(match, text, clock) {
       // The list runs up to the first point from which the rest reads as clauses.
       const start = match.index + match[0].length;
@@ -128,7 +140,7 @@ function stripQuotes(text: string): string {
 }
 
 function splitOptions(list: string): string[] {
-  return list.split(/,|\s+or\s+/i).map(stripQuotes).filter((option) => option !== "");
+  return list.split(/,|\s+or\s+|\s+o\s+/i).map(stripQuotes).filter((option) => option !== "");
 }
 
 /** Offsets where a word starts, from `from` on, then the end of the text. */
@@ -139,7 +151,7 @@ function* wordStarts(text: string, from: number): Generator<number> {
   yield text.length;
 }
 
-type ClausesReading = { ok: true; clauses: Clauses } | { ok: false; problem: MessageRef | undefined };
+type ClausesReading = { ok: true; clauses: Clauses } | { ok: false; problem: PollRequestProblem | undefined };
 
 /** Reads clauses from `start` to the end; a clause whose keyword matched but whose value is wrong is a problem. */
 function readClauses(text: string, start: number, clock: DeadlineClock): ClausesReading {
@@ -158,7 +170,7 @@ function readClauses(text: string, start: number, clock: DeadlineClock): Clauses
         if (read.problem === undefined) continue;
         return { ok: false, problem: read.problem };
       }
-      if (clauses[reader.name] !== undefined) return { ok: false, problem: words("polls.problem.twice", { clause: reader.name === "closesIn" ? "closes in" : reader.name }) };
+      if (clauses[reader.name] !== undefined) return { ok: false, problem: { clauseTwice: reader.name } };
       Object.assign(clauses, read.set);
       position = read.end;
       advanced = true;
@@ -192,20 +204,9 @@ const kindRules: Readonly<Record<PollKind, KindRule>> = {
   ranked: { allowed: new Set(["closesIn", "quorum", "options"]), answers: undefined, minOptions: 3 },
 };
 
-const clauseWords: Readonly<Record<ClauseName, string>> = {
-  // Two ways to say when it closes, each shown in quotes by acceptedClauses.
-  closesIn: 'closes in …", "until …',
-  threshold: "threshold …",
-  quorum: "quorum …%",
-  secret: "secret",
-  hidden: "hidden",
-  pick: "pick …",
-  options: "options: …",
-};
-
-/** For replies: what this kind of poll accepts after the question. */
-export function acceptedClauses(kind: PollKind): string {
-  return [...kindRules[kind].allowed].map((name) => `"${clauseWords[name]}"`).join(", ");
+/** For replies: what this kind of poll accepts after the question (pollWords.ts names them). */
+export function acceptedClauses(kind: PollKind): readonly ClauseName[] {
+  return [...kindRules[kind].allowed];
 }
 
 /** Option ids for neighbor-given options: a, b, c… (also what a DM ballot may name). */
@@ -213,8 +214,8 @@ export function letterOf(index: number): string {
   return String.fromCharCode("a".charCodeAt(0) + index);
 }
 
-function splitQuestion(text: string, clock: DeadlineClock): { question: string; quoted: boolean; clauses: Clauses } | { problem: MessageRef } {
-  let firstProblem: MessageRef | undefined;
+function splitQuestion(text: string, clock: DeadlineClock): { question: string; quoted: boolean; clauses: Clauses } | { problem: PollRequestProblem } {
+  let firstProblem: PollRequestProblem | undefined;
   for (const start of wordStarts(text, 0)) {
     if (start === 0) continue;
     const reading = readClauses(text, start, clock);
@@ -241,9 +242,9 @@ export function readPollRequest(kind: PollKind, text: string, clock: DeadlineClo
   // A norms proposal's question is the new text itself, in quotes: its own limit applies (bindingChanges.ts).
   const proposesNorms = bindingReading?.ok === true && bindingReading.change.kind === "norms";
   if (!proposesNorms && question.length > maxQuestionLength) return { ok: false, problem: words("polls.problem.questionTooLong", { max: maxQuestionLength }) };
-  if (!quoted && !proposesNorms && /\bclos(?:es|ing)\s+(?:in|after)\b/i.test(question)) return { ok: false, problem: closesProblem };
+  if (!quoted && !proposesNorms && /\b(?:clos(?:es|ing)\s+(?:in|after)|cierra\s+en)\b/i.test(question)) return { ok: false, problem: closesProblem };
   const refused = (Object.keys(clauses) as ClauseName[]).filter((name) => !rule.allowed.has(name));
-  if (refused.length > 0) return { ok: false, problem: words("polls.problem.notTaken", { clauses: refused.map((name) => `"${clauseWords[name]}"`).join(", ") }) };
+  if (refused.length > 0) return { ok: false, problem: { clausesNotTaken: refused } };
 
   const options = rule.answers !== undefined ? [...rule.answers] : (clauses.options ?? []).map((label, index) => ({ id: letterOf(index), label }));
   if (rule.answers === undefined && options.length < rule.minOptions) return { ok: false, problem: words("polls.problem.fewOptions", { min: rule.minOptions }) };

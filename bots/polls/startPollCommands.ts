@@ -11,7 +11,7 @@ import { isOwnMember } from "./eligibleVoters.ts";
 import { openPoll } from "./openPoll.ts";
 import type { PollKind } from "./pollModel.ts";
 import { pollRequestProblem } from "./pollWords.ts";
-import { acceptedClauses, readPollRequest } from "./readPollRequest.ts";
+import { acceptedClauses, readPollRequest, type PollRequestProblem } from "./readPollRequest.ts";
 
 interface StartPollSpec {
   name: string;
@@ -70,10 +70,10 @@ function startPollCommand(spec: StartPollSpec): Command {
       const speaker = speakerFor(context, sender);
       if (isDirect) return message(speaker.say("polls.start.inRoom"));
       if (!isOwnMember(context, sender)) return message(speaker.say("polls.start.membersOnly"));
-      const problem = (key: MessageKey, ref = words(key)) => pollRequestProblem(speaker, ref, speaker.plain(spec.example), acceptedClauses(spec.kind));
-      if (args.details === undefined) return problem("polls.problem.whatQuestion");
+      const problem = (found: PollRequestProblem) => pollRequestProblem(speaker, found, speaker.plain(spec.example), acceptedClauses(spec.kind));
+      if (args.details === undefined) return problem(words("polls.problem.whatQuestion"));
       const reading = readPollRequest(spec.kind, args.details, { now: context.now(), timeZone: context.neighborhood.timeZone });
-      if (!reading.ok) return problem(reading.problem.key, reading.problem);
+      if (!reading.ok) return problem(reading.problem);
       const opened = await openPoll(context, reading.request, sender, roomId);
       return opened.reply;
     },

@@ -23,6 +23,12 @@ const thresholdWords: Readonly<Record<string, ThresholdName>> = {
   "three-fourths": "three-quarters",
   "3/4": "three-quarters",
   "75%": "three-quarters",
+  // Spanish: "umbral mayoría", "umbral dos tercios", "umbral tres cuartos".
+  "mayoría": "majority",
+  mayoria: "majority",
+  "mayoría-simple": "majority",
+  "dos-tercios": "two-thirds",
+  "tres-cuartos": "three-quarters",
 };
 
 /** "Two thirds", "two-thirds", "2/3", "simple majority" → the rule's name. */
