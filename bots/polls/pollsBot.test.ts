@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { MatrixEvent } from "../framework/contract.ts";
 import { createFakeBotContext, testServer, textMessage, type FakeBotContext } from "../framework/testing/fakeBotContext.ts";
+import type { MessageKey } from "../framework/languages.ts";
 import { sayPlain } from "../framework/speak.ts";
 import { createPollsBot } from "./pollsBot.ts";
 
@@ -27,6 +28,8 @@ function say(context: FakeBotContext, roomId: string, sender: string, body: stri
 }
 
 const commandNow = command;
+// What the bot says to an English-speaking neighbor, from the catalog.
+const said = (key: MessageKey, values?: Parameters<typeof sayPlain>[2]) => sayPlain("en", key, values);
 async function command(bot: ReturnType<typeof createPollsBot>, context: FakeBotContext, roomId: string, sender: string, body: string): Promise<string> {
   const before = context.sent.length;
   await bot.handleEvent(say(context, roomId, sender, body), context);
@@ -91,7 +94,7 @@ test("the appservice's own users are never voters, whatever their names (the hos
   await propose(bot, context, "!propose Quiet hours closes in 1 day quorum 50%");
   // The six neighbors: not @share or @noticeboard (service users), not ada (the operator), not the pact neighbor.
   assert.match(context.sent.at(-1)?.message.text ?? "", /Quorum: 50% of the 6 eligible members/);
-  assert.match(await command(bot, context, governance, ada, `!members add ${newBot}`), /Only members of this block .*not the bots/);
+  assert.equal(await command(bot, context, governance, ada, `!members add ${newBot}`), said("polls.members.notMember", { server: testServer }));
 });
 
 test("the operator's admin account is not a voter unless the neighborhood file says operator_is_neighbor: true", async () => {
@@ -156,7 +159,7 @@ test("quorum not met: not passed, and nothing is pinned", async () => {
   await passDeadline(bot, context, day);
   assert.match(context.sent.at(-1)?.message.text ?? "", /Turnout: 2 of 6 eligible \(33%\); quorum 50%: not met\.[\s\S]*Outcome: Not passed: quorum not met\./);
   assert.equal(context.state.get(`${governance} m.room.pinned_events `), undefined);
-  assert.match(await command(bot, context, governance, bob, "!decisions"), /No decisions recorded yet/);
+  assert.equal(await command(bot, context, governance, bob, "!decisions"), said("polls.decisions.none"));
 });
 
 test("a pin that fails (the homeserver restarting) is tried again a minute later", async () => {
@@ -217,15 +220,15 @@ test("an end event from anyone but the bot is ignored; the author or a moderator
   const { context, bot } = setup();
   const start = await propose(bot, context, "!propose Bike rack closes in 2 days");
   await bot.handleEvent({ event_id: "$foreignEnd", room_id: governance, sender: bob, type: "org.matrix.msc3381.poll.end", content: { "m.relates_to": { rel_type: "m.reference", event_id: start }, "org.matrix.msc3381.poll.end": {} }, origin_server_ts: context.clock.now }, context);
-  assert.match(context.sent.at(-1)?.message.text ?? "", /Poll 1 is still open: only I end polls/);
+  assert.equal(context.sent.at(-1)?.message.text, said("polls.end.stillOpen", { number: "1", command: "!close 1" }));
   assert.equal(endEvents(context).length, 0);
-  assert.match(await command(bot, context, governance, bob, "!close 1"), /Only the author of poll 1 or a moderator/);
+  assert.equal(await command(bot, context, governance, bob, "!close 1"), said("polls.close.notAllowed", { number: "1" }));
   assert.equal(endEvents(context).length, 0);
   context.powerLevels.set(`${governance} ${cy}`, 50);
   const reply = await command(bot, context, governance, cy, "!close #1");
   assert.equal(endEvents(context).length, 1);
   assert.match(reply, /Closed early by @cy:block\.test/);
-  assert.match(await command(bot, context, governance, ann, "!close 1"), /already closed/);
+  assert.equal(await command(bot, context, governance, ann, "!close 1"), said("polls.close.already", { number: "1" }));
 });
 
 test("a moderator ending the poll in Element closes it at that moment, as Element shows it; a neighbor's end does not", async () => {
@@ -283,7 +286,7 @@ test("secret ballot: votes by DM with receipts, the room sees only the count, re
   const announcement = context.sent.at(-1);
   assert.match(announcement?.message.text ?? "", /secret ballot[\s\S]*!vote 1 agree[\s\S]*the box's operator could see the votes sent to me by DM[\s\S]*Ballots cast: 0/);
 
-  assert.match(await command(bot, context, governance, bob, "!vote 1 agree"), /private chat/);
+  assert.equal(await command(bot, context, governance, bob, "!vote 1 agree"), said("polls.ballot.sendPrivately"));
   const dm = (user: string) => { const roomId = `!dm-${user}`; context.directRooms.add(roomId); return roomId; };
   const annReply = await command(bot, context, dm(ann), ann, "vote 1 agree");
   const annReceipt = /receipt: `([A-Z0-9-]+)`/.exec(annReply)?.[1];
@@ -292,7 +295,7 @@ test("secret ballot: votes by DM with receipts, the room sees only the count, re
   await command(bot, context, dm(bob), bob, "vote 1 disagree");
   const changed = await command(bot, context, dm(ann), ann, "vote 1 abstain");
   assert.match(changed, new RegExp(`changed[\\s\\S]*${annReceipt}`), "a changed vote keeps its receipt");
-  assert.match(await command(bot, context, dm(pactNeighbor), pactNeighbor, "vote 1 agree"), /not on the list of voters/);
+  assert.equal(await command(bot, context, dm(pactNeighbor), pactNeighbor, "vote 1 agree"), said("polls.ballot.notEligible", { number: "1" }));
   assert.match(await command(bot, context, dm(cy), cy, "vote 1 maybe"), /not an option/);
 
   const edits = context.events.filter((event) => event.type === "m.room.message" && event.roomId === governance);
@@ -327,7 +330,7 @@ test("ranked choice: ballots by DM, the results show each round", async () => {
 
 test("a reminder a day before the close goes by DM to eligible members who haven't voted, unless they opted out", async () => {
   const { context, bot } = setup();
-  assert.match(await command(bot, context, lobby, dee, "!remind off"), /no more reminders/);
+  assert.equal(await command(bot, context, lobby, dee, "!remind off"), said("polls.remind.off"));
   const start = await propose(bot, context, "!propose Quiet hours closes in 3 days");
   await bot.handleEvent(respond(context, start, ann, ["agree"]), context);
   await passDeadline(bot, context, day);
@@ -364,7 +367,7 @@ test("the operator's members list decides who votes; only operators change it", 
   assert.match(await command(bot, context, governance, ann, "!members add " + bob), /Only the box operators/);
   assert.match(await command(bot, context, governance, ada, "!members add " + bob), /Added/);
   await command(bot, context, governance, ada, "!members add " + cy);
-  assert.match(await command(bot, context, governance, ada, "!members add " + pactNeighbor), /Only members of this block/);
+  assert.equal(await command(bot, context, governance, ada, "!members add " + pactNeighbor), said("polls.members.notMember", { server: testServer }));
   assert.match(await command(bot, context, governance, ada, "!members list"), /Members who vote \(2\)/);
   const start = await propose(bot, context, "!propose Quiet hours closes in 1 day");
   assert.match(context.sent.at(-1)?.message.text ?? "", /2 eligible members/);
@@ -378,11 +381,11 @@ test("unreadable commands get a reply with what is accepted; polls start only in
   const { context, bot } = setup();
   const reply = await command(bot, context, governance, ann, "!propose Quiet hours threshold 60%");
   assert.match(reply, /The threshold must be majority, two-thirds \(2\/3\) or three-quarters \(3\/4\)[\s\S]*For example: `!propose Quiet hours from 10pm[\s\S]*"closes in …" or "until …", "threshold …"/);
-  assert.match(await command(bot, context, governance, ann, "!poll Lunch? options: pizza"), /at least 2 options/);
-  assert.match(await command(bot, context, governance, ann, "!propose"), /What is the question\?/);
-  assert.match(await command(bot, context, governance, pactNeighbor, "!propose Quiet hours"), /Only members of this block/);
+  assert.ok((await command(bot, context, governance, ann, "!poll Lunch? options: pizza")).startsWith(said("polls.problem.fewOptions", { min: 2 })));
+  assert.ok((await command(bot, context, governance, ann, "!propose")).startsWith(said("polls.problem.whatQuestion")));
+  assert.equal(await command(bot, context, governance, pactNeighbor, "!propose Quiet hours"), said("polls.start.membersOnly"));
   assert.equal(startEvents(context).length, 0);
-  assert.match(await command(bot, context, governance, ann, "!polls"), /No polls are open/);
+  assert.equal(await command(bot, context, governance, ann, "!polls"), said("polls.list.none"));
   await command(bot, context, governance, ann, "!propose Quiet hours");
   assert.match(await command(bot, context, governance, bob, "!polls"), /Proposal 1: Quiet hours .* — closes in 1 week/);
 });
