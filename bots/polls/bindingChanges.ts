@@ -36,7 +36,6 @@ export type BindingReading = { ok: true; change: BindingChange } | { ok: false; 
 
 /** The longest norms text a proposal may set; the neighborhood file's `norms` key has the same limit. */
 export const normsMaxLength = 1000;
-export const normsExample = '!propose norms "Be kind. No selling on the sharing board. Private chats stay private." closes in 7 days';
 
 /** The block's norms as a proposal gives them: line breaks kept, control characters and runs of blank lines dropped. */
 export function readNormsText(raw: string): { ok: true; text: string } | { ok: false; problem: MessageRef } {
@@ -46,7 +45,7 @@ export function readNormsText(raw: string): { ok: true; text: string } | { ok: f
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-  if (text === "") return { ok: false, problem: words("polls.problem.normsEmpty", { example: normsExample }) };
+  if (text === "") return { ok: false, problem: words("polls.problem.normsEmpty") };
   if (text.length > normsMaxLength) return { ok: false, problem: words("polls.problem.normsTooLong", { max: normsMaxLength, length: text.length }) };
   return { ok: true, text };
 }
@@ -58,7 +57,8 @@ interface BindingReader {
   read(match: RegExpMatchArray): BindingReading;
 }
 
-const normsLead = String.raw`(?:(?:set|change)\s+(?:the\s+)?(?:block'?s\s+)?norms\s+to|norms)\s*:?\s*`;
+// "normas" is the Spanish word (the catalog's example uses it).
+const normsLead = String.raw`(?:(?:set|change)\s+(?:the\s+)?(?:block'?s\s+)?norms\s+to|norms|normas)\s*:?\s*`;
 
 const bindingReaders: readonly BindingReader[] = [
   // Before "set … to …", which would take 'set norms to "Kind"' for an unknown setting.
@@ -72,9 +72,9 @@ const bindingReaders: readonly BindingReader[] = [
   },
   {
     // "norms", "norms: be kind", "set norms to be kind": meant as norms, but the text is not quoted.
-    pattern: /^(?:(?:set|change)\s+(?:the\s+)?(?:block'?s\s+)?norms\s+to\b[\s\S]*|norms\s*:[\s\S]*|norms)$/i,
+    pattern: /^(?:(?:set|change)\s+(?:the\s+)?(?:block'?s\s+)?norms\s+to\b[\s\S]*|norm(?:a)?s\s*:[\s\S]*|norm(?:a)?s)$/i,
     asWritten: true,
-    read: () => ({ ok: false, problem: words("polls.problem.normsUnquoted", { example: normsExample }) }),
+    read: () => ({ ok: false, problem: words("polls.problem.normsUnquoted") }),
   },
   {
     pattern: /^set\s+(\S+)\s+to\s+(\S+)$/i,

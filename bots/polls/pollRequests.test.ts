@@ -199,3 +199,16 @@ test("clauses in Spanish: cierra en, hasta/cierra el, umbral, quórum, opciones,
   assert.equal(requestProblemWords(spanish, twice.problem).text, '"cierra en …" o "hasta …" aparece dos veces.');
   assert.match(requestProblemWords(spanish, (readPollRequest("proposal", "Pintar la reja cierra en siempre", clock) as { problem: PollRequestProblem }).problem).text, /^No entendí cuándo cierra/);
 });
+
+test("the norms example in each language is a norms proposal the bot reads ('normas' in Spanish)", () => {
+  for (const language of supportedLanguages) {
+    for (const key of ["polls.problem.normsEmpty", "polls.problem.normsUnquoted"] as const) {
+      const example = /`(![^`]+)`/.exec(sayPlain(language, key))?.[1] ?? "";
+      const [, rest = ""] = /^!(?:propose|proponer)\s+(.*)$/s.exec(example) ?? [];
+      const reading = readPollRequest("proposal", rest, clock);
+      assert.ok(reading.ok && reading.request.binding?.kind === "norms", `${language}: ${example}`);
+    }
+  }
+  assert.deepEqual(readBindingChange('normas "Sé amable"'), { ok: true, change: { kind: "norms", text: "Sé amable" } });
+  assert.match(problem("proposal", "normas: sé amable"), /Put the new norms in quotes/);
+});
