@@ -89,7 +89,7 @@ test("secret ballots: the announcement, a ballot's reply and an unknown option, 
     const announcement = dmPollAnnouncement(words, poll, "@polls:block.test", 1).text;
     assert.ok(announcement.includes(sayPlain(language, "polls.dm.operator")), announcement);
     assert.ok(announcement.includes(sayPlain(language, "polls.dm.ballots", { count: 1 })));
-    assert.match(announcement, /!vote 3 agree/);
+    assert.match(announcement, language === "en" ? /!vote 3 agree/ : /!votar 3 a-favor/);
     const cast = ballotCastMessage(words, { poll, choices: ["abstain"], receipt: "ABCD-EFGH-JKMN", changed: true }).text;
     assert.ok(cast.startsWith(sayPlain(language, "polls.ballot.cast", { changed: "yes", title: sayPlain(language, "polls.title", { kind: "proposal", number: "3", question: poll.question }), choices: sayPlain(language, "polls.answer.abstain") })), cast);
     assert.match(cast, /`ABCD-EFGH-JKMN`/);

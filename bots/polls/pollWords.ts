@@ -127,10 +127,13 @@ export function nativePollNotice(speaker: Speaker, poll: PollRecord): RichText {
   );
 }
 
-export function ballotExample(poll: PollRecord): string {
-  if (poll.kind === "ranked") return `!rank ${poll.number} ${poll.options.slice(0, 3).map((option) => option.id.toUpperCase()).reverse().join(" ")}`;
-  if (poll.kind === "choose") return `!vote ${poll.number} ${poll.options.slice(0, poll.maxSelections).map((option) => option.id.toUpperCase()).join(" ")}`;
-  return `!vote ${poll.number} ${poll.options[0]?.id ?? ""}`;
+/** A ballot to copy, with the command and answer words of the speaker's language: "!votar 3 a-favor". */
+export function ballotExample(speaker: Speaker, poll: PollRecord): string {
+  const number = String(poll.number);
+  const letters = (options: readonly PollOption[]) => options.map((option) => option.id.toUpperCase()).join(" ");
+  if (poll.kind === "ranked") return speaker.plain("polls.ballot.rankExample", { number, choices: letters(poll.options.slice(0, 3).reverse()) });
+  if (poll.kind === "choose") return speaker.plain("polls.ballot.voteExample", { number, choices: letters(poll.options.slice(0, poll.maxSelections)) });
+  return speaker.plain("polls.ballot.voteExample", { number, choices: speaker.plain(poll.kind === "consent" ? "polls.answerWord.consent" : "polls.answerWord.agree") });
 }
 
 function optionList(speaker: Speaker, poll: PollRecord): RichText {
@@ -145,7 +148,7 @@ export function dmPollAnnouncement(speaker: Speaker, poll: PollRecord, botUserId
     optionList(speaker, poll),
     paragraph(...rulesLine(speaker, poll)),
     bindingLine(speaker, poll),
-    paragraph(speaker.say("polls.dm.how", { kind: poll.kind, bot: mention(botUserId), example: ballotExample(poll), eligibility: eligibilityLine(speaker, poll) })),
+    paragraph(speaker.say("polls.dm.how", { kind: poll.kind, bot: mention(botUserId), example: ballotExample(speaker, poll), eligibility: eligibilityLine(speaker, poll) })),
     paragraph(speaker.say("polls.dm.operator")),
     paragraph(speaker.say("polls.dm.ballots", { count: ballotsCast }), poll.status === "closed" ? [" ", speaker.say("polls.dm.closed")] : ""),
   );
@@ -223,7 +226,7 @@ export function closingText(speaker: Speaker, result: PollResult): string {
 
 /** A DM a day before the close, in the member's own language. */
 export function reminderMessage(speaker: Speaker, poll: PollRecord, now: number): RichText {
-  const how = votesByDm(poll) ? speaker.say("polls.reminder.byDm", { example: ballotExample(poll) }) : speaker.say("polls.reminder.inRoom", { link: link(pollLink(poll)) });
+  const how = votesByDm(poll) ? speaker.say("polls.reminder.byDm", { example: ballotExample(speaker, poll) }) : speaker.say("polls.reminder.inRoom", { link: link(pollLink(poll)) });
   return message(
     paragraph(speaker.say("polls.reminder.closes", { title: pollTitle(speaker, poll), duration: durationIn(speaker.language, poll.closesAt - now) })),
     paragraph(how),
