@@ -6,8 +6,8 @@
 // results agree. Anyone else's end is ignored, with a reply pointing to !close.
 
 import type { BotContext, MatrixEvent } from "../framework/contract.ts";
-import { message } from "../framework/richText.ts";
 import { speakerFor } from "../framework/speak.ts";
+import { stillOpenMessage } from "./pollWords.ts";
 import { closePoll } from "./closePoll.ts";
 import { readPollEnd, readPollResponse, readRedactedEventId } from "./pollEvents.ts";
 import { loadResponses, openPolls, pollByStartEvent, rememberGovernanceRoom, saveResponses } from "./pollStore.ts";
@@ -63,7 +63,7 @@ async function takePollEnd(event: MatrixEvent, context: BotContext, closing: Set
   }
   await context.actions.sendMessage(
     event.room_id,
-    message(speakerFor(context, event.sender).say("polls.end.stillOpen", { number: String(poll.number), command: `!close ${poll.number}` })),
+    stillOpenMessage(speakerFor(context, event.sender), poll),
     { replyTo: event.event_id },
   );
   return true;

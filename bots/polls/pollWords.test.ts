@@ -79,7 +79,7 @@ test("a poll's notice: its close as a date and time in the block's time zone, in
   assert.match(en, /Closes December 15, 2026, 10:00 AM \(in 1 week\)\. Passes with at least two thirds of agree \+ disagree\. Quorum: 50% of the 3 eligible members\./);
   const es = nativePollNotice(speaker("es", "America/New_York"), poll).text;
   assert.match(es, /Cierra el 15 de diciembre de 2026 a las 10:00 \(en 1 semana\)\. Se aprueba con al menos dos tercios de a favor \+ en contra\. Quórum: 50 % de los 3 miembros con voto\./);
-  assert.ok(es.includes(sayPlain("es", "polls.native.close", { command: "!close 3" })));
+  assert.ok(es.includes(sayPlain("es", "polls.native.close", { command: "!cerrar 3" })), es);
 });
 
 test("secret ballots: the announcement, a ballot's reply and an unknown option, in each language", () => {

@@ -123,11 +123,21 @@ export function nativePollNotice(speaker: Speaker, poll: PollRecord): RichText {
     paragraph(...rulesLine(speaker, poll)),
     bindingLine(speaker, poll),
     paragraph(speaker.say("polls.native.vote", { eligibility: eligibilityLine(speaker, poll) })),
-    paragraph(speaker.say("polls.native.close", { command: `!close ${poll.number}` })),
+    paragraph(speaker.say("polls.native.close", { command: closeExample(speaker, poll) })),
   );
 }
 
 /** A ballot to copy, with the command and answer words of the speaker's language: "!votar 3 a-favor". */
+/** "!close 3" / "!cerrar 3". */
+function closeExample(speaker: Speaker, poll: Pick<PollRecord, "number">): string {
+  return speaker.plain("polls.closeExample", { number: String(poll.number) });
+}
+
+/** The reply to an end event from someone Element would not take one from. */
+export function stillOpenMessage(speaker: Speaker, poll: PollRecord): RichText {
+  return message(speaker.say("polls.end.stillOpen", { number: String(poll.number), command: closeExample(speaker, poll) }));
+}
+
 export function ballotExample(speaker: Speaker, poll: PollRecord): string {
   const number = String(poll.number);
   const letters = (options: readonly PollOption[]) => options.map((option) => option.id.toUpperCase()).join(" ");
