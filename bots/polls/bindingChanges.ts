@@ -20,7 +20,7 @@ const wholeNumber = (min: number, max: number) => (word: string) => {
   return value >= min && value <= max ? value : undefined;
 };
 
-const yesNoWords: Readonly<Record<string, boolean>> = { yes: true, true: true, on: true, no: false, false: false, off: false };
+const yesNoWords: Readonly<Record<string, boolean>> = { yes: true, true: true, on: true, "sí": true, si: true, no: false, false: false, off: false };
 
 export const sharingSettings: Readonly<Record<string, SharingSetting>> = {
   "sharing.max_open_listings": { setting: "maxOpenListings", refusal: (setting) => words("polls.problem.settingNumber", { setting, min: 1, max: 1000 }), read: wholeNumber(1, 1000) },

@@ -78,6 +78,7 @@ test("binding proposals: sharing limits and pact changes; near misses get a reas
   assert.deepEqual(readBindingChange("remove neighbor elm.mesh"), { ok: true, change: { kind: "pact-remove", serverName: "elm.mesh" } });
   assert.deepEqual(readBindingChange("set sharing.pact_neighbors_may_claim to no"), { ok: true, change: { kind: "sharing-limit", setting: "pactNeighborsMayClaim", value: false, name: "sharing.pact_neighbors_may_claim" } });
   assert.match(problem("proposal", "set sharing.max_open_listings to lots"), /whole number/);
+  assert.deepEqual(readBindingChange("set sharing.pact_neighbors_may_claim to sí"), { ok: true, change: { kind: "sharing-limit", setting: "pactNeighborsMayClaim", value: true, name: "sharing.pact_neighbors_may_claim" } });
   assert.match(problem("proposal", "set sharing.colour to blue"), /don't know the setting/);
   assert.match(problem("consent", "set sharing.max_open_listings to 5"), /use `!propose`/);
   assert.equal(request("proposal", "Set up a tool library").binding, undefined);
