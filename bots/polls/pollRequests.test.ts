@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { applyBindingChange, readBindingChange } from "./bindingChanges.ts";
+import { decideBallot } from "./castBallot.ts";
 import { readBallot } from "./readBallot.ts";
 import { readPollRequest, type PollRequest, type PollRequestProblem } from "./readPollRequest.ts";
 import { newReceiptCode, publishedReceipts } from "./receipts.ts";
@@ -212,4 +213,19 @@ test("the norms example in each language is a norms proposal the bot reads ('nor
   }
   assert.deepEqual(readBindingChange('normas "Sé amable"'), { ok: true, change: { kind: "norms", text: "Sé amable" } });
   assert.match(problem("proposal", "normas: sé amable"), /Put the new norms in quotes/);
+});
+
+test("a DM ballot is decided before anything is stored: no poll, closed, voted in the room, not eligible, not an option, accepted", () => {
+  const poll = {
+    number: 4, kind: "proposal" as const, question: "Hire a gardener", options: [{ id: "agree", label: "Agree" }, { id: "disagree", label: "Disagree" }, { id: "abstain", label: "Abstain" }],
+    maxSelections: 1, threshold: "majority" as const, quorumPercent: 0, secret: true, hidden: false, binding: undefined, roomId: "!gov", startEventId: "$a", author: "@ann:b",
+    openedAt: 0, closesAt: 1, eligible: ["@ann:b"], eligibleFrom: "room" as const, status: "open" as const,
+  };
+  const keyOf = (decision: ReturnType<typeof decideBallot>) => (decision.kind === "refused" ? decision.problem.key : decision.kind);
+  assert.equal(keyOf(decideBallot(undefined, 4, "@ann:b", "agree")), "polls.noPoll");
+  assert.equal(keyOf(decideBallot({ ...poll, status: "closed" }, 4, "@ann:b", "agree")), "polls.ballot.closed");
+  assert.equal(keyOf(decideBallot({ ...poll, secret: false }, 4, "@ann:b", "agree")), "polls.ballot.inRoom");
+  assert.equal(keyOf(decideBallot(poll, 4, "@gus:elm", "agree")), "polls.ballot.notEligible");
+  assert.deepEqual(decideBallot(poll, 4, "@ann:b", "quizás"), { kind: "notAnOption", poll, word: "quizás" });
+  assert.deepEqual(decideBallot(poll, 4, "@ann:b", "me abstengo"), { kind: "accepted", poll, choices: ["abstain"] });
 });
