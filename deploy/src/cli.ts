@@ -56,11 +56,16 @@ const commands: Record<string, Command> = {
     run: async (_values, positionals, file) => (await tokens()).revokeToken(file, positionals[0]),
   },
   invite: {
-    usage: "invite [--uses N] [--expires DAYS] [--out DIR] [--config FILE]",
-    summary: "make a registration token into a flyer to hand out: PDFs (A4, Letter) and a PNG with the block's name, a QR code of the join link, the community CA's fingerprint and three steps (default: 10 uses, 7 days, into DATA_DIR/invites)",
-    options: { ...configOption, uses: { type: "string" }, expires: { type: "string" }, out: { type: "string" } },
+    usage: "invite [--uses N] [--expires DAYS] [--out DIR] [--language LANG] [--config FILE]",
+    summary: "make a registration token into a flyer to hand out: PDFs (A4, Letter) and a PNG with the block's name, a QR code of the join link, the community CA's fingerprint and three steps (default: 10 uses, 7 days, into DATA_DIR/invites; in the block's language, or the one --language names: a language the bots speak, e.g. es)",
+    options: { ...configOption, uses: { type: "string" }, expires: { type: "string" }, out: { type: "string" }, language: { type: "string" } },
     run: async (values, _positionals, file) =>
-      (await import("./inviteCommand.ts")).inviteCommand(file, { uses: values.uses as string | undefined, expires: values.expires as string | undefined, out: values.out as string | undefined }),
+      (await import("./inviteCommand.ts")).inviteCommand(file, {
+        uses: values.uses as string | undefined,
+        expires: values.expires as string | undefined,
+        out: values.out as string | undefined,
+        language: values.language as string | undefined,
+      }),
   },
   "ca create": {
     usage: "ca create [--name MESH] [--config FILE]",

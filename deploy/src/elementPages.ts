@@ -4,6 +4,12 @@
 // no <html>, no script, nothing fetched from elsewhere (the box works with the uplink down), colors taken
 // from Element's theme (light or dark). Element replaces `_t("…")` and `$word` placeholders in the text,
 // so the pages contain neither. Also the page `run` shows on the Element port when there is no release.
+// Words from the catalogs (web.json, "element."): the Element port answers in the browser's language
+// (Accept-Language: Element's fetch of a page is the neighbor's browser's); the files the installer writes
+// for nginx are in the block's language.
+import type { Language, MessageKey } from "../../bots/framework/languages.ts";
+import type { MessageValues } from "../../bots/framework/speak.ts";
+import { anchor, markup, pageWords } from "./joinPage/pageLanguage.ts";
 import { NEIGHBORHOOD_ROOMS, SPACE, type RoomPlan } from "./neighborhoodRooms.ts";
 import { JOIN_PATH } from "./joinLink.ts";
 
@@ -14,19 +20,27 @@ export const HOME_PAGE = "blockshare-home.html";
 export interface BlockPagesInput {
   name: string;
   server_name: string;
+  /** The block's language: the pages' when no request asks for one (the installer's files). */
+  language?: Language;
 }
 
 /** What each room is for, in a few plain words (the room topics say who can see it). */
-const ROOM_PURPOSE: Record<string, string> = {
-  lobby: "Say hello and ask anything. Type !help to see what the bots can do.",
-  sharing: "The sharing board: give away, lend and ask for things.",
-  governance: "Proposals and polls: decide things together.",
-  "mesh-alerts": "What is up and down on the block's wifi mesh.",
-  exchange: "Meet neighbors from the blocks we are linked with.",
+const ROOM_PURPOSE: Record<string, MessageKey> = {
+  lobby: "element.home.lobby",
+  sharing: "element.home.sharing",
+  governance: "element.home.governance",
+  "mesh-alerts": "element.home.meshAlerts",
+  exchange: "element.home.exchange",
 };
 
 const escape = (text: string) =>
   text.replace(/[&<>"'$]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", $: "&#36;" })[c] ?? c);
+
+/** A catalog message as HTML, with `$` escaped too: Element would take "$word" for one of its placeholders. */
+function wordsIn(language: Language) {
+  const words = pageWords(language);
+  return (key: MessageKey, values?: MessageValues) => words.html(key, values).replaceAll("$", "&#36;");
+}
 
 /** Element's own link to a room by its alias: it opens inside this Element, with no matrix.to in between. */
 export function roomLink(alias: string, serverName: string): string {
@@ -53,61 +67,83 @@ const STYLE = `<style>
 .blockshare_page .blockshare_room strong { display: block; font-size: 1.05rem; }
 </style>`;
 
-function roomList(serverName: string): string {
+function roomList(serverName: string, say: ReturnType<typeof wordsIn>): string {
   const items = [SPACE, ...listedRooms()].map((room) => {
-    const purpose = room.role === "space" ? "All of the block's rooms in one place." : (ROOM_PURPOSE[room.alias] ?? room.topic);
-    return `<li><a class="blockshare_room" href="${escape(roomLink(room.alias, serverName))}"><strong>${escape(room.name)}</strong>${escape(purpose)}</a></li>`;
+    const key = room.role === "space" ? "element.home.space" : ROOM_PURPOSE[room.alias];
+    const purpose = key ? say(key) : escape(room.topic);
+    // Room names stay as Element shows them (the rooms' own names); what each is for is in the page's language.
+    return `<li><a class="blockshare_room" href="${escape(roomLink(room.alias, serverName))}"><strong>${escape(room.name)}</strong>${purpose}</a></li>`;
   });
   return `<ul>\n${items.join("\n")}\n</ul>`;
 }
 
 /** Before signing in: whose chat this is, how to join, how to sign in. */
-export function welcomePage(block: BlockPagesInput): string {
+export function welcomePage(block: BlockPagesInput, language: Language = block.language ?? "en"): string {
   const name = escape(block.name);
+  const say = wordsIn(language);
   return `${STYLE}
-<div class="blockshare_page" lang="en">
+<div class="blockshare_page" lang="${language}">
 <h1>${name}</h1>
-<p>This is the chat of ${name}, on the block's own box. It keeps working when the internet is down.</p>
-<h2>New here?</h2>
-<p>Ask a neighbor or the box's operator for a join link or a flyer with a QR code. Open it on your phone or computer to make your account.</p>
-<p><a class="blockshare_button" href="${JOIN_PATH}">How to join</a></p>
-<h2>Already a neighbor?</h2>
-<p><a class="blockshare_button" href="#/login">Sign in</a></p>
+<p>${say("element.welcome.about", { block: block.name })}</p>
+<h2>${say("element.welcome.newHere")}</h2>
+<p>${say("element.welcome.howToJoin")}</p>
+<p><a class="blockshare_button" href="${JOIN_PATH}">${say("element.howToJoin")}</a></p>
+<h2>${say("element.welcome.neighbor")}</h2>
+<p><a class="blockshare_button" href="#/login">${say("element.welcome.signIn")}</a></p>
 </div>
 `;
 }
 
 /** Signed in, no room open: the block's space and rooms, and how to bring in a neighbor. */
-export function homePage(block: BlockPagesInput): string {
-  const name = escape(block.name);
+export function homePage(block: BlockPagesInput, language: Language = block.language ?? "en"): string {
+  const say = wordsIn(language);
+  const howJoiningWorks = anchor(JOIN_PATH, pageWords(language).text("element.home.howJoiningWorks"));
   return `${STYLE}
-<div class="blockshare_page" lang="en">
-<h1>Welcome to ${name}</h1>
-<p>Everything here stays on the block's own box. Pick a room to start:</p>
-${roomList(block.server_name)}
-<h2>Bring a neighbor</h2>
-<p>Neighbors join with a join link or flyer from the box's operator. <a href="${JOIN_PATH}">How joining works</a>.</p>
+<div class="blockshare_page" lang="${language}">
+<h1>${say("element.home.title", { block: block.name })}</h1>
+<p>${say("element.home.pickRoom")}</p>
+${roomList(block.server_name, say)}
+<h2>${say("element.home.bringNeighbor")}</h2>
+<p>${say("element.home.joining", { howJoiningWorks })}</p>
 </div>
 `;
 }
 
 /** The Element port's front page while the box has no Element Web release: the way in without one. */
-export function noElementPage(block: BlockPagesInput & { public_url: string }, howToGetElement: string): string {
+export function noElementPage(block: BlockPagesInput & { public_url: string; element_web_release?: unknown }, language: Language = block.language ?? "en"): string {
   const name = escape(block.name);
+  const say = wordsIn(language);
+  const server = markup(`<code>${escape(block.public_url)}</code>`, block.public_url);
   return `<!doctype html>
-<html lang="en">
+<html lang="${language}">
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${name}</title>
 ${STYLE}
 <body class="blockshare_page">
-<h1>${name} chat</h1>
-<p>Use any Element app (web, desktop or phone) and sign in with this server: <code>${escape(block.public_url)}</code></p>
-<p><a class="blockshare_button" href="${JOIN_PATH}">How to join</a></p>
-<p>${escape(howToGetElement)}</p>
+<h1>${say("element.noElement.title", { block: block.name })}</h1>
+<p>${say("element.noElement.signIn", { server })}</p>
+<p><a class="blockshare_button" href="${JOIN_PATH}">${say("element.howToJoin")}</a></p>
+<p>${escape(howToGetElement(block, language))}</p>
 </body>
 </html>
 `;
+}
+
+/**
+ * What the no-Element page and `run` say about getting a release, given the neighborhood file (`run`'s
+ * log is the operator's: English). The settings' names and the release's address stay as they are written.
+ */
+export function howToGetElement(neighborhood: { element_web_release?: unknown }, language: Language = "en"): string {
+  const words = pageWords(language);
+  const bring = words.text("element.noElement.bring", {
+    tarball: "element-vX.Y.Z.tar.gz",
+    releases: "github.com/element-hq/element-web/releases",
+    dirSetting: "element_web_dir",
+  });
+  return neighborhood.element_web_release
+    ? words.text("element.noElement.downloading", { releaseSetting: "element_web_release", bring })
+    : words.text("element.noElement.notNamed", { releaseSetting: "element_web_release { url, sha256 }", bring });
 }
 
 /** The pages as files beside config.json in an installed release (nginx serves them from there). */

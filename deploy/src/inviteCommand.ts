@@ -1,5 +1,7 @@
 // `blockshare invite`: a registration token (an ordinary one, listed and revoked like `token create`'s)
-// handed out as a flyer: PDFs in A4 and Letter to print, a PNG to share in a chat.
+// handed out as a flyer: PDFs in A4 and Letter to print, a PNG to share in a chat. The flyer speaks the
+// block's language (the neighborhood file's `language`), or the one `--language` names; what the command
+// prints is for the operator, in English.
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describeToken } from "./firstNeighborsToken.ts";
@@ -11,6 +13,8 @@ import { joinLink } from "./joinLink.ts";
 import { openOperatorSession } from "./operatorSession.ts";
 import { wholeNumber } from "./tokenCommands.ts";
 import { UsageError } from "./usageError.ts";
+import { readLanguage, supportedLanguages, type Language } from "../../bots/framework/languages.ts";
+import { say, sayPlain } from "../../bots/framework/speak.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -18,12 +22,15 @@ export interface InviteOptions {
   uses?: string;
   expires?: string;
   out?: string;
+  language?: string;
 }
 
 interface InviteRequest {
   usesAllowed: number | null;
   days: number | null;
   outDir: string | undefined;
+  /** Undefined: the block's language. */
+  language: Language | undefined;
 }
 
 /** Checks the options before anything is created, so a mistake costs no token. */
@@ -36,7 +43,16 @@ export function inviteRequest(options: InviteOptions): InviteRequest {
       throw new UsageError(`--out must be a directory (an existing one, or a new one to create): ${out} is a file.`);
     }
   }
-  return { usesAllowed: uses === 0 ? null : uses, days: days === 0 ? null : days, outDir: options.out === undefined ? undefined : resolve(options.out) };
+  const language = options.language === undefined ? undefined : readLanguage(options.language);
+  if (options.language !== undefined && language === undefined) {
+    throw new UsageError(`--language must be one of ${supportedLanguages.join(", ")} (got "${options.language}").`);
+  }
+  return {
+    usesAllowed: uses === 0 ? null : uses,
+    days: days === 0 ? null : days,
+    outDir: options.out === undefined ? undefined : resolve(options.out),
+    language,
+  };
 }
 
 export interface WrittenInvite {
@@ -60,15 +76,23 @@ export async function inviteCommand(file: string, options: InviteOptions): Promi
     link: joinLink(neighborhood, token.token),
     ca: communityCa(neighborhood.dataDir),
     outDir: request.outDir ?? join(neighborhood.dataDir, "invites"),
+    language: request.language ?? neighborhood.language,
+    timeZone: neighborhood.time_zone,
   });
   console.log(describeInvite(neighborhood.name, invite));
 }
 
 async function writeInvite(
   token: RegistrationToken,
-  flyer: { blockName: string; link: string; ca: CommunityCa | undefined; outDir: string },
+  flyer: { blockName: string; link: string; ca: CommunityCa | undefined; outDir: string; language: Language; timeZone: string },
 ): Promise<WrittenInvite> {
-  const content: FlyerContent = { blockName: flyer.blockName, link: flyer.link, caFingerprint: flyer.ca?.fingerprint, validity: validity(token) };
+  const content: FlyerContent = {
+    blockName: flyer.blockName,
+    link: flyer.link,
+    caFingerprint: flyer.ca?.fingerprint,
+    validity: validity(token, flyer.language, flyer.timeZone),
+    language: flyer.language,
+  };
   mkdirSync(flyer.outDir, { recursive: true });
   const base = join(flyer.outDir, `invite-${token.token}`);
   const files = { a4: `${base}-a4.pdf`, letter: `${base}-letter.pdf`, png: `${base}.png` };
@@ -78,10 +102,12 @@ async function writeInvite(
   return { token, link: flyer.link, ca: flyer.ca, files, png };
 }
 
-function validity(token: RegistrationToken): string {
-  const people = token.uses_allowed === null ? "any number of people" : token.uses_allowed === 1 ? "one person" : `up to ${token.uses_allowed} people`;
-  const until = token.expiry_time === null ? "" : ` until ${new Date(token.expiry_time).toLocaleDateString("en", { dateStyle: "long" })}`;
-  return `This invite lets ${people} sign up${until}.`;
+/** For how many people and until when, the day in the block's time zone (0 uses: any number of people). */
+export function validity(token: Pick<RegistrationToken, "uses_allowed" | "expiry_time">, language: Language, timeZone: string): string {
+  const uses = token.uses_allowed ?? 0;
+  return token.expiry_time === null
+    ? sayPlain(language, "flyer.validity", { uses })
+    : say(language, "flyer.validityUntil", { uses, until: new Date(token.expiry_time) }, timeZone).text;
 }
 
 export function describeInvite(blockName: string, invite: WrittenInvite): string {

@@ -6,10 +6,14 @@
 // Greek, Cyrillic, Hebrew, Arabic, Armenian and Georgian block names, which pdfkit's built-in Helvetica
 // (Latin-1 only) would not. Names in scripts DejaVu lacks (Chinese, Japanese, Korean, Indic scripts)
 // print as empty boxes on the flyer; the link and the QR code still work.
+//
+// Its words come from the catalogs (web.json, "flyer."), in the language the flyer is made in.
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
+import type { Language, MessageKey } from "../../bots/framework/languages.ts";
+import { sayPlain } from "../../bots/framework/speak.ts";
 
 export type PaperSize = "A4" | "LETTER";
 
@@ -18,8 +22,10 @@ export interface FlyerContent {
   link: string;
   /** The community CA's SHA-256 fingerprint ("AB:CD:…"), or undefined when the block has none yet. */
   caFingerprint: string | undefined;
-  /** How long and for how many people the invite works, in a few words. */
+  /** How long and for how many people the invite works, in a few words (in `language`). */
   validity: string;
+  /** The flyer's language: the block's, unless the operator chose another. */
+  language: Language;
 }
 
 const fontDir = join(dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
@@ -29,11 +35,12 @@ const fonts = {
   mono: join(fontDir, "DejaVuSansMono.ttf"),
 };
 
-export const flyerSteps = [
-  ["Open the link", "Join the mesh wifi, then scan the code with your phone's camera (or type the link)."],
-  ["Trust your block", "Install your block's certificate from the page. First check that its fingerprint matches the one on this flyer."],
-  ["Create your account", "Choose a name and a password on the page, then open the Element X app and sign in."],
-] as const;
+/** The three steps: a title and a sentence each. */
+export const flyerSteps: readonly (readonly [MessageKey, MessageKey])[] = [
+  ["flyer.step.link", "flyer.step.linkText"],
+  ["flyer.step.trust", "flyer.step.trustText"],
+  ["flyer.step.account", "flyer.step.accountText"],
+];
 
 /** The fingerprint in two lines of 16 bytes: short enough to compare by eye, big enough to read. */
 export function fingerprintLines(fingerprint: string): [string, string] {
@@ -43,10 +50,12 @@ export function fingerprintLines(fingerprint: string): [string, string] {
 
 export function flyerPdf(content: FlyerContent, size: PaperSize): Promise<Buffer> {
   const margin = 54;
+  const say = (key: MessageKey) => sayPlain(content.language, key, { block: content.blockName, link: content.link });
   const doc = new PDFDocument({
     size,
     margin,
-    info: { Title: `Join ${content.blockName}`, Subject: `Invite to ${content.blockName}: ${content.link}`, Creator: "BlockShare" },
+    lang: content.language,
+    info: { Title: say("flyer.title"), Subject: say("flyer.subject"), Creator: "BlockShare" },
   });
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -64,8 +73,8 @@ export function flyerPdf(content: FlyerContent, size: PaperSize): Promise<Buffer
     y = doc.y + gap;
   };
 
-  write("bold", 28, `Join ${content.blockName}`, centered, 4);
-  write("regular", 13, "Our block's own chat: on the mesh wifi, even when the internet is down.", centered, 14);
+  write("bold", 28, say("flyer.title"), centered, 4);
+  write("regular", 13, say("flyer.tagline"), centered, 14);
 
   const qrSize = 250;
   drawQrCode(doc, content.link, (doc.page.width - qrSize) / 2, y, qrSize);
@@ -74,24 +83,24 @@ export function flyerPdf(content: FlyerContent, size: PaperSize): Promise<Buffer
 
   doc.font("bold").fontSize(11);
   if (content.caFingerprint) {
-    write("bold", 11, "Your block's certificate fingerprint (SHA-256), for step 2:", centered, 2);
+    write("bold", 11, say("flyer.fingerprint"), centered, 2);
     for (const line of fingerprintLines(content.caFingerprint)) write("mono", 10.5, line, centered, 0);
   } else {
-    write("bold", 11, "Your block has no certificate fingerprint yet.", centered, 2);
-    write("regular", 10.5, "Ask the person who runs the block before you trust any certificate in step 2.", centered, 0);
+    write("bold", 11, say("flyer.noFingerprint"), centered, 2);
+    write("regular", 10.5, say("flyer.noFingerprintAdvice"), centered, 0);
   }
   y += 18;
 
   flyerSteps.forEach(([title, text], index) => {
     doc.font("bold").fontSize(22).text(String(index + 1), margin, y, { width: 30 });
     const top = y;
-    doc.font("bold").fontSize(13).text(title, margin + 36, top + 2, { width: width - 36 });
-    doc.font("regular").fontSize(11.5).text(text, margin + 36, doc.y + 1, { width: width - 36 });
+    doc.font("bold").fontSize(13).text(say(title), margin + 36, top + 2, { width: width - 36 });
+    doc.font("regular").fontSize(11.5).text(say(text), margin + 36, doc.y + 1, { width: width - 36 });
     y = Math.max(doc.y, top + 28) + 12;
   });
 
   y += 4;
-  write("regular", 9.5, `${content.validity} Lost or no longer needed? The block's operator can revoke it.`, centered, 0);
+  write("regular", 9.5, `${content.validity} ${say("flyer.revoke")}`.trim(), centered, 0);
   doc.end();
   return done;
 }

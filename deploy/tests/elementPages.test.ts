@@ -11,7 +11,9 @@ import { stringify } from "yaml";
 import { chromium, type Browser } from "playwright-core";
 import { loadNeighborhood, NeighborhoodFileError, type LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { elementConfig } from "../src/elementConfig.ts";
-import { elementPageFiles, HOME_PAGE, homePage, roomLink, WELCOME_PAGE, welcomePage } from "../src/elementPages.ts";
+import { elementPageFiles, HOME_PAGE, homePage, noElementPage, roomLink, WELCOME_PAGE, welcomePage } from "../src/elementPages.ts";
+import { sayPlain } from "../../bots/framework/speak.ts";
+import { escapeHtml } from "../../bots/framework/richText.ts";
 import { startElementServer } from "../src/elementServer.ts";
 import { ensureElementWeb, LOOPBACK_ONLY, planElementWeb } from "../src/elementWebDownload.ts";
 import { writeDefaultNeighborhood } from "../src/defaultNeighborhood.ts";
@@ -112,6 +114,47 @@ describe("the Home page", () => {
   });
 });
 
+describe("the pages in Spanish", () => {
+  // What a catalog message reads as in the page: its text, escaped (the Spanish messages have no markup).
+  const es = (key: Parameters<typeof sayPlain>[1], values?: Parameters<typeof sayPlain>[2]) => escapeHtml(sayPlain("es", key, values));
+
+  test("the welcome page in Spanish: its words from the catalog, the same links, still self-contained", () => {
+    const page = welcomePage({ name: "Calle Arce", server_name: "arce.mesh" }, "es");
+    assert.match(page, /<div class="blockshare_page" lang="es">/);
+    for (const key of ["element.welcome.newHere", "element.welcome.howToJoin", "element.welcome.neighbor"] as const) assert.ok(page.includes(es(key)), key);
+    assert.ok(page.includes(es("element.welcome.about", { block: "Calle Arce" })));
+    assert.ok(page.includes(`<a class="blockshare_button" href="/join">${es("element.howToJoin")}</a>`));
+    assert.ok(page.includes(`<a class="blockshare_button" href="#/login">${es("element.welcome.signIn")}</a>`));
+    assert.doesNotMatch(page, /How to join|Sign in|New here/);
+    assertSelfContained(page);
+  });
+
+  test("Home in Spanish: each room keeps its name, with what it is for in Spanish", () => {
+    const page = homePage({ name: "Calle Arce", server_name: "arce.mesh" }, "es");
+    assert.ok(page.includes(`<h1>${es("element.home.title", { block: "Calle Arce" })}</h1>`));
+    assert.ok(page.includes(`<strong>Lobby</strong>${es("element.home.lobby")}</a>`));
+    assert.ok(page.includes(`<strong>Sharing</strong>${es("element.home.sharing")}</a>`));
+    assert.ok(page.includes(`<a href="/join">${es("element.home.howJoiningWorks")}</a>`));
+    assertSelfContained(page);
+  });
+
+  test("the block's language is the pages' default: the installer's files for a Spanish-speaking block", () => {
+    const files = elementPageFiles({ name: "Calle Arce", server_name: "arce.mesh", language: "es" });
+    assert.match(files[WELCOME_PAGE]!, /lang="es"/);
+    assert.match(files[HOME_PAGE]!, /lang="es"/);
+    assert.match(welcomePage({ name: "Maple", server_name: "maple.mesh" }), /lang="en"/);
+  });
+
+  test("the no-Element page in Spanish, the setting names as written", () => {
+    const page = noElementPage({ name: "Calle Arce", server_name: "arce.mesh", public_url: "http://10.0.0.5:8008" }, "es");
+    assert.match(page, /<html lang="es">/);
+    assert.ok(page.includes(`<h1>${es("element.noElement.title", { block: "Calle Arce" })}</h1>`));
+    assert.match(page, /<code>http:\/\/10\.0\.0\.5:8008<\/code>/);
+    assert.match(page, /element_web_release \{ url, sha256 \}.*element_web_dir/);
+    assert.doesNotMatch(page, /does not serve Element Web yet/);
+  });
+});
+
 describe("the Element port", () => {
   let neighborhood: LoadedNeighborhood;
   let server: Awaited<ReturnType<typeof startElementServer>>;
@@ -140,6 +183,9 @@ describe("the Element port", () => {
     assert.match(front, /element_web_release \{ url, sha256 \}/);
     assert.match(front, /set element_web_dir/);
     assert.match(front, /<meta name="viewport"/);
+    const frontEs = await (await fetch(`${server.url}/`, { headers: { "accept-language": "es-ES" } })).text();
+    assert.match(frontEs, /<html lang="es">/);
+    assert.ok(frontEs.includes(escapeHtml(sayPlain("es", "element.howToJoin"))), "the front page in the browser's language");
 
     const release = elementWebRoot(neighborhood.dataDir);
     mkdirSync(release, { recursive: true });
@@ -148,6 +194,20 @@ describe("the Element port", () => {
     assert.match(await (await fetch(`${server.url}/`)).text(), /<title>Element here<\/title>/, "served without a restart");
     assert.equal(((await (await fetch(`${server.url}/config.json`)).json()) as { brand: string }).brand, "Birch Court · BlockShare", "config.json stays the generated one");
     assert.match(await (await fetch(`${server.url}/${HOME_PAGE}`)).text(), /Welcome to Birch Court/);
+  });
+
+  test("each page follows the browser's Accept-Language (Element's fetch sends it), English otherwise, ?lang= chooses", async () => {
+    const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.url}/${path}`, { headers });
+    const spanish = await get(WELCOME_PAGE, { "accept-language": "es-MX,es;q=0.9,en;q=0.5" });
+    assert.equal(spanish.headers.get("content-language"), "es");
+    assert.match(spanish.headers.get("vary") ?? "", /Accept-Language/);
+    assert.ok((await spanish.text()).includes(escapeHtml(sayPlain("es", "element.welcome.newHere"))));
+    const home = await (await get(HOME_PAGE, { "accept-language": "es" })).text();
+    assert.ok(home.includes(escapeHtml(sayPlain("es", "element.home.title", { block: "Birch Court" }))));
+    for (const header of [{}, { "accept-language": "fr-FR,de;q=0.8" }, { "accept-language": "en-US,es;q=0.5" }] as Record<string, string>[]) {
+      assert.match(await (await get(WELCOME_PAGE, header)).text(), /lang="en"[\s\S]*New here\?/, JSON.stringify(header));
+    }
+    assert.match(await (await get(`${WELCOME_PAGE}?lang=es`, { "accept-language": "en" })).text(), /lang="es"/);
   });
 });
 

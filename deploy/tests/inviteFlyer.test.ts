@@ -4,12 +4,15 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createCommunityCa, federationPaths } from "../../homeserver-config/communityCa.ts";
-import { fingerprintLines, flyerPdf } from "../src/inviteFlyer.ts";
+import { fingerprintLines, flyerPdf, flyerSteps } from "../src/inviteFlyer.ts";
+import { validity } from "../src/inviteCommand.ts";
+import { say, sayPlain } from "../../bots/framework/speak.ts";
+import { parse, stringify } from "yaml";
 import { flyerPng } from "../src/inviteFlyerPng.ts";
 import { joinLink, tokenInFragment } from "../src/joinLink.ts";
 import { registerNeighbor, startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
@@ -43,7 +46,7 @@ test("the join link is plain HTTP on the Element port for run, on port 80 behind
 test("without poppler's pdftoppm the PNG is the QR code alone, and says why", async () => {
   const dir = mkdtempSync(join(tmpdir(), "blockshare-invite-png-"));
   const link = "http://10.0.0.5:8080/join#token=abcdefghjkmnpqrs";
-  writeFileSync(join(dir, "a4.pdf"), await flyerPdf({ blockName: "Elm", link, caFingerprint: undefined, validity: "" }, "A4"));
+  writeFileSync(join(dir, "a4.pdf"), await flyerPdf({ blockName: "Elm", link, caFingerprint: undefined, validity: "", language: "en" }, "A4"));
   const path = process.env.PATH;
   process.env.PATH = dir;
   try {
@@ -53,6 +56,32 @@ test("without poppler's pdftoppm the PNG is the QR code alone, and says why", as
     process.env.PATH = path;
   }
   assert.equal((await tool("zbarimg", "--quiet", "--raw", join(dir, "flyer.png"))).trim(), link);
+});
+
+test("how long an invite works, in the flyer's language, its last day in the block's time zone", () => {
+  // 03:00 UTC on December 10 is still December 9 in New York.
+  const token = { uses_allowed: 2, expiry_time: Date.UTC(2026, 11, 10, 3) };
+  assert.equal(validity(token, "en", "America/New_York"), "This invite lets up to 2 people sign up until December 9, 2026.");
+  assert.equal(validity(token, "en", "UTC"), "This invite lets up to 2 people sign up until December 10, 2026.");
+  assert.equal(validity({ uses_allowed: 1, expiry_time: null }, "en", "UTC"), "This invite lets one person sign up.");
+  assert.equal(validity({ uses_allowed: null, expiry_time: null }, "en", "UTC"), "This invite lets any number of people sign up.");
+  const spanish = validity(token, "es", "America/New_York");
+  assert.equal(spanish, say("es", "flyer.validityUntil", { uses: 2, until: new Date(token.expiry_time) }, "America/New_York").text);
+  assert.ok(spanish.includes(new Intl.DateTimeFormat("es", { timeZone: "America/New_York", dateStyle: "long" }).format(token.expiry_time)), spanish);
+  assert.equal(validity({ uses_allowed: null, expiry_time: null }, "es", "UTC"), sayPlain("es", "flyer.validity", { uses: 0 }));
+});
+
+test("a flyer made in Spanish says everything in Spanish, from the catalog", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "blockshare-invite-es-"));
+  const link = "http://10.0.0.5:8080/join#token=abcdefghjkmnpqrs";
+  const file = join(dir, "es.pdf");
+  writeFileSync(file, await flyerPdf({ blockName: "Calle Arce", link, caFingerprint: undefined, validity: "", language: "es" }, "A4"));
+  const text = (await tool("pdftotext", file, "-")).replace(/\s+/g, " ");
+  for (const key of ["flyer.tagline", "flyer.noFingerprint", ...flyerSteps.map(([title]) => title)] as const) {
+    assert.ok(text.includes(sayPlain("es", key)), `${key}: ${text}`);
+  }
+  assert.ok(text.includes(sayPlain("es", "flyer.title", { block: "Calle Arce" })));
+  assert.doesNotMatch(text, /Open the link|Trust your block/);
 });
 
 describe("invite on a running block", () => {
@@ -76,6 +105,7 @@ describe("invite on a running block", () => {
       [["--uses", "-1"], /--uses must be a whole number from 0 to 999999 \(got "-1"\)/],
       [["--expires", "x"], /--expires must be a whole number from 0 to 999999 \(got "x"\)/],
       [["--out", file], /--out must be a directory \(an existing one, or a new one to create\): .*not-a-directory is a file/],
+      [["--language", "klingon"], /--language must be one of en, es \(got "klingon"\)/],
     ];
     for (const [args, message] of cases) {
       const result = await blockshare("invite", ...args, "--config", block.file);
@@ -84,6 +114,35 @@ describe("invite on a running block", () => {
       assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/, "no stack trace");
     }
     assert.equal(await tokenCount(), before);
+  });
+
+  test("a Spanish-speaking block's flyer is in Spanish, PDF and PNG; --language en makes an English one", async () => {
+    const original = readFileSync(block.file, "utf8");
+    writeFileSync(block.file, stringify({ ...parse(original), language: "es" }));
+    try {
+      const spanish = join(out, "spanish");
+      const made = await blockshare("invite", "--out", spanish, "--config", block.file);
+      assert.equal(made.code, 0, made.stderr);
+      const a4 = readdirSync(spanish).find((name) => name.endsWith("-a4.pdf"))!;
+      const text = (await tool("pdftotext", join(spanish, a4), "-")).replace(/\s+/g, " ");
+      assert.ok(text.includes(sayPlain("es", "flyer.title", { block: "Maple Street" })), text);
+      assert.ok(text.includes(sayPlain("es", "flyer.step.account")), text);
+      assert.ok(text.includes(sayPlain("es", "flyer.revoke")), text);
+      // The PNG is the A4 page: a real image of it, and its QR code is still the link.
+      const png = join(spanish, readdirSync(spanish).find((name) => name.endsWith(".png"))!);
+      assert.ok(readFileSync(png).length > 50_000, "the whole page, not the QR code alone");
+      const link = /Join link: (\S+)/.exec(made.stdout)?.[1];
+      assert.equal((await tool("zbarimg", "--quiet", "--raw", png)).trim(), link);
+
+      const english = join(out, "english");
+      const chosen = await blockshare("invite", "--language", "en", "--out", english, "--config", block.file);
+      assert.equal(chosen.code, 0, chosen.stderr);
+      const englishText = await tool("pdftotext", join(english, readdirSync(english).find((name) => name.endsWith("-letter.pdf"))!), "-");
+      assert.match(englishText, /Join Maple Street/);
+      assert.match(englishText, /Create your account/);
+    } finally {
+      writeFileSync(block.file, original);
+    }
   });
 
   test("without a community CA the flyer says there is no fingerprint yet and the command says how to create one", async () => {

@@ -12,6 +12,8 @@ import { createCommunityCa, federationPaths } from "../../homeserver-config/comm
 import { registrationTokens } from "../src/homeserverAdmin.ts";
 import { joinLink } from "../src/joinLink.ts";
 import { registerNeighbor, startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
+import { sayPlain } from "../../bots/framework/speak.ts";
+import { escapeHtml } from "../../bots/framework/richText.ts";
 
 const chromiumPath = "/usr/bin/chromium";
 const docs = join(import.meta.dirname, "..", "docs");
@@ -75,6 +77,83 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
 
     caPem = createCommunityCa(federationPaths(block.running.neighborhood.dataDir), "Maple mesh").toString();
     assert.match(await (await fetch(`${elementUrl}/join`)).text(), /Download the certificate/);
+  });
+
+  // Before the other sign-ups: the attempts here count against the same per-address limit.
+  test("the page speaks the browser's language (Accept-Language), or the one chosen with ?lang=; English otherwise", async () => {
+    const page = async (query: string, headers: Record<string, string> = {}) => {
+      const reply = await fetch(`${elementUrl}/join${query}`, { headers });
+      return { html: await reply.text(), language: reply.headers.get("content-language"), vary: reply.headers.get("vary") ?? "" };
+    };
+    const spanish = await page("", { "accept-language": "es-ES,es;q=0.9" });
+    assert.equal(spanish.language, "es");
+    assert.match(spanish.vary, /Accept-Language/);
+    assert.match(spanish.html, /<html lang="es">/);
+    for (const key of ["join.intro", "join.step.trust", "join.step.account", "join.trust.download", "join.form.submit", "join.form.accept"] as const) {
+      assert.ok(spanish.html.includes(escapeHtml(sayPlain("es", key))), key);
+    }
+    assert.ok(spanish.html.includes(escapeHtml(sayPlain("es", "join.title", { block: "Maple Street" }))));
+    assert.doesNotMatch(spanish.html, /Create my account|Download the certificate/);
+    // The script's own messages come in the page's language too.
+    assert.ok(spanish.html.includes(JSON.stringify(sayPlain("es", "join.script.noAnswer"))));
+    assert.match(spanish.html, /href="\?lang=en" hreflang="en" lang="en">English<\/a>/, "a link to the page in English");
+
+    assert.match((await page("?lang=es", { "accept-language": "en-US" })).html, /<html lang="es">/);
+    assert.match((await page("?lang=en", { "accept-language": "es" })).html, /<html lang="en">[\s\S]*Create my account/);
+    for (const headers of [{}, { "accept-language": "fr-CA,de;q=0.7" }, { "accept-language": "en-GB,es;q=0.3" }] as Record<string, string>[]) {
+      const english = await page("", headers);
+      assert.equal(english.language, "en", JSON.stringify(headers));
+      assert.match(english.html, /<html lang="en">[\s\S]*Create my account/);
+    }
+  });
+
+  test("refusals and the availability hint in Spanish, word for word the catalog's", async () => {
+    const spanish = { "content-type": "application/json", "accept-language": "es-MX" };
+    const form = { username: "nueva", displayName: "Nueva", password, token: "whatever-token", acceptNorms: true };
+    const cases: { body: object; status: number; message: string }[] = [
+      { body: { ...form, password: "corta" }, status: 400, message: sayPlain("es", "join.refusal.passwordWeak", { min: 10 }) },
+      { body: { ...form, username: "con espacios" }, status: 400, message: sayPlain("es", "join.refusal.nameNotAllowed", { rule: sayPlain("es", "join.form.usernameRule") }) },
+      { body: { ...form, acceptNorms: false }, status: 400, message: sayPlain("es", "join.refusal.normsNotAccepted") },
+      { body: { ...form, token: "not-a-real-token" }, status: 403, message: sayPlain("es", "join.refusal.tokenInvalid") },
+    ];
+    for (const { body, status, message } of cases) {
+      const reply = await signup(body, spanish);
+      assert.equal(reply.status, status, message);
+      assert.equal(((await reply.json()) as { message: string }).message, message);
+    }
+    // The page's script names its language in the query: that wins over the header.
+    const chosen = await fetch(`${elementUrl}/join/signup?lang=es`, { method: "POST", headers: { "content-type": "application/json", "accept-language": "en" }, body: JSON.stringify({ ...form, acceptNorms: false }) });
+    assert.equal(((await chosen.json()) as { message: string }).message, sayPlain("es", "join.refusal.normsNotAccepted"));
+    const notJson = await signup("username=a", { "content-type": "text/plain", "accept-language": "es" });
+    assert.equal(notJson.status, 415);
+    assert.equal(((await notJson.json()) as { message: string }).message, sayPlain("es", "join.refusal.notJson"));
+    const available = await fetch(`${elementUrl}/join/available?lang=es&username=someone-else`);
+    assert.deepEqual(await available.json(), { state: "available", message: sayPlain("es", "join.available.available") });
+    assert.ok(await isFree("nueva"));
+  });
+
+  test("a phone set to Spanish gets the page in Spanish, its messages too, and can switch to English keeping the token", async () => {
+    const context = await browser.newContext({ ...phone, locale: "es-ES" });
+    const page = await context.newPage();
+    const token = await newToken();
+    await page.goto(joinLink(block.running.neighborhood, token));
+    assert.equal(await page.getAttribute("html", "lang"), "es");
+    await page.getByRole("heading", { name: `1. ${sayPlain("es", "join.step.trust")}` }).waitFor();
+    assert.equal(await page.getByLabel(sayPlain("es", "join.form.token")).inputValue(), token);
+    await page.getByLabel(sayPlain("es", "join.form.username"), { exact: true }).pressSequentially("lucia", { delay: 30 });
+    await page.getByText(sayPlain("es", "join.available.available")).waitFor();
+    await page.getByLabel(sayPlain("es", "join.form.password"), { exact: true }).fill(password);
+    await page.getByRole("button", { name: sayPlain("es", "join.form.submit") }).click();
+    const alert = page.getByRole("alert");
+    await alert.filter({ hasText: sayPlain("es", "join.refusal.normsNotAccepted") }).waitFor();
+    await screenshot("join-es.png", page.screenshot({ type: "png" }));
+
+    await page.getByRole("link", { name: "English" }).click();
+    await page.getByRole("heading", { name: "1. Trust your block" }).waitFor();
+    assert.equal(new URL(page.url()).search, "?lang=en");
+    assert.equal(await page.getByLabel("Invitation code").inputValue(), token, "the token came along");
+    await context.close();
+    assert.ok(await isFree("lucia"));
   });
 
   test("from the flyer's link to an account that logs in with its password", async () => {

@@ -1,9 +1,12 @@
 // The join page itself: one self-contained document (inline CSS and script, no fonts, images or
 // CDNs), so it works on a mesh with the uplink down. Phone-first: one column, large targets, 16px+
 // inputs (iOS zooms smaller ones). The script reads the invitation token from location.hash, which
-// the browser never sends to a server.
-import { PASSWORD_MIN_LENGTH, usernameRule } from "./signupOutcome.ts";
+// the browser never sends to a server. Its words, the script's too, come from the catalogs (web.json) in
+// the language the router chose; links at the top switch language and keep the token.
+import { languageName, supportedLanguages } from "../../../bots/framework/languages.ts";
+import { PASSWORD_MIN_LENGTH } from "./signupOutcome.ts";
 import { addressQrSvg } from "./addressQr.ts";
+import { anchor, markup, type PageWords } from "./pageLanguage.ts";
 
 export interface JoinPageView {
   blockName: string;
@@ -21,7 +24,11 @@ export interface JoinPageView {
   secureJoinUrl?: string;
   /** This copy of the page is served over HTTPS, so the device already trusts the block. */
   secure?: boolean;
+  /** The neighbor chose the language (?lang=): the secure page keeps it (else the browser's header decides there too). */
+  languageChosen?: boolean;
 }
+
+const languageQueryOf = (words: PageWords, view: JoinPageView) => (view.languageChosen ? `?lang=${words.language}` : "");
 
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
@@ -34,89 +41,98 @@ function fingerprintHtml(fingerprint: string): string {
   return groups.map(escape).join(" ");
 }
 
-function trustSection(view: JoinPageView): string {
-  if (!view.caFingerprint) {
-    return `<p>This block has no community certificate yet, so there is nothing to install. You can still create your
-account below; the block's organiser will share the certificate once there is one.</p>`;
-  }
-  return `<p>Your phone needs your block's certificate before the chat app can connect safely.</p>
-<p>Its fingerprint (compare it with the one on your flyer; they must be the same):</p>
-<p class="fingerprint" id="fingerprint" aria-label="Certificate fingerprint">${fingerprintHtml(view.caFingerprint)}</p>
-<p class="buttons"><a class="button" href="/join/ca.crt" download="community-ca.crt">Download the certificate</a>
-<a class="button secondary" href="/join/ca.mobileconfig">iPhone or iPad profile</a></p>
-<details><summary>Android</summary><ol>
-<li>Tap “Download the certificate”.</li>
-<li>Open Settings → Security (or Security &amp; privacy) → More security settings → Install a certificate → <strong>CA certificate</strong>.</li>
-<li>Tap “Install anyway”, then choose the downloaded file <code>community-ca.crt</code>.</li></ol></details>
-<details><summary>iPhone or iPad</summary><ol>
-<li>Open this page in Safari and tap “iPhone or iPad profile”, then “Allow”.</li>
-<li>Open Settings → Profile Downloaded → Install.</li>
-<li>Then Settings → General → About → <strong>Certificate Trust Settings</strong>, and turn on full trust for “${escape(view.blockName)} community certificate”.</li></ol></details>
-<details><summary>Laptop browsers</summary><ol>
-<li>Firefox: Settings → Privacy &amp; Security → Certificates → View Certificates → Authorities → Import, and tick “Trust this CA to identify websites”.</li>
-<li>Chrome or Edge: Settings → Privacy and security → Security → Manage certificates → Authorities (or Trusted Root Certification Authorities) → Import.</li>
-<li>Safari on a Mac: open the file in Keychain Access, then set it to “Always Trust”.</li></ol></details>
-<p id="trusted" class="good" role="status"${view.secure ? "" : " hidden"}>This device already trusts your block. You can go on to step 2.</p>`;
+function trustSection(words: PageWords, view: JoinPageView): string {
+  const { html } = words;
+  if (!view.caFingerprint) return `<p>${html("join.trust.noCa")}</p>`;
+  const steps = (...keys: Parameters<typeof html>[0][]) => keys.map((key) => `<li>${html(key, { block: view.blockName })}</li>`).join("\n");
+  return `<p>${html("join.trust.needed")}</p>
+<p>${html("join.trust.fingerprint")}</p>
+<p class="fingerprint" id="fingerprint" aria-label="${html("join.trust.fingerprintLabel")}">${fingerprintHtml(view.caFingerprint)}</p>
+<p class="buttons"><a class="button" href="/join/ca.crt" download="community-ca.crt">${html("join.trust.download")}</a>
+<a class="button secondary" href="/join/ca.mobileconfig">${html("join.trust.profile")}</a></p>
+<details><summary>${html("join.trust.android")}</summary><ol>
+${steps("join.trust.android.download", "join.trust.android.settings", "join.trust.android.install")}</ol></details>
+<details><summary>${html("join.trust.apple")}</summary><ol>
+${steps("join.trust.apple.profile", "join.trust.apple.install", "join.trust.apple.trust")}</ol></details>
+<details><summary>${html("join.trust.laptop")}</summary><ol>
+${steps("join.trust.laptop.firefox", "join.trust.laptop.chrome", "join.trust.laptop.safari")}</ol></details>
+<p id="trusted" class="good" role="status"${view.secure ? "" : " hidden"}>${html("join.trust.trusted")}</p>`;
 }
 
-function appSection(view: JoinPageView): string {
-  const web = view.elementWebUrl
-    ? `<a href="${escape(view.elementWebUrl)}">open the block's Element Web</a> and sign in`
-    : `use Element Desktop (this block does not serve Element Web yet) and sign in`;
-  return `<p>Your account is <strong id="user-id"></strong>. Your password stays with you: this page kept no copy.</p>
-<p>Server address to type in the app:</p>
+function appSection(words: PageWords, view: JoinPageView): string {
+  const { html, text } = words;
+  const laptop = view.elementWebUrl
+    ? html("join.app.laptopWeb", { elementWeb: anchor(view.elementWebUrl, text("join.app.elementWebLink")) })
+    : html("join.app.laptopDesktop");
+  return `<p>${html("join.app.account", { userId: markup('<strong id="user-id"></strong>') })}</p>
+<p>${html("join.app.address")}</p>
 <p class="address"><code>${escape(view.serverAddress)}</code></p>
-<p>Signing up on a laptop? Scan this with your phone to get the server address there:</p>
-<p class="qr">${addressQrSvg(view.serverAddress, `QR code of the server address ${view.serverAddress}`)}</p>
+<p>${html("join.app.qr")}</p>
+<p class="qr">${addressQrSvg(view.serverAddress, text("join.app.qrLabel", { address: view.serverAddress }))}</p>
 <ul>
-<li><strong>Android or iPhone:</strong> install <strong>Element X</strong>, tap “Sign in”, change the server to the address above, then sign in with your username and password.</li>
-<li><strong>Laptop:</strong> ${web} with the same username and password.</li>
+<li>${html("join.app.phone")}</li>
+<li>${laptop}</li>
 </ul>`;
 }
 
 /** Step 2 where accounts are created: username, display name, password, token, norms. */
-function accountForm(view: JoinPageView): string {
+function accountForm(words: PageWords, view: JoinPageView): string {
+  const { html } = words;
   return `<form id="signup" novalidate>
-<label for="username">Username</label>
-<p class="hint" id="username-hint">${escape(usernameRule)}</p>
+<label for="username">${html("join.form.username")}</label>
+<p class="hint" id="username-hint">${html("join.form.usernameRule")}</p>
 <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required aria-describedby="username-hint username-status">
 <p class="status" id="username-status" aria-live="polite"></p>
-<label for="display-name">Display name</label>
-<p class="hint" id="display-name-hint">How neighbors see you, for example “Ana from number 12”.</p>
+<label for="display-name">${html("join.form.displayName")}</label>
+<p class="hint" id="display-name-hint">${html("join.form.displayNameHint")}</p>
 <input type="text" id="display-name" name="displayName" autocomplete="name" aria-describedby="display-name-hint">
-<label for="password">Password</label>
-<p class="hint" id="password-hint">At least ${PASSWORD_MIN_LENGTH} characters. A short sentence is easy to remember.</p>
+<label for="password">${html("join.form.password")}</label>
+<p class="hint" id="password-hint">${html("join.form.passwordHint", { min: PASSWORD_MIN_LENGTH })}</p>
 <input type="password" id="password" name="password" autocomplete="new-password" required minlength="${PASSWORD_MIN_LENGTH}" aria-describedby="password-hint">
-<label for="token">Invitation code</label>
-<p class="hint" id="token-hint">Filled in from your flyer's link. You can also type it.</p>
+<label for="token">${html("join.form.token")}</label>
+<p class="hint" id="token-hint">${html("join.form.tokenHint")}</p>
 <input type="text" id="token" name="token" autocomplete="off" autocapitalize="none" spellcheck="false" required aria-describedby="token-hint">
 <fieldset>
-<legend>The block's norms</legend>
+<legend>${html("join.form.norms")}</legend>
 <div class="norms" id="norms">${escape(view.norms)}</div>
-<label class="check"><input type="checkbox" id="accept" name="acceptNorms"> I accept the block's norms</label>
+<label class="check"><input type="checkbox" id="accept" name="acceptNorms"> ${html("join.form.accept")}</label>
 </fieldset>
 <p class="error" id="form-error" role="alert"></p>
-<button type="submit" id="submit">Create my account</button>
+<button type="submit" id="submit">${html("join.form.submit")}</button>
 </form>
-<p class="good" id="created" hidden>Your account is ready.</p>`;
+<p class="good" id="created" hidden>${html("join.form.created")}</p>`;
 }
 
 /** Step 2 on plain HTTP when the block serves HTTPS: the password only travels over HTTPS. */
-function secureStep(secureJoinUrl: string): string {
-  return `<p>You create your account on your block's secure page, once this device trusts your block (step 1).
-This page moves there by itself when it does.</p>
-<p class="buttons"><a class="button" id="secure-link" href="${escape(secureJoinUrl)}">Continue on the secure page</a></p>
-<p class="hint">If the secure page shows a warning, install the certificate in step 1 first.</p>`;
+function secureStep(words: PageWords, secureJoinUrl: string, languageQuery: string): string {
+  return `<p>${words.html("join.secure.where")}</p>
+<p class="buttons"><a class="button" id="secure-link" href="${escape(secureJoinUrl + languageQuery)}">${words.html("join.secure.continue")}</a></p>
+<p class="hint">${words.html("join.secure.warning")}</p>`;
 }
 
-export function joinPageHtml(view: JoinPageView): string {
-  const name = escape(view.blockName);
+/** The page in each other language, by its own name; the script adds the #token to these links. */
+function languageLinks(words: PageWords): string {
+  const others = supportedLanguages.map((language) =>
+    language === words.language
+      ? `<strong lang="${language}">${escape(languageName(language))}</strong>`
+      : `<a class="language" href="?lang=${language}" hreflang="${language}" lang="${language}">${escape(languageName(language))}</a>`,
+  );
+  return `<nav class="languages" aria-label="${words.html("join.otherLanguages")}">${words.html("join.otherLanguages")} ${others.join(" · ")}</nav>`;
+}
+
+/** JSON inside <script>: a "<" could close the element, so it is written as an escape. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
+
+export function joinPageHtml(words: PageWords, view: JoinPageView): string {
+  const { html } = words;
+  const block = { block: view.blockName };
+  const scriptWords = { failed: words.text("join.script.failed"), noAnswer: words.text("join.script.noAnswer") };
   return `<!doctype html>
-<html lang="en">
+<html lang="${words.language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Join ${name}</title>
+<title>${html("join.title", block)}</title>
 <style>
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
@@ -146,28 +162,32 @@ summary { min-height: 44px; padding: .6rem 0; font-weight: 600; cursor: pointer;
 .error { border: 2px solid #a30000; background: #fff3f3; color: #a30000; border-radius: .5rem; padding: .7rem; font-weight: 600; }
 .error:empty { display: none; }
 .qr svg { display: block; width: 220px; height: 220px; max-width: 100%; }
+.languages { text-align: right; }
+.languages a, .languages strong { display: inline-block; min-height: 44px; padding: .6rem .3rem; }
+.languages a { color: #0b4f8a; }
 </style>
 </head>
 <body>
 <main>
-<h1>Join ${name}</h1>
-<p>Three short steps: trust your block, create your account, open the app.</p>
-<noscript><p class="error">This page needs JavaScript to create your account.</p></noscript>
+${languageLinks(words)}
+<h1>${html("join.title", block)}</h1>
+<p>${html("join.intro")}</p>
+<noscript><p class="error">${html("join.noScript")}</p></noscript>
 
 <section aria-labelledby="trust-heading">
-<h2 id="trust-heading"><span class="step">1.</span> Trust your block</h2>
-${trustSection(view)}
+<h2 id="trust-heading"><span class="step">1.</span> ${html("join.step.trust")}</h2>
+${trustSection(words, view)}
 </section>
 
 <section aria-labelledby="account-heading">
-<h2 id="account-heading"><span class="step">2.</span> Create your account</h2>
-${view.secureJoinUrl ? secureStep(view.secureJoinUrl) : accountForm(view)}
+<h2 id="account-heading"><span class="step">2.</span> ${html("join.step.account")}</h2>
+${view.secureJoinUrl ? secureStep(words, view.secureJoinUrl, languageQueryOf(words, view)) : accountForm(words, view)}
 </section>
 
 
 <section aria-labelledby="app-heading" id="open-app" hidden>
-<h2 id="app-heading" tabindex="-1"><span class="step">3.</span> Open the app</h2>
-${appSection(view)}
+<h2 id="app-heading" tabindex="-1"><span class="step">3.</span> ${html("join.step.app")}</h2>
+${appSection(words, view)}
 </section>
 </main>
 <script>
@@ -175,22 +195,28 @@ ${appSection(view)}
   "use strict";
   var form = document.getElementById("signup");
   var field = function (id) { return document.getElementById(id); };
+  // The page's language: its answers (availability, refusals) are asked for in it.
+  var lang = ${scriptJson(words.language)};
+  var words = ${scriptJson(scriptWords)};
+  // Switching language keeps the invitation token, which lives in the fragment.
+  Array.prototype.forEach.call(document.querySelectorAll("a.language"), function (link) { link.href = link.getAttribute("href") + location.hash; });
 
   // On plain HTTP while the block serves HTTPS: once this device trusts the block's CA, a request to the
   // secure page succeeds (an untrusted certificate fails it), and the page moves there with the token.
   var secureJoinUrl = ${JSON.stringify(view.secureJoinUrl ?? "")};
+  var languageQuery = ${scriptJson(languageQueryOf(words, view))};
   if (secureJoinUrl) {
     var moveWhenTrusted = function (triesLeft) {
       fetch(new URL("trusted", secureJoinUrl + "/").href, { mode: "no-cors", cache: "no-store" }).then(function () {
         if (field("trusted")) field("trusted").hidden = false;
-        location.replace(secureJoinUrl + location.hash);
+        location.replace(secureJoinUrl + languageQuery + location.hash);
       }, function () {
         // Checked again for a while: the neighbor may be installing the certificate in another app.
         if (triesLeft > 0) setTimeout(function () { moveWhenTrusted(triesLeft - 1); }, 5000);
       });
     };
     moveWhenTrusted(120);
-    field("secure-link").href = secureJoinUrl + location.hash;
+    field("secure-link").href = secureJoinUrl + languageQuery + location.hash;
   }
   // Behind nginx the page on plain HTTP and on HTTPS is one: it only says the device trusts the block.
   var serverOrigin = ${JSON.stringify(/^https:/.test(view.serverAddress) ? new URL(view.serverAddress).origin : "")};
@@ -213,7 +239,7 @@ ${appSection(view)}
     if (!name) return;
     timer = setTimeout(function () {
       var mine = ++checking;
-      fetch("/join/available?username=" + encodeURIComponent(name)).then(function (r) { return r.json(); }).then(function (answer) {
+      fetch("/join/available?lang=" + lang + "&username=" + encodeURIComponent(name)).then(function (r) { return r.json(); }).then(function (answer) {
         if (mine !== checking || !answer.message) return;
         status.textContent = answer.message;
         status.className = "status " + (answer.state === "available" ? "good" : "bad");
@@ -233,12 +259,12 @@ ${appSection(view)}
       token: field("token").value,
       acceptNorms: field("accept").checked
     };
-    fetch("/join/signup", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+    fetch("/join/signup?lang=" + lang, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
       .then(function (r) { return r.json(); })
       .then(function (answer) {
         field("submit").disabled = false;
         if (!answer.ok) {
-          error.textContent = answer.message || "Something went wrong. Please try again.";
+          error.textContent = answer.message || words.failed;
           var wrong = answer.field && field(answer.field === "accept" ? "accept" : answer.field);
           if (wrong) wrong.focus();
           return;
@@ -251,7 +277,7 @@ ${appSection(view)}
         field("app-heading").focus();
       }, function () {
         field("submit").disabled = false;
-        error.textContent = "The block did not answer. Check that you are on the block's network, then try again.";
+        error.textContent = words.noAnswer;
       });
   });
 })();

@@ -5,6 +5,7 @@
 //   GET  /join/trusted         204: the page on plain HTTP asks the HTTPS origin, to learn the CA is trusted
 //   GET  /join/available       whether a username is free (as the neighbor types)
 //   POST /join/signup          creates the account through Synapse (JSON in, JSON out)
+// Each answer a neighbor reads is in the request's language (pageLanguage.ts: ?lang=, else Accept-Language).
 // Nothing here logs a request body: passwords and invitation tokens only pass through.
 import { readFileSync } from "node:fs";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
@@ -12,7 +13,10 @@ import { RateLimiter, type RateLimitOptions } from "../../../bots/framework/rate
 import { communityCa } from "../inviteCommunityCa.ts";
 import { caMobileconfig, MOBILECONFIG_TYPE } from "./caProfile.ts";
 import { joinPageHtml } from "./joinPageHtml.ts";
+import { languageHeaders, pageLanguage, pageWords } from "./pageLanguage.ts";
 import { renderOutcome, USERNAME_PATTERN, usernameRule, type SignupOutcome } from "./signupOutcome.ts";
+import type { Language, MessageKey } from "../../../bots/framework/languages.ts";
+import { sayPlain } from "../../../bots/framework/speak.ts";
 import { isRefusal, normalizedUsername, parseSignup } from "./signupRequest.ts";
 import { signUpWithSynapse, usernameAvailability, type Availability } from "./synapseSignup.ts";
 
@@ -43,12 +47,24 @@ export const MAX_SIGNUP_BYTES = 4096;
 const defaultSignupLimit: RateLimitOptions = { burst: 20, refillEveryMs: 3000, maxTracked: 10_000 };
 const availabilityLimit: RateLimitOptions = { burst: 60, refillEveryMs: 500, maxTracked: 10_000 };
 
-const availabilityMessages: Record<Availability, string> = {
-  available: "This username is free.",
-  taken: "This username is taken. Please choose another one.",
-  "not-allowed": `This username is not allowed. ${usernameRule}`,
-  unknown: "",
+const availabilityMessages: Record<Availability, MessageKey | undefined> = {
+  available: "join.available.available",
+  taken: "join.available.taken",
+  "not-allowed": "join.available.notAllowed",
+  unknown: undefined,
 };
+
+function availabilityMessage(state: Availability, language: Language): string {
+  const key = availabilityMessages[state];
+  return key ? sayPlain(language, key, { rule: usernameRule(language) }) : "";
+}
+
+/** A refusal the router itself makes (before a sign-up is read), in the request's language. */
+function refuse(request: Request, response: Response, status: number, error: string, key: MessageKey, values = {}): void {
+  const language = pageLanguage(request);
+  languageHeaders(response, language);
+  response.status(status).set("Cache-Control", "no-store").json({ ok: false, error, message: sayPlain(language, key, values) });
+}
 
 export function joinRouter(options: JoinPageOptions): Router {
   const router = express.Router();
@@ -59,8 +75,10 @@ export function joinRouter(options: JoinPageOptions): Router {
     const forwarded = request.get("x-real-ip");
     return options.behindProxy && forwarded && /^(127\.|::1$|::ffff:127\.)/.test(direct) ? forwarded : direct;
   };
-  const send = (response: Response, outcome: SignupOutcome) => {
-    const { status, body } = renderOutcome(outcome);
+  const send = (request: Request, response: Response, outcome: SignupOutcome) => {
+    const language = pageLanguage(request);
+    const { status, body } = renderOutcome(outcome, language);
+    languageHeaders(response, language);
     response.status(status).set("Cache-Control", "no-store").json(body);
   };
 
@@ -70,6 +88,7 @@ export function joinRouter(options: JoinPageOptions): Router {
 
   router.get("/", (request, response) => {
     const ca = communityCa(options.dataDir);
+    const language = pageLanguage(request);
     // The page may ask the HTTPS origins whether this device trusts the CA: Synapse's (public_url) and,
     // under `run`, this page's own HTTPS copy.
     const secureOrigin = [
@@ -84,10 +103,12 @@ export function joinRouter(options: JoinPageOptions): Router {
         // Nothing leaves the box: no CDN, font or tracker could load even if one slipped in.
         "Content-Security-Policy": `default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'${secureOrigin}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
         "Referrer-Policy": "no-referrer",
-      })
+      });
+    languageHeaders(response, language);
+    response
       .type("html")
       .send(
-        joinPageHtml({
+        joinPageHtml(pageWords(language), {
           blockName: options.blockName,
           norms: options.norms(),
           serverAddress: options.serverAddress,
@@ -95,19 +116,26 @@ export function joinRouter(options: JoinPageOptions): Router {
           ...(options.elementWebUrl ? { elementWebUrl: options.elementWebUrl } : {}),
           ...(onPlainHttp(request) && secureJoinUrl ? { secureJoinUrl } : {}),
           secure: request.secure,
+          languageChosen: typeof request.query.lang === "string",
         }),
       );
   });
 
-  router.get("/ca.crt", (_request, response) => {
+  const noCa = (request: Request, response: Response) => {
+    const language = pageLanguage(request);
+    languageHeaders(response, language);
+    response.status(404).type("text").send(`${sayPlain(language, "join.noCa")}\n`);
+  };
+
+  router.get("/ca.crt", (request, response) => {
     const ca = communityCa(options.dataDir);
-    if (!ca) return void response.status(404).type("text").send("This block has no community certificate yet.\n");
+    if (!ca) return noCa(request, response);
     response.set("Content-Disposition", 'attachment; filename="community-ca.crt"').type("application/x-x509-ca-cert").send(readFileSync(ca.file));
   });
 
-  router.get("/ca.mobileconfig", (_request, response) => {
+  router.get("/ca.mobileconfig", (request, response) => {
     const ca = communityCa(options.dataDir);
-    if (!ca) return void response.status(404).type("text").send("This block has no community certificate yet.\n");
+    if (!ca) return noCa(request, response);
     response
       .set("Content-Disposition", 'attachment; filename="community-ca.mobileconfig"')
       .type(MOBILECONFIG_TYPE)
@@ -125,41 +153,31 @@ export function joinRouter(options: JoinPageOptions): Router {
     }
     const username = normalizedUsername(typeof request.query.username === "string" ? request.query.username : "");
     const state: Availability = USERNAME_PATTERN.test(username) ? await usernameAvailability(options.clientUrl, username) : "not-allowed";
-    response.set("Cache-Control", "no-store").json({ state, message: availabilityMessages[state] });
+    const language = pageLanguage(request);
+    languageHeaders(response, language);
+    response.set("Cache-Control", "no-store").json({ state, message: availabilityMessage(state, language) });
   });
 
   router.post(
     "/signup",
     (request, response, next) => {
       // Counted before the body is read: a flood of any kind, well-formed or not, is refused early.
-      if (signupLimiter.take(addressOf(request), Date.now()) !== "allowed") return send(response, { kind: "too-many-attempts" });
-      if (onPlainHttp(request)) {
-        return void response.status(403).set("Cache-Control", "no-store").json({
-          ok: false,
-          error: "use-https",
-          message: `Accounts are created on the block's secure page only: open ${secureJoinUrl} (install the certificate in step 1 first).`,
-        });
-      }
-      if (!request.is("application/json")) {
-        return void response.status(415).json({ ok: false, error: "not-json", message: "Send the form as JSON (Content-Type: application/json)." });
-      }
+      if (signupLimiter.take(addressOf(request), Date.now()) !== "allowed") return send(request, response, { kind: "too-many-attempts" });
+      if (onPlainHttp(request)) return refuse(request, response, 403, "use-https", "join.refusal.useHttps", { url: secureJoinUrl ?? "" });
+      if (!request.is("application/json")) return refuse(request, response, 415, "not-json", "join.refusal.notJson");
       next();
     },
     express.json({ limit: MAX_SIGNUP_BYTES }),
     async (request, response) => {
       const parsed = parseSignup(request.body);
-      send(response, isRefusal(parsed) ? parsed : await signUpWithSynapse(options.clientUrl, parsed));
+      send(request, response, isRefusal(parsed) ? parsed : await signUpWithSynapse(options.clientUrl, parsed));
     },
   );
 
   // express.json's refusals (too large, not JSON), in plain words and without echoing the body.
-  router.use((error: { status?: number; type?: string }, _request: Request, response: Response, next: NextFunction) => {
-    if (error.type === "entity.too.large") {
-      return void response.status(413).json({ ok: false, error: "too-large", message: `The form is too large: at most ${MAX_SIGNUP_BYTES / 1024} KB is accepted.` });
-    }
-    if (error.status === 400 || error.type === "entity.parse.failed") {
-      return void response.status(400).json({ ok: false, error: "not-json", message: "The form could not be read: send it as JSON." });
-    }
+  router.use((error: { status?: number; type?: string }, request: Request, response: Response, next: NextFunction) => {
+    if (error.type === "entity.too.large") return refuse(request, response, 413, "too-large", "join.refusal.tooLarge", { kilobytes: MAX_SIGNUP_BYTES / 1024 });
+    if (error.status === 400 || error.type === "entity.parse.failed") return refuse(request, response, 400, "not-json", "join.refusal.unreadable");
     next(error);
   });
   return router;
