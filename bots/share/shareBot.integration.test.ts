@@ -85,7 +85,7 @@ describe("the sharing board on a real Synapse", () => {
 
   test("tomatoes: offer, claim by reaction, the giver promises, a private introduction, handed over, thanks", async () => {
     const posted = await command(ann, "!offer 5 lbs of tomatoes #food until Sunday");
-    assert.match(posted, /^Posted #1: 5 lbs of tomatoes \(food, until Sun /);
+    assert.match(posted, /^Posted #1: 5 lbs of tomatoes \(food, until Sunday, /);
     const listing = await listingMessage(bob, "#1");
     assert.match(listing.content.body, /Offer #1 · food — 5 lbs of tomatoes/);
     assert.match(listing.content.body, /Quantity: 5 lbs · Pickup: this block/);
@@ -187,7 +187,7 @@ describe("the sharing board on a real Synapse", () => {
     const id = /^Posted #(\d+)/.exec(posted)?.[1];
     assert.ok(id, posted);
     const cases: [string, RegExp][] = [
-      ["!offer tomatoes until blorp", /I couldn't read the date “until blorp”\. I understand dates like "until Sunday"/],
+      ["!offer tomatoes until blorp", /I couldn't read the date “until blorp”\. I understand dates like “until Sunday”/],
       ["!offer chairs #furnitures", /I don't know the tag #furnitures\. Tags I know: #food #tools/],
       ["!offer -3 chairs", /I couldn't read the quantity “-3”: it must be a number from 1 to 9999/],
       ["!offer chairs pickup: 12 Maple Street", /Please don't post a street address/],

@@ -3,8 +3,8 @@
 // feed the replica.
 
 import type { BotContext, MatrixEvent, RichText } from "../../framework/contract.ts";
-import { logBotError } from "../../framework/errorLog.ts";
-import { code, message } from "../../framework/richText.ts";
+import { message } from "../../framework/richText.ts";
+import { speakerFor } from "../../framework/speak.ts";
 import { decideReaction, decideReactionRemoval, isWaiting, type ReactionDecision } from "../domain/interestWithdrawal.ts";
 import type { Listing } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
@@ -16,6 +16,7 @@ import { isMxcUri } from "./listingMessage.ts";
 import { photoWindowMs, type LastPosted } from "./postCommands.ts";
 import { settlePeerPromises } from "./promiseSettlement.ts";
 import { runtimeFor, type ShareRuntime } from "./shareRuntime.ts";
+import { typed } from "./shareWords.ts";
 
 type Handler = (event: MatrixEvent, runtime: ShareRuntime) => Promise<void>;
 
@@ -39,7 +40,8 @@ const reactionOutcomes: ReactionOutcomes = {
   ignore: async () => {},
   async "own-listing"(event, runtime, { listing }) {
     // Removed, so Element's count shows only neighbors who want it; failing that, the answer still stands.
-    await runtime.context.actions.redactEvent(event.room_id, event.event_id, "A reaction on your own listing does nothing").catch((error: unknown) => logBotError("share", `removing a reaction in ${event.room_id}`, error));
+    const reason = speakerFor(runtime.context, event.sender).plain("share.reaction.removedReason");
+    await runtime.context.actions.redactEvent(event.room_id, event.event_id, reason).catch((error: unknown) => runtime.context.log.error(`removing a reaction in ${event.room_id}`, error));
     await runtime.tell(event.sender, ownReactionReply(runtime, listing, field(event.content["m.relates_to"], "key")));
   },
   async "take-part"(event, runtime, { listing, action }) {
@@ -54,10 +56,10 @@ const reactionOutcomes: ReactionOutcomes = {
 };
 
 function ownReactionReply(runtime: ShareRuntime, listing: Listing, key: unknown): RichText {
+  const speaker = speakerFor(runtime.context, listing.owner);
   const id = shortId(listing.home, listing.number, runtime.ownServer);
-  const what = typeof key === "string" && key.length <= 8 ? `a ${key}` : "a reaction";
-  const next = listing.kind === "ask" ? message("When it is done: ", code(`!fulfilled ${id.slice(1)}`), ".") : message("Neighbors react to ask for it; you choose with ", code(`!promise ${id.slice(1)} @neighbor:server`), ".");
-  return message(`${id} is your own listing: ${what} on it does nothing, so I removed it. `, next);
+  const said = speaker.say("share.reaction.own", { id, key: typeof key === "string" && key.length <= 8 ? key : "none" });
+  return message(said, " ", speaker.say(listing.kind === "ask" ? "share.reaction.ownAsk" : "share.reaction.ownOffer", { number: typed(id) }));
 }
 
 /** A removed reaction (Element redacts it) takes back the interest it gave. */
@@ -117,7 +119,7 @@ const onMembership: Handler = async (event, runtime) => {
   } catch (error) {
     // Retried by the timed work while the invite stands.
     runtime.store.put(`sync/pendingInvite/${event.room_id}`, event.sender);
-    logBotError("share", `joining board-sync room ${event.room_id}`, error);
+    runtime.context.log.error(`joining board-sync room ${event.room_id}`, error);
   }
 };
 

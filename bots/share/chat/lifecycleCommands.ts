@@ -4,12 +4,13 @@
 import { optional, rest, userId, type AnyCommandArgument } from "../../framework/commandArguments.ts";
 import type { MatrixEvent } from "../../framework/contract.ts";
 import { defineCommand, type Command } from "../../framework/defineCommand.ts";
-import { message } from "../../framework/richText.ts";
-import { acceptedDates, readDate } from "../domain/dates.ts";
+import type { MessageKey } from "../../framework/languages.ts";
+import { sayPlain, speakerFor, words } from "../../framework/speak.ts";
+import { readDate } from "../domain/dates.ts";
 import type { LifecycleAction } from "../domain/lifecycle.ts";
 import type { Listing } from "../domain/listing.ts";
 import type { ListingRef } from "../domain/listingIds.ts";
-import { findListing, listingRef } from "./listingArguments.ts";
+import { findListing, listingProblemText, listingRef } from "./listingArguments.ts";
 import { performAction } from "./listingActions.ts";
 import { runtimeFor } from "./shareRuntime.ts";
 
@@ -31,7 +32,9 @@ export function releaseActionFor(listing: Listing, sender: string): LifecycleAct
 
 interface LifecycleCommandSpec {
   name: string;
-  summary: string;
+  /** Other words for it (Spanish). */
+  aliases: readonly string[];
+  summary: MessageKey;
   action: LifecycleAction | ((listing: Listing, sender: string) => LifecycleAction);
   /** The id may be left out inside the listing's thread. */
   idOptional?: boolean;
@@ -40,19 +43,19 @@ interface LifecycleCommandSpec {
 }
 
 const specs: readonly LifecycleCommandSpec[] = [
-  { name: "claim", summary: "Ask for an offer, offer help with an ask, or ask to borrow (or react 👍 to the listing)", action: claimActionFor, idOptional: true },
-  { name: "promise", summary: "Give your offer to a neighbor you choose", action: "promise", target: "neighbor" },
-  { name: "handed", summary: "Mark your offer as handed over (or an ask as done)", action: "hand-over", idOptional: true },
-  { name: "fulfilled", summary: "Mark your ask as fulfilled", action: "fulfil", idOptional: true },
-  { name: "lend-out", summary: "Lend your thing to a neighbor until a date (default 1 week)", action: "lend-out", target: "borrower", takesDate: "until" },
-  { name: "returned", summary: "Mark a lent thing as back", action: "return", idOptional: true },
-  { name: "hold", summary: "Join the waiting list for a lent thing (or, when it is back and held for you, confirm)", action: "hold", idOptional: true },
-  { name: "withdraw", summary: "Take back your interest: off the waiting list (removing your 👍 does the same)", action: "withdraw", idOptional: true },
-  { name: "release", summary: "Undo a promise (the listing opens again), or take yourself off the waiting list", action: releaseActionFor, idOptional: true },
-  { name: "renew", summary: "Keep your listing up longer, or extend a loan", action: "renew", takesDate: "until" },
-  { name: "cancel", summary: "Withdraw your listing (moderators: any listing of this block)", action: "cancel", idOptional: true },
-  { name: "unshare", summary: "Stop sharing your listing with the pact's blocks (it stays on this block)", action: "unshare", idOptional: true },
-  { name: "share", summary: "Share your block-only listing with the pact's blocks", action: "share", idOptional: true },
+  { name: "claim", aliases: ["quiero"], summary: "share.claim.summary", action: claimActionFor, idOptional: true },
+  { name: "promise", aliases: ["prometer"], summary: "share.promise.summary", action: "promise", target: "neighbor" },
+  { name: "handed", aliases: ["entregado"], summary: "share.handed.summary", action: "hand-over", idOptional: true },
+  { name: "fulfilled", aliases: ["cumplido"], summary: "share.fulfilled.summary", action: "fulfil", idOptional: true },
+  { name: "lend-out", aliases: ["prestar-a"], summary: "share.lendOut.summary", action: "lend-out", target: "borrower", takesDate: "until" },
+  { name: "returned", aliases: ["devuelto"], summary: "share.returned.summary", action: "return", idOptional: true },
+  { name: "hold", aliases: ["esperar"], summary: "share.hold.summary", action: "hold", idOptional: true },
+  { name: "withdraw", aliases: ["retirar"], summary: "share.withdraw.summary", action: "withdraw", idOptional: true },
+  { name: "release", aliases: ["liberar"], summary: "share.release.summary", action: releaseActionFor, idOptional: true },
+  { name: "renew", aliases: ["renovar"], summary: "share.renew.summary", action: "renew", takesDate: "until" },
+  { name: "cancel", aliases: ["cancelar"], summary: "share.cancel.summary", action: "cancel", idOptional: true },
+  { name: "unshare", aliases: ["no-compartir"], summary: "share.unshare.summary", action: "unshare", idOptional: true },
+  { name: "share", aliases: ["compartir"], summary: "share.share.summary", action: "share", idOptional: true },
 ];
 
 interface LifecycleValues {
@@ -65,11 +68,12 @@ function lifecycleCommand(spec: LifecycleCommandSpec): Command {
   const idArgument = spec.idOptional === true ? optional(listingRef("id")) : listingRef("id");
   const args: AnyCommandArgument[] = [idArgument];
   if (spec.target !== undefined) args.push(userId(spec.target));
-  if (spec.takesDate !== undefined) args.push(optional(rest(spec.takesDate, { maxLength: 100 })));
+  if (spec.takesDate !== undefined) args.push(optional({ ...rest(spec.takesDate, { maxLength: 100 }), accepts: words("share.argument.date") }));
   return defineCommand({
     name: spec.name,
-    summary: spec.summary,
-    details: spec.takesDate === undefined ? undefined : `Dates like ${acceptedDates}.`,
+    aliases: spec.aliases,
+    summary: words(spec.summary),
+    details: spec.takesDate === undefined ? undefined : words("share.dates.details", { dates: (language) => sayPlain(language, "share.dates.accepted") }),
     args,
     permission: "anyone",
     run: async ({ args: parsed, sender, roomId, event, context }) => {
@@ -88,11 +92,12 @@ async function runLifecycle(spec: LifecycleCommandSpec, wanted: LifecycleValues,
   const runtime = runtimeFor(context);
   runtime.noticeRoom(roomId);
   const found = findListing(runtime, wanted.id, event);
-  if (!found.ok) return message(found.problem);
+  const speaker = speakerFor(context, sender);
+  if (!found.ok) return listingProblemText(speaker, found.problem);
   let until: number | undefined;
   if (wanted.until !== undefined) {
     until = readDate(wanted.until, context.now());
-    if (until === undefined || until <= context.now()) return message(`I couldn't read the date “${wanted.until}”. I understand dates in the future like ${acceptedDates}.`);
+    if (until === undefined || until <= context.now()) return speaker.say("share.dates.unreadable", { phrase: wanted.until, dates: speaker.plain("share.dates.accepted") });
   }
   const action = typeof spec.action === "function" ? spec.action(found.listing, sender) : spec.action;
   const reply = await performAction({

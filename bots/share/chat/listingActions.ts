@@ -67,10 +67,11 @@ async function introduce(runtime: ShareRuntime, listing: Listing, introduction: 
   const other = introduction.taker;
   const named = { id: idOf(runtime, listing), title: listing.title };
   // Two neighbors read the pickup chat: the block's language.
-  const text = introductionText(speakerFor(runtime.context), named, introduction, listing);
+  const blockSpeaker = speakerFor(runtime.context);
+  const text = introductionText(blockSpeaker, named, introduction, listing);
   const open = async () => {
     try {
-      const roomId = await runtime.context.actions.openPrivateRoom([listing.owner, other], `${listing.title} (${named.id})`.slice(0, 80), { message: text, reason: inviteReason(text) });
+      const roomId = await runtime.context.actions.openPrivateRoom([listing.owner, other], `${listing.title} (${named.id})`.slice(0, 80), { message: text, reason: inviteReason(text, blockSpeaker.language) });
       runtime.store.put(`intro/${listing.key}`, { roomId, with: other } satisfies PickupChat);
     } catch {
       // The listing changed either way; tell each by DM (in their language) instead of failing the command.

@@ -2,15 +2,16 @@
 // command means, from its id or from the thread/reply it was sent in.
 
 import type { CommandArgument } from "../../framework/commandArguments.ts";
-import type { MatrixEvent } from "../../framework/contract.ts";
+import type { MatrixEvent, RichText } from "../../framework/contract.ts";
+import { words, type Speaker } from "../../framework/speak.ts";
 import type { Listing } from "../domain/listing.ts";
-import { acceptedListingRefs, parseListingRef, resolveListingRef, type ListingRef } from "../domain/listingIds.ts";
+import { parseListingRef, resolveListingRef, type ListingRef } from "../domain/listingIds.ts";
 import type { ShareRuntime } from "./shareRuntime.ts";
 
 export function listingRef<Name extends string>(name: Name): CommandArgument<Name, ListingRef> {
   return {
     name,
-    accepts: acceptedListingRefs,
+    accepts: words("share.listingRef.accepts"),
     isOptional: false,
     takesRest: false,
     read(input) {
@@ -29,7 +30,14 @@ function relatedEventId(event: MatrixEvent): string | undefined {
   return typeof replied === "string" ? replied : undefined;
 }
 
-export type FoundListing = { ok: true; listing: Listing } | { ok: false; problem: string };
+/** Why the listing a command means was not found. */
+export type ListingProblem = { kind: "which" } | { kind: "not-found"; ref: string };
+
+export type FoundListing = { ok: true; listing: Listing } | { ok: false; problem: ListingProblem };
+
+export function listingProblemText(speaker: Speaker, problem: ListingProblem): RichText {
+  return problem.kind === "which" ? speaker.say("share.listingRef.which") : speaker.say("share.listingRef.notFound", { ref: problem.ref });
+}
 
 /** The listing a command names, or the one whose thread (or message) it replies to. */
 export function findListing(runtime: ShareRuntime, ref: ListingRef | undefined, event: MatrixEvent): FoundListing {
@@ -38,13 +46,13 @@ export function findListing(runtime: ShareRuntime, ref: ListingRef | undefined, 
     const key = related === undefined ? undefined : runtime.listingOfEvent(related);
     const listing = key === undefined ? undefined : runtime.board.get(key);
     return listing === undefined
-      ? { ok: false, problem: "Which listing? Add its number, like #12, or send the command in the listing's thread." }
+      ? { ok: false, problem: { kind: "which" } }
       : { ok: true, listing };
   }
   const key = resolveListingRef(ref, runtime.ownServer, runtime.pactServers());
   const listing = key === undefined ? undefined : runtime.board.get(key);
   if (listing === undefined || !runtime.shows(listing)) {
-    return { ok: false, problem: `I can't find listing #${ref.number}${ref.block === undefined ? "" : `.${ref.block}`}. Send !list to see what is on the board.` };
+    return { ok: false, problem: { kind: "not-found", ref: `#${ref.number}${ref.block === undefined ? "" : `.${ref.block}`}` } };
   }
   return { ok: true, listing };
 }

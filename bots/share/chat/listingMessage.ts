@@ -1,17 +1,16 @@
-// How a listing reads in the Sharing room (one message, edited as its state changes) and in lists.
+// How a listing reads in the Sharing room (one message, edited as its state changes, in the block's
+// language) and in lists (in the reader's), from the catalogs.
 
 import type { RichText } from "../../framework/contract.ts";
-import { bold, code, italic, lines, mention, message, rich, type Inline } from "../../framework/richText.ts";
-import { formatDate } from "../domain/dates.ts";
-import { stateLabel } from "../domain/lifecycle.ts";
+import type { MessageKey } from "../../framework/languages.ts";
+import { italic, lines, mention, message, rich } from "../../framework/richText.ts";
+import type { Speaker } from "../../framework/speak.ts";
 import type { Listing, ListingKind } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
+import { stateWord, typed, when } from "./shareWords.ts";
 
-const kindLabels: Readonly<Record<ListingKind, { icon: string; word: string }>> = {
-  offer: { icon: "🎁", word: "Offer" },
-  ask: { icon: "🙋", word: "Ask" },
-  lend: { icon: "🔁", word: "To lend" },
-};
+const kindIcons: Readonly<Record<ListingKind, string>> = { offer: "🎁", ask: "🙋", lend: "🔁" };
+const kindKeys: Readonly<Record<ListingKind, MessageKey>> = { offer: "share.kind.offer", ask: "share.kind.ask", lend: "share.kind.lend" };
 
 const mxcPattern = /^mxc:\/\/[A-Za-z0-9.:-]+\/[A-Za-z0-9_-]+$/u;
 
@@ -19,67 +18,73 @@ export function isMxcUri(value: string): boolean {
   return mxcPattern.test(value);
 }
 
-function photo(uri: string): RichText {
+/** A category in words: the select key is the first word of its name ("services and skills" → services). */
+export function categoryWord(speaker: Speaker, category: string): string {
+  return speaker.plain("share.category", { category: category.split(" ")[0] ?? category });
+}
+
+function photo(speaker: Speaker, uri: string): RichText {
   // Only a well-formed mxc:// URI ever reaches the HTML, so nothing needs escaping here.
-  return isMxcUri(uri) ? { html: `<img src="${uri}" alt="photo" height="160">`, text: "(photo attached)" } : rich("");
+  return isMxcUri(uri) ? { html: `<img src="${uri}" alt="photo" height="160">`, text: speaker.plain("share.listing.photo") } : rich("");
 }
 
 /** What a neighbor can do next, by kind and state: a table, like the lifecycle. */
-const nextStepHints: Readonly<Record<ListingKind, Partial<Record<Listing["state"], (id: string) => Inline>>>> = {
-  offer: {
-    open: (id) => rich("Want it? React 👍 or send ", code(`!claim ${id}`), "."),
-    promised: (id) => rich("The giver marks it done with ", code(`!handed ${id}`), "."),
-  },
-  ask: {
-    open: (id) => rich("Can you help? React 👍 or send ", code(`!claim ${id}`), "."),
-  },
-  lend: {
-    open: (id) => rich("To borrow it, react 👍 or send ", code(`!claim ${id}`), "."),
-    "on-loan": (id) => rich("Join the waiting list with ", code(`!hold ${id}`), "."),
-  },
+const nextStepHints: Readonly<Record<ListingKind, Partial<Record<Listing["state"], MessageKey>>>> = {
+  offer: { open: "share.listing.hint.offerOpen", promised: "share.listing.hint.offerPromised" },
+  ask: { open: "share.listing.hint.askOpen" },
+  lend: { open: "share.listing.hint.lendOpen", "on-loan": "share.listing.hint.lendOnLoan" },
 };
 
-function statusLine(listing: Listing): Inline {
-  const label = bold(stateLabel(listing.kind, listing.state));
-  if (listing.state === "promised" && listing.promisedTo !== undefined) return rich("Status: ", label, " to ", mention(listing.promisedTo));
+function statusLine(speaker: Speaker, listing: Listing): RichText {
+  const state = stateWord(speaker, listing.kind, listing.state);
+  if (listing.state === "promised" && listing.promisedTo !== undefined) return speaker.say("share.listing.statusTo", { state, who: mention(listing.promisedTo) });
   if (listing.state === "on-loan" && listing.borrower !== undefined) {
-    return rich("Status: ", label, " to ", mention(listing.borrower), listing.dueAt === undefined ? "" : `, due ${formatDate(listing.dueAt)}`);
+    return listing.dueAt === undefined
+      ? speaker.say("share.listing.statusTo", { state, who: mention(listing.borrower) })
+      : speaker.say("share.listing.statusDue", { state, who: mention(listing.borrower), due: when(listing.dueAt) });
   }
   if (listing.state === "open" && listing.heldFor !== undefined) {
-    const until = listing.holdConfirmed === true || listing.holdUntil === undefined ? "" : ` until ${formatDate(listing.holdUntil)}`;
-    return rich("Status: ", label, " · held for ", mention(listing.heldFor), until);
+    return listing.holdConfirmed === true || listing.holdUntil === undefined
+      ? speaker.say("share.listing.statusHeld", { state, who: mention(listing.heldFor) })
+      : speaker.say("share.listing.statusHeldUntil", { state, who: mention(listing.heldFor), until: when(listing.holdUntil) });
   }
-  return rich("Status: ", label);
+  return speaker.say("share.listing.status", { state });
 }
 
 /** What a pact block's listing message becomes when its home block stops sharing it. */
-export function renderWithdrawn(id: string): RichText {
-  return message(rich(bold(`Listing ${id}`), " is no longer shared with this block."));
+export function renderWithdrawn(speaker: Speaker, id: string): RichText {
+  return message(speaker.say("share.listing.withdrawn", { id }));
 }
 
-export function renderListing(listing: Listing, ownServer: string): RichText {
+/** The listing's message in the Sharing room; `speaker` speaks the block's language. */
+export function renderListing(speaker: Speaker, listing: Listing, ownServer: string): RichText {
   const id = shortId(listing.home, listing.number, ownServer);
-  const { icon, word } = kindLabels[listing.kind];
   const waiting = listing.queue.length;
-  const facts: Inline[] = [
-    listing.quantity === undefined ? "" : `Quantity: ${listing.quantity} · `,
-    `Pickup: ${listing.area} · `,
-    listing.state === "open" ? `Until ${formatDate(listing.expiresAt)}` : `Posted ${formatDate(listing.createdAt)}`,
-  ];
-  const hint = nextStepHints[listing.kind][listing.state]?.(id.slice(1));
+  const hint = nextStepHints[listing.kind][listing.state];
+  const yes = (flag: boolean) => (flag ? "yes" : "no");
   return message(lines(
-    rich(`${icon} `, bold(`${word} ${id}`), ` · ${listing.category} — `, listing.title),
+    speaker.say("share.listing.heading", { icon: kindIcons[listing.kind], kind: speaker.plain(kindKeys[listing.kind]), id, category: categoryWord(speaker, listing.category), title: listing.title }),
     ...(listing.description === undefined ? [] : [italic(listing.description)]),
-    ...(listing.photo === undefined ? [] : [photo(listing.photo)]),
-    rich(...facts),
-    rich("From ", mention(listing.owner), listing.visibility === "shared" ? " · shared with the pact" : " · this block only", listing.firstCome ? " · first come, first served" : ""),
-    rich(statusLine(listing), waiting > 0 ? ` · ${waiting} waiting` : ""),
-    ...(hint === undefined ? [] : [rich(hint, " Questions: reply in this thread.")]),
+    ...(listing.photo === undefined ? [] : [photo(speaker, listing.photo)]),
+    rich(
+      listing.quantity === undefined ? "" : speaker.say("share.listing.quantity", { quantity: listing.quantity }),
+      speaker.say("share.listing.pickup", { area: listing.area }),
+      listing.state === "open" ? speaker.say("share.listing.until", { until: when(listing.expiresAt) }) : speaker.say("share.listing.posted", { posted: when(listing.createdAt) }),
+    ),
+    speaker.say("share.listing.from", { owner: mention(listing.owner), shared: yes(listing.visibility === "shared"), firstCome: yes(listing.firstCome) }),
+    rich(statusLine(speaker, listing), waiting > 0 ? speaker.say("share.listing.waiting", { count: waiting }) : ""),
+    ...(hint === undefined ? [] : [speaker.say(hint, { number: typed(id) })]),
   ));
 }
 
-/** One line per listing for !list and !mine. */
-export function listingLine(listing: Listing, ownServer: string): RichText {
-  const id = shortId(listing.home, listing.number, ownServer);
-  return rich(`${kindLabels[listing.kind].icon} `, bold(id), ` ${listing.title} · ${listing.category} · ${stateLabel(listing.kind, listing.state)}`, listing.state === "open" ? ` · until ${formatDate(listing.expiresAt)}` : "");
+/** One line per listing for !list and !mine, in the reader's language. */
+export function listingLine(speaker: Speaker, listing: Listing, ownServer: string): RichText {
+  const values = {
+    icon: kindIcons[listing.kind],
+    id: shortId(listing.home, listing.number, ownServer),
+    title: listing.title,
+    category: categoryWord(speaker, listing.category),
+    state: stateWord(speaker, listing.kind, listing.state),
+  };
+  return listing.state === "open" ? speaker.say("share.listing.lineUntil", { ...values, until: when(listing.expiresAt) }) : speaker.say("share.listing.line", values);
 }

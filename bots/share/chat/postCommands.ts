@@ -2,32 +2,30 @@
 
 import { rest } from "../../framework/commandArguments.ts";
 import { defineCommand, type Command } from "../../framework/defineCommand.ts";
-import { code, message } from "../../framework/richText.ts";
-import { speakerFor } from "../../framework/speak.ts";
-import { formatDate } from "../domain/dates.ts";
+import type { MessageKey } from "../../framework/languages.ts";
+import { sayPlain, speakerFor, words } from "../../framework/speak.ts";
 import { mayPost } from "../domain/fairness.ts";
 import type { Listing, ListingKind, Visibility } from "../domain/listing.ts";
 import { listingKey, shortId } from "../domain/listingIds.ts";
 import { readListingText } from "../domain/listingText.ts";
 import { runtimeFor } from "./shareRuntime.ts";
-import { problemText } from "./shareWords.ts";
+import { categoryWord } from "./listingMessage.ts";
+import { draftProblemText, exampleKeys, problemText, when } from "./shareWords.ts";
+
+/** The command that closes each kind of listing, as the neighbor's language names it. */
+const closeKeys: Readonly<Record<ListingKind, MessageKey>> = { offer: "share.command.handed", ask: "share.command.fulfilled", lend: "share.command.cancel" };
 
 interface PostKind {
   kind: ListingKind;
-  summary: string;
-  example: string;
+  aliases: readonly string[];
+  summary: MessageKey;
 }
 
 const postKinds: readonly PostKind[] = [
-  { kind: "offer", summary: "Give something away", example: "!offer 5 lbs of tomatoes #food until Sunday" },
-  { kind: "ask", summary: "Ask neighbors for something you need", example: "!ask a ladder for the weekend #tools" },
-  { kind: "lend", summary: "Offer something to borrow", example: "!lend cordless drill #tools pickup: my building" },
+  { kind: "offer", aliases: ["ofrecer", "regalar"], summary: "share.offer.summary" },
+  { kind: "ask", aliases: ["pedir"], summary: "share.ask.summary" },
+  { kind: "lend", aliases: ["prestar"], summary: "share.lend.summary" },
 ];
-
-const details =
-  "Tags: a category (#food #tools #household #kids #clothes #services #other), #shared (pact blocks see it) or #block (only this block), " +
-  "#first-come (whoever claims first gets it; otherwise you choose). Dates: “until Sunday”, “for 3 days”. Pickup: “pickup: my building” — never a street address. " +
-  "Details go after a new line or “ | ”. Post a photo right after, or reply to the listing with one.";
 
 export const defaultVisibilityKey = "settings/defaultVisibility";
 /** How long after posting a neighbor's next image still counts as the listing's photo. */
@@ -39,21 +37,23 @@ export interface LastPosted {
   roomId: string;
 }
 
-function postCommand({ kind, summary, example }: PostKind): Command {
+function postCommand({ kind, aliases, summary }: PostKind): Command {
   return defineCommand({
     name: kind,
-    summary,
-    details: `Example: ${example}. ${details}`,
-    args: [rest("what", { maxLength: 900 })],
+    aliases,
+    summary: words(summary),
+    details: words("share.post.details", { example: (language) => sayPlain(language, exampleKeys[kind]) }),
+    args: [{ ...rest("what", { maxLength: 900 }), accepts: words("share.post.what") }],
     permission: "anyone",
     run: async ({ args, sender, roomId, context }) => {
       const runtime = runtimeFor(context);
       runtime.noticeRoom(roomId);
+      const speaker = speakerFor(context, sender);
       const now = context.now();
-      const reading = readListingText(args.what, now, kind);
-      if (!reading.ok) return message(reading.problem, " Example: ", code(example));
+      const reading = readListingText(args.what, now);
+      if (!reading.ok) return draftProblemText(speaker, reading.problem, kind);
       const verdict = mayPost(sender, runtime.board.all(), context.community.sharingLimits());
-      if (!verdict.ok) return problemText(speakerFor(context, sender), verdict.problem);
+      if (!verdict.ok) return problemText(speaker, verdict.problem);
       const { draft } = reading;
       const visibility: Visibility = draft.visibility ?? context.store.get<Visibility>(defaultVisibilityKey) ?? "block";
       const home = runtime.ownServer;
@@ -82,10 +82,8 @@ function postCommand({ kind, summary, example }: PostKind): Command {
       context.store.put(`lastPosted/${sender}`, { key: listing.key, at: now, roomId } satisfies LastPosted);
       await runtime.render();
       const id = shortId(home, number, home);
-      return message(
-        `Posted ${id}: ${draft.title} (${draft.category}, until ${formatDate(draft.expiresAt)}, ${visibility === "shared" ? "shared with the pact" : "this block only"}). `,
-        "Post a photo now if you like. Close it with ", code(kind === "lend" ? `!cancel ${number}` : kind === "ask" ? `!fulfilled ${number}` : `!handed ${number}`), ".",
-      );
+      const close = `${speaker.plain(closeKeys[kind])} ${number}`;
+      return speaker.say("share.post.posted", { id, title: draft.title, category: categoryWord(speaker, draft.category), until: when(draft.expiresAt), shared: visibility === "shared" ? "yes" : "no", close });
     },
   });
 }

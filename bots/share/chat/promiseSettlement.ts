@@ -3,7 +3,8 @@
 // the block that made a losing promise tells its neighbor by DM (and in the pickup chat it opened),
 // once, and puts them on the offer's list in case the promise falls through.
 
-import { code, mention, message } from "../../framework/richText.ts";
+import { mention } from "../../framework/richText.ts";
+import { speakerFor } from "../../framework/speak.ts";
 import { correctedPromise, settlePromises, type LostPromise } from "../domain/promiseConflicts.ts";
 import { isLive, type Listing } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
@@ -17,17 +18,17 @@ async function tellLoser(runtime: ShareRuntime, listing: Listing, loss: LostProm
   const id = shortId(listing.home, listing.number, runtime.ownServer);
   const offer = listing.kind === "offer";
   if (offer && listing.promisedTo !== loss.bid.to) runtime.board.enqueue(listing.key, loss.bid.to);
-  const text = message(
-    `Sorry: while this block and ${listing.home === runtime.ownServer ? "a neighboring block" : listing.home} were cut off from each other, `,
-    `${id} (${listing.title}) was ${offer ? "promised" : "taken up"} both by you and by `, mention(loss.winner.to), ". ",
-    "When that happens, the promise made on the listing's own block stands, otherwise the earlier one; so it goes to ", mention(loss.winner.to), ". ",
-    offer ? "You are on its list in case it falls through. " : "",
-    "See what else is on the board with ", code("!list"), ".",
-  );
+  const values = { id, title: listing.title, winner: mention(loss.winner.to) };
+  const text = speakerFor(runtime.context, loss.bid.to).say("share.settle.lost", {
+    ...values,
+    other: listing.home === runtime.ownServer ? "neighbor" : listing.home,
+    offer: offer ? "yes" : "no",
+  });
   await runtime.tell(loss.bid.to, text);
   const intro = runtime.store.get<PickupChat>(`intro/${listing.key}`);
   if (intro !== undefined && intro.with === loss.bid.to) {
-    await runtime.context.actions.sendMessage(intro.roomId, message(`This pickup did not stand: ${id} went to `, mention(loss.winner.to), " (promised on the other side of a network cut)."))
+    // The pickup chat is two neighbors': the block's language, as when it opened.
+    await runtime.context.actions.sendMessage(intro.roomId, speakerFor(runtime.context).say("share.settle.pickupLost", values))
       .catch(() => {});
   }
 }

@@ -3,7 +3,8 @@
 // so a restart (or a new store) starts exactly from what was saved.
 
 import type { BotContext, BotStore, RichText } from "../../framework/contract.ts";
-import { logBotError } from "../../framework/errorLog.ts";
+import type { Language } from "../../framework/languages.ts";
+import { sayPlain, speakerFor } from "../../framework/speak.ts";
 import { Board } from "../board/board.ts";
 import { loadOrigin } from "../board/persistedDoc.ts";
 import { isLive, serverOf, type Listing } from "../domain/listing.ts";
@@ -119,7 +120,7 @@ export class ShareRuntime {
 
   /** Posts new listings and edits changed ones; serialized so a listing is never posted twice. */
   render(): Promise<void> {
-    this.#rendering = this.#rendering.then(() => this.#renderDirty()).catch((error: unknown) => logBotError(shareLocalpart, "rendering listings", error));
+    this.#rendering = this.#rendering.then(() => this.#renderDirty()).catch((error: unknown) => this.context.log.error("rendering listings", error));
     return this.#rendering;
   }
 
@@ -135,13 +136,13 @@ export class ShareRuntime {
         else await this.#show(roomId, listing);
       } catch (error) {
         this.#dirty.add(key); // retried with the next round
-        logBotError(shareLocalpart, `showing listing ${key}`, error);
+        this.context.log.error(`showing listing ${key}`, error);
       }
     }
   }
 
   async #show(roomId: string, listing: Listing): Promise<void> {
-    const text = renderListing(listing, this.ownServer);
+    const text = renderListing(speakerFor(this.context), listing, this.ownServer);
     const posted = this.messageOf(listing.key);
     if (posted !== undefined) {
       await this.context.actions.editMessage(posted.roomId, posted.eventId, text);
@@ -159,7 +160,7 @@ export class ShareRuntime {
     const slash = key.lastIndexOf("/");
     const home = key.slice(0, slash);
     if (posted === undefined || home === this.ownServer) return;
-    await this.context.actions.editMessage(posted.roomId, posted.eventId, renderWithdrawn(shortId(home, Number(key.slice(slash + 1)), this.ownServer)));
+    await this.context.actions.editMessage(posted.roomId, posted.eventId, renderWithdrawn(speakerFor(this.context), shortId(home, Number(key.slice(slash + 1)), this.ownServer)));
     this.store.delete(`message/${key}`);
     this.store.delete(`byEvent/${posted.eventId}`);
   }
@@ -172,10 +173,10 @@ export class ShareRuntime {
     const deliver = async () => {
       try {
         // The host sends the message, into a new chat before the invite (which carries the reason).
-        await this.context.actions.openPrivateRoom([userId], undefined, { message: text, reason: inviteReason(text) });
+        await this.context.actions.openPrivateRoom([userId], undefined, { message: text, reason: inviteReason(text, this.context.community.languageOf(userId)) });
         return true;
       } catch (error) {
-        logBotError(shareLocalpart, `messaging ${userId}`, error);
+        this.context.log.error(`messaging ${userId}`, error);
         return false;
       }
     };
@@ -195,7 +196,7 @@ export class ShareRuntime {
 
   /** Runs work without holding up the caller (errors are logged). */
   inBackground(work: () => Promise<unknown>): void {
-    void work().catch((error: unknown) => logBotError(shareLocalpart, "background work", error));
+    void work().catch((error: unknown) => this.context.log.error("background work", error));
   }
 
   /** When the homeserver first answered (bot clock), once it has. */
@@ -228,9 +229,9 @@ export class ShareRuntime {
 
 const reasonLength = 300;
 
-/** An invite's reason: what the first message says, in plain text, short enough for an invite. */
-export function inviteReason(text: RichText): string {
-  const plain = `Sharing board: ${text.text.replace(/\s+/gu, " ").trim()}`;
+/** An invite's reason: what the first message says, in plain text, short enough for an invite (in the message's language). */
+export function inviteReason(text: RichText, language: Language): string {
+  const plain = sayPlain(language, "share.invite.reason", { text: text.text.replace(/\s+/gu, " ").trim() });
   return plain.length <= reasonLength ? plain : `${plain.slice(0, reasonLength - 1)}…`;
 }
 

@@ -5,12 +5,12 @@
 
 import type { RichText } from "../../framework/contract.ts";
 import type { MessageKey } from "../../framework/languages.ts";
-import { mention } from "../../framework/richText.ts";
+import { mention, message } from "../../framework/richText.ts";
 import type { MessageValues, Speaker } from "../../framework/speak.ts";
-import { formatDate } from "../domain/dates.ts";
 import type { FairnessProblem } from "../domain/fairness.ts";
 import type { ActionNotice, ActionReply, Introduction } from "../domain/listingDecisions.ts";
 import type { Listing, ListingKind, ListingState } from "../domain/listing.ts";
+import { acceptedTags, type DraftProblem } from "../domain/listingText.ts";
 import { commandsFor } from "./actionCommands.ts";
 
 /** The listing as a message names it: its id for this block (#12, #12.oak) and its title. */
@@ -34,9 +34,9 @@ export function stateWord(speaker: Speaker, kind: ListingKind, state: ListingSta
   return speaker.plain(stateKeys[state], { kind });
 }
 
-/** A date as neighbors read it in the speaker's language. */
-export function when(at: number): string {
-  return formatDate(at);
+/** A moment for a message's `{x, date, weekday}, {x, time, short}`: said in the speaker's language and the block's time zone. */
+export function when(at: number): Date {
+  return new Date(at);
 }
 
 /** The id as typed after a command: "12" for #12, "12.oak" for #12.oak. */
@@ -61,7 +61,7 @@ const replyWords: Words<ActionReply> = {
   "not-now": (speaker, { id }, { state, listingKind, actions }) => {
     const commands = commandsFor(actions);
     const values: MessageValues = { id, state: stateWord(speaker, listingKind, state) };
-    return commands.length === 0 ? speaker.say("share.action.notNow", values) : speaker.say("share.action.notNowCommands", { ...values, commands: commands.join(", ") });
+    return commands.length === 0 ? speaker.say("share.action.notNow", values) : speaker.say("share.action.notNowCommands", { ...values, commands: commands.map((key) => speaker.plain(key)).join(", ") });
   },
   "own-listing": (speaker, { id }) => speaker.say("share.action.ownListing", { id }),
   "only-actor": (speaker, { id }, { actor }) => speaker.say("share.action.onlyActor", { id, actor }),
@@ -103,15 +103,15 @@ export function returnedText(speaker: Speaker, { id }: Named, next: string | und
   return next === undefined ? speaker.say("share.action.returned", { id }) : speaker.say("share.action.returnedNext", { id, next: mention(next) });
 }
 
-/** What the owner types to say yes to a neighbor who would like the thing. */
-export function yesCommand(listing: Pick<Listing, "kind">, id: string, who: string): string {
-  return listing.kind === "offer" ? `!promise ${typed(id)} ${who}` : `!lend-out ${typed(id)} ${who} for 1 week`;
+/** What the owner types to say yes to a neighbor who would like the thing, in the owner's language. */
+export function yesCommand(speaker: Speaker, listing: Pick<Listing, "kind">, id: string, who: string): string {
+  return speaker.plain(listing.kind === "offer" ? "share.command.promiseTo" : "share.command.lendTo", { number: typed(id), who });
 }
 
 export function noticeText(speaker: Speaker, named: Named, notice: ActionNotice, listing: Listing): RichText {
   const { id, title } = named;
   const words: Words<ActionNotice> = {
-    "would-like": (s, _n, { who }) => s.say("share.notice.wouldLike", { who: mention(who), id, title, command: yesCommand(listing, id, who) }),
+    "would-like": (s, _n, { who }) => s.say("share.notice.wouldLike", { who: mention(who), id, title, command: yesCommand(s, listing, id, who) }),
     released: (s) => s.say("share.notice.released", { id, title }),
     "loan-renewed": (s, _n, { until }) => s.say("share.notice.loanRenewed", { id, title, until: when(until) }),
     "cancelled-by-moderator": (s, _n, { moderator }) => s.say("share.notice.cancelledByModerator", { id, title, moderator: mention(moderator) }),
@@ -132,4 +132,23 @@ export function introductionText(speaker: Speaker, named: Named, introduction: I
     lending: (s, _n, { until }) => s.say("share.intro.lending", { ...values, until: when(until) }),
   };
   return words[introduction.kind](speaker, named, introduction as never);
+}
+
+const draftWords: { [Kind in DraftProblem["kind"]]: (speaker: Speaker, problem: Extract<DraftProblem, { kind: Kind }>) => RichText } = {
+  "unknown-tags": (speaker, { tags }) => speaker.say("share.text.unknownTags", { tags: tags.join(", "), known: acceptedTags }),
+  "unreadable-date": (speaker, { phrase }) => speaker.say("share.text.unreadableDate", { phrase, dates: speaker.plain("share.dates.accepted") }),
+  "past-date": (speaker) => speaker.say("share.text.pastDate", { dates: speaker.plain("share.dates.accepted") }),
+  "too-far": (speaker) => speaker.say("share.text.tooFar"),
+  "street-address": (speaker) => speaker.say("share.text.streetAddress"),
+  "no-title": (speaker) => speaker.say("share.text.noTitle"),
+  "title-too-long": (speaker, { max }) => speaker.say("share.text.titleTooLong", { max }),
+  "description-too-long": (speaker, { max }) => speaker.say("share.text.descriptionTooLong", { max }),
+  quantity: (speaker, { phrase, max }) => speaker.say("share.text.quantity", { phrase, max }),
+};
+
+export const exampleKeys: Readonly<Record<ListingKind, MessageKey>> = { offer: "share.offer.example", ask: "share.ask.example", lend: "share.lend.example" };
+
+/** Why a listing's text could not be read, then an example of the command the neighbor used. */
+export function draftProblemText(speaker: Speaker, problem: DraftProblem, kind: ListingKind): RichText {
+  return message(draftWords[problem.kind](speaker, problem as never), " ", speaker.say("share.post.example", { example: speaker.plain(exampleKeys[kind]) }));
 }

@@ -4,9 +4,8 @@
 // done, so jobs that fell due while the box was down run at the first tick once the homeserver answers.
 
 import type { RichText } from "../../framework/contract.ts";
-import { logBotError } from "../../framework/errorLog.ts";
-import { code, mention, message } from "../../framework/richText.ts";
-import { formatDate } from "../domain/dates.ts";
+import { mention } from "../../framework/richText.ts";
+import { speakerFor } from "../../framework/speak.ts";
 import type { Listing } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
 import { doneRecordMatters, dueJobs, nextDueAt, type TimedJob, type TimedJobKind } from "../domain/timedWork.ts";
@@ -15,20 +14,20 @@ import { lapseHold } from "./lendingHolds.ts";
 import { performAction } from "./listingActions.ts";
 import { settlePeerPromises } from "./promiseSettlement.ts";
 import { shareLocalpart, type ShareRuntime } from "./shareRuntime.ts";
+import { typed, when } from "./shareWords.ts";
 
 /** How often the bot tells the pact what it has, so anything lost in a partition is re-sent. */
 export const announceIntervalMs = 10 * 60 * 1000;
 
-function loanReminder(runtime: ShareRuntime, listing: Listing, job: TimedJob): { to: string[]; text: RichText } {
+/** Who hears a loan reminder, and its words for each (in their own language). */
+function loanReminder(runtime: ShareRuntime, listing: Listing, job: TimedJob): { to: string[]; text: (userId: string) => RichText } {
   const id = shortId(listing.home, listing.number, runtime.ownServer);
-  const due = formatDate(listing.dueAt ?? 0);
   const borrower = listing.borrower ?? "";
-  if (job.kind === "due-soon") {
-    return { to: [borrower], text: message(`Reminder: ${listing.title} (${id}), borrowed from `, mention(listing.owner), `, is due back ${due}. Need longer? Ask them to `, code(`!renew ${id.slice(1)}`), ".") };
-  }
+  const values = { id, title: listing.title, number: typed(id), due: when(listing.dueAt ?? 0), owner: mention(listing.owner) };
+  if (job.kind === "due-soon") return { to: [borrower], text: (userId) => speakerFor(runtime.context, userId).say("share.reminder.dueSoon", values) };
   return {
     to: [borrower, listing.owner],
-    text: message(`${listing.title} (${id}) was due back ${due} and is not marked returned yet (notice ${job.round} of 3). `, mention(borrower), ", please arrange the return with ", mention(listing.owner), "; the lender sends ", code(`!returned ${id.slice(1)}`), " or ", code(`!renew ${id.slice(1)}`), "."),
+    text: (userId) => speakerFor(runtime.context, userId).say("share.reminder.overdue", { ...values, round: job.round, borrower: mention(borrower) }),
   };
 }
 
@@ -41,7 +40,7 @@ type JobRunner = (runtime: ShareRuntime, listing: Listing, job: TimedJob) => Pro
 const sendReminder: JobRunner = async (runtime, listing, job) => {
   const { to, text } = loanReminder(runtime, listing, job);
   let delivered = false;
-  for (const userId of to) delivered = (await runtime.tell(userId, text)) || delivered;
+  for (const userId of to) delivered = (await runtime.tell(userId, text(userId))) || delivered;
   // Once anyone has it, it is not repeated (someone unreachable for days would otherwise get a copy a minute).
   return delivered;
 };
@@ -191,7 +190,7 @@ export async function shareTick(runtime: ShareRuntime): Promise<void> {
     try {
       await part(runtime);
     } catch (error) {
-      logBotError(shareLocalpart, name, error);
+      runtime.context.log.error(name, error);
     }
   }
   await runtime.render();

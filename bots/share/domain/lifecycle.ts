@@ -110,22 +110,7 @@ export function transitionFor(kind: ListingKind, state: ListingState, action: Li
   return lifecycle[kind][state]?.[action];
 }
 
-/** What can be done next, for messages like "it is on loan; the owner can !returned it". */
+/** What can be done next: a refusal names the commands for these (chat/actionCommands.ts). */
 export function actionsFrom(kind: ListingKind, state: ListingState): LifecycleAction[] {
   return Object.keys(lifecycle[kind][state] ?? {}) as LifecycleAction[];
-}
-
-export const stateWords: Readonly<Record<ListingState, string>> = {
-  open: "open",
-  promised: "promised",
-  "handed-over": "handed over",
-  fulfilled: "fulfilled",
-  "on-loan": "on loan",
-  cancelled: "cancelled",
-  expired: "expired",
-};
-
-/** The fixed alternatives to "open" for lendable things read better as "available". */
-export function stateLabel(kind: ListingKind, state: ListingState): string {
-  return kind === "lend" && state === "open" ? "available" : stateWords[state];
 }

@@ -36,5 +36,3 @@ export function resolveListingRef(ref: ListingRef, ownServer: string, servers: r
   const candidates = servers.filter((server) => server.toLowerCase() === block || firstLabel(server).toLowerCase() === block);
   return candidates.length === 1 && candidates[0] !== undefined ? listingKey(candidates[0], ref.number) : undefined;
 }
-
-export const acceptedListingRefs = "a listing number like #12 (or #12.oak for a listing from the block oak)";

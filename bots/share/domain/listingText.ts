@@ -2,7 +2,7 @@
 // what could not be read and what is accepted. Pure: the clock comes in as `now`.
 
 import { categoryByTag, categoryTagList, defaultCategory, lifetimeOf } from "./categories.ts";
-import { acceptedDates, findDate } from "./dates.ts";
+import { findDate } from "./dates.ts";
 import type { Visibility } from "./listing.ts";
 
 export interface ListingDraft {
@@ -17,7 +17,19 @@ export interface ListingDraft {
   expiresAt: number;
 }
 
-export type DraftReading = { ok: true; draft: ListingDraft } | { ok: false; problem: string };
+/** What could not be read in a listing's text; chat/shareWords.ts says it with what is accepted. */
+export type DraftProblem =
+  | { kind: "unknown-tags"; tags: string[] }
+  | { kind: "unreadable-date"; phrase: string }
+  | { kind: "past-date" }
+  | { kind: "too-far" }
+  | { kind: "street-address" }
+  | { kind: "no-title" }
+  | { kind: "title-too-long"; max: number }
+  | { kind: "description-too-long"; max: number }
+  | { kind: "quantity"; phrase: string; max: number };
+
+export type DraftReading = { ok: true; draft: ListingDraft } | { ok: false; problem: DraftProblem };
 
 export const maxTitleLength = 120;
 export const maxDescriptionLength = 600;
@@ -50,20 +62,18 @@ function cutOut(text: string, start: number, end: number): string {
   return `${text.slice(0, start)} ${text.slice(end)}`;
 }
 
-function readQuantity(title: string): { quantity?: string } | { problem: string } {
+function readQuantity(title: string): { quantity?: string } | { problem: DraftProblem } {
   const match = leadingQuantity.exec(title);
   if (match === null) return {};
   const word = (match[1] ?? "").toLowerCase();
   const amount = wordNumbers[word] ?? Number(word.replace(",", "."));
   if (!Number.isFinite(amount) || amount <= 0 || amount > maxQuantity) {
-    return { problem: `I couldn't read the quantity “${match[0].trim()}”: it must be a number from 1 to ${maxQuantity}, like “5 lbs of tomatoes” or “2 chairs”.` };
+    return { problem: { kind: "quantity", phrase: match[0].trim(), max: maxQuantity } };
   }
   return /^\d/.test(word) || match[2] !== undefined ? { quantity: match[0].trim() } : {};
 }
 
-/** `kind` only changes the example in the messages. */
-export function readListingText(input: string, now: number, kind = "offer"): DraftReading {
-  const example = `!${kind} 5 lbs of tomatoes #food until Sunday`;
+export function readListingText(input: string, now: number): DraftReading {
   const flags: { category?: string; visibility?: Visibility; firstCome: boolean } = { firstCome: false };
   const unknownTags: string[] = [];
   let text = input.replace(tagPattern, (whole, space: string, tag: string) => {
@@ -75,7 +85,7 @@ export function readListingText(input: string, now: number, kind = "offer"): Dra
     else unknownTags.push(`#${tag}`);
     return space;
   });
-  if (unknownTags.length > 0) return { ok: false, problem: `I don't know the tag ${unknownTags.join(", ")}. Tags I know: ${acceptedTags}.` };
+  if (unknownTags.length > 0) return { ok: false, problem: { kind: "unknown-tags", tags: unknownTags } };
   const firstCome = firstComeWords.exec(text);
   if (firstCome !== null) {
     flags.firstCome = true;
@@ -83,11 +93,11 @@ export function readListingText(input: string, now: number, kind = "offer"): Dra
   }
 
   const date = findDate(text, now);
-  if (date.kind === "unreadable") return { ok: false, problem: `I couldn't read the date “${date.phrase}”. I understand dates like ${acceptedDates}.` };
+  if (date.kind === "unreadable") return { ok: false, problem: { kind: "unreadable-date", phrase: date.phrase } };
   let expiresAt = now + lifetimeOf(flags.category ?? defaultCategory);
   if (date.kind === "found") {
-    if (date.date.at <= now) return { ok: false, problem: `That date is already past. I understand dates like ${acceptedDates}.` };
-    if (date.date.at - now > maxLifetimeMs) return { ok: false, problem: "A listing can last at most 90 days; choose an earlier date." };
+    if (date.date.at <= now) return { ok: false, problem: { kind: "past-date" } };
+    if (date.date.at - now > maxLifetimeMs) return { ok: false, problem: { kind: "too-far" } };
     expiresAt = date.date.at;
     text = cutOut(text, date.date.start, date.date.end);
   }
@@ -99,15 +109,15 @@ export function readListingText(input: string, now: number, kind = "offer"): Dra
     text = cutOut(text, pickup.index, pickup.index + pickup[0].length);
   }
   if (streetAddress.test(area) || streetAddress.test(text)) {
-    return { ok: false, problem: "Please don't post a street address in the listing: say “pickup: my building” or “this block” and share details in the private chat I open with the taker." };
+    return { ok: false, problem: { kind: "street-address" } };
   }
 
   const [head = "", ...more] = text.split(/\n| \| | -- /u);
   const title = head.replace(/\s+/gu, " ").replace(/[\s,;:.-]+$/u, "").trim();
   const description = more.join("\n").trim();
-  if (title === "") return { ok: false, problem: `What is it? Write a short title, e.g. ${example}.` };
-  if (title.length > maxTitleLength) return { ok: false, problem: `The title is too long (at most ${maxTitleLength} characters). Put details after a new line or “ | ”.` };
-  if (description.length > maxDescriptionLength) return { ok: false, problem: `The description is too long (at most ${maxDescriptionLength} characters).` };
+  if (title === "") return { ok: false, problem: { kind: "no-title" } };
+  if (title.length > maxTitleLength) return { ok: false, problem: { kind: "title-too-long", max: maxTitleLength } };
+  if (description.length > maxDescriptionLength) return { ok: false, problem: { kind: "description-too-long", max: maxDescriptionLength } };
   const quantity = readQuantity(title);
   if ("problem" in quantity) return { ok: false, problem: quantity.problem };
 

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { decideReaction, decideReactionRemoval, decideWithdrawal } from "../domain/interestWithdrawal.ts";
 import type { Listing } from "../domain/listing.ts";
+import { sayPlain } from "../../framework/speak.ts";
 import { commandsFor } from "../chat/actionCommands.ts";
 import { releaseActionFor } from "../chat/lifecycleCommands.ts";
 import { actionsFrom } from "../domain/lifecycle.ts";
@@ -49,7 +50,7 @@ test("decisions: !release is the party's undo and anyone else's withdrawal; refu
   assert.equal(releaseActionFor(promised, alice), "release");
   assert.equal(releaseActionFor(promised, bob), "release");
   assert.equal(releaseActionFor(promised, carol), "withdraw");
-  assert.deepEqual(commandsFor(actionsFrom("offer", "open")), ["!promise", "!claim", "!withdraw", "!renew", "!cancel", "!unshare", "!share"]);
+  assert.deepEqual(commandsFor(actionsFrom("offer", "open")).map((key) => sayPlain("en", key)), ["!promise", "!claim", "!withdraw", "!renew", "!cancel", "!unshare", "!share"]);
 });
 
 test("removing the reaction takes the neighbor off: the owner is told, the listing edited, !mine no longer lists it", async () => {

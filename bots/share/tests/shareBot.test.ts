@@ -13,7 +13,7 @@ const day = 24 * hour;
 test("tomatoes: offer, claim by reaction, introduction, handed over, thanks", async () => {
   const block = createFakeBlock();
   const replies = await block.say(alice, "!offer 5 lbs of tomatoes #food until Sunday first-come pickup: my building");
-  assert.match(replies.join("\n"), /Posted #1: 5 lbs of tomatoes \(food, until Sun 1 Jun/);
+  assert.match(replies.join("\n"), /Posted #1: 5 lbs of tomatoes \(food, until Sunday, June 1/);
   const listing = listingEvent(block, "#1");
   const shown = block.listingText(listing);
   assert.match(shown, /Offer #1 · food — 5 lbs of tomatoes/);
@@ -61,8 +61,8 @@ test("lending with a due date: reminder before, overdue notices after, returned,
   const listing = listingEvent(block, "#1");
   await block.say(carol, "!hold 1");
   const lent = await block.say(alice, `!lend-out 1 ${bob} for 3 days`);
-  assert.match(lent.join("\n"), /Lent #1 to @bob:block.test until Wed 4 Jun, 12:00/);
-  assert.match(block.listingText(listing), /on loan to @bob:block.test, due Wed 4 Jun/);
+  assert.match(lent.join("\n"), /Lent #1 to @bob:block.test until Wednesday, June 4, 12:00 PM/);
+  assert.match(block.listingText(listing), /on loan to @bob:block.test, due Wednesday, June 4/);
   assert.deepEqual(block.context.privateRooms.find((room) => room.userIds.length === 2)?.userIds, [alice, bob]);
 
   block.context.clock.now += 2 * day;
@@ -70,13 +70,13 @@ test("lending with a due date: reminder before, overdue notices after, returned,
   assert.deepEqual(block.dmTexts(bob), [], "nothing yet two days before");
   block.context.clock.now += 12 * hour + 1;
   await block.tick();
-  assert.match(block.dmTexts(bob).join("\n"), /Reminder: cordless drill \(#1\), borrowed from @alice:block.test, is due back Wed 4 Jun/);
+  assert.match(block.dmTexts(bob).join("\n"), /Reminder: cordless drill \(#1\), borrowed from @alice:block.test, is due back Wednesday, June 4/);
   await block.tick();
   assert.equal(block.dmTexts(bob).length, 1, "one reminder, not one per tick");
 
   block.context.clock.now += 14 * hour;
   await block.tick();
-  assert.match(block.dmTexts(bob).at(-1) ?? "", /was due back Wed 4 Jun, 12:00 and is not marked returned yet \(notice 1 of 3\)/);
+  assert.match(block.dmTexts(bob).at(-1) ?? "", /was due back Wednesday, June 4, 12:00 PM and is not marked returned yet \(notice 1 of 3\)/);
   assert.match(block.dmTexts(alice).at(-1) ?? "", /notice 1 of 3/);
   await block.tick();
   assert.equal(block.dmTexts(bob).length, 2);
@@ -179,7 +179,7 @@ test("a restart in the middle of a loan loses nothing; the overdue notice due du
 test("malformed commands and dates get a reply saying what is accepted", async () => {
   const block = createFakeBlock();
   const expect = async (command: string, pattern: RegExp) => assert.match((await block.say(alice, command)).join("\n"), pattern, command);
-  await expect("!offer tomatoes until blorp", /I couldn't read the date “until blorp”\. I understand dates like "until Sunday"/);
+  await expect("!offer tomatoes until blorp", /I couldn't read the date “until blorp”\. I understand dates like “until Sunday”/);
   await expect("!offer tomatoes until last year", /already past|couldn't read the date/);
   await expect("!offer -3 chairs", /I couldn't read the quantity “-3”: it must be a number from 1 to 9999/);
   await expect("!offer 0 chairs", /quantity/);
@@ -232,9 +232,9 @@ test("a returned thing is held for the first in line for 2 days; unconfirmed, th
   await block.say(carol, "!hold 1");
   await block.say(dan, "!hold 1");
   await block.say(bob, "!returned 1");
-  assert.match(block.dmTexts(carol).join("\n"), /tent \(#1\) is back and you are first in line\. Still want it\? Send `!claim 1` by Tue 3 Jun, 12:00/);
-  assert.match(block.dmTexts(alice).join("\n"), /Next in line for #1: @carol:block.test, who has until Tue 3 Jun/);
-  assert.match(block.listingText(listing), /Status: available · held for @carol:block.test until Tue 3 Jun.* · 2 waiting/);
+  assert.match(block.dmTexts(carol).join("\n"), /tent \(#1\) is back and you are first in line\. Still want it\? Send `!claim 1` by Tuesday, June 3, 12:00 PM/);
+  assert.match(block.dmTexts(alice).join("\n"), /Next in line for #1: @carol:block.test, who has until Tuesday, June 3/);
+  assert.match(block.listingText(listing), /Status: available · held for @carol:block.test until Tuesday, June 3.* · 2 waiting/);
 
   block.context.clock.now += 2 * day - 60_000;
   await block.tick();
@@ -242,8 +242,8 @@ test("a returned thing is held for the first in line for 2 days; unconfirmed, th
   block.context.clock.now += 2 * 60_000;
   await block.tick();
   assert.match(block.dmTexts(carol).join("\n"), /Your turn for tent \(#1\) lapsed/);
-  assert.match(block.dmTexts(dan).join("\n"), /is back and you are first in line\. Still want it\? Send `!claim 1` by Thu 5 Jun/);
-  assert.match(block.listingText(listing), /held for @dan:block.test until Thu 5 Jun.* · 1 waiting/);
+  assert.match(block.dmTexts(dan).join("\n"), /is back and you are first in line\. Still want it\? Send `!claim 1` by Thursday, June 5/);
+  assert.match(block.listingText(listing), /held for @dan:block.test until Thursday, June 5.* · 1 waiting/);
 
   assert.match((await block.say(dan, "!claim 1")).join("\n"), /Confirmed: #1 is held for you/);
   assert.match(block.dmTexts(alice).join("\n"), /@dan:block.test confirmed they still want #1 \(tent\)\. To lend it: `!lend-out 1 @dan:block.test for 1 week`/);
