@@ -140,13 +140,13 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
     assert.equal(await page.getAttribute("html", "lang"), "es");
     await page.getByRole("heading", { name: `1. ${sayPlain("es", "join.step.trust")}` }).waitFor();
     assert.equal(await page.getByLabel(sayPlain("es", "join.form.token")).inputValue(), token);
+    await screenshot("join-es.png", page.screenshot({ type: "png" }));
     await page.getByLabel(sayPlain("es", "join.form.username"), { exact: true }).pressSequentially("lucia", { delay: 30 });
     await page.getByText(sayPlain("es", "join.available.available")).waitFor();
     await page.getByLabel(sayPlain("es", "join.form.password"), { exact: true }).fill(password);
     await page.getByRole("button", { name: sayPlain("es", "join.form.submit") }).click();
     const alert = page.getByRole("alert");
     await alert.filter({ hasText: sayPlain("es", "join.refusal.normsNotAccepted") }).waitFor();
-    await screenshot("join-es.png", page.screenshot({ type: "png" }));
 
     await page.getByRole("link", { name: "English" }).click();
     await page.getByRole("heading", { name: "1. Trust your block" }).waitFor();
