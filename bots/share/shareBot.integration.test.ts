@@ -1,10 +1,13 @@
 // The share bot against a real Synapse, neighbors as matrix-js-sdk clients doing what they would do in
 // Element: the tomatoes story end to end, a loan with reminders (the bots' clock moved forward), an ask,
-// refusals, expiry, a restart in the middle of a loan, and input the bot cannot read.
+// refusals, expiry, a restart in the middle of a loan, input the bot cannot read, and the tomatoes story
+// in Spanish.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
 import { NeighborClient, repliesTo, type SeenEvent } from "../../test/harness/neighborClient.ts";
+import { sayPlain, speaker } from "../framework/speak.ts";
+import { readListingText } from "./domain/listingText.ts";
 import { createShareBot } from "./shareBot.ts";
 
 const hour = 3_600_000;
@@ -198,5 +201,52 @@ describe("the sharing board on a real Synapse", () => {
       [`!lend-out ${id} ${bob.userId} until the cows come home`, /I couldn't read the date “until the cows come home”/],
     ];
     for (const [body, pattern] of cases) assert.match(await command(cy, body), pattern, body);
+  });
+  test("in Spanish: two neighbors choose it with !idioma es, then the tomatoes story; every bot message to them is the Spanish catalog's, dates in Spanish", async () => {
+    const es = speaker("es", block.running.neighborhood.time_zone);
+    const [dee, eve] = [await block.addNeighbor("dee"), await block.addNeighbor("eve")];
+    for (const neighbor of [dee, eve]) {
+      await neighbor.waitForEvent((e) => e.room_id === sharing && e.type === "m.room.member" && e.state_key === neighbor.userId && e.content.membership === "join", `${neighbor.userId} in Sharing`);
+      assert.equal(await command(neighbor, "!idioma es"), es.plain("language.changed", { language: "Español" }));
+    }
+    const what = "5 kg de tomates #food hasta el domingo";
+    const reading = readListingText(what, Date.now());
+    assert.ok(reading.ok);
+    const posted = await command(dee, `!ofrecer ${what}`);
+    const n = Number(/^Publiqué #(\d+)/.exec(posted)?.[1]);
+    const [id, title, number] = [`#${n}`, "5 kg de tomates", String(n)];
+    assert.equal(posted, es.plain("share.post.posted", { id, title, category: "comida", until: new Date(reading.draft.expiresAt), shared: "no", close: `!entregado ${n}` }));
+    assert.match(posted, /hasta el domingo, \d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre), \d{1,2}:\d\d/, "the date in Spanish");
+    const listing = await listingMessage(eve, id);
+    assert.match(listing.content.body, new RegExp(`Offer ${id} · food — ${title}`), "the listing is the block's (English) post");
+
+    // Each private message from the bot, waited for by its exact Spanish text.
+    const dm = (neighbor: NeighborClient, text: string, whatFor: string) =>
+      neighbor.waitForEvent((e) => e.sender === bot && e.room_id !== sharing && e.type === "m.room.message" && String(e.content.body) === text, whatFor);
+    const expected = {
+      wouldLike: es.plain("share.notice.wouldLike", { who: eve.userId, id, title, command: `!prometer ${n} ${eve.userId}` }),
+      onList: es.plain("share.action.onOfferList", { owner: dee.userId, place: 1, number }),
+      intro: es.plain("share.intro.giving", { id, title, number, owner: dee.userId, taker: eve.userId, ownerId: dee.userId, takerId: eve.userId, area: "esta cuadra" }),
+      thanked: es.plain("share.thanks.done"),
+    };
+    await eve.react(sharing, listing.event_id, "👍");
+    await dm(dee, expected.wouldLike, "the giver hearing of eve's 👍, in Spanish");
+    const eveChat = await dm(eve, expected.onList, "eve's answer by DM, in Spanish");
+
+    assert.equal(await command(dee, `!prometer ${n} ${eve.userId}`), es.plain("share.action.promised", { id, to: eve.userId }));
+    const intro = await dm(eve, expected.intro, "the pickup chat's first message, in their shared language");
+    await dee.waitForEvent((e) => e.event_id === intro.event_id, "the introduction, seen by the giver too");
+    assert.equal(await command(dee, `!entregado ${n}`), es.plain("share.action.closed", { id, state: es.plain("share.state.handedOver"), number }));
+    await listingEdited(eve, listing, /Status: handed over/);
+
+    // Thanks from her chat with the bot: the note goes to the Sharing room (the block's language), the answer to her in Spanish.
+    assert.equal(await command(eve, `!gracias ${n} estaban deliciosos`, eveChat.room_id), expected.thanked);
+    await eve.waitForEvent((e) => e.room_id === sharing && e.sender === bot && String(e.content.body) === sayPlain("en", "share.thanks.note.postedFor", { sender: eve.userId, thanked: dee.userId, title, note: "estaban deliciosos" }), "the thank-you note");
+
+    // Everything the bot said to either of them outside the Sharing room came from the Spanish catalog.
+    const spanish = new Set([...Object.values(expected), es.plain("language.changed", { language: "Español" })]);
+    for (const neighbor of [dee, eve]) {
+      for (const event of neighbor.seen((e) => e.sender === bot && e.room_id !== sharing && e.type === "m.room.message")) assert.ok(spanish.has(String(event.content.body)), String(event.content.body));
+    }
   });
 });

@@ -4,7 +4,7 @@
 
 import type { RichText } from "../../framework/contract.ts";
 import { moderatorPowerLevel } from "../../framework/permissions.ts";
-import { speakerFor } from "../../framework/speak.ts";
+import { speaker, speakerFor, type Speaker } from "../../framework/speak.ts";
 import { mayClaimThisWeek, mayTakePart, weekMs, type Verdict } from "../domain/fairness.ts";
 import type { LifecycleAction } from "../domain/lifecycle.ts";
 import { decideAction, needsModeratorCheck, type ActionOutcome, type BoardStep, type Introduction } from "../domain/listingDecisions.ts";
@@ -63,15 +63,22 @@ export interface PickupChat {
   with: string;
 }
 
+/** A pickup chat is two neighbors': their language when they share one, else the block's. */
+export function pickupSpeaker(runtime: ShareRuntime, userIds: readonly string[]): Speaker {
+  const languages = new Set(userIds.map((userId) => runtime.context.community.languageOf(userId)));
+  const [only] = languages;
+  return languages.size === 1 && only !== undefined ? speaker(only, runtime.context.neighborhood.timeZone) : speakerFor(runtime.context);
+}
+
 async function introduce(runtime: ShareRuntime, listing: Listing, introduction: Introduction): Promise<void> {
   const other = introduction.taker;
   const named = { id: idOf(runtime, listing), title: listing.title };
   // Two neighbors read the pickup chat: the block's language.
-  const blockSpeaker = speakerFor(runtime.context);
-  const text = introductionText(blockSpeaker, named, introduction, listing);
+  const chatSpeaker = pickupSpeaker(runtime, [listing.owner, other]);
+  const text = introductionText(chatSpeaker, named, introduction, listing);
   const open = async () => {
     try {
-      const roomId = await runtime.context.actions.openPrivateRoom([listing.owner, other], `${listing.title} (${named.id})`.slice(0, 80), { message: text, reason: inviteReason(text, blockSpeaker.language) });
+      const roomId = await runtime.context.actions.openPrivateRoom([listing.owner, other], `${listing.title} (${named.id})`.slice(0, 80), { message: text, reason: inviteReason(text, chatSpeaker.language) });
       runtime.store.put(`intro/${listing.key}`, { roomId, with: other } satisfies PickupChat);
     } catch {
       // The listing changed either way; tell each by DM (in their language) instead of failing the command.

@@ -7,7 +7,7 @@ import { italic, lines, mention, message, rich } from "../../framework/richText.
 import type { Speaker } from "../../framework/speak.ts";
 import type { Listing, ListingKind } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
-import { stateWord, typed, when } from "./shareWords.ts";
+import { areaWord, stateWord, typed, when } from "./shareWords.ts";
 
 const kindIcons: Readonly<Record<ListingKind, string>> = { offer: "🎁", ask: "🙋", lend: "🔁" };
 const kindKeys: Readonly<Record<ListingKind, MessageKey>> = { offer: "share.kind.offer", ask: "share.kind.ask", lend: "share.kind.lend" };
@@ -68,7 +68,7 @@ export function renderListing(speaker: Speaker, listing: Listing, ownServer: str
     ...(listing.photo === undefined ? [] : [photo(speaker, listing.photo)]),
     rich(
       listing.quantity === undefined ? "" : speaker.say("share.listing.quantity", { quantity: listing.quantity }),
-      speaker.say("share.listing.pickup", { area: listing.area }),
+      speaker.say("share.listing.pickup", { area: areaWord(speaker, listing.area) }),
       listing.state === "open" ? speaker.say("share.listing.until", { until: when(listing.expiresAt) }) : speaker.say("share.listing.posted", { posted: when(listing.createdAt) }),
     ),
     speaker.say("share.listing.from", { owner: mention(listing.owner), shared: yes(listing.visibility === "shared"), firstCome: yes(listing.firstCome) }),

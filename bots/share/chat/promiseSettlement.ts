@@ -8,7 +8,7 @@ import { speakerFor } from "../../framework/speak.ts";
 import { correctedPromise, settlePromises, type LostPromise } from "../domain/promiseConflicts.ts";
 import { isLive, type Listing } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
-import type { PickupChat } from "./listingActions.ts";
+import { pickupSpeaker, type PickupChat } from "./listingActions.ts";
 import type { ShareRuntime } from "./shareRuntime.ts";
 
 async function tellLoser(runtime: ShareRuntime, listing: Listing, loss: LostPromise): Promise<void> {
@@ -27,8 +27,7 @@ async function tellLoser(runtime: ShareRuntime, listing: Listing, loss: LostProm
   await runtime.tell(loss.bid.to, text);
   const intro = runtime.store.get<PickupChat>(`intro/${listing.key}`);
   if (intro !== undefined && intro.with === loss.bid.to) {
-    // The pickup chat is two neighbors': the block's language, as when it opened.
-    await runtime.context.actions.sendMessage(intro.roomId, speakerFor(runtime.context).say("share.settle.pickupLost", values))
+    await runtime.context.actions.sendMessage(intro.roomId, pickupSpeaker(runtime, [listing.owner, loss.bid.to]).say("share.settle.pickupLost", values))
       .catch(() => {});
   }
 }

@@ -10,7 +10,7 @@ import type { MessageValues, Speaker } from "../../framework/speak.ts";
 import type { FairnessProblem } from "../domain/fairness.ts";
 import type { ActionNotice, ActionReply, Introduction } from "../domain/listingDecisions.ts";
 import type { Listing, ListingKind, ListingState } from "../domain/listing.ts";
-import { acceptedTags, type DraftProblem } from "../domain/listingText.ts";
+import { acceptedTags, defaultArea, type DraftProblem } from "../domain/listingText.ts";
 import { commandsFor } from "./actionCommands.ts";
 
 /** The listing as a message names it: its id for this block (#12, #12.oak) and its title. */
@@ -37,6 +37,11 @@ export function stateWord(speaker: Speaker, kind: ListingKind, state: ListingSta
 /** A moment for a message's `{x, date, weekday}, {x, time, short}`: said in the speaker's language and the block's time zone. */
 export function when(at: number): Date {
   return new Date(at);
+}
+
+/** A pickup area: the neighbor's own words, or "this block" in the speaker's language when they gave none. */
+export function areaWord(speaker: Speaker, area: string): string {
+  return area === defaultArea ? speaker.plain("share.area.default") : area;
 }
 
 /** The id as typed after a command: "12" for #12, "12.oak" for #12.oak. */
@@ -124,7 +129,7 @@ export function noticeText(speaker: Speaker, named: Named, notice: ActionNotice,
 
 /** The first message of the pickup chat, in the block's language (two neighbors read it). */
 export function introductionText(speaker: Speaker, named: Named, introduction: Introduction, listing: Listing): RichText {
-  const values: MessageValues = { ...named, number: typed(named.id), owner: mention(listing.owner), taker: mention(introduction.taker), ownerId: listing.owner, takerId: introduction.taker, area: listing.area };
+  const values: MessageValues = { ...named, number: typed(named.id), owner: mention(listing.owner), taker: mention(introduction.taker), ownerId: listing.owner, takerId: introduction.taker, area: areaWord(speaker, listing.area) };
   const words: Words<Introduction> = {
     giving: (s) => s.say("share.intro.giving", values),
     "first-come": (s) => s.say("share.intro.firstCome", values),
