@@ -4,7 +4,7 @@
 import type { RichText } from "./contract.ts";
 import { optional, text } from "./commandArguments.ts";
 import { commandPrefix, defineCommand, type Command, type CommandRequest } from "./defineCommand.ts";
-import type { Language } from "./languages.ts";
+import { sourceLanguage, type Language } from "./languages.ts";
 import { permissionRules, type Permission } from "./permissions.ts";
 import { bold, bulletList, code, joinPieces, message, paragraph, rich } from "./richText.ts";
 import { say, sayPhrase, words, type Phrase } from "./speak.ts";
@@ -47,10 +47,19 @@ async function commandList(subject: HelpSubject, commands: readonly Command[], r
   return message(
     paragraph(bold(subject.displayName), " — ", sayPhrase(language, subject.about)),
     overview,
-    bulletList(runnable.map((command) => rich(code(command.usage), " — ", sayPhrase(language, command.summary)))),
+    bulletList(runnable.map((command) => rich(code(command.usage), otherWords(command, language), " — ", sayPhrase(language, command.summary)))),
     restrictedNotes,
     paragraph(say(language, request.isDirect ? "help.moreDirect" : "help.more", { usage: `${commandPrefix}${helpCommandName} <command>` })),
   );
+}
+
+/**
+ * In the list, a neighbor who reads another language than English sees the command's other words too
+ * ("`!propose …` (`!proponer`)"): aliases are mostly those words. English readers get the short list.
+ */
+function otherWords(command: Command, language: Language): RichText | string {
+  if (language === sourceLanguage || command.aliases.length === 0) return "";
+  return rich(" (", joinPieces(command.aliases.map((alias) => code(`${commandPrefix}${alias}`)), ", "), ")");
 }
 
 function commandDetail(command: Command, language: Language): RichText {
@@ -58,6 +67,7 @@ function commandDetail(command: Command, language: Language): RichText {
   return message(
     paragraph(bold(`${commandPrefix}${command.name}`), " — ", sayPhrase(language, command.summary)),
     paragraph(say(language, "help.usage", { usage: command.usage })),
+    command.aliases.length > 0 ? paragraph(say(language, "help.aliases", { aliases: joinPieces(command.aliases.map((alias) => code(`${commandPrefix}${alias}`)), ", ") })) : "",
     command.details !== undefined ? paragraph(sayPhrase(language, command.details)) : "",
     command.arguments.length > 0
       ? bulletList(command.arguments.map((argument) =>

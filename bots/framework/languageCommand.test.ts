@@ -39,7 +39,7 @@ test("the choice is the block's: every bot answers in it, and Spanish aliases wo
   await pollsBot.handleEvent(textMessage(governance, ana, "!ayuda"), context);
   const [help] = takeSentTexts(context);
   assert.ok(help?.includes(sayPlain("es", "help.more", { usage: "!help <command>" })), help);
-  assert.ok(help?.includes(`\`!language [language]\` — ${sayPlain("es", "language.summary")}`), help);
+  assert.ok(help?.includes(`\`!language [language]\` (\`!idioma\`) — ${sayPlain("es", "language.summary")}`), help);
 
   await porchBot.handleEvent(textMessage(lobby, ana, "!language EN-us"), context);
   assert.deepEqual(takeSentTexts(context), ["From now on I answer you in English."]);
