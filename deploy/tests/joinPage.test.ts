@@ -178,6 +178,12 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
     const plist = await profile.text();
     assert.match(plist, /<string>com\.apple\.security\.root<\/string>/);
     assert.ok(plist.includes(new (await import("node:crypto")).X509Certificate(caPem).raw.toString("base64")));
+    assert.ok(plist.includes("<string>Maple Street community certificate</string>"));
+    // The profile iOS shows while installing is in the page's language, the name the page's steps use.
+    const perfil = await (await fetch(`${elementUrl}/join/ca.mobileconfig?lang=es`)).text();
+    assert.ok(perfil.includes(`<string>${sayPlain("es", "join.profile.name", { block: "Maple Street" })}</string>`));
+    assert.ok(perfil.includes(`<string>${sayPlain("es", "join.profile.description")}</string>`));
+    assert.equal(await page.getByRole("link", { name: "iPhone or iPad profile" }).getAttribute("href"), "/join/ca.mobileconfig?lang=en");
 
     // Step 2: the form, the token already in it from the fragment, the norms to accept.
     assert.equal(await page.getByLabel("Invitation code").inputValue(), token);

@@ -6,6 +6,7 @@
 import { languageName, supportedLanguages } from "../../../bots/framework/languages.ts";
 import { PASSWORD_MIN_LENGTH } from "./signupOutcome.ts";
 import { addressQrSvg } from "./addressQr.ts";
+import { profileName } from "./caProfile.ts";
 import { anchor, markup, type PageWords } from "./pageLanguage.ts";
 
 export interface JoinPageView {
@@ -44,12 +45,13 @@ function fingerprintHtml(fingerprint: string): string {
 function trustSection(words: PageWords, view: JoinPageView): string {
   const { html } = words;
   if (!view.caFingerprint) return `<p>${html("join.trust.noCa")}</p>`;
-  const steps = (...keys: Parameters<typeof html>[0][]) => keys.map((key) => `<li>${html(key, { block: view.blockName })}</li>`).join("\n");
+  const certificate = profileName(view.blockName, words.language);
+  const steps = (...keys: Parameters<typeof html>[0][]) => keys.map((key) => `<li>${html(key, { certificate })}</li>`).join("\n");
   return `<p>${html("join.trust.needed")}</p>
 <p>${html("join.trust.fingerprint")}</p>
 <p class="fingerprint" id="fingerprint" aria-label="${html("join.trust.fingerprintLabel")}">${fingerprintHtml(view.caFingerprint)}</p>
 <p class="buttons"><a class="button" href="/join/ca.crt" download="community-ca.crt">${html("join.trust.download")}</a>
-<a class="button secondary" href="/join/ca.mobileconfig">${html("join.trust.profile")}</a></p>
+<a class="button secondary" href="/join/ca.mobileconfig?lang=${words.language}">${html("join.trust.profile")}</a></p>
 <details><summary>${html("join.trust.android")}</summary><ol>
 ${steps("join.trust.android.download", "join.trust.android.settings", "join.trust.android.install")}</ol></details>
 <details><summary>${html("join.trust.apple")}</summary><ol>

@@ -136,10 +136,11 @@ export function joinRouter(options: JoinPageOptions): Router {
   router.get("/ca.mobileconfig", (request, response) => {
     const ca = communityCa(options.dataDir);
     if (!ca) return noCa(request, response);
+    languageHeaders(response, pageLanguage(request));
     response
       .set("Content-Disposition", 'attachment; filename="community-ca.mobileconfig"')
       .type(MOBILECONFIG_TYPE)
-      .send(Buffer.from(caMobileconfig(readFileSync(ca.file, "utf8"), options.blockName)));
+      .send(Buffer.from(caMobileconfig(readFileSync(ca.file, "utf8"), options.blockName, pageLanguage(request))));
   });
 
   // The page on plain HTTP fetches this from the HTTPS origin: it loads only if the device trusts the CA.
