@@ -12,7 +12,7 @@ import { isLive, type Listing } from "../domain/listing.ts";
 import { parseListingRef } from "../domain/listingIds.ts";
 import { findListing, listingProblemText } from "./listingArguments.ts";
 import { listingLine } from "./listingMessage.ts";
-import { defaultVisibilityKey } from "./postCommands.ts";
+import { defaultVisibilityKey } from "./shareStoreKeys.ts";
 import { runtimeFor, type ShareRuntime } from "./shareRuntime.ts";
 
 const maxShown = 20;
@@ -164,7 +164,7 @@ const sharingDefault = defineCommand({
     const speaker = speakerFor(context, sender);
     const visibility = visibilityWords[args.visibility.toLowerCase()];
     if (visibility === undefined) return speaker.say("share.sharingDefault.sayWhich");
-    context.store.put(defaultVisibilityKey, visibility);
+    defaultVisibilityKey.put(context.store, visibility);
     return speaker.say(visibility === "shared" ? "share.sharingDefault.shared" : "share.sharingDefault.block");
   },
 });

@@ -13,7 +13,8 @@ import { forgetReaction, otherReactions, reactionRecord, recordReaction } from "
 import { performAction } from "./listingActions.ts";
 import { claimActionFor } from "./lifecycleCommands.ts";
 import { isMxcUri } from "./listingMessage.ts";
-import { photoWindowMs, type LastPosted } from "./postCommands.ts";
+import { photoWindowMs } from "./postCommands.ts";
+import { lastPostedKey } from "./shareStoreKeys.ts";
 import { settlePeerPromises } from "./promiseSettlement.ts";
 import { runtimeFor, type ShareRuntime } from "./shareRuntime.ts";
 import { typed } from "./shareWords.ts";
@@ -85,13 +86,13 @@ const onImage: Handler = async (event, runtime) => {
   if (typeof url !== "string" || !isMxcUri(url)) return;
   const replied = field(field(event.content["m.relates_to"], "m.in_reply_to"), "event_id") ?? field(event.content["m.relates_to"], "event_id");
   const repliedKey = typeof replied === "string" ? runtime.listingOfEvent(replied) : undefined;
-  const last = runtime.store.get<LastPosted>(`lastPosted/${event.sender}`);
+  const last = lastPostedKey(event.sender).get(runtime.store);
   const recentKey = last !== undefined && last.roomId === event.room_id && runtime.context.now() - last.at <= photoWindowMs ? last.key : undefined;
   const key = repliedKey ?? recentKey;
   const listing = key === undefined ? undefined : runtime.board.get(key);
   if (listing === undefined || listing.owner !== event.sender) return;
   runtime.board.patch(listing.key, { photo: url });
-  runtime.store.delete(`lastPosted/${event.sender}`);
+  lastPostedKey(event.sender).delete(runtime.store);
   await runtime.render();
 };
 

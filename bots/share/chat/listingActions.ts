@@ -14,6 +14,7 @@ import { recordOwnerTold } from "./interestRecords.ts";
 import { confirmHold, holdForNext } from "./lendingHolds.ts";
 import { inviteReason, type ShareRuntime } from "./shareRuntime.ts";
 import { introductionText, noticeText, replyText, returnedText } from "./shareWords.ts";
+import { claimTimesKey, pickupChatKey } from "./shareStoreKeys.ts";
 import { withdrawInterest } from "./withdrawInterest.ts";
 
 export interface ActionRequest {
@@ -40,12 +41,12 @@ function idOf(runtime: ShareRuntime, listing: Listing): string {
 }
 
 function claimTimes(runtime: ShareRuntime, userId: string): number[] {
-  return runtime.store.get<number[]>(`claims/${userId}`) ?? [];
+  return claimTimesKey(userId).get(runtime.store) ?? [];
 }
 
 function recordClaim(runtime: ShareRuntime, userId: string): void {
   const now = runtime.context.now();
-  runtime.store.put(`claims/${userId}`, [...claimTimes(runtime, userId).filter((time) => now - time < weekMs), now]);
+  claimTimesKey(userId).put(runtime.store, [...claimTimes(runtime, userId).filter((time) => now - time < weekMs), now]);
 }
 
 function takePartVerdict(runtime: ShareRuntime, listing: Listing, userId: string): Verdict {
@@ -55,12 +56,6 @@ function takePartVerdict(runtime: ShareRuntime, listing: Listing, userId: string
     pactNeighborsMayClaim: (home) =>
       home === runtime.ownServer ? runtime.context.community.sharingLimits().pactNeighborsMayClaim : runtime.board.policyOf(home)?.pactNeighborsMayClaim === true,
   });
-}
-
-/** Where this block's bot introduced the owner and a neighbor for a listing (the latest introduction). */
-export interface PickupChat {
-  roomId: string;
-  with: string;
 }
 
 /** A pickup chat is two neighbors': their language when they share one, else the block's. */
@@ -79,7 +74,7 @@ async function introduce(runtime: ShareRuntime, listing: Listing, introduction: 
   const open = async () => {
     try {
       const roomId = await runtime.context.actions.openPrivateRoom([listing.owner, other], `${listing.title} (${named.id})`.slice(0, 80), { message: text, reason: inviteReason(text, chatSpeaker.language) });
-      runtime.store.put(`intro/${listing.key}`, { roomId, with: other } satisfies PickupChat);
+      pickupChatKey(listing.key).put(runtime.store, { roomId, with: other });
     } catch {
       // The listing changed either way; tell each by DM (in their language) instead of failing the command.
       await runtime.tell(listing.owner, introductionText(speakerFor(runtime.context, listing.owner), named, introduction, listing));

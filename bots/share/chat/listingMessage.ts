@@ -3,7 +3,7 @@
 
 import type { RichText } from "../../framework/contract.ts";
 import type { MessageKey } from "../../framework/languages.ts";
-import { italic, lines, mention, message, rich } from "../../framework/richText.ts";
+import { escapeHtml, italic, lines, mention, message, rich } from "../../framework/richText.ts";
 import type { Speaker } from "../../framework/speak.ts";
 import type { Listing, ListingKind } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
@@ -24,8 +24,8 @@ export function categoryWord(speaker: Speaker, category: string): string {
 }
 
 function photo(speaker: Speaker, uri: string): RichText {
-  // Only a well-formed mxc:// URI ever reaches the HTML, so nothing needs escaping here.
-  return isMxcUri(uri) ? { html: `<img src="${uri}" alt="photo" height="160">`, text: speaker.plain("share.listing.photo") } : rich("");
+  // Only a well-formed mxc:// URI ever reaches the HTML; the alt text is escaped like any words.
+  return isMxcUri(uri) ? { html: `<img src="${uri}" alt="${escapeHtml(speaker.plain("share.listing.photoAlt"))}" height="160">`, text: speaker.plain("share.listing.photo") } : rich("");
 }
 
 /** What a neighbor can do next, by kind and state: a table, like the lifecycle. */

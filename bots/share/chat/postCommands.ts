@@ -9,6 +9,7 @@ import type { Listing, ListingKind, Visibility } from "../domain/listing.ts";
 import { listingKey, shortId } from "../domain/listingIds.ts";
 import { readListingText } from "../domain/listingText.ts";
 import { runtimeFor } from "./shareRuntime.ts";
+import { defaultVisibilityKey, lastPostedKey } from "./shareStoreKeys.ts";
 import { categoryWord } from "./listingMessage.ts";
 import { draftProblemText, exampleKeys, problemText, when } from "./shareWords.ts";
 
@@ -27,15 +28,8 @@ const postKinds: readonly PostKind[] = [
   { kind: "lend", aliases: ["prestar"], summary: "share.lend.summary" },
 ];
 
-export const defaultVisibilityKey = "settings/defaultVisibility";
 /** How long after posting a neighbor's next image still counts as the listing's photo. */
 export const photoWindowMs = 10 * 60 * 1000;
-
-export interface LastPosted {
-  key: string;
-  at: number;
-  roomId: string;
-}
 
 function postCommand({ kind, aliases, summary }: PostKind): Command {
   return defineCommand({
@@ -55,7 +49,7 @@ function postCommand({ kind, aliases, summary }: PostKind): Command {
       const verdict = mayPost(sender, runtime.board.all(), context.community.sharingLimits());
       if (!verdict.ok) return problemText(speaker, verdict.problem);
       const { draft } = reading;
-      const visibility: Visibility = draft.visibility ?? context.store.get<Visibility>(defaultVisibilityKey) ?? "block";
+      const visibility: Visibility = draft.visibility ?? defaultVisibilityKey.get(context.store) ?? "block";
       const home = runtime.ownServer;
       const number = runtime.board.takeNumber();
       const listing: Listing = {
@@ -79,7 +73,7 @@ function postCommand({ kind, aliases, summary }: PostKind): Command {
         bids: [],
       };
       runtime.board.add(listing);
-      context.store.put(`lastPosted/${sender}`, { key: listing.key, at: now, roomId } satisfies LastPosted);
+      lastPostedKey(sender).put(context.store, { key: listing.key, at: now, roomId });
       await runtime.render();
       const id = shortId(home, number, home);
       const close = `${speaker.plain(closeKeys[kind])} ${number}`;

@@ -8,7 +8,8 @@ import { speakerFor } from "../../framework/speak.ts";
 import { correctedPromise, settlePromises, type LostPromise } from "../domain/promiseConflicts.ts";
 import { isLive, type Listing } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
-import { pickupSpeaker, type PickupChat } from "./listingActions.ts";
+import { pickupSpeaker } from "./listingActions.ts";
+import { pickupChatKey } from "./shareStoreKeys.ts";
 import type { ShareRuntime } from "./shareRuntime.ts";
 
 async function tellLoser(runtime: ShareRuntime, listing: Listing, loss: LostPromise): Promise<void> {
@@ -25,7 +26,7 @@ async function tellLoser(runtime: ShareRuntime, listing: Listing, loss: LostProm
     offer: offer ? "yes" : "no",
   });
   await runtime.tell(loss.bid.to, text);
-  const intro = runtime.store.get<PickupChat>(`intro/${listing.key}`);
+  const intro = pickupChatKey(listing.key).get(runtime.store);
   if (intro !== undefined && intro.with === loss.bid.to) {
     await runtime.context.actions.sendMessage(intro.roomId, pickupSpeaker(runtime, [listing.owner, loss.bid.to]).say("share.settle.pickupLost", values))
       .catch(() => {});
