@@ -10,7 +10,7 @@ import type { MessageValues, Speaker } from "../../framework/speak.ts";
 import type { FairnessProblem } from "../domain/fairness.ts";
 import type { ActionNotice, ActionReply, Introduction } from "../domain/listingDecisions.ts";
 import type { Listing, ListingKind, ListingState } from "../domain/listing.ts";
-import { acceptedTags, defaultArea, type DraftProblem } from "../domain/listingText.ts";
+import { defaultArea, type DraftProblem } from "../domain/listingText.ts";
 import { commandsFor } from "./actionCommands.ts";
 
 /** The listing as a message names it: its id for this block (#12, #12.oak) and its title. */
@@ -140,7 +140,7 @@ export function introductionText(speaker: Speaker, named: Named, introduction: I
 }
 
 const draftWords: { [Kind in DraftProblem["kind"]]: (speaker: Speaker, problem: Extract<DraftProblem, { kind: Kind }>) => RichText } = {
-  "unknown-tags": (speaker, { tags }) => speaker.say("share.text.unknownTags", { tags: tags.join(", "), known: acceptedTags }),
+  "unknown-tags": (speaker, { tags }) => speaker.say("share.text.unknownTags", { tags: tags.join(", "), known: speaker.plain("share.text.knownTags") }),
   "unreadable-date": (speaker, { phrase }) => speaker.say("share.text.unreadableDate", { phrase, dates: speaker.plain("share.dates.accepted") }),
   "past-date": (speaker) => speaker.say("share.text.pastDate", { dates: speaker.plain("share.dates.accepted") }),
   "too-far": (speaker) => speaker.say("share.text.tooFar"),

@@ -11,13 +11,14 @@ export interface Category {
 }
 
 export const categories: readonly Category[] = [
-  { name: "food", tags: ["food", "produce", "groceries"], defaultLifetimeMs: 3 * day },
-  { name: "tools", tags: ["tools", "tool"], defaultLifetimeMs: 30 * day },
-  { name: "household", tags: ["household", "home", "furniture"], defaultLifetimeMs: 21 * day },
-  { name: "kids", tags: ["kids", "baby", "toys"], defaultLifetimeMs: 21 * day },
-  { name: "clothes", tags: ["clothes", "clothing"], defaultLifetimeMs: 21 * day },
-  { name: "services and skills", tags: ["services", "skills", "service", "skill", "help"], defaultLifetimeMs: 14 * day },
-  { name: "other", tags: ["other", "misc"], defaultLifetimeMs: 14 * day },
+  // The first tag is the one help names; Spanish words follow the English ones.
+  { name: "food", tags: ["food", "produce", "groceries", "comida", "alimentos"], defaultLifetimeMs: 3 * day },
+  { name: "tools", tags: ["tools", "tool", "herramientas", "herramienta"], defaultLifetimeMs: 30 * day },
+  { name: "household", tags: ["household", "home", "furniture", "hogar", "casa", "muebles"], defaultLifetimeMs: 21 * day },
+  { name: "kids", tags: ["kids", "baby", "toys", "niños", "ninos", "bebé", "bebe", "juguetes"], defaultLifetimeMs: 21 * day },
+  { name: "clothes", tags: ["clothes", "clothing", "ropa"], defaultLifetimeMs: 21 * day },
+  { name: "services and skills", tags: ["services", "skills", "service", "skill", "help", "servicios", "servicio", "ayuda", "habilidades"], defaultLifetimeMs: 14 * day },
+  { name: "other", tags: ["other", "misc", "otros", "otro", "varios"], defaultLifetimeMs: 14 * day },
 ];
 
 export const defaultCategory = "other";
@@ -38,5 +39,3 @@ export function findCategory(word: string): Category | undefined {
 export function lifetimeOf(categoryName: string): number {
   return (byName.get(categoryName) ?? byName.get(defaultCategory))?.defaultLifetimeMs ?? 14 * day;
 }
-
-export const categoryTagList = categories.map((category) => `#${category.tags[0]}`).join(" ");

@@ -1,7 +1,7 @@
 // Reads what a neighbor typed after !offer, !ask or !lend into a listing draft, or says precisely
 // what could not be read and what is accepted. Pure: the clock comes in as `now`.
 
-import { categoryByTag, categoryTagList, defaultCategory, lifetimeOf } from "./categories.ts";
+import { categoryByTag, defaultCategory, lifetimeOf } from "./categories.ts";
 import { findDate } from "./dates.ts";
 import type { Visibility } from "./listing.ts";
 
@@ -45,18 +45,22 @@ const flagTags: Readonly<Record<string, TagEffect>> = {
   block: (draft) => void (draft.visibility = "block"),
   "first-come": (draft) => void (draft.firstCome = true),
   firstcome: (draft) => void (draft.firstCome = true),
+  // Spanish
+  compartida: (draft) => void (draft.visibility = "shared"),
+  compartido: (draft) => void (draft.visibility = "shared"),
+  pacto: (draft) => void (draft.visibility = "shared"),
+  cuadra: (draft) => void (draft.visibility = "block"),
+  primero: (draft) => void (draft.firstCome = true),
 };
 
-export const acceptedTags = `${categoryTagList} #shared #block #first-come`;
-
-const tagPattern = /(^|\s)#([a-z][a-z0-9-]*)\b/giu;
-const firstComeWords = /\b(first[- ]come(?:[, ]+first[- ]served)?)\b/iu;
-// "pickup: lobby", "pick up at my building" — up to the end of the clause.
-const pickupClause = /\b(?:pick[- ]?up|collect)(?:\s+(?:at|from|in))?\s*:?\s+([^,;#\n]+)/iu;
-const knownAreas = /\b(?:in|at|from)\s+((?:my|our|the)\s+(?:building|house|lobby|porch|garden|courtyard)|this block|the corner)\b/iu;
-const streetAddress = /\b\d+\s+[a-z]+\s+(street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd)\b/iu;
+const tagPattern = /(^|\s)#(\p{L}[\p{L}\p{N}-]*)(?![\p{L}\p{N}-])/gu;
+const firstComeWords = /\b(first[- ]come(?:[, ]+first[- ]served)?|al primero que (?:lo|la) pida|primero que llegue)(?![\p{L}\p{N}])/iu;
+// "pickup: lobby", "pick up at my building", "entrega: portería" — up to the end of the clause.
+const pickupClause = /(?<![\p{L}\p{N}])(?:pick[- ]?up|collect|entrega|retiro|recoger)(?:\s+(?:at|from|in|en))?\s*:?\s+([^,;#\n]+)/iu;
+const knownAreas = /(?<![\p{L}\p{N}])(?:in|at|from|en)\s+((?:my|our|the)\s+(?:building|house|lobby|porch|garden|courtyard)|this block|the corner|(?:mi|nuestro|nuestra|el|la)\s+(?:edificio|casa|portería|porteria|entrada|jardín|jardin|patio)|esta cuadra|la esquina)(?![\p{L}\p{N}])/iu;
+const streetAddress = /\b\d+\s+[a-z]+\s+(street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd)\b|(?<![\p{L}\p{N}])(?:calle|avenida|av\.|pasaje)\s+[\p{L} ]+?\s\d+/iu;
 const wordNumbers: Readonly<Record<string, number>> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, dozen: 12 };
-const leadingQuantity = /^(-?\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|dozen)\s*(lbs?|pounds?|kg|kilos?|g|grams?|bags?|boxes?|jars?|bunch(?:es)?|pieces?|pairs?|sets?|loaves|loaf|bottles?|cans?|dozen|x)?\b/iu;
+const leadingQuantity = /^(-?\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|dozen)\s*(lbs?|pounds?|kg|kilos?|g|grams?|bags?|boxes?|jars?|bunch(?:es)?|pieces?|pairs?|sets?|loaves|loaf|bottles?|cans?|dozen|x|kilos?|bolsas?|cajas?|frascos?|pares|par|docenas?|latas?|botellas?)?\b/iu;
 
 function cutOut(text: string, start: number, end: number): string {
   return `${text.slice(0, start)} ${text.slice(end)}`;

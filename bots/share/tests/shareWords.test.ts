@@ -127,12 +127,20 @@ test("a listing text that cannot be read is explained in the neighbor's language
   const past = readListingText("tomates hasta el martes pasado", now);
   assert.deepEqual(past, { ok: false, problem: { kind: "past-date" } });
   assert.deepEqual(readListingText("tomatoes until last Tuesday", now), { ok: false, problem: { kind: "past-date" } });
-  const reading = readListingText("sillas #muebles", now);
+  const reading = readListingText("sillas #mueble", now);
   assert.ok(!reading.ok);
   const spanish = draftProblemText(speaker("es", "UTC"), reading.problem, "offer").text;
-  assert.equal(spanish, `${sayPlain("es", "share.text.unknownTags", { tags: "#muebles", known: "#food #tools #household #kids #clothes #services #other #shared #block #first-come" })} ${sayPlain("es", "share.post.example", { example: sayPlain("es", "share.offer.example") })}`);
-  const found = readListingText("5 kg de tomates #food hasta el domingo", now);
-  assert.ok(found.ok && found.draft.title === "5 kg de tomates" && found.draft.expiresAt === Date.UTC(2025, 5, 1, 23, 59));
+  assert.equal(spanish, `${sayPlain("es", "share.text.unknownTags", { tags: "#mueble", known: sayPlain("es", "share.text.knownTags") })} ${sayPlain("es", "share.post.example", { example: sayPlain("es", "share.offer.example") })}`);
+  const found = readListingText("5 kg de tomates #comida hasta el domingo entrega: mi edificio al primero que lo pida", now);
+  assert.ok(found.ok, JSON.stringify(found));
+  assert.deepEqual(found.draft, { title: "5 kg de tomates", quantity: "5 kg", category: "food", area: "mi edificio", firstCome: true, expiresAt: new Date(2025, 5, 1, 23, 59).getTime() });
+  assert.deepEqual(readListingText("bici #niños #compartida en Calle Olmo 12", now), { ok: false, problem: { kind: "street-address" } });
+});
+
+test("the tags each language names are tags the bot reads", () => {
+  for (const language of languages) {
+    for (const tag of sayPlain(language, "share.text.knownTags").split(" ")) assert.ok(readListingText(`lamp ${tag}`, 0).ok, `${language}: ${tag}`);
+  }
 });
 
 test("!mine marks the neighbor's own listings, what is promised or lent to them, and what they wait for", async () => {
