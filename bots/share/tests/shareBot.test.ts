@@ -2,7 +2,7 @@
 // and in the private pickup chats, with a controllable clock.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createFakeBlock, listingEvent, sharingRoom } from "./shareTestKit.ts";
+import { assertSaid, createFakeBlock, listingEvent, sharingRoom } from "./shareTestKit.ts";
 
 const alice = "@alice:block.test";
 const bob = "@bob:block.test";
@@ -24,17 +24,15 @@ test("tomatoes: offer, claim by reaction, introduction, handed over, thanks", as
   const intro = block.context.privateRooms.find((room) => room.userIds.length === 2);
   assert.deepEqual(intro?.userIds, [alice, bob], "giver and taker are introduced in a private room");
   const introText = block.posted.filter((message) => message.roomId === intro?.roomId).map((message) => message.text).join("\n");
-  assert.match(introText, /it's yours, @bob:block.test/);
-  assert.match(introText, /Pickup area: my building/);
+  assertSaid(introText, "share.intro.firstCome", { owner: alice, taker: bob, ownerId: alice, takerId: bob, id: "#1", title: "5 lbs of tomatoes", area: "my building", number: "1" });
   assert.match(block.listingText(listing), /Status: promised to @bob:block.test/);
-  assert.match(block.dmTexts(bob).join("\n"), /It's yours!/);
+  assertSaid(block.dmTexts(bob), "share.action.yours", { id: "#1", owner: alice });
 
-  const handed = await block.say(alice, "!handed 1");
-  assert.match(handed.join("\n"), /Marked #1 as handed over/);
+  assertSaid(await block.say(alice, "!handed 1"), "share.action.closed", { id: "#1", state: "handed over", number: "1" });
   assert.match(block.listingText(listing), /Status: handed over/);
 
   const thanks = await block.say(bob, "!thanks 1 they were delicious");
-  assert.match(thanks.join("\n"), /🙏 @bob:block.test thanks @alice:block.test for 5 lbs of tomatoes: “they were delicious”/);
+  assertSaid(thanks, "share.thanks.note.postedFor", { sender: bob, thanked: alice, title: "5 lbs of tomatoes", note: "they were delicious" });
   assert.equal(block.posted.at(-1)?.roomId, sharingRoom, "the thank-you note is in the Sharing room");
 });
 
@@ -44,13 +42,13 @@ test("by default the giver chooses: a reaction asks the giver, !promise introduc
   const listing = listingEvent(block, "#1");
   await block.react(bob, listing);
   await block.react(carol, listing);
-  assert.match(block.dmTexts(alice).join("\n"), /@bob:block.test would like #1 \(kids bike\)\. To say yes: `!promise 1 @bob:block.test`/);
-  assert.match(block.dmTexts(carol).join("\n"), /You are number 2 on the list/);
+  assertSaid(block.dmTexts(alice), "share.notice.wouldLike", { who: bob, id: "#1", title: "kids bike", command: `!promise 1 ${bob}` });
+  assertSaid(block.dmTexts(carol), "share.action.onOfferList", { owner: alice, place: 2, number: "1" });
   assert.match(block.listingText(listing), /Status: open · 2 waiting/);
   assert.equal(block.context.privateRooms.filter((room) => room.userIds.length === 2).length, 0, "no introduction before the giver chooses");
 
   const promised = await block.say(alice, `!promise 1 ${carol}`);
-  assert.match(promised.join("\n"), /Promised #1 to @carol:block.test/);
+  assertSaid(promised, "share.action.promised", { id: "#1", to: carol });
   assert.deepEqual(block.context.privateRooms.find((room) => room.userIds.length === 2)?.userIds, [alice, carol]);
   assert.match(block.listingText(listing), /promised to @carol:block.test · 1 waiting/);
 });
@@ -61,7 +59,8 @@ test("lending with a due date: reminder before, overdue notices after, returned,
   const listing = listingEvent(block, "#1");
   await block.say(carol, "!hold 1");
   const lent = await block.say(alice, `!lend-out 1 ${bob} for 3 days`);
-  assert.match(lent.join("\n"), /Lent #1 to @bob:block.test until Wednesday, June 4, 12:00 PM/);
+  const due = new Date(block.context.clock.now + 3 * day);
+  assertSaid(lent, "share.action.lent", { id: "#1", to: bob, until: due });
   assert.match(block.listingText(listing), /on loan to @bob:block.test, due Wednesday, June 4/);
   assert.deepEqual(block.context.privateRooms.find((room) => room.userIds.length === 2)?.userIds, [alice, bob]);
 
@@ -70,13 +69,13 @@ test("lending with a due date: reminder before, overdue notices after, returned,
   assert.deepEqual(block.dmTexts(bob), [], "nothing yet two days before");
   block.context.clock.now += 12 * hour + 1;
   await block.tick();
-  assert.match(block.dmTexts(bob).join("\n"), /Reminder: cordless drill \(#1\), borrowed from @alice:block.test, is due back Wednesday, June 4/);
+  assertSaid(block.dmTexts(bob), "share.reminder.dueSoon", { title: "cordless drill", id: "#1", owner: alice, due, number: "1" });
   await block.tick();
   assert.equal(block.dmTexts(bob).length, 1, "one reminder, not one per tick");
 
   block.context.clock.now += 14 * hour;
   await block.tick();
-  assert.match(block.dmTexts(bob).at(-1) ?? "", /was due back Wednesday, June 4, 12:00 PM and is not marked returned yet \(notice 1 of 3\)/);
+  assertSaid(block.dmTexts(bob).at(-1) ?? "", "share.reminder.overdue", { title: "cordless drill", id: "#1", due, round: 1, borrower: bob, owner: alice, number: "1" });
   assert.match(block.dmTexts(alice).at(-1) ?? "", /notice 1 of 3/);
   await block.tick();
   assert.equal(block.dmTexts(bob).length, 2);
@@ -94,27 +93,26 @@ test("an ask is fulfilled: a helper steps in, the asker closes it", async () => 
   await block.say(alice, "!ask a ladder for the weekend #tools");
   const listing = listingEvent(block, "#1");
   assert.match(block.listingText(listing), /Ask #1 · tools — a ladder for the weekend/);
-  const helped = await block.say(bob, "!claim 1");
-  assert.match(helped.join("\n"), /Thank you! I opened a private chat with @alice:block.test/);
+  assertSaid(await block.say(bob, "!claim 1"), "share.action.helping", { owner: alice });
   assert.match(block.listingText(listing), /promised to @bob:block.test/);
   const done = await block.say(alice, "!fulfilled", sharingRoom, { "m.relates_to": { rel_type: "m.thread", event_id: listing } });
-  assert.match(done.join("\n"), /Marked #1 as fulfilled/, "the id may be left out inside the listing's thread");
+  assertSaid(done, "share.action.closed", { id: "#1", state: "fulfilled", number: "1" });
   assert.match(block.listingText(listing), /Status: fulfilled/);
 });
 
 test("permission denials: someone else's listing, a non-moderator; a moderator may cancel", async () => {
   const block = createFakeBlock();
   await block.say(alice, "!offer sofa #household");
-  assert.match((await block.say(bob, "!cancel 1")).join("\n"), /Only the neighbor who posted it or a room moderator can do that with #1/);
-  assert.match((await block.say(bob, `!promise 1 ${carol}`)).join("\n"), /Only the neighbor who posted it can do that/);
-  assert.match((await block.say(alice, "!claim 1")).join("\n"), /#1 is your own listing/);
-  assert.match((await block.say(bob, "!handed 1")).join("\n"), /#1 is open, so that is not possible now/);
+  assertSaid(await block.say(bob, "!cancel 1"), "share.action.onlyActor", { actor: "staff", id: "#1" });
+  assertSaid(await block.say(bob, `!promise 1 ${carol}`), "share.action.onlyActor", { actor: "owner", id: "#1" });
+  assertSaid(await block.say(alice, "!claim 1"), "share.action.ownListing", { id: "#1" });
+  assertSaid(await block.say(bob, "!handed 1"), "share.action.notNow", { id: "#1", state: "open" });
   assert.match((await block.say(bob, "!sharing-default shared")).join("\n"), /Only room moderators/);
 
   block.context.powerLevels.set(`${sharingRoom} ${carol}`, 50);
-  assert.match((await block.say(carol, "!cancel 1")).join("\n"), /Cancelled #1/);
+  assertSaid(await block.say(carol, "!cancel 1"), "share.action.cancelled", { id: "#1" });
   assert.match(block.listingText(listingEvent(block, "#1")), /Status: cancelled/);
-  assert.match(block.dmTexts(alice).join("\n"), /A moderator \(@carol:block.test\) cancelled your listing #1/);
+  assertSaid(block.dmTexts(alice), "share.notice.cancelledByModerator", { moderator: carol, id: "#1", title: "sofa" });
 });
 
 test("limits from the community: open listings per neighbor and claims per week", async () => {
@@ -122,9 +120,9 @@ test("limits from the community: open listings per neighbor and claims per week"
   Object.assign(block.context.limits, { maxOpenListings: 2, maxClaimsPerWeek: 1 });
   await block.say(alice, "!offer jam first-come #food");
   await block.say(alice, "!offer bread first-come #food");
-  assert.match((await block.say(alice, "!offer cake #food")).join("\n"), /You already have 2 open listings, the most this block allows \(2\)/);
-  assert.match((await block.say(bob, "!claim 1")).join("\n"), /It's yours!/);
-  assert.match((await block.say(bob, "!claim 2")).join("\n"), /You have made 1 claim this week, the most this block allows \(1\)/);
+  assertSaid(await block.say(alice, "!offer cake #food"), "share.problem.tooManyOpen", { open: 2, max: 2 });
+  assertSaid(await block.say(bob, "!claim 1"), "share.action.yours", { id: "#1", owner: alice });
+  assertSaid(await block.say(bob, "!claim 2"), "share.problem.weeklyClaims", { recent: 1, max: 1 });
   block.context.clock.now += 8 * day;
   await block.say(alice, "!renew 2");
   assert.match((await block.say(bob, "!claim 2")).join("\n"), /It's yours!/, "a week later the claim is allowed again");
@@ -137,9 +135,9 @@ test("pact neighbors may claim shared listings only when the block allows it", a
   await block.say(alice, "!offer books #shared first-come");
   await block.say(alice, "!offer toys #block first-come");
   block.context.limits.pactNeighborsMayClaim = false;
-  assert.match((await block.say(dan, "!claim 1")).join("\n"), /keeps claims to its own neighbors/);
-  assert.match((await block.say(dan, "!claim 2")).join("\n"), /for its own block only/);
-  assert.match((await block.say("@eve:stranger.test", "!claim 1")).join("\n"), /Only neighbors of this block and of its pact blocks/);
+  assertSaid(await block.say(dan, "!claim 1"), "share.problem.homeKeepsClaims", { home: "block.test" });
+  assertSaid(await block.say(dan, "!claim 2"), "share.problem.blockOnly");
+  assertSaid(await block.say("@eve:stranger.test", "!claim 1"), "share.problem.unknownBlock");
   block.context.limits.pactNeighborsMayClaim = true;
   assert.match((await block.say(dan, "!claim 1")).join("\n"), /It's yours!/);
 });
@@ -154,7 +152,7 @@ test("expiry: food lasts 3 days by default, the owner is told, !renew brings it 
   block.context.clock.now += 2 * 60_000;
   await block.tick();
   assert.match(block.listingText(listing), /Status: expired/);
-  assert.match(block.dmTexts(alice).join("\n"), /Your listing #1 \(bread\) has expired\. To put it up again: `!renew 1`/);
+  assertSaid(block.dmTexts(alice), "share.notice.expired", { id: "#1", title: "bread", number: "1" });
   assert.doesNotMatch((await block.say(bob, "!list")).join("\n"), /bread/);
   assert.match((await block.say(alice, "!renew 1 until tomorrow")).join("\n"), /#1 is open until/);
   assert.match((await block.say(bob, "!list food")).join("\n"), /#1 bread · food · open/);

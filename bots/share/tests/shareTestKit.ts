@@ -1,7 +1,10 @@
 // Test kit for the share bot: a fake block (fake context with the Sharing room, a settable clock and
 // neighbors) and helpers to send commands, reactions and images the way Element does.
 
+import assert from "node:assert/strict";
 import type { BotDefinition, MatrixEvent } from "../../framework/contract.ts";
+import type { MessageKey } from "../../framework/languages.ts";
+import { sayPlain, type MessageValues } from "../../framework/speak.ts";
 import { createFakeBotContext, textMessage, type FakeBotContext } from "../../framework/testing/fakeBotContext.ts";
 import { createShareBot } from "../shareBot.ts";
 
@@ -131,4 +134,11 @@ export function listingEvent(block: FakeBlock, id: string): string {
   const found = block.posted.find((message) => message.roomId.startsWith("!sharing") && message.text.includes(` ${id} ·`));
   if (found === undefined) throw new Error(`no listing message for ${id}`);
   return found.eventId;
+}
+
+/** Asserts that what the bot said includes the catalog's English message (not a sentence copied here). */
+export function assertSaid(texts: readonly string[] | string, key: MessageKey, values: MessageValues = {}, language = "en"): void {
+  const said = typeof texts === "string" ? texts : texts.join("\n");
+  const expected = sayPlain(language, key, values);
+  assert.ok(said.includes(expected), `expected ${key}: “${expected}”\nin: ${said}`);
 }
