@@ -11,7 +11,7 @@ import express from "express";
 import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { clientWellKnown, elementConfig } from "./elementConfig.ts";
 import { servedElementDir } from "../production/element/elementWebRoot.ts";
-import { defaultNorms } from "../../appservices/src/communitySettings.ts";
+import { initialNorms } from "./blockNorms.ts";
 import { JOIN_PATH } from "./joinLink.ts";
 import { joinRouter } from "./joinPage/joinRouter.ts";
 import { localClientUrl } from "./synapseProcess.ts";
@@ -40,7 +40,7 @@ export async function startElementServer(neighborhood: LoadedNeighborhood, optio
       dataDir: neighborhood.dataDir,
       clientUrl: localClientUrl(neighborhood),
       serverAddress: neighborhood.public_url,
-      norms: options.norms ?? (() => (neighborhood.norms ?? defaultNorms).trim()),
+      norms: options.norms ?? (() => initialNorms(neighborhood)),
       // With a release on its way (element_web_release), "/" serves it once in place, or says how to get one.
       ...(elementDir || neighborhood.element_web_release ? { elementWebUrl: "/" } : {}),
       behindProxy: neighborhood.reverse_proxy,

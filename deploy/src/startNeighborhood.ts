@@ -14,7 +14,8 @@ import { startAppserviceHost, type AppserviceHost } from "../../appservices/src/
 import { ensureBotUser } from "../../appservices/src/botActions.ts";
 import { createAppserviceClient } from "../../appservices/src/appserviceClient.ts";
 import type { PactControl } from "../../appservices/src/communitySettings.ts";
-import { defaultNorms, readCommunityNorms } from "../../appservices/src/communitySettings.ts";
+import { readCommunityNorms } from "../../appservices/src/communitySettings.ts";
+import { initialNorms } from "./blockNorms.ts";
 import type { BotDefinition, RoomRole } from "../../bots/framework/contract.ts";
 import { allBots } from "../../bots/index.ts";
 import { supportedLanguages } from "../../bots/framework/languages.ts";
@@ -188,7 +189,7 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
         pactNeighborsMayClaim: neighborhood.sharing.pact_neighbors_may_claim,
       },
       pact,
-      ...(neighborhood.norms === undefined ? {} : { norms: neighborhood.norms }),
+      norms: initialNorms(neighborhood),
       language: neighborhood.language,
       languages: supportedLanguages,
       ...(options.now === undefined ? {} : { now: options.now }),
@@ -231,7 +232,7 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
     );
     await joinAll(clientUrl, operatorToken, [...rooms.values()]);
 
-    const element = await startElementServer(neighborhood, { norms: () => readCommunityNorms(host.store, neighborhood.norms ?? defaultNorms) });
+    const element = await startElementServer(neighborhood, { norms: () => readCommunityNorms(host.store, initialNorms(neighborhood)) });
     stops.push(() => element.stop());
 
     // `blockshare neighbor add|remove` edits the file; the running box picks the change up.

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { startNeighborhood, type RunningNeighborhood, type StartOptions } from "../../deploy/src/startNeighborhood.ts";
 import { registrationTokens } from "../../deploy/src/homeserverAdmin.ts";
-import { createCommunity, defaultNorms, fixedPact, readCommunityNorms } from "../../appservices/src/communitySettings.ts";
+import { createCommunity, fixedPact, readCommunityNorms } from "../../appservices/src/communitySettings.ts";
+import { initialNorms } from "../../deploy/src/blockNorms.ts";
 import type { SharingLimits } from "../../bots/framework/contract.ts";
 import { freePort } from "./freePort.ts";
 import { NeighborClient } from "./neighborClient.ts";
@@ -82,7 +83,7 @@ export async function startTestNeighborhood(options: TestNeighborhoodOptions = {
       }, fixedPact([])).sharingLimits();
     },
     norms() {
-      return readCommunityNorms(handle.running.host.store, handle.running.neighborhood.norms ?? defaultNorms);
+      return readCommunityNorms(handle.running.host.store, initialNorms(handle.running.neighborhood));
     },
     async restart(whileStopped) {
       for (const neighbor of neighbors) neighbor.stop();
