@@ -11,7 +11,8 @@ import type { ActionNotice, ActionReply, Introduction } from "../domain/listingD
 import type { Listing, ListingKind, ListingState } from "../domain/listing.ts";
 import { readListingText } from "../domain/listingText.ts";
 import { commandOfAction } from "../chat/actionCommands.ts";
-import { draftProblemText, introductionText, noticeText, replyText } from "../chat/shareWords.ts";
+import { listingLine, renderListing } from "../chat/listingMessage.ts";
+import { draftProblemText, introductionText, noticeText, replyText, stateWord } from "../chat/shareWords.ts";
 import { createFakeBlock, listingEvent } from "./shareTestKit.ts";
 
 const alice = "@alice:block.test";
@@ -135,6 +136,24 @@ test("a listing text that cannot be read is explained in the neighbor's language
   assert.ok(found.ok, JSON.stringify(found));
   assert.deepEqual(found.draft, { title: "5 kg de tomates", quantity: "5 kg", category: "food", area: "mi edificio", firstCome: true, expiresAt: new Date(2025, 5, 1, 23, 59).getTime() });
   assert.deepEqual(readListingText("bici #niños #compartida en Calle Olmo 12", now), { ok: false, problem: { kind: "street-address" } });
+});
+
+test("the listing message and its !list line, for every kind and state, in the block's language", () => {
+  const states: ListingState[] = ["open", "promised", "handed-over", "fulfilled", "on-loan", "cancelled", "expired"];
+  for (const kind of ["offer", "ask", "lend"] as const) {
+    for (const state of states) {
+      const shown = { ...listing, kind, state, promisedTo: state === "promised" ? bob : undefined, borrower: state === "on-loan" ? bob : undefined, dueAt: state === "on-loan" ? at : undefined, queue: [carol], photo: "mxc://block.test/abc" };
+      for (const language of languages) {
+        const say = speaker(language, "UTC");
+        const text = renderListing(say, shown, "block.test").text;
+        const said = stateWord(say, kind, state);
+        assert.ok(text.includes(sayPlain(language, `share.kind.${kind}`)) && text.includes(said) && text.includes(sayPlain(language, "share.listing.photo")), `${language} ${kind} ${state}: ${text}`);
+        assert.ok(listingLine(say, shown, "block.test").text.includes(said));
+      }
+      assert.doesNotMatch(renderListing(speaker("es", "UTC"), shown, "block.test").text, /Status|Pickup|From |waiting|Questions/u, `${kind} ${state} in Spanish`);
+    }
+  }
+  assert.match(renderListing(speaker("es", "UTC"), { ...listing, kind: "lend", state: "on-loan", borrower: bob, dueAt: at }, "block.test").text, /Estado: prestada a @bob:block.test, vence el miércoles, 4 de junio, 12:00/);
 });
 
 test("the tags each language names are tags the bot reads", () => {
