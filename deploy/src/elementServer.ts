@@ -44,7 +44,7 @@ export async function startElementServer(neighborhood: LoadedNeighborhood, optio
       // With a release on its way (element_web_release), "/" serves it once in place, or says how to get one.
       ...(elementDir || neighborhood.element_web_release ? { elementWebUrl: "/" } : {}),
       behindProxy: neighborhood.reverse_proxy,
-      ...(neighborhood.clientTls ? { secureOrigin: httpsElementOrigin(neighborhood) } : {}),
+      ...secureJoinOrigin(neighborhood),
     }),
   );
   app.get("/.well-known/matrix/client", (_request, response) => {
@@ -82,4 +82,14 @@ export async function startElementServer(neighborhood: LoadedNeighborhood, optio
     ...(tls ? { secureUrl: httpsElementOrigin(neighborhood) } : {}),
     stop,
   };
+}
+
+/**
+ * Where accounts are created over HTTPS: `run`'s own HTTPS port once it has a certificate, or behind nginx
+ * the public HTTPS address (nginx serves /join on 443 too); none while the block has no HTTPS at all.
+ */
+function secureJoinOrigin(neighborhood: LoadedNeighborhood): { secureOrigin?: string } {
+  if (neighborhood.clientTls) return { secureOrigin: httpsElementOrigin(neighborhood) };
+  if (neighborhood.reverse_proxy && /^https:/.test(neighborhood.public_url)) return { secureOrigin: new URL(neighborhood.public_url).origin };
+  return {};
 }

@@ -33,8 +33,8 @@ export interface JoinPageOptions {
   /** Behind nginx every request comes from loopback; the neighbor's address is in X-Real-IP. */
   behindProxy: boolean;
   /**
-   * The HTTPS origin of this same page (`run` with a community-CA certificate). Then the page on plain HTTP
-   * only helps to trust the CA, and accounts are created over HTTPS alone.
+   * The HTTPS origin of this same page (`run` with a community-CA certificate; nginx's 443 behind the
+   * proxy). Then the page on plain HTTP only helps to trust the CA, and accounts are created over HTTPS alone.
    */
   secureOrigin?: string;
   /** Sign-up attempts per address: a burst, then one per refill interval. */
@@ -82,8 +82,12 @@ export function joinRouter(options: JoinPageOptions): Router {
     response.status(status).set("Cache-Control", "no-store").json(body);
   };
 
-  // Behind nginx a request is never encrypted here, and no secureOrigin is given.
-  const onPlainHttp = (request: Request) => options.secureOrigin !== undefined && !request.secure;
+  const fromLoopback = (request: Request) => /^(127\.|::1$|::ffff:127\.)/.test(request.socket.remoteAddress ?? "");
+  // Behind nginx a request is never encrypted here: nginx says which port it came in on (Debian's
+  // proxy_params sets X-Forwarded-Proto), and only nginx on loopback is believed.
+  const isSecure = (request: Request) =>
+    request.secure || (options.behindProxy && fromLoopback(request) && request.get("x-forwarded-proto") === "https");
+  const onPlainHttp = (request: Request) => options.secureOrigin !== undefined && !isSecure(request);
   const secureJoinUrl = options.secureOrigin === undefined ? undefined : `${options.secureOrigin}/join`;
 
   router.get("/", (request, response) => {
@@ -115,7 +119,7 @@ export function joinRouter(options: JoinPageOptions): Router {
           ...(ca ? { caFingerprint: ca.fingerprint } : {}),
           ...(options.elementWebUrl ? { elementWebUrl: options.elementWebUrl } : {}),
           ...(onPlainHttp(request) && secureJoinUrl ? { secureJoinUrl } : {}),
-          secure: request.secure,
+          secure: isSecure(request),
           languageChosen: typeof request.query.lang === "string",
         }),
       );
