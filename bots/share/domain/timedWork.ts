@@ -2,6 +2,7 @@
 // Pure: which jobs are due follows from the listing and the clock; the store remembers jobs done,
 // so work that fell due while the box was down happens at the first tick, exactly once.
 
+import { transitionFor } from "./lifecycle.ts";
 import { closedStates, type Listing } from "./listing.ts";
 
 const hour = 60 * 60 * 1000;
@@ -31,7 +32,8 @@ export function dueSoonLead(listing: Listing): number {
 
 export function dueJobs(listing: Listing, now: number, done: (jobId: string) => boolean): TimedJob[] {
   const jobs: TimedJob[] = [];
-  if (listing.state === "open" && listing.expiresAt <= now) {
+  // The lifecycle table says from which states a listing expires.
+  if (transitionFor(listing.kind, listing.state, "expire") !== undefined && listing.expiresAt <= now) {
     jobs.push({ kind: "expire", id: `${listing.key}|expire|${listing.expiresAt}`, listingKey: listing.key, round: 0 });
   }
   const hold = pendingHoldUntil(listing);

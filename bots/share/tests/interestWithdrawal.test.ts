@@ -8,7 +8,7 @@ import { sayPlain } from "../../framework/speak.ts";
 import { commandsFor } from "../chat/actionCommands.ts";
 import { releaseActionFor } from "../chat/lifecycleCommands.ts";
 import { actionsFrom } from "../domain/lifecycle.ts";
-import { createFakeBlock, listingEvent } from "./shareTestKit.ts";
+import { assertSaid, createFakeBlock, listingEvent } from "./shareTestKit.ts";
 
 const alice = "@alice:block.test";
 const bob = "@bob:block.test";
@@ -78,12 +78,12 @@ test("!withdraw and !release from a neighbor on the list; a held turn passes to 
   await block.say(carol, "!returned 1"); // the borrower brings it back: held for bob, first in line
   assert.match(block.listingText(listingEvent(block, "#1")), /held for @bob:block.test/);
   await block.react(carol, listingEvent(block, "#1"));
-  assert.match((await block.say(bob, "!withdraw 1")).join("\n"), /You are off the list for #1 \(hedge trimmer\)/);
+  assertSaid(await block.say(bob, "!withdraw 1"), "share.withdraw.doneOwnerTold", { id: "#1", title: "hedge trimmer", owner: alice, number: "1" });
   assert.match(block.listingText(listingEvent(block, "#1")), /held for @carol:block.test/, "the next in line is asked");
   assert.match((await block.say(carol, "!release 1")).join("\n"), /You are off the list for #1/);
   assert.doesNotMatch(block.listingText(listingEvent(block, "#1")), /held for|waiting/);
   const refused = (await block.say(carol, "!release 1")).join("\n");
-  assert.match(refused, /You are not on the list for #1 \(hedge trimmer\)\. To join it: `!claim 1`/);
+  assertSaid(refused, "share.withdraw.notWaiting", { id: "#1", title: "hedge trimmer", number: "1" });
   assert.match((await block.say(bob, "!handed 1")).join("\n"), /Commands that work on it now: !lend-out, !hold, !claim, !withdraw, !renew, !cancel, !unshare, !share\./);
 });
 
@@ -92,7 +92,8 @@ test("a 👍 on one's own listing is answered and removed, never counted", async
   await block.say(alice, "!offer flower pots #household");
   const message = listingEvent(block, "#1");
   const reaction = await block.react(alice, message);
-  assert.match(block.dmTexts(alice).join("\n"), /#1 is your own listing: a 👍 on it does nothing, so I removed it\./);
+  assertSaid(block.dmTexts(alice), "share.reaction.own", { id: "#1", key: "👍" });
+  assertSaid(block.dmTexts(alice), "share.reaction.ownOffer", { number: "1" });
   assert.ok(block.context.events.some((event) => event.type === "m.room.redaction" && event.content.redacts === reaction));
   assert.doesNotMatch(block.listingText(message), /waiting/);
 });
@@ -102,8 +103,18 @@ test("the bot's invites say why: a new chat carries the first message's words as
   await block.say(alice, "!offer garden chairs #household");
   await block.react(bob, listingEvent(block, "#1"));
   const dm = block.context.privateRooms.find((room) => room.userIds[0] === alice);
-  assert.match(dm?.reason ?? "", /^Sharing board: @bob:block.test would like #1 \(garden chairs\)/);
+  const told = sayPlain("en", "share.notice.wouldLike", { who: bob, id: "#1", title: "garden chairs", command: `!promise 1 ${bob}` });
+  assert.equal(dm?.reason, sayPlain("en", "share.invite.reason", { text: told }));
   await block.say(alice, `!promise 1 ${bob}`);
   const pickup = block.context.privateRooms.find((room) => room.userIds.length === 2);
   assert.match(pickup?.reason ?? "", /Hello @alice:block.test and @bob:block.test!/);
+
+  // A neighbor who chose Spanish is invited in Spanish.
+  const spanish = createFakeBlock();
+  spanish.context.community.setLanguage(alice, "es");
+  await spanish.say(alice, "!ofrecer sillas de jardín #hogar");
+  await spanish.react(bob, listingEvent(spanish, "#1"));
+  const invite = spanish.context.privateRooms.find((room) => room.userIds[0] === alice);
+  const dicho = sayPlain("es", "share.notice.wouldLike", { who: bob, id: "#1", title: "sillas de jardín", command: `!prometer 1 ${bob}` });
+  assert.equal(invite?.reason, sayPlain("es", "share.invite.reason", { text: dicho }));
 });
