@@ -68,7 +68,6 @@ export function pickupSpeaker(runtime: ShareRuntime, userIds: readonly string[])
 async function introduce(runtime: ShareRuntime, listing: Listing, introduction: Introduction): Promise<void> {
   const other = introduction.taker;
   const named = { id: idOf(runtime, listing), title: listing.title };
-  // Two neighbors read the pickup chat: the block's language.
   const chatSpeaker = pickupSpeaker(runtime, [listing.owner, other]);
   const text = introductionText(chatSpeaker, named, introduction, listing);
   const open = async () => {
