@@ -4,7 +4,6 @@
 // once, and puts them on the offer's list in case the promise falls through.
 
 import { mention } from "../../framework/richText.ts";
-import { speakerFor } from "../../framework/speak.ts";
 import { correctedPromise, settlePromises, type LostPromise } from "../domain/promiseConflicts.ts";
 import { isLive, type Listing } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
@@ -19,16 +18,10 @@ async function tellLoser(runtime: ShareRuntime, listing: Listing, loss: LostProm
   const id = shortId(listing.home, listing.number, runtime.ownServer);
   const offer = listing.kind === "offer";
   if (offer && listing.promisedTo !== loss.bid.to) runtime.board.enqueue(listing.key, loss.bid.to);
-  const values = { id, title: listing.title, winner: mention(loss.winner.to) };
-  const text = speakerFor(runtime.context, loss.bid.to).say("share.settle.lost", {
-    ...values,
-    other: listing.home === runtime.ownServer ? "neighbor" : listing.home,
-    offer: offer ? "yes" : "no",
-  });
-  await runtime.tell(loss.bid.to, text);
+  await runtime.notify(listing, { kind: "promise-lost", to: loss.bid.to, winner: loss.winner.to, otherBlock: listing.home === runtime.ownServer ? undefined : listing.home });
   const intro = pickupChatKey(listing.key).get(runtime.store);
   if (intro !== undefined && intro.with === loss.bid.to) {
-    await runtime.context.actions.sendMessage(intro.roomId, pickupSpeaker(runtime, [listing.owner, loss.bid.to]).say("share.settle.pickupLost", values))
+    await runtime.context.actions.sendMessage(intro.roomId, pickupSpeaker(runtime, [listing.owner, loss.bid.to]).say("share.settle.pickupLost", { id, winner: mention(loss.winner.to) }))
       .catch(() => {});
   }
 }

@@ -10,7 +10,9 @@ import { loadOrigin } from "../board/persistedDoc.ts";
 import { isLive, serverOf, type Listing } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
 import { BoardReplica, remoteOrigin, type SyncStats } from "../sync/boardReplica.ts";
+import type { ActionNotice } from "../domain/listingDecisions.ts";
 import { renderListing, renderWithdrawn } from "./listingMessage.ts";
+import { noticeText } from "./shareWords.ts";
 
 export const shareLocalpart = "share";
 
@@ -183,6 +185,12 @@ export class ShareRuntime {
     if (!this.involvesOtherBlocks([userId])) return deliver();
     this.inBackground(deliver);
     return true;
+  }
+
+  /** A notice about a listing, said to its reader in their language (chat/shareWords.ts); true when sent. */
+  notify(listing: Listing, notice: ActionNotice): Promise<boolean> {
+    const named = { id: shortId(listing.home, listing.number, this.ownServer), title: listing.title };
+    return this.tell(notice.to, noticeText(speakerFor(this.context, notice.to), named, notice, listing));
   }
 
   /**

@@ -97,6 +97,11 @@ const replyWords: Words<ActionReply> = {
   unshared: (speaker, { id }) => speaker.say("share.action.unshared", { id }),
   "already-shared": (speaker, { id }) => speaker.say("share.action.alreadyShared", { id }),
   shared: (speaker, { id }) => speaker.say("share.action.shared", { id }),
+  "hold-already-confirmed": (speaker, _named, { owner }) => speaker.say("share.hold.alreadyConfirmed", { owner: mention(owner) }),
+  "hold-confirmed": (speaker, { id }, { owner }) => speaker.say("share.hold.confirmed", { id, owner: mention(owner) }),
+  withdrawn: (speaker, { id, title }, { owner, ownerTold }) =>
+    ownerTold ? speaker.say("share.withdraw.doneOwnerTold", { id, title, owner: mention(owner), number: typed(id) }) : speaker.say("share.withdraw.done", { id, title, number: typed(id) }),
+  "not-waiting": (speaker, { id, title }) => speaker.say("share.withdraw.notWaiting", { id, title, number: typed(id) }),
 };
 
 export function replyText(speaker: Speaker, named: Named, reply: ActionReply): RichText {
@@ -123,6 +128,16 @@ export function noticeText(speaker: Speaker, named: Named, notice: ActionNotice,
     cancelled: (s) => s.say("share.notice.cancelled", { id, title }),
     "unshared-off-list": (s) => s.say("share.notice.unsharedOffList", { id, title }),
     expired: (s) => s.say("share.notice.expired", { id, title, number: typed(id) }),
+    "nobody-else-waiting": (s) => s.say("share.hold.nobodyElse", { id, title }),
+    "your-turn": (s, _n, { until }) => s.say("share.hold.yourTurn", { id, title, number: typed(id), until: when(until) }),
+    "next-in-line": (s, _n, { who, until }) => s.say("share.hold.ownerNext", { id, who: mention(who), until: when(until), command: yesCommand(s, listing, id, who) }),
+    "hold-confirmed": (s, _n, { who }) => s.say("share.hold.ownerConfirmed", { id, title, who: mention(who), command: yesCommand(s, listing, id, who) }),
+    "turn-lapsed": (s) => s.say("share.hold.lapsed", { id, title, number: typed(id) }),
+    "no-longer-wants": (s, _n, { who }) => s.say("share.withdraw.ownerNotice", { id, title, who: mention(who) }),
+    "due-soon": (s, _n, { due }) => s.say("share.reminder.dueSoon", { id, title, number: typed(id), due: when(due), owner: mention(listing.owner) }),
+    overdue: (s, _n, { due, round, borrower }) => s.say("share.reminder.overdue", { id, title, number: typed(id), due: when(due), round, borrower: mention(borrower), owner: mention(listing.owner) }),
+    "promise-lost": (s, _n, { winner, otherBlock }) =>
+      s.say("share.settle.lost", { id, title, winner: mention(winner), other: otherBlock ?? "neighbor", offer: listing.kind === "offer" ? "yes" : "no" }),
   };
   return words[notice.kind](speaker, named, notice as never);
 }

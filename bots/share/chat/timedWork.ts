@@ -3,32 +3,24 @@
 // records, then rendering. Jobs follow from the board and the clock, and the store remembers the ones
 // done, so jobs that fell due while the box was down run at the first tick once the homeserver answers.
 
-import type { RichText } from "../../framework/contract.ts";
-import { mention } from "../../framework/richText.ts";
-import { speakerFor } from "../../framework/speak.ts";
 import type { Listing } from "../domain/listing.ts";
-import { shortId } from "../domain/listingIds.ts";
+import type { ActionNotice } from "../domain/listingDecisions.ts";
 import { doneRecordMatters, dueJobs, nextDueAt, type TimedJob, type TimedJobKind } from "../domain/timedWork.ts";
 import { pruneInterestRecords } from "./interestRecords.ts";
 import { lapseHold } from "./lendingHolds.ts";
 import { performAction } from "./listingActions.ts";
 import { settlePeerPromises } from "./promiseSettlement.ts";
 import { shareLocalpart, type ShareRuntime } from "./shareRuntime.ts";
-import { typed, when } from "./shareWords.ts";
 
 /** How often the bot tells the pact what it has, so anything lost in a partition is re-sent. */
 export const announceIntervalMs = 10 * 60 * 1000;
 
-/** Who hears a loan reminder, and its words for each (in their own language). */
-function loanReminder(runtime: ShareRuntime, listing: Listing, job: TimedJob): { to: string[]; text: (userId: string) => RichText } {
-  const id = shortId(listing.home, listing.number, runtime.ownServer);
+/** A loan reminder's notices: "due soon" to the borrower; overdue to the borrower and the lender. */
+function loanReminders(listing: Listing, job: TimedJob): ActionNotice[] {
   const borrower = listing.borrower ?? "";
-  const values = { id, title: listing.title, number: typed(id), due: when(listing.dueAt ?? 0), owner: mention(listing.owner) };
-  if (job.kind === "due-soon") return { to: [borrower], text: (userId) => speakerFor(runtime.context, userId).say("share.reminder.dueSoon", values) };
-  return {
-    to: [borrower, listing.owner],
-    text: (userId) => speakerFor(runtime.context, userId).say("share.reminder.overdue", { ...values, round: job.round, borrower: mention(borrower) }),
-  };
+  const due = listing.dueAt ?? 0;
+  if (job.kind === "due-soon") return [{ kind: "due-soon", to: borrower, due }];
+  return [borrower, listing.owner].map((to): ActionNotice => ({ kind: "overdue", to, due, round: job.round, borrower }));
 }
 
 /** A reminder nobody received (the homeserver restarting, say) is tried again after this long. */
@@ -38,9 +30,8 @@ export const reminderRetryMs = 60_000;
 type JobRunner = (runtime: ShareRuntime, listing: Listing, job: TimedJob) => Promise<boolean>;
 
 const sendReminder: JobRunner = async (runtime, listing, job) => {
-  const { to, text } = loanReminder(runtime, listing, job);
   let delivered = false;
-  for (const userId of to) delivered = (await runtime.tell(userId, text(userId))) || delivered;
+  for (const notice of loanReminders(listing, job)) delivered = (await runtime.notify(listing, notice)) || delivered;
   // Once anyone has it, it is not repeated (someone unreachable for days would otherwise get a copy a minute).
   return delivered;
 };

@@ -42,11 +42,25 @@ export type ActionReply =
   | { kind: "taker-elsewhere"; state: ListingState; listingKind: ListingKind; taker: string }
   | { kind: "unshared" }
   | { kind: "already-shared" }
-  | { kind: "shared" };
+  | { kind: "shared" }
+  // From the waiting list's own modules (chat/lendingHolds.ts, chat/withdrawInterest.ts):
+  | { kind: "hold-already-confirmed"; owner: string }
+  | { kind: "hold-confirmed"; owner: string }
+  | { kind: "withdrawn"; owner: string; ownerTold: boolean }
+  | { kind: "not-waiting" };
 
-/** A direct message the action sends to one neighbor. */
+/** A direct message the bot sends one neighbor about a listing (from an action, the waiting list or the timed work). */
 export type ActionNotice =
   | { kind: "would-like"; to: string; who: string }
+  | { kind: "nobody-else-waiting"; to: string }
+  | { kind: "your-turn"; to: string; until: number }
+  | { kind: "next-in-line"; to: string; who: string; until: number }
+  | { kind: "hold-confirmed"; to: string; who: string }
+  | { kind: "turn-lapsed"; to: string }
+  | { kind: "no-longer-wants"; to: string; who: string }
+  | { kind: "due-soon"; to: string; due: number }
+  | { kind: "overdue"; to: string; due: number; round: number; borrower: string }
+  | { kind: "promise-lost"; to: string; winner: string; otherBlock: string | undefined }
   | { kind: "released"; to: string }
   | { kind: "loan-renewed"; to: string; until: number }
   | { kind: "cancelled-by-moderator"; to: string; moderator: string }

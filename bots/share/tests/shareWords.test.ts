@@ -62,6 +62,11 @@ const replies: ActionReply[] = [
   { kind: "unshared" },
   { kind: "already-shared" },
   { kind: "shared" },
+  { kind: "hold-already-confirmed", owner: alice },
+  { kind: "hold-confirmed", owner: alice },
+  { kind: "withdrawn", owner: alice, ownerTold: true },
+  { kind: "withdrawn", owner: alice, ownerTold: false },
+  { kind: "not-waiting" },
 ];
 
 const notices: ActionNotice[] = [
@@ -72,6 +77,16 @@ const notices: ActionNotice[] = [
   { kind: "cancelled", to: bob },
   { kind: "unshared-off-list", to: bob },
   { kind: "expired", to: alice },
+  { kind: "nobody-else-waiting", to: alice },
+  { kind: "your-turn", to: bob, until: at },
+  { kind: "next-in-line", to: alice, who: bob, until: at },
+  { kind: "hold-confirmed", to: alice, who: bob },
+  { kind: "turn-lapsed", to: bob },
+  { kind: "no-longer-wants", to: alice, who: bob },
+  { kind: "due-soon", to: bob, due: at },
+  { kind: "overdue", to: alice, due: at, round: 2, borrower: bob },
+  { kind: "promise-lost", to: bob, winner: carol, otherBlock: undefined },
+  { kind: "promise-lost", to: bob, winner: carol, otherBlock: "oak.test" },
 ];
 
 const introductions: Introduction[] = [
