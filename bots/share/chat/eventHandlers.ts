@@ -3,7 +3,6 @@
 // feed the replica.
 
 import type { BotContext, MatrixEvent, RichText } from "../../framework/contract.ts";
-import { message } from "../../framework/richText.ts";
 import { speakerFor } from "../../framework/speak.ts";
 import { decideReaction, decideReactionRemoval, isWaiting, type ReactionDecision } from "../domain/interestWithdrawal.ts";
 import type { Listing } from "../domain/listing.ts";
@@ -17,7 +16,7 @@ import { photoWindowMs } from "./postCommands.ts";
 import { lastPostedKey } from "./shareStoreKeys.ts";
 import { settlePeerPromises } from "./promiseSettlement.ts";
 import { runtimeFor, type ShareRuntime } from "./shareRuntime.ts";
-import { typed } from "./shareWords.ts";
+import { ownReactionText } from "./shareWords.ts";
 
 type Handler = (event: MatrixEvent, runtime: ShareRuntime) => Promise<void>;
 
@@ -57,10 +56,8 @@ const reactionOutcomes: ReactionOutcomes = {
 };
 
 function ownReactionReply(runtime: ShareRuntime, listing: Listing, key: unknown): RichText {
-  const speaker = speakerFor(runtime.context, listing.owner);
   const id = shortId(listing.home, listing.number, runtime.ownServer);
-  const said = speaker.say("share.reaction.own", { id, key: typeof key === "string" && key.length <= 8 ? key : "none" });
-  return message(said, " ", speaker.say(listing.kind === "ask" ? "share.reaction.ownAsk" : "share.reaction.ownOffer", { number: typed(id) }));
+  return ownReactionText(speakerFor(runtime.context, listing.owner), id, listing.kind, typeof key === "string" && key.length <= 8 ? key : undefined);
 }
 
 /** A removed reaction (Element redacts it) takes back the interest it gave. */

@@ -172,3 +172,9 @@ export const exampleKeys: Readonly<Record<ListingKind, MessageKey>> = { offer: "
 export function draftProblemText(speaker: Speaker, problem: DraftProblem, kind: ListingKind): RichText {
   return message(draftWords[problem.kind](speaker, problem as never), " ", speaker.say("share.post.example", { example: speaker.plain(exampleKeys[kind]) }));
 }
+
+/** To the owner who reacted to their own listing: it does nothing (so it was removed), and what does. */
+export function ownReactionText(speaker: Speaker, id: string, kind: ListingKind, key: string | undefined): RichText {
+  const said = speaker.say("share.reaction.own", { id, key: key ?? "none" });
+  return message(said, " ", speaker.say(kind === "ask" ? "share.reaction.ownAsk" : "share.reaction.ownOffer", { number: typed(id) }));
+}
