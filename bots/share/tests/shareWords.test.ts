@@ -13,7 +13,7 @@ import { readListingText } from "../domain/listingText.ts";
 import { commandOfAction } from "../chat/actionCommands.ts";
 import { listingLine, renderListing } from "../chat/listingMessage.ts";
 import { draftProblemText, introductionText, noticeText, replyText, stateWord } from "../chat/shareWords.ts";
-import { createFakeBlock, listingEvent } from "./shareTestKit.ts";
+import { createFakeBlock, listingEvent, sharingRoom } from "./shareTestKit.ts";
 
 const alice = "@alice:block.test";
 const bob = "@bob:block.test";
@@ -169,6 +169,18 @@ test("the listing message and its !list line, for every kind and state, in the b
     }
   }
   assert.match(renderListing(speaker("es", "UTC"), { ...listing, kind: "lend", state: "on-loan", borrower: bob, dueAt: at }, "block.test").text, /Estado: prestada a @bob:block.test, vence el miércoles, 4 de junio, 12:00/);
+});
+
+test("each language's examples post a listing as they are written", async () => {
+  for (const language of languages) {
+    const block = createFakeBlock();
+    block.context.community.setLanguage(alice, language);
+    for (const [index, kind] of (["offer", "ask", "lend"] as const).entries()) {
+      const example = sayPlain(language, `share.${kind}.example`);
+      await block.say(alice, example);
+      assert.ok(block.posted.some((message) => message.roomId === sharingRoom && message.text.includes(` #${index + 1} ·`)), `${language}: ${example}`);
+    }
+  }
 });
 
 test("the tags each language names are tags the bot reads", () => {
