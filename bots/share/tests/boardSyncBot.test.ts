@@ -5,7 +5,7 @@ import { test } from "node:test";
 import * as Y from "yjs";
 import { addListing } from "../board/boardDoc.ts";
 import { boardUpdateType, toBase64 } from "../sync/syncEvents.ts";
-import { createFakeBlock, listingEvent, type FakeBlock } from "./shareTestKit.ts";
+import { assertSaid, createFakeBlock, listingEvent, type FakeBlock } from "./shareTestKit.ts";
 
 const alice = "@alice:oak.test";
 const dan = "@dan:elm.test";
@@ -135,8 +135,7 @@ test("promises made on both sides of a cut: the home block's stands everywhere, 
   assert.match(oak.listingText(listingEvent(oak, "#1")), /Status: promised to @ann:oak.test · 1 waiting/);
   assert.match(elm.listingText(onElm), /Status: promised to @ann:oak.test · 1 waiting/);
   const told = elm.dmTexts(dan).join("\n");
-  assert.match(told, /Sorry: while this block and oak.test were cut off from each other, #1\.oak \(5 lbs of tomatoes\) was promised both by you and by @ann:oak.test/);
-  assert.match(told, /the promise made on the listing's own block stands/);
+  assertSaid(told, "share.settle.lost", { other: "oak.test", id: "#1.oak", title: "5 lbs of tomatoes", offer: "yes", winner: "@ann:oak.test" });
   assert.doesNotMatch(oak.dmTexts(ann).join("\n"), /Sorry/, "the neighbor whose promise stands is not told otherwise");
   const pickup = elm.context.privateRooms.find((room) => room.userIds.includes(dan) && room.userIds.length === 2);
   assert.ok(elm.posted.some((posted) => posted.roomId === pickup?.roomId && /This pickup did not stand/.test(posted.text)), "the pickup chat elm opened says so too");
@@ -158,19 +157,19 @@ test("!unshare: only the owner or a moderator; the pact block's message says it 
   await tickBoth(oak, elm);
   await pump();
 
-  assert.match((await oak.say("@bob:oak.test", "!unshare 1")).join("\n"), /Only the neighbor who posted it or a room moderator can do that with #1/);
-  assert.match((await elm.say(dan, "!unshare 1.oak")).join("\n"), /Only the neighbor who posted it or a room moderator/);
-  assert.match((await oak.say(alice, "!unshare 1")).join("\n"), /#1 is now for this block only/);
+  assertSaid(await oak.say("@bob:oak.test", "!unshare 1"), "share.action.onlyActor", { actor: "staff", id: "#1" });
+  assertSaid(await elm.say(dan, "!unshare 1.oak"), "share.action.onlyActor", { actor: "staff", id: "#1.oak" });
+  assertSaid(await oak.say(alice, "!unshare 1"), "share.action.unshared", { id: "#1" });
   assert.match(oak.listingText(listingEvent(oak, "#1")), /this block only/);
   assert.doesNotMatch(oak.listingText(listingEvent(oak, "#1")), /waiting/, "the other block's neighbor is off the list");
-  assert.match(oak.dmTexts(dan).join("\n"), /is no longer shared with your block/);
+  assertSaid(oak.dmTexts(dan), "share.notice.unsharedOffList", { title: "ladder", id: "#1" });
   await tickBoth(oak, elm);
   await pump();
-  assert.match(elm.listingText(onElm), /Listing #1\.oak is no longer shared with this block/);
-  assert.match((await elm.say(dan, "!claim 1.oak")).join("\n"), /I can't find listing #1.oak/);
+  assertSaid(elm.listingText(onElm), "share.listing.withdrawn", { id: "#1.oak" });
+  assertSaid(await elm.say(dan, "!claim 1.oak"), "share.listingRef.notFound", { ref: "#1.oak" });
   assert.doesNotMatch((await elm.say(dan, "!list")).join("\n"), /ladder/);
 
-  assert.match((await oak.say(alice, "!share 1")).join("\n"), /#1 is now shared with the pact's blocks/);
+  assertSaid(await oak.say(alice, "!share 1"), "share.action.shared", { id: "#1" });
   await tickBoth(oak, elm);
   await pump();
   assert.match((await elm.say(dan, "!list")).join("\n"), /#1\.oak ladder · tools · available/);
