@@ -2,7 +2,6 @@
 // is resolved. Each incident still has its own record (for !mesh status, silences and the Lobby).
 
 import type { BotContext } from "../framework/contract.ts";
-import { logBotError } from "../framework/errorLog.ts";
 import { failed, isDue, meshLocalpart, succeeded, tellOwners, type Retrying } from "./delivery.ts";
 import { nodesOf, type Incident } from "./incident.ts";
 import { speakerFor } from "../framework/speak.ts";
@@ -27,7 +26,7 @@ export async function postBurst(context: BotContext, state: MeshState, incidents
   try {
     eventId = await context.actions.sendMessage(roomId, burstMessage(speakerFor(context), incidents, owners));
   } catch (error) {
-    logBotError(meshLocalpart, `posting a summary of ${incidents.length} incidents`, error);
+    context.log.error(`posting a summary of ${incidents.length} incidents`, error);
     for (const incident of incidents) state.book.save(failed(incident, now));
     return;
   }
@@ -60,7 +59,7 @@ export async function syncBursts(context: BotContext, state: MeshState): Promise
       await context.actions.editMessage(burst.roomId, burst.eventId, burstResolvedMessage(speakerFor(context), burst.members.length, burst.since, now));
       context.store.delete(key);
     } catch (error) {
-      logBotError(meshLocalpart, "editing a summary of incidents as resolved", error);
+      context.log.error("editing a summary of incidents as resolved", error);
       const retried = failed(burst, now);
       if (retried.failures >= 25) context.store.delete(key);
       else context.store.put(key, retried);

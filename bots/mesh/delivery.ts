@@ -2,8 +2,8 @@
 // tells owners (best effort: a DM that fails is logged, not retried).
 
 import type { BotContext, RichText } from "../framework/contract.ts";
-import { logBotError } from "../framework/errorLog.ts";
 import { speakerFor, type Speaker } from "../framework/speak.ts";
+import { backoffDelay } from "../framework/backoff.ts";
 
 export const meshLocalpart = "mesh";
 
@@ -13,9 +13,7 @@ export interface Retrying {
 }
 
 /** 5 s, 10 s, 20 s… up to 10 minutes: a homeserver that is down is not hammered. */
-export function retryDelay(failures: number): number {
-  return Math.min(5000 * 2 ** Math.max(0, failures - 1), 10 * 60 * 1000);
-}
+const retryPolicy = { firstMs: 5_000, maxMs: 10 * 60_000 };
 
 export function isDue(item: Retrying, now: number): boolean {
   return item.retryAt === undefined || item.retryAt <= now;
@@ -23,7 +21,7 @@ export function isDue(item: Retrying, now: number): boolean {
 
 export function failed<Item extends Retrying>(item: Item, now: number): Item {
   const failures = item.failures + 1;
-  return { ...item, failures, retryAt: now + retryDelay(failures) };
+  return { ...item, failures, retryAt: now + backoffDelay(failures, retryPolicy) };
 }
 
 export function succeeded<Item extends Retrying>(item: Item): Item {
@@ -39,7 +37,7 @@ export async function tellOwners(context: BotContext, owners: readonly string[],
       const roomId = await context.actions.openPrivateRoom([owner]);
       await context.actions.sendMessage(roomId, notice(speakerFor(context, owner)));
     } catch (error) {
-      logBotError(meshLocalpart, `telling ${owner} about a mesh incident`, error);
+      context.log.error(`telling ${owner} about a mesh incident`, error);
     }
   }
 }

@@ -3,7 +3,6 @@
 // every webhook and on every tick, so a failed send, a restart or an ended silence is caught up on.
 
 import type { BotContext } from "../framework/contract.ts";
-import { logBotError } from "../framework/errorLog.ts";
 import { postBurst, syncBursts } from "./burstSummary.ts";
 import { failed, isDue, meshLocalpart, succeeded, tellOwners } from "./delivery.ts";
 import { isUplinkAlert } from "./alertWording.ts";
@@ -35,7 +34,7 @@ async function postFiring(context: BotContext, state: MeshState, incident: Incid
     const eventId = await context.actions.sendMessage(roomId, firingMessage(readerOf(context, incident), incident, owners));
     posted = succeeded({ ...incident, message: { roomId, eventId } });
   } catch (error) {
-    logBotError(meshLocalpart, `posting incident ${incident.id}`, error);
+    context.log.error(`posting incident ${incident.id}`, error);
     state.book.save(failed(incident, now));
     return;
   }
@@ -51,7 +50,7 @@ async function showResolved(context: BotContext, state: MeshState, incident: Inc
   try {
     await context.actions.editMessage(message.roomId, message.eventId, resolvedMessage(readerOf(context, incident), incident, owners));
   } catch (error) {
-    logBotError(meshLocalpart, `editing incident ${incident.id} as resolved`, error);
+    context.log.error(`editing incident ${incident.id} as resolved`, error);
     const retried = failed(incident, context.now());
     state.book.save(retried.failures >= maxEditFailures ? { ...retried, resolvedShown: true } : retried);
     return;
@@ -89,7 +88,7 @@ async function announce(context: BotContext, roomId: string, notice: Parameters<
     await context.actions.sendMessage(roomId, notice);
     return true;
   } catch (error) {
-    logBotError(meshLocalpart, "telling the Lobby about the internet connection", error);
+    context.log.error("telling the Lobby about the internet connection", error);
     return false;
   }
 }

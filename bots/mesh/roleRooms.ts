@@ -3,7 +3,6 @@
 // provisioning listed it as one of the room's bots; a failed join is retried at most once a minute.
 
 import type { BotContext, RoomRole } from "../framework/contract.ts";
-import { logBotError } from "../framework/errorLog.ts";
 
 const joinedPrefix = "joined/";
 const joinRetryMs = 60 * 1000;
@@ -27,7 +26,7 @@ export async function roleRoom(context: BotContext, role: RoomRole): Promise<str
     context.store.put(key, { joined: true, triedAt: now } satisfies JoinRecord);
     return roomId;
   } catch (error) {
-    logBotError("mesh", `joining the ${role} room ${roomId}`, error);
+    context.log.error(`joining the ${role} room ${roomId}`, error);
     context.store.put(key, { joined: false, triedAt: now } satisfies JoinRecord);
     return undefined;
   }
@@ -41,7 +40,7 @@ export async function operatorChat(context: BotContext): Promise<string | undefi
   try {
     return await context.actions.openPrivateRoom([operator]);
   } catch (error) {
-    logBotError("mesh", `opening a private chat with the operator ${operator}`, error);
+    context.log.error(`opening a private chat with the operator ${operator}`, error);
     return undefined;
   }
 }

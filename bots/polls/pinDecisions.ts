@@ -6,10 +6,12 @@ import type { BotContext } from "../framework/contract.ts";
 import type { PollRecord } from "./pollModel.ts";
 import { addPendingPin, governanceRoom, loadPoll, pendingPins, removePendingPin, type PendingPin } from "./pollStore.ts";
 import { speakerFor } from "../framework/speak.ts";
+import { backoffDelay } from "../framework/backoff.ts";
 import { decisionNote } from "./pollWords.ts";
 
 const pinnedEventsType = "m.room.pinned_events";
-const firstRetryMs = 60_000;
+// 1, 2, 4, 8 minutes, then the pin is given up (the decision is in the log either way).
+const retryPolicy = { firstMs: 60_000, maxMs: 16 * 60_000 };
 const maxAttempts = 5;
 
 /** Pins once; throws when the homeserver refuses (a note already posted is kept in `pin`, not posted again). */
@@ -30,14 +32,14 @@ async function attempt(context: BotContext, poll: PollRecord, pin: PendingPin): 
   } catch (error) {
     const attempts = pin.attempts + 1;
     context.log.error(`pinning decision ${poll.number} (try ${attempts} of ${maxAttempts})`, error);
-    if (attempts < maxAttempts) addPendingPin(context.store, { ...pin, attempts, nextAt: context.now() + firstRetryMs * 2 ** (attempts - 1) });
+    if (attempts < maxAttempts) addPendingPin(context.store, { ...pin, attempts, nextAt: context.now() + backoffDelay(attempts, retryPolicy) });
     else removePendingPin(context.store, poll.number);
   }
 }
 
 /** Pins a just-closed poll's decision (its results message stored in the poll); queued first, so a crash mid-way retries. */
 export function pinDecision(context: BotContext, poll: PollRecord): Promise<void> {
-  const pin: PendingPin = { number: poll.number, attempts: 0, nextAt: context.now() + firstRetryMs };
+  const pin: PendingPin = { number: poll.number, attempts: 0, nextAt: context.now() + retryPolicy.firstMs };
   addPendingPin(context.store, pin);
   return attempt(context, poll, pin);
 }

@@ -61,10 +61,6 @@ export function replaceBallotsWithReceipts(store: BotStore, number: number, rece
   store.delete(`ballots/${padded(number)}`);
 }
 
-export function loadReceipts(store: BotStore, number: number): PublishedReceipt[] | undefined {
-  return store.get<PublishedReceipt[]>(`receipts/${padded(number)}`);
-}
-
 export function recordDecision(store: BotStore, decision: DecisionRecord): void {
   store.put(`decision/${padded(decision.number)}`, decision);
 }
