@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { importsOf, importViolations, projectImportViolations } from "./importRules.ts";
+import { execFileSync } from "node:child_process";
+import { importsOf, importViolations, misplacedTests, projectImportViolations } from "./importRules.ts";
 
 test("every folder keeps the import rule its README states", () => {
   assert.deepEqual(projectImportViolations(process.cwd()), []);
@@ -33,4 +34,10 @@ test("a planted import across a rule is reported with the file, line and the REA
 test("multi-line imports are read", () => {
   const source = `import {\n  a,\n  b,\n} from "../../deploy/x.ts";\nimport type {\n  C,\n} from "./y.ts";`;
   assert.deepEqual(importsOf(source).map((statement) => [statement.specifier, statement.typeOnly]), [["../../deploy/x.ts", false], ["./y.ts", true]]);
+});
+
+test("every test lives where the README says: its folder's tests/, or test/ for whole-block tests", () => {
+  const tracked = execFileSync("git", ["ls-files", "*.test.ts"], { encoding: "utf8" }).split("\n").filter(Boolean);
+  assert.deepEqual(misplacedTests(tracked), []);
+  assert.deepEqual(misplacedTests(["bots/polls/pollsBot.test.ts", "bots/polls/tests/pollsBot.test.ts", "test/chaos.test.ts"]), ["bots/polls/pollsBot.test.ts"]);
 });

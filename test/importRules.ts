@@ -83,3 +83,8 @@ export function sourceFiles(root: string, folder: string): string[] {
 export function projectImportViolations(root: string): string[] {
   return importRules.flatMap((rule) => sourceFiles(root, rule.folder).flatMap((file) => importViolations(file, readFileSync(join(root, file), "utf8"))));
 }
+
+/** Test files outside the convention: a folder's tests in its tests/ folder, cross-folder ones in test/ (bench/ tests its own runner). */
+export function misplacedTests(files: readonly string[]): string[] {
+  return files.filter((file) => file.endsWith(".test.ts") && !/^(test|bench)\//.test(file) && !file.split("/").includes("tests"));
+}

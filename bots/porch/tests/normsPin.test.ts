@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createFakeBotContext, testServer } from "../framework/testing/fakeBotContext.ts";
-import { decideNormsPin, keepNormsPinned, type NormsPin } from "./normsPin.ts";
-import { porchBot } from "./porchBot.ts";
-import { sayPlain } from "../framework/speak.ts";
+import { createFakeBotContext, testServer } from "../../framework/testing/fakeBotContext.ts";
+import { decideNormsPin, keepNormsPinned, type NormsPin } from "../normsPin.ts";
+import { porchBot } from "../porchBot.ts";
+import { sayPlain } from "../../framework/speak.ts";
 
 const lobby = `!lobby:${testServer}`;
 const pinnedKey = `${lobby} m.room.pinned_events `;

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { tokenizeArguments } from "./argumentTokens.ts";
-import { duration, integer, optional, rest, text, userId, type AnyCommandArgument } from "./commandArguments.ts";
-import { defineCommand } from "./defineCommand.ts";
-import { parseArguments } from "./parseArguments.ts";
+import { tokenizeArguments } from "../argumentTokens.ts";
+import { duration, integer, optional, rest, text, userId, type AnyCommandArgument } from "../commandArguments.ts";
+import { defineCommand } from "../defineCommand.ts";
+import { parseArguments } from "../parseArguments.ts";
 
 function problemOf(argumentList: readonly AnyCommandArgument[], input: string): string {
   const parsed = parseArguments(argumentList, input);

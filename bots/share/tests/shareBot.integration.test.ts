@@ -4,11 +4,11 @@
 // in Spanish.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
-import { NeighborClient, repliesTo, type SeenEvent } from "../../test/harness/neighborClient.ts";
-import { sayPlain, speaker } from "../framework/speak.ts";
-import { readListingText } from "./domain/listingText.ts";
-import { createShareBot } from "./shareBot.ts";
+import { startTestNeighborhood, type TestNeighborhood } from "../../../test/harness/testNeighborhood.ts";
+import { NeighborClient, repliesTo, type SeenEvent } from "../../../test/harness/neighborClient.ts";
+import { sayPlain, speaker } from "../../framework/speak.ts";
+import { readListingText } from "../domain/listingText.ts";
+import { createShareBot } from "../shareBot.ts";
 
 const hour = 3_600_000;
 const day = 24 * hour;

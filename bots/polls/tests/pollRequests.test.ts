@@ -1,16 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { applyBindingChange, readBindingChange } from "./bindingChanges.ts";
-import { decideBallot } from "./castBallot.ts";
-import { readBallot } from "./readBallot.ts";
-import { readPollRequest, type PollRequest, type PollRequestProblem } from "./readPollRequest.ts";
-import { newReceiptCode, publishedReceipts } from "./receipts.ts";
-import { createFakeBotContext } from "../framework/testing/fakeBotContext.ts";
-import { supportedLanguages } from "../framework/languages.ts";
-import { sayPlain, speaker } from "../framework/speak.ts";
-import { startPollSpecs } from "./startPollCommands.ts";
-import type { MessageRef } from "../framework/speak.ts";
-import { appliedWords, requestProblemWords } from "./pollWords.ts";
+import { applyBindingChange, readBindingChange } from "../bindingChanges.ts";
+import { decideBallot } from "../castBallot.ts";
+import { readBallot } from "../readBallot.ts";
+import { readPollRequest, type PollRequest, type PollRequestProblem } from "../readPollRequest.ts";
+import { newReceiptCode, publishedReceipts } from "../receipts.ts";
+import { createFakeBotContext } from "../../framework/testing/fakeBotContext.ts";
+import { supportedLanguages } from "../../framework/languages.ts";
+import { sayPlain, speaker } from "../../framework/speak.ts";
+import { startPollSpecs } from "../startPollCommands.ts";
+import type { MessageRef } from "../../framework/speak.ts";
+import { appliedWords, requestProblemWords } from "../pollWords.ts";
 
 // Problems are catalog messages; these tests read them as an English speaker would.
 const english = speaker("en", "UTC");

@@ -2,9 +2,9 @@
 // plurals, dates in the block's time zone and the neighbor's words kept as written.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sayPlain, speaker } from "../framework/speak.ts";
-import { decidePoll } from "./decidePoll.ts";
-import type { PollRecord, Verdict } from "./pollModel.ts";
+import { sayPlain, speaker } from "../../framework/speak.ts";
+import { decidePoll } from "../decidePoll.ts";
+import type { PollRecord, Verdict } from "../pollModel.ts";
 import {
   appliedWords,
   ballotCastMessage,
@@ -17,8 +17,8 @@ import {
   outcomeWords,
   reminderMessage,
   resultsMessage,
-} from "./pollWords.ts";
-import { proposalAnswers } from "./readPollRequest.ts";
+} from "../pollWords.ts";
+import { proposalAnswers } from "../readPollRequest.ts";
 
 const languages = ["en", "es"] as const;
 const day = 86_400_000;

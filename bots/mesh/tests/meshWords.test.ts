@@ -3,15 +3,15 @@
 // to English, and dates are in the speaker's language and the block's time zone.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { RichText } from "../framework/contract.ts";
-import { speaker, type Speaker } from "../framework/speak.ts";
-import { createFakeBotContext, startTime, testServer } from "../framework/testing/fakeBotContext.ts";
-import { alertWords, severityLook } from "./alertWording.ts";
-import type { Incident } from "./incident.ts";
-import type { MeshReply } from "./meshOutcomes.ts";
-import { meshState } from "./meshState.ts";
-import { adoptNode, meshSubcommands, silenceNode, unadoptNode, unsilenceNode } from "./meshSubcommands.ts";
-import { nodeView, statusView } from "./meshReports.ts";
+import type { RichText } from "../../framework/contract.ts";
+import { speaker, type Speaker } from "../../framework/speak.ts";
+import { createFakeBotContext, startTime, testServer } from "../../framework/testing/fakeBotContext.ts";
+import { alertWords, severityLook } from "../alertWording.ts";
+import type { Incident } from "../incident.ts";
+import type { MeshReply } from "../meshOutcomes.ts";
+import { meshState } from "../meshState.ts";
+import { adoptNode, meshSubcommands, silenceNode, unadoptNode, unsilenceNode } from "../meshSubcommands.ts";
+import { nodeView, statusView } from "../meshReports.ts";
 import {
   burstMessage,
   burstResolvedMessage,
@@ -23,7 +23,7 @@ import {
   resolvedMessage,
   uplinkBackNotice,
   uplinkDownNotice,
-} from "./meshWords.ts";
+} from "../meshWords.ts";
 
 const minute = 60_000;
 const bea = `@bea:${testServer}`;

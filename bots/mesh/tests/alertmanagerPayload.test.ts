@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { labelsKey, readAlertmanagerPayload } from "./alertmanagerPayload.ts";
-import { splitLink, nodesOf } from "./incident.ts";
-import { alertWords, isUplinkAlert, severityLook } from "./alertWording.ts";
-import { speaker } from "../framework/speak.ts";
+import { labelsKey, readAlertmanagerPayload } from "../alertmanagerPayload.ts";
+import { splitLink, nodesOf } from "../incident.ts";
+import { alertWords, isUplinkAlert, severityLook } from "../alertWording.ts";
+import { speaker } from "../../framework/speak.ts";
 
 const english = speaker("en", "UTC");
 

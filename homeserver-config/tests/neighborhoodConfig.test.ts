@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { loadNeighborhood, NeighborhoodFileError } from "./loadNeighborhood.ts";
-import { writeHomeserverConfig } from "./writeHomeserverConfig.ts";
-import { synapseConfig, synapsePaths } from "./synapseConfig.ts";
+import { loadNeighborhood, NeighborhoodFileError } from "../loadNeighborhood.ts";
+import { writeHomeserverConfig } from "../writeHomeserverConfig.ts";
+import { synapseConfig, synapsePaths } from "../synapseConfig.ts";
 
 const valid = `name: Maple Street
 server_name: maple.mesh

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createFakeBotContext, takeSentTexts, testServer, textMessage } from "./testing/fakeBotContext.ts";
-import { sayPlain } from "./speak.ts";
-import { porchBot } from "../porch/porchBot.ts";
-import { pollsBot } from "../polls/pollsBot.ts";
+import { createFakeBotContext, takeSentTexts, testServer, textMessage } from "../testing/fakeBotContext.ts";
+import { sayPlain } from "../speak.ts";
+import { porchBot } from "../../porch/porchBot.ts";
+import { pollsBot } from "../../polls/pollsBot.ts";
 
 const lobby = `!lobby:${testServer}`;
 const governance = `!governance:${testServer}`;

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { durationIn, formatDuration, parseDuration } from "./durations.ts";
+import { durationIn, formatDuration, parseDuration } from "../durations.ts";
 
 test("parses the ways neighbors write durations", () => {
   assert.equal(parseDuration("90m"), 90 * 60_000);

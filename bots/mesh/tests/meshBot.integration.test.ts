@@ -3,10 +3,10 @@
 // outage reaches the Lobby once, and its end too.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
-import type { NeighborClient, SeenEvent } from "../../test/harness/neighborClient.ts";
-import { meshBot } from "./meshBot.ts";
-import { speaker, type Speaker } from "../framework/speak.ts";
+import { startTestNeighborhood, type TestNeighborhood } from "../../../test/harness/testNeighborhood.ts";
+import type { NeighborClient, SeenEvent } from "../../../test/harness/neighborClient.ts";
+import { meshBot } from "../meshBot.ts";
+import { speaker, type Speaker } from "../../framework/speak.ts";
 
 const english = speaker("en", "UTC");
 const uplinkDownText = english.plain("mesh.uplink.down");

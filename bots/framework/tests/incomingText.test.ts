@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { MatrixEvent } from "./contract.ts";
-import { readIncomingText } from "./incomingText.ts";
+import type { MatrixEvent } from "../contract.ts";
+import { readIncomingText } from "../incomingText.ts";
 
 function event(content: Record<string, unknown>, type = "m.room.message"): MatrixEvent {
   return { event_id: "$e", room_id: "!r:x", sender: "@a:x", type, content, origin_server_ts: 0 };

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { MatrixEvent } from "../framework/contract.ts";
-import { createFakeBotContext, testServer, textMessage, type FakeBotContext } from "../framework/testing/fakeBotContext.ts";
-import type { MessageKey } from "../framework/languages.ts";
-import { sayPlain } from "../framework/speak.ts";
-import { createPollsBot } from "./pollsBot.ts";
+import type { MatrixEvent } from "../../framework/contract.ts";
+import { createFakeBotContext, testServer, textMessage, type FakeBotContext } from "../../framework/testing/fakeBotContext.ts";
+import type { MessageKey } from "../../framework/languages.ts";
+import { sayPlain } from "../../framework/speak.ts";
+import { createPollsBot } from "../pollsBot.ts";
 
 const governance = `!governance:${testServer}`;
 const lobby = `!lobby:${testServer}`;

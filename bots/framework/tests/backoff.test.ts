@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { backoffDelay } from "./backoff.ts";
+import { backoffDelay } from "../backoff.ts";
 
 test("the wait doubles after each failure and stops at the most", () => {
   const policy = { firstMs: 2_000, maxMs: 10 * 60_000 };

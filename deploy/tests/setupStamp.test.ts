@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const setup = join(import.meta.dirname, "setup.sh");
+const setup = join(import.meta.dirname, "..", "setup.sh");
 
 /** Runs setup.sh's ensure_npm_packages against `root`, with an `npm` that records each call. */
 function ensureNpmPackages(root: string): void {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RateLimiter } from "./rateLimiter.ts";
+import { RateLimiter } from "../rateLimiter.ts";
 
 test("burst, then one warning, then silence, then a token per refill period", () => {
   const limiter = new RateLimiter({ burst: 3, refillEveryMs: 1000, maxTracked: 10 });

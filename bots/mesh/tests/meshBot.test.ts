@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { BotDefinition, WebhookReply } from "../framework/contract.ts";
-import { createFakeBotContext, startTime, testServer, textMessage, type FakeBotContext } from "../framework/testing/fakeBotContext.ts";
-import { createMeshBot } from "./meshBot.ts";
-import type { MessageKey } from "../framework/languages.ts";
-import { speaker, type MessageValues } from "../framework/speak.ts";
+import type { BotDefinition, WebhookReply } from "../../framework/contract.ts";
+import { createFakeBotContext, startTime, testServer, textMessage, type FakeBotContext } from "../../framework/testing/fakeBotContext.ts";
+import { createMeshBot } from "../meshBot.ts";
+import type { MessageKey } from "../../framework/languages.ts";
+import { speaker, type MessageValues } from "../../framework/speak.ts";
 
 // Expected words come from the English catalog, so a rewording there does not break these tests.
 const english = speaker("en", "UTC");

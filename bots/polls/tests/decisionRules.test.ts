@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decidePoll } from "./decidePoll.ts";
-import { instantRunoff } from "./instantRunoff.ts";
-import type { PollKind, PollOption } from "./pollModel.ts";
-import { consentAnswers, proposalAnswers } from "./readPollRequest.ts";
-import { isQuorumMet, thresholdRules } from "./thresholds.ts";
+import { decidePoll } from "../decidePoll.ts";
+import { instantRunoff } from "../instantRunoff.ts";
+import type { PollKind, PollOption } from "../pollModel.ts";
+import { consentAnswers, proposalAnswers } from "../readPollRequest.ts";
+import { isQuorumMet, thresholdRules } from "../thresholds.ts";
 
 test("majority means more than half of agree + disagree: 2 of 4 fails, 3 of 5 passes, abstentions don't count", () => {
   assert.equal(thresholdRules.majority.isMet(2, 2), false);

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { MatrixEvent } from "../framework/contract.ts";
-import { readPollResponse, readRedactedEventId } from "./pollEvents.ts";
-import type { StoredResponse } from "./pollModel.ts";
-import { tallyResponses } from "./tallyResponses.ts";
+import type { MatrixEvent } from "../../framework/contract.ts";
+import { readPollResponse, readRedactedEventId } from "../pollEvents.ts";
+import type { StoredResponse } from "../pollModel.ts";
+import { tallyResponses } from "../tallyResponses.ts";
 
 const ann = "@ann:block.test";
 const bob = "@bob:block.test";

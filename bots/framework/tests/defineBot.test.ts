@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { BotDefinition, MatrixEvent } from "./contract.ts";
-import { integer, rest, userId } from "./commandArguments.ts";
-import { defineBot } from "./defineBot.ts";
-import { defineCommand } from "./defineCommand.ts";
-import { message } from "./richText.ts";
-import { createFakeBotContext, takeSentTexts, testServer, type FakeBotContext } from "./testing/fakeBotContext.ts";
+import type { BotDefinition, MatrixEvent } from "../contract.ts";
+import { integer, rest, userId } from "../commandArguments.ts";
+import { defineBot } from "../defineBot.ts";
+import { defineCommand } from "../defineCommand.ts";
+import { message } from "../richText.ts";
+import { createFakeBotContext, takeSentTexts, testServer, type FakeBotContext } from "../testing/fakeBotContext.ts";
 
 const room = `!sharing:${testServer}`;
 const dm = `!dm:${testServer}`;

@@ -13,10 +13,10 @@
 // poll closes without waiting a day; Synapse's timestamps stay real.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
-import { NeighborClient, type SeenEvent } from "../../test/harness/neighborClient.ts";
-import { sayPlain } from "../framework/speak.ts";
-import { createPollsBot } from "./pollsBot.ts";
+import { startTestNeighborhood, type TestNeighborhood } from "../../../test/harness/testNeighborhood.ts";
+import { NeighborClient, type SeenEvent } from "../../../test/harness/neighborClient.ts";
+import { sayPlain } from "../../framework/speak.ts";
+import { createPollsBot } from "../pollsBot.ts";
 
 const minute = 60_000;
 const day = 24 * 60 * minute;

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { catalogProblems } from "./catalogCheck.ts";
-import { catalogFor, readCatalogFolder, sourceLanguage, supportedLanguages } from "./languages.ts";
+import { catalogProblems } from "../catalogCheck.ts";
+import { catalogFor, readCatalogFolder, sourceLanguage, supportedLanguages } from "../languages.ts";
 
 const source = readCatalogFolder(sourceLanguage) as Record<string, string>;
 

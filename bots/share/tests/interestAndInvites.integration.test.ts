@@ -3,9 +3,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as sdk from "matrix-js-sdk";
-import { startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
-import type { NeighborClient, SeenEvent } from "../../test/harness/neighborClient.ts";
-import { createShareBot } from "./shareBot.ts";
+import { startTestNeighborhood, type TestNeighborhood } from "../../../test/harness/testNeighborhood.ts";
+import type { NeighborClient, SeenEvent } from "../../../test/harness/neighborClient.ts";
+import { createShareBot } from "../shareBot.ts";
 
 describe("interest taken back, DMs and invites, own listings (real Synapse)", () => {
   let block: TestNeighborhood;

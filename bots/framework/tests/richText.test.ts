@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bold, bulletList, code, escapeHtml, link, mention, message, paragraph, richTemplate } from "./richText.ts";
+import { bold, bulletList, code, escapeHtml, link, mention, message, paragraph, richTemplate } from "../richText.ts";
 
 test("neighbor text is escaped in HTML and untouched in plain text", () => {
   const hostile = `<script>alert("hi")</script> & <img src=x onerror=y>`;

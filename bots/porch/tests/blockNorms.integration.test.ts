@@ -5,11 +5,11 @@
 // Then a neighbor chooses Spanish and the bots answer her in it.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { startTestNeighborhood, type TestNeighborhood } from "../../test/harness/testNeighborhood.ts";
-import type { NeighborClient, SeenEvent } from "../../test/harness/neighborClient.ts";
-import { createPollsBot } from "../polls/pollsBot.ts";
-import { porchBot } from "./porchBot.ts";
-import { sayPlain } from "../framework/speak.ts";
+import { startTestNeighborhood, type TestNeighborhood } from "../../../test/harness/testNeighborhood.ts";
+import type { NeighborClient, SeenEvent } from "../../../test/harness/neighborClient.ts";
+import { createPollsBot } from "../../polls/pollsBot.ts";
+import { porchBot } from "../porchBot.ts";
+import { sayPlain } from "../../framework/speak.ts";
 
 interface PinnedNorms {
   eventId: string;

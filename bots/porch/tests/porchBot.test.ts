@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { MatrixEvent } from "../framework/contract.ts";
-import { createFakeBotContext, takeSentTexts, testServer, type FakeBotContext } from "../framework/testing/fakeBotContext.ts";
-import { allBots } from "../index.ts";
-import { porchBot } from "./porchBot.ts";
-import { supportedLanguages } from "../framework/languages.ts";
-import { sayPhrase } from "../framework/speak.ts";
+import type { MatrixEvent } from "../../framework/contract.ts";
+import { createFakeBotContext, takeSentTexts, testServer, type FakeBotContext } from "../../framework/testing/fakeBotContext.ts";
+import { allBots } from "../../index.ts";
+import { porchBot } from "../porchBot.ts";
+import { supportedLanguages } from "../../framework/languages.ts";
+import { sayPhrase } from "../../framework/speak.ts";
 
 const lobby = `!lobby:${testServer}`;
 const sharing = `!sharing:${testServer}`;

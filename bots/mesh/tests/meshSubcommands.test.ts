@@ -2,10 +2,10 @@
 // neighbor is told, before meshWords.ts says it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createFakeBotContext, startTime, testServer } from "../framework/testing/fakeBotContext.ts";
-import { meshState } from "./meshState.ts";
-import { adoptNode, silenceNode, unadoptNode, unsilenceNode } from "./meshSubcommands.ts";
-import { nodeView, statusView } from "./meshReports.ts";
+import { createFakeBotContext, startTime, testServer } from "../../framework/testing/fakeBotContext.ts";
+import { meshState } from "../meshState.ts";
+import { adoptNode, silenceNode, unadoptNode, unsilenceNode } from "../meshSubcommands.ts";
+import { nodeView, statusView } from "../meshReports.ts";
 
 const bea = `@bea:${testServer}`;
 const cy = `@cy:${testServer}`;
