@@ -36,13 +36,18 @@ function appserviceSender(block: BlockProcess) {
   const userId = `@blockshare:${block.spec.serverName}`;
   const call = async (method: string, path: string, body?: unknown) => {
     const url = `${block.clientUrl}/_matrix/client/v3${path}${path.includes("?") ? "&" : "?"}user_id=${encodeURIComponent(userId)}`;
-    const response = await fetch(url, { method, headers: { authorization: `Bearer ${asToken}`, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${asToken}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as Record<string, any>;
   };
   return {
     join: (room: string) => call("POST", `/join/${encodeURIComponent(room)}`, {}),
-    send: (roomId: string, body: string, txn: string) => call("PUT", `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txn}`, { msgtype: "m.text", body }),
+    send: (roomId: string, body: string, txn: string) =>
+      call("PUT", `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txn}`, { msgtype: "m.text", body }),
     /** How many messages whose body starts with `prefix` this block holds in the room (paginating, which also back-fills). */
     async count(roomId: string, prefix: string): Promise<number> {
       let from: string | undefined;
@@ -68,7 +73,15 @@ export async function federationBenchmarks(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), "blockshare-federation-bench-"));
   const blocks = ["blocka.mesh:8448", "blockb.mesh:8448"].map((serverName, index) => {
     const host = mesh.hosts[index]!;
-    return defineBlock({ dir: join(dir, `block${index}`), name: `Bench ${index}`, serverName, namespace: host.namespace, address: host.address, clientAddress: host.clientAddress, hostsFile: host.hostsFile });
+    return defineBlock({
+      dir: join(dir, `block${index}`),
+      name: `Bench ${index}`,
+      serverName,
+      namespace: host.namespace,
+      address: host.address,
+      clientAddress: host.clientAddress,
+      hostsFile: host.hostsFile,
+    });
   }) as [BlockProcess, BlockProcess];
   const clients: NeighborClient[] = [];
   try {

@@ -75,7 +75,8 @@ async function eventsPerSecond(fullProcessing: boolean, payloads: unknown[]): Pr
     }
     const acked = performance.now();
     await host.whenIdle();
-    if (process.env.BENCH_DEBUG) console.log(`  ${fullProcessing ? "full" : "base"}: acks ${(acked - started).toFixed(0)} ms, drain ${(performance.now() - acked).toFixed(0)} ms`);
+    if (process.env.BENCH_DEBUG)
+      console.log(`  ${fullProcessing ? "full" : "base"}: acks ${(acked - started).toFixed(0)} ms, drain ${(performance.now() - acked).toFixed(0)} ms`);
     return (TRANSACTIONS * EVENTS_PER_TRANSACTION) / ((performance.now() - started) / 1000);
   } finally {
     await host.stop();

@@ -87,7 +87,9 @@ async function settled(block: TestNeighborhood, localparts: readonly string[]): 
   const userIds = localparts.map((localpart) => `@${localpart}:${neighborhood.server_name}`);
   const deadline = Date.now() + SETTLE_MS;
   while (Date.now() < deadline) {
-    const response = await fetch(`${clientUrl}/_matrix/client/v3/rooms/${lobby}/messages?dir=b&limit=200`, { headers: { authorization: `Bearer ${operatorToken}` } });
+    const response = await fetch(`${clientUrl}/_matrix/client/v3/rooms/${lobby}/messages?dir=b&limit=200`, {
+      headers: { authorization: `Bearer ${operatorToken}` },
+    });
     const { chunk = [] } = (await response.json()) as { chunk?: { sender: string; content: { body?: unknown } }[] };
     const welcomes = chunk.filter((event) => event.sender === porch).map((event) => String(event.content.body));
     if (userIds.every((userId) => welcomes.some((body) => body.includes(userId)))) return;

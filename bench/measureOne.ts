@@ -10,7 +10,8 @@ const benchmark = benchmarks.find((each) => each.name === name);
 
 async function answer(): Promise<ChildAnswer> {
   try {
-    if (benchmark === undefined) throw new Error(`no benchmark is named ${name ?? "(none given)"}; the names are ${benchmarks.map((each) => each.name).join(", ")}`);
+    if (benchmark === undefined)
+      throw new Error(`no benchmark is named ${name ?? "(none given)"}; the names are ${benchmarks.map((each) => each.name).join(", ")}`);
     return { figures: await benchmark.measure() };
   } catch (error) {
     return { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };

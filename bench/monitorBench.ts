@@ -228,7 +228,13 @@ async function rssChild(): Promise<{ rssMb: number; detail: Record<string, numbe
   const cycles = Number(process.env.MONITOR_BENCH_CYCLES ?? RSS_CYCLES);
   const release = process.env.MONITOR_BENCH_RELEASE === "1" ? memoryReleaser() : undefined;
   let now = Date.UTC(2020, 4, 13, 11, 12);
-  const poller = new HttpPollSource({ url: process.env.MONITOR_BENCH_URL!, format: "meshviewer", source: "bench", rejections: new RejectionCounter(), now: () => now });
+  const poller = new HttpPollSource({
+    url: process.env.MONITOR_BENCH_URL!,
+    format: "meshviewer",
+    source: "bench",
+    rejections: new RejectionCounter(),
+    now: () => now,
+  });
   const metrics = new MeshMetrics();
   let held: MeshSnapshot | undefined;
   if (withRules) {
@@ -288,7 +294,9 @@ async function measureRss({ runtime, release, withRules = true, cycles = RSS_CYC
     const { rssMb, detail } = await child<{ rssMb: number; detail: Record<string, number> }>("rss", runtime, env);
     if (process.env.MONITOR_BENCH_VERBOSE !== undefined) {
       const rounded = JSON.stringify(detail, (_key, value: unknown) => (typeof value === "number" ? Math.round(value * 10) / 10 : value));
-      console.log(`monitorBench: rss ${runtime === tuned ? "tuned" : "plain node"} ${withRules ? "rules" : "collect"} ${cycles} cycles ${rssMb.toFixed(1)} MB ${rounded}`);
+      console.log(
+        `monitorBench: rss ${runtime === tuned ? "tuned" : "plain node"} ${withRules ? "rules" : "collect"} ${cycles} cycles ${rssMb.toFixed(1)} MB ${rounded}`,
+      );
     }
     return rssMb;
   } finally {
@@ -342,7 +350,8 @@ export async function measureAlertLatency(): Promise<number | undefined> {
         const cutAt = performance.now();
         mesh.cutLink(2, 3);
         const message = await neighbor.waitForEvent(
-          (event) => event.room_id === alertsRoom && event.sender === meshUser && event.type === "m.room.message" && /Link .* is lost/.test(String(event.content.body)),
+          (event) =>
+            event.room_id === alertsRoom && event.sender === meshUser && event.type === "m.room.message" && /Link .* is lost/.test(String(event.content.body)),
           "the link-lost message in Mesh alerts",
           30_000,
         );

@@ -15,7 +15,7 @@ const answerIds = ["agree", "disagree", "abstain"];
 /** 10,000 response events from 2,000 voters (most change their vote; about 3% name an unknown answer). */
 export function syntheticResponses(count = 10_000, voters = 2_000): MatrixEvent[] {
   let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   return Array.from({ length: count }, (_, index) => {
     const spoiled = random() < 0.03;
     const answer = spoiled ? "maybe" : (answerIds[Math.floor(random() * answerIds.length)] ?? "agree");
@@ -95,7 +95,10 @@ export async function measurePollCloseLag(options: { polls?: number; closeInSeco
       await neighbor.sendText(governance, `!propose Lag check ${index + 1} closes in ${closeInSeconds} seconds`);
       starts.push(
         await neighbor.waitForEvent(
-          (event) => event.sender === bot && event.type === "org.matrix.msc3381.poll.start" && String(event.content["org.matrix.msc1767.text"]).includes(`Lag check ${index + 1}\n`),
+          (event) =>
+            event.sender === bot &&
+            event.type === "org.matrix.msc3381.poll.start" &&
+            String(event.content["org.matrix.msc1767.text"]).includes(`Lag check ${index + 1}\n`),
           `poll start ${index + 1}`,
         ),
       );
@@ -109,7 +112,14 @@ export async function measurePollCloseLag(options: { polls?: number; closeInSeco
         );
         const seenAtWallClock = performance.timeOrigin + end.receivedAt;
         // Let the bot finish posting the results before the stack stops.
-        await neighbor.waitForEvent((event) => event.sender === bot && event.type === "m.room.message" && String(event.content.body).includes("Results") && String(event.content.body).includes(start.event_id), "the results");
+        await neighbor.waitForEvent(
+          (event) =>
+            event.sender === bot &&
+            event.type === "m.room.message" &&
+            String(event.content.body).includes("Results") &&
+            String(event.content.body).includes(start.event_id),
+          "the results",
+        );
         return (seenAtWallClock - (start.origin_server_ts + closeInSeconds * 1000)) / 1000;
       }),
     );

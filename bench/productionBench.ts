@@ -42,9 +42,11 @@ export async function measureBackupRestore(sizes: ProductionBenchSizes = FULL_SI
       });
       if (!response.ok) throw new Error(`send failed: ${response.status} ${await response.text()}`);
     };
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (sent < sizes.messages) await sendOne(sent++);
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (sent < sizes.messages) await sendOne(sent++);
+      }),
+    );
     const listings = running.host.store.botStore("listings");
     for (let i = 0; i < sizes.listings; i++) listings.put(`listing:${i}`, { title: `Item ${i}`, description: "a thing to lend".repeat(4) });
 
@@ -59,4 +61,11 @@ export async function measureBackupRestore(sizes: ProductionBenchSizes = FULL_SI
   }
 }
 
-if (import.meta.main) console.log(await measureBackupRestore({ users: Number(process.env.USERS ?? 100), messages: Number(process.env.MESSAGES ?? 10_000), listings: Number(process.env.LISTINGS ?? 1_000) }));
+if (import.meta.main)
+  console.log(
+    await measureBackupRestore({
+      users: Number(process.env.USERS ?? 100),
+      messages: Number(process.env.MESSAGES ?? 10_000),
+      listings: Number(process.env.LISTINGS ?? 1_000),
+    }),
+  );

@@ -4,7 +4,16 @@
 // The templates are made from the English messages once, before timing: literal text, the values in
 // their places, the tags as richText's builders; exactly what a hand-written `message(...)` call does.
 import { performance } from "node:perf_hooks";
-import { isArgumentElement, isLiteralElement, isPluralElement, isPoundElement, isSelectElement, isTagElement, parse, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
+import {
+  isArgumentElement,
+  isLiteralElement,
+  isPluralElement,
+  isPoundElement,
+  isSelectElement,
+  isTagElement,
+  parse,
+  type MessageFormatElement,
+} from "@formatjs/icu-messageformat-parser";
 import type { RichText } from "../bots/framework/contract.ts";
 import { catalogFor, type MessageKey } from "../bots/framework/languages.ts";
 import { bold, code, italic, mention, message, rich, type Inline } from "../bots/framework/richText.ts";

@@ -18,4 +18,8 @@ export function renderSummary(summary: BenchmarkSummary, ran: number): string {
   ].join("\n");
 }
 
-const indent = (text: string) => text.split("\n").map((line) => `    ${line}`).join("\n");
+const indent = (text: string) =>
+  text
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");

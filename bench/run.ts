@@ -26,10 +26,14 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const outcomes = await runBenchmarks(selected, (outcome) => console.log(renderOutcome(outcome)), (benchmark) => {
-  console.log(`==> ${benchmark.name}`);
-  return measureInChild(benchmark);
-});
+const outcomes = await runBenchmarks(
+  selected,
+  (outcome) => console.log(renderOutcome(outcome)),
+  (benchmark) => {
+    console.log(`==> ${benchmark.name}`);
+    return measureInChild(benchmark);
+  },
+);
 const summary = summarize(outcomes);
 if (names.length === 0) {
   const file = join(import.meta.dirname, "results.json");

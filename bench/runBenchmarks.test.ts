@@ -27,14 +27,20 @@ test("a benchmark that fails does not stop the ones after it, and its figures ar
 
   assert.deepEqual(ran, ["first", "stack-memory", "sync-thrower", "last"]);
   assert.deepEqual(reported, outcomes, "each outcome is reported as it happens");
-  assert.deepEqual(outcomes.map((outcome) => outcome.kind), ["measured", "failed", "failed", "measured"]);
+  assert.deepEqual(
+    outcomes.map((outcome) => outcome.kind),
+    ["measured", "failed", "failed", "measured"],
+  );
 
   const summary = summarize(outcomes);
   assert.deepEqual(summary.results, { first_ratio: 1.235, last_s: 2, last_ratio: 0.5 });
-  assert.deepEqual(summary.failures.map(({ benchmark, missing }) => ({ benchmark, missing })), [
-    { benchmark: "stack-memory", missing: ["stack_rss_mb"] },
-    { benchmark: "sync-thrower", missing: ["sync_figure"] },
-  ]);
+  assert.deepEqual(
+    summary.failures.map(({ benchmark, missing }) => ({ benchmark, missing })),
+    [
+      { benchmark: "stack-memory", missing: ["stack_rss_mb"] },
+      { benchmark: "sync-thrower", missing: ["sync_figure"] },
+    ],
+  );
   assert.match(summary.failures[0]!.error, /ports\.mesh_map\) is in use/);
 
   const printed = outcomes.map(renderOutcome).join("\n");
@@ -62,8 +68,14 @@ test("a run where everything is measured says so", async () => {
 
 test("benchmarks are chosen by name; unknown names are returned to be reported", () => {
   const all = [fake("intake", [], async () => ({})), fake("board", [], async () => ({}))];
-  assert.deepEqual(selectBenchmarks(all, []).selected.map((b) => b.name), ["intake", "board"]);
+  assert.deepEqual(
+    selectBenchmarks(all, []).selected.map((b) => b.name),
+    ["intake", "board"],
+  );
   const chosen = selectBenchmarks(all, ["board", "nope"]);
-  assert.deepEqual(chosen.selected.map((b) => b.name), ["board"]);
+  assert.deepEqual(
+    chosen.selected.map((b) => b.name),
+    ["board"],
+  );
   assert.deepEqual(chosen.unknown, ["nope"]);
 });

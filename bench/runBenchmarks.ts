@@ -65,7 +65,9 @@ export interface BenchmarkSummary {
 export function summarize(outcomes: readonly BenchmarkOutcome[]): BenchmarkSummary {
   return {
     results: Object.assign({}, ...outcomes.map((outcome) => outcome.figures)) as Figures,
-    failures: outcomes.flatMap((outcome) => (outcome.kind === "failed" ? [{ benchmark: outcome.benchmark, error: outcome.error, missing: outcome.missing }] : [])),
+    failures: outcomes.flatMap((outcome) =>
+      outcome.kind === "failed" ? [{ benchmark: outcome.benchmark, error: outcome.error, missing: outcome.missing }] : [],
+    ),
   };
 }
 

@@ -26,7 +26,13 @@ export async function measureWorkersBotRtt(): Promise<Record<string, number>> {
   const database = createThrowawayDatabase(admin);
   try {
     const workers = await withBlock("workers", async (file, dir) => {
-      const stack = await startWorkerNeighborhood(file, { database: database.settings, workers: await freeWorkerSettings(), runDir: join(dir, "run"), privateRedis: true, synapseOverrides: relaxedRateLimits });
+      const stack = await startWorkerNeighborhood(file, {
+        database: database.settings,
+        workers: await freeWorkerSettings(),
+        runDir: join(dir, "run"),
+        privateRedis: true,
+        synapseOverrides: relaxedRateLimits,
+      });
       return { running: stack.running, stop: () => stack.stop() };
     });
     console.log(`  bot reply p95 with ${NEIGHBORS} neighbors: single process ${single.toFixed(0)} ms, workers ${workers.toFixed(0)} ms`);
@@ -36,7 +42,10 @@ export async function measureWorkersBotRtt(): Promise<Record<string, number>> {
   }
 }
 
-async function withBlock(name: string, start: (file: string, dir: string) => Promise<{ running: RunningNeighborhood; stop(): Promise<void> }>): Promise<number> {
+async function withBlock(
+  name: string,
+  start: (file: string, dir: string) => Promise<{ running: RunningNeighborhood; stop(): Promise<void> }>,
+): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), `blockshare-rtt-${name}-`));
   const block = await start(await writeBenchNeighborhood(dir, "RTT Block", "rtt.localhost"), dir);
   try {
@@ -116,10 +125,19 @@ class SyncingNeighbor {
   // A generous timeline limit: 100 commands and 100 replies land between two syncs, and a limited
   // (gapped) timeline would hide replies that Element would fetch by back-pagination.
   async #sync(timeout: number): Promise<void> {
-    const filter = JSON.stringify({ room: { rooms: [this.roomId], timeline: { limit: 1000 }, state: { lazy_load_members: true } }, presence: { types: [] }, account_data: { types: [] } });
+    const filter = JSON.stringify({
+      room: { rooms: [this.roomId], timeline: { limit: 1000 }, state: { lazy_load_members: true } },
+      presence: { types: [] },
+      account_data: { types: [] },
+    });
     const query = new URLSearchParams({ timeout: String(timeout), filter, ...(this.#since ? { since: this.#since } : {}) });
     const response = await fetch(`${this.url}/_matrix/client/v3/sync?${query}`, { headers: { authorization: `Bearer ${this.token}` } });
-    const body = (await response.json()) as { next_batch: string; rooms?: { join?: Record<string, { timeline: { events: Array<{ sender: string; content: { "m.relates_to"?: { "m.in_reply_to"?: { event_id: string } } } }> } }> } };
+    const body = (await response.json()) as {
+      next_batch: string;
+      rooms?: {
+        join?: Record<string, { timeline: { events: Array<{ sender: string; content: { "m.relates_to"?: { "m.in_reply_to"?: { event_id: string } } } }> } }>;
+      };
+    };
     const at = performance.now();
     this.#since = body.next_batch;
     for (const event of body.rooms?.join?.[this.roomId]?.timeline.events ?? []) {

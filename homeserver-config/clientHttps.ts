@@ -4,7 +4,7 @@
 // the client .well-known, Element's config and the join page) then says https. Behind nginx
 // (reverse_proxy) nginx presents the certificate on 443 instead, and nothing here applies; nor with workers
 // under `run`, whose client API is a loopback-only proxy (the production install serves phones there).
-import { X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
 import { hostsNotCovered, ownCertificate, publicHost, type FederationPaths } from "./communityCa.ts";
 import type { Neighborhood } from "./neighborhoodSchema.ts";
 

@@ -63,10 +63,22 @@ export function createCommunityCa(paths: FederationPaths, meshName: string): X50
   openssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", paths.caKey]);
   chmodSync(paths.caKey, 0o600);
   openssl([
-    "req", "-x509", "-new", "-key", paths.caKey, "-out", paths.caCertificate, "-days", "3650", "-sha256",
-    "-subj", `/O=BlockShare community mesh/CN=${meshName} community CA`,
-    "-addext", "basicConstraints=critical,CA:TRUE,pathlen:0",
-    "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+    "req",
+    "-x509",
+    "-new",
+    "-key",
+    paths.caKey,
+    "-out",
+    paths.caCertificate,
+    "-days",
+    "3650",
+    "-sha256",
+    "-subj",
+    `/O=BlockShare community mesh/CN=${meshName} community CA`,
+    "-addext",
+    "basicConstraints=critical,CA:TRUE,pathlen:0",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
   ]);
   trustCa(paths, paths.caCertificate);
   return new X509Certificate(readFileSync(paths.caCertificate));
@@ -137,7 +149,9 @@ export interface IssueOptions {
  */
 export function issueCertificate(paths: FederationPaths, serverName: string, outDir: string, options: IssueOptions = {}): IssuedCertificate {
   if (!existsSync(paths.caKey)) {
-    throw new CertificateError(`this box has no community CA in ${paths.caDir}: create one (blockshare ca create) or ask the block that holds it to issue the certificate`);
+    throw new CertificateError(
+      `this box has no community CA in ${paths.caDir}: create one (blockshare ca create) or ask the block that holds it to issue the certificate`,
+    );
   }
   const host = hostOf(serverName);
   const hosts = [...new Set([host, ...(options.alsoFor ?? [])])];
@@ -154,8 +168,22 @@ export function issueCertificate(paths: FederationPaths, serverName: string, out
     );
     const certificate = join(work, "tls.crt");
     openssl([
-      "x509", "-req", "-in", request, "-CA", paths.caCertificate, "-CAkey", paths.caKey, "-CAcreateserial",
-      "-out", certificate, "-days", String(options.days ?? 397), "-sha256", "-extfile", extensions,
+      "x509",
+      "-req",
+      "-in",
+      request,
+      "-CA",
+      paths.caCertificate,
+      "-CAkey",
+      paths.caKey,
+      "-CAcreateserial",
+      "-out",
+      certificate,
+      "-days",
+      String(options.days ?? 397),
+      "-sha256",
+      "-extfile",
+      extensions,
     ]);
     const out = { certificate: join(outDir, "tls.crt"), key: join(outDir, "tls.key") };
     // Full chain, so a neighbor or phone that trusts the CA can verify without asking for anything else.

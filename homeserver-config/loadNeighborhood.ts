@@ -42,17 +42,17 @@ export function loadNeighborhood(file: string): LoadedNeighborhood {
   const neighborhood = validateNeighborhood(file, raw ?? {});
   const dataDir = resolve(dirname(file), neighborhood.data_dir);
   // With workers, `run` reaches Synapse through a loopback-only proxy: no HTTPS for the mesh there (clientHttps.ts).
-  const clientTls = neighborhood.reverse_proxy || neighborhood.workers.enabled ? undefined : usableClientCertificate(federationPaths(dataDir), neighborhood.public_url);
+  const clientTls =
+    neighborhood.reverse_proxy || neighborhood.workers.enabled ? undefined : usableClientCertificate(federationPaths(dataDir), neighborhood.public_url);
   // Once `run` serves clients over HTTPS, every copy of public_url (well-known, Element, join page) says so.
-  if (clientTls) return { ...neighborhood, public_url: httpsPublicUrl(neighborhood.public_url, neighborhood.ports.client_https), file: resolve(file), dataDir, clientTls };
+  if (clientTls)
+    return { ...neighborhood, public_url: httpsPublicUrl(neighborhood.public_url, neighborhood.ports.client_https), file: resolve(file), dataDir, clientTls };
   return { ...neighborhood, file: resolve(file), dataDir };
 }
 
 export function validateNeighborhood(file: string, raw: unknown): Neighborhood {
   const withDefaults = Value.Default(NeighborhoodSchema, structuredClone(raw));
-  const problems = [...Value.Errors(NeighborhoodSchema, withDefaults)].map((error) =>
-    describeProblem(error.path, error.schema, error.value, error.message),
-  );
+  const problems = [...Value.Errors(NeighborhoodSchema, withDefaults)].map((error) => describeProblem(error.path, error.schema, error.value, error.message));
   if (problems.length > 0) throw new NeighborhoodFileError(file, [...new Set(problems)]);
   const neighborhood = withDefaults as Neighborhood;
   if (!knownTimeZone(neighborhood.time_zone)) {

@@ -23,7 +23,10 @@ function rewriteNeighbors(file: string, change: (neighbors: PactMember[]) => Pac
     address: neighbor.address,
   }));
   const next = change(current);
-  document.set("neighbors", next.map((member) => ({ server_name: member.serverName, address: member.address })));
+  document.set(
+    "neighbors",
+    next.map((member) => ({ server_name: member.serverName, address: member.address })),
+  );
   // Throws NeighborhoodFileError naming the bad value; nothing is written then.
   validateNeighborhood(file, document.toJS());
   const temporary = `${file}.tmp-${process.pid}`;

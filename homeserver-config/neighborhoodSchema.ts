@@ -22,7 +22,10 @@ export const SharingSchema = Type.Object(
   {
     max_open_listings: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: "open listings one neighbor may have at once: 1 to 1000" }),
     max_claims_per_week: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: "claims one neighbor may make in a week: 1 to 1000" }),
-    pact_neighbors_may_claim: Type.Boolean({ default: true, description: "whether neighbors from pact blocks may claim listings shared with the pact: true or false" }),
+    pact_neighbors_may_claim: Type.Boolean({
+      default: true,
+      description: "whether neighbors from pact blocks may claim listings shared with the pact: true or false",
+    }),
   },
   { additionalProperties: false, default: {}, description: "the sharing board's fairness limits (a passed proposal can change them later)" },
 );
@@ -59,7 +62,10 @@ export const NeighborhoodSchema = Type.Object(
         synapse_metrics: port("Synapse's Prometheus metrics, on localhost only", 9000),
         mesh_map: port("the mesh monitor's map page and /metrics, on bind_address", 9464),
         federation: port("federation with neighboring blocks over TLS (only once the block has a certificate)", 8448),
-        client_https: port("Synapse's client API over HTTPS for phones, on `run` once the block has a certificate from the community CA (public_url then says https with this port)", 8443),
+        client_https: port(
+          "Synapse's client API over HTTPS for phones, on `run` once the block has a certificate from the community CA (public_url then says https with this port)",
+          8443,
+        ),
         element_https: port("the join page's account step and Element Web over HTTPS, on `run` once the block has a certificate from the community CA", 8444),
       },
       { additionalProperties: false, default: {}, description: "the ports BlockShare listens on" },
@@ -79,37 +85,46 @@ export const NeighborhoodSchema = Type.Object(
       description:
         "whether the operator's admin account counts as a neighbor (votes in polls, counted in turnout and in `status`): true or false; a volunteer who also lives on the block usually votes from a personal account instead",
     }),
-    element_web_dir: Type.Optional(
-      Type.String({ minLength: 1, description: "a directory holding an unpacked Element Web release, served on ports.element" }),
-    ),
+    element_web_dir: Type.Optional(Type.String({ minLength: 1, description: "a directory holding an unpacked Element Web release, served on ports.element" })),
     // Absent means `run` never downloads: test harnesses and hand-written files stay off the internet;
     // the first-run default file names the pinned release (deploy/src/defaultNeighborhood.ts).
     element_web_release: Type.Optional(
       Type.Object(
         {
-          url: Type.String({ pattern: "^https?://[^\\s/]+/.*$", description: "where to download the release tarball: an https:// URL (http:// only on this machine)" }),
+          url: Type.String({
+            pattern: "^https?://[^\\s/]+/.*$",
+            description: "where to download the release tarball: an https:// URL (http:// only on this machine)",
+          }),
           sha256: Type.String({ pattern: "^[0-9a-fA-F]{64}$", description: "the tarball's SHA-256: 64 hexadecimal digits" }),
         },
         {
           additionalProperties: false,
-          description: "the Element Web release `run` downloads (once per start, checksum verified) into data_dir/element-web when none is there: { url, sha256 }; element_web_dir wins",
+          description:
+            "the Element Web release `run` downloads (once per start, checksum verified) into data_dir/element-web when none is there: { url, sha256 }; element_web_dir wins",
         },
       ),
     ),
     hosts_file: Type.Optional(
-      Type.String({ minLength: 1, description: "a hosts file (e.g. /etc/hosts) in which BlockShare maps each pact block's host name to its mesh address, for meshes without DNS" }),
+      Type.String({
+        minLength: 1,
+        description: "a hosts file (e.g. /etc/hosts) in which BlockShare maps each pact block's host name to its mesh address, for meshes without DNS",
+      }),
     ),
     sharing: SharingSchema,
     // The languages the bots' catalogs have (bots/framework/languages.ts; this folder may not import bots/,
     // and test/blockLanguages.test.ts checks the two lists agree).
-    language: Type.Union(blockLanguages.map((code) => Type.Literal(code)), {
-      default: "en",
-      description: `the block's language, which the bots use in public rooms and for neighbors who have not chosen one with !language: one of ${blockLanguages.join(", ")}`,
-    }),
+    language: Type.Union(
+      blockLanguages.map((code) => Type.Literal(code)),
+      {
+        default: "en",
+        description: `the block's language, which the bots use in public rooms and for neighbors who have not chosen one with !language: one of ${blockLanguages.join(", ")}`,
+      },
+    ),
     time_zone: Type.String({
       default: "UTC",
       minLength: 1,
-      description: "the block's time zone, in which neighbors read dates and times (poll deadlines, alerts): an IANA name such as America/New_York or Europe/Madrid",
+      description:
+        "the block's time zone, in which neighbors read dates and times (poll deadlines, alerts): an IANA name such as America/New_York or Europe/Madrid",
     }),
     // The same limit as the polls bot's (bots/polls/bindingChanges.ts normsMaxLength); this folder may not import bots/.
     norms: Type.Optional(
@@ -128,12 +143,14 @@ export const NeighborhoodSchema = Type.Object(
         public_map_url: Type.Optional(
           Type.String({
             pattern: "^https?://[^\\s/]+(/.*)?$",
-            description: "the map's address as neighbors open it, which alert messages link to: an http(s) URL such as http://10.0.0.5:9464/ (default: public_url's host with ports.mesh_map)",
+            description:
+              "the map's address as neighbors open it, which alert messages link to: an http(s) URL such as http://10.0.0.5:9464/ (default: public_url's host with ports.mesh_map)",
           }),
         ),
         simulated_alerts: Type.Union([Type.Literal("operator"), Type.Literal("room")], {
           default: "operator",
-          description: "where the simulated mesh's alerts go: operator (a private chat with the operator) or room (the neighbors' Mesh alerts room, labelled as a simulation)",
+          description:
+            "where the simulated mesh's alerts go: operator (a private chat with the operator) or room (the neighbors' Mesh alerts room, labelled as a simulation)",
         }),
       },
       { additionalProperties: false, default: {}, description: "the mesh monitor started by `run`: { simulate, config, public_map_url, simulated_alerts }" },
@@ -142,7 +159,10 @@ export const NeighborhoodSchema = Type.Object(
       default: [],
       description: "address ranges of the mesh that federation may reach (private ranges are otherwise refused); each neighbor's own address is allowed anyway",
     }),
-    neighbors: Type.Array(NeighborSchema, { default: [], description: "the neighbor pact: blocks this one federates with (`blockshare neighbor add` edits it)" }),
+    neighbors: Type.Array(NeighborSchema, {
+      default: [],
+      description: "the neighbor pact: blocks this one federates with (`blockshare neighbor add` edits it)",
+    }),
     database: DatabaseSchema,
     workers: WorkersSchema,
   },

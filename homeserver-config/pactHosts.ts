@@ -17,7 +17,7 @@ export function writePactHosts(neighborhood: LoadedNeighborhood): void {
   const file = neighborhood.hosts_file;
   if (file === undefined) return;
   const current = existsSync(file) ? readFileSync(file, "utf8") : "";
-  const pattern = new RegExp(`${escape(begin)}[\\s\\S]*?${escape(end)}\\n?`);
+  const pattern = new RegExp(`${escapePattern(begin)}[\\s\\S]*?${escapePattern(end)}\\n?`);
   const block = `${pactHostsBlock(neighborhood)}\n`;
   const next = pattern.test(current) ? current.replace(pattern, block) : `${current}${current === "" || current.endsWith("\n") ? "" : "\n"}${block}`;
   if (next === current) return;
@@ -25,6 +25,6 @@ export function writePactHosts(neighborhood: LoadedNeighborhood): void {
   writeFileSync(file, next);
 }
 
-function escape(text: string): string {
+function escapePattern(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\`]/g, "\\$&");
 }

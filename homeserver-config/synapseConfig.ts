@@ -142,7 +142,14 @@ export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePa
       // chooses what the mesh reaches (deploy/production/nginxConfig.ts). Without it, the listener on
       // bind_address keeps the admin API for this box alone (the operator's CLI calls it on loopback).
       neighborhood.reverse_proxy
-        ? { port: ports.client, bind_addresses: ["127.0.0.1"], type: "http", tls: false, x_forwarded: true, resources: [{ names: ["client", "federation"], compress: false }] }
+        ? {
+            port: ports.client,
+            bind_addresses: ["127.0.0.1"],
+            type: "http",
+            tls: false,
+            x_forwarded: true,
+            resources: [{ names: ["client", "federation"], compress: false }],
+          }
         : {
             port: ports.client,
             bind_addresses: [neighborhood.bind_address],

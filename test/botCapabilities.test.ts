@@ -56,7 +56,7 @@ const probeBot = defineBot({
   webhooks: {
     async echo(body: unknown, context: BotContext) {
       const text = typeof body === "object" && body !== null && "text" in body ? String(body.text) : undefined;
-      if (text === undefined) return { status: 400, body: { error: "expected {\"text\": string}" } };
+      if (text === undefined) return { status: 400, body: { error: 'expected {"text": string}' } };
       const [lobby] = context.neighborhood.roomsWithRole("lobby");
       await context.actions.sendEvent(lobby!, "m.room.message", { msgtype: "m.notice", body: `webhook: ${text}` });
       return { status: 200, body: { limits: context.community.sharingLimits() } };
@@ -80,7 +80,10 @@ describe("bot capabilities on a real homeserver", () => {
       headers: { authorization: `Bearer ${block.running.operatorToken}`, "content-type": "application/json" },
       body: JSON.stringify({ user_id: probe }),
     });
-    await bea.waitForEvent((e) => e.room_id === lobby && e.type === "m.room.member" && e.state_key === probe && e.content.membership === "join", "the probe joining");
+    await bea.waitForEvent(
+      (e) => e.room_id === lobby && e.type === "m.room.member" && e.state_key === probe && e.content.membership === "join",
+      "the probe joining",
+    );
     // …and makes it a moderator, as provisioning does for the bots that live in a room.
     const levelsUrl = `${block.running.clientUrl}/_matrix/client/v3/rooms/${encodeURIComponent(lobby)}/state/m.room.power_levels/`;
     const auth = { authorization: `Bearer ${block.running.operatorToken}`, "content-type": "application/json" };
@@ -93,10 +96,15 @@ describe("bot capabilities on a real homeserver", () => {
     await bea.sendText(lobby, "!dm");
     const first = await bea.waitForEvent((e) => e.sender === probe && String(e.content.body).startsWith("private hello"), "a private hello");
     assert.notEqual(first.room_id, lobby);
-    const invite = bea.seen((e) => e.room_id === first.room_id && e.type === "m.room.member" && e.state_key === bea.userId && e.content.membership === "invite");
+    const invite = bea.seen(
+      (e) => e.room_id === first.room_id && e.type === "m.room.member" && e.state_key === bea.userId && e.content.membership === "invite",
+    );
     assert.equal(invite[0]?.content.is_direct, true, "Element shows the bot's room as a direct chat");
     await bea.sendText(lobby, "!dm");
-    const second = await bea.waitForEvent((e) => e.sender === probe && e.event_id !== first.event_id && String(e.content.body).startsWith("private hello"), "a second private hello");
+    const second = await bea.waitForEvent(
+      (e) => e.sender === probe && e.event_id !== first.event_id && String(e.content.body).startsWith("private hello"),
+      "a second private hello",
+    );
     assert.equal(second.room_id, first.room_id);
   });
 

@@ -23,7 +23,17 @@ import {
   type Fault,
   type StoreDamageReport,
 } from "./harness/blockFaults.ts";
-import { countReplies, formatTally, joinRoom, registerWithSecret, sendCommand, tally, type Neighbor, type SendResult, type TallyRow } from "./harness/commandTally.ts";
+import {
+  countReplies,
+  formatTally,
+  joinRoom,
+  registerWithSecret,
+  sendCommand,
+  tally,
+  type Neighbor,
+  type SendResult,
+  type TallyRow,
+} from "./harness/commandTally.ts";
 import { needsRoot } from "./harness/smallFilesystem.ts";
 
 const seed = Number(process.env.CHAOS_SEED ?? 13);
@@ -143,10 +153,14 @@ test(`ten neighbors' commands through seeded faults are answered exactly once (s
   const rows: TallyRow[] = faults.map((fault) => tally(fault.name, sent.get(fault.name) ?? [], replies));
   const terminal = running.terminal();
   const botsLog = running.partLog("bots");
-  console.log(`\nChaos test, seed ${seed}, ${((Date.now() - suiteStarted) / 1000).toFixed(0)} s with the block's start:\n${formatTally(rows)}\n\n${notes.join("\n")}`);
+  console.log(
+    `\nChaos test, seed ${seed}, ${((Date.now() - suiteStarted) / 1000).toFixed(0)} s with the block's start:\n${formatTally(rows)}\n\n${notes.join("\n")}`,
+  );
   for (const row of rows.filter((lossy) => lossy.lostIds.length > 0)) console.log(`never answered (${row.fault}): ${row.lostIds.join(" ")}`);
   if (rows.some((row) => row.lost > 0)) console.log(`Synapse's view of the bots: ${synapseAppserviceState(running)}`);
-  console.log(`disk full: the bots answered ${diskReport.whileFull} while full, ${diskReport.afterFreed} after; store ${diskReport.storeIntegrity}, Synapse's database ${diskReport.synapseIntegrity}`);
+  console.log(
+    `disk full: the bots answered ${diskReport.whileFull} while full, ${diskReport.afterFreed} after; store ${diskReport.storeIntegrity}, Synapse's database ${diskReport.synapseIntegrity}`,
+  );
 
   const ran = (fault: Fault) => faults.includes(fault);
   if (ran(allFaults.disk!)) {
@@ -157,7 +171,11 @@ test(`ten neighbors' commands through seeded faults are answered exactly once (s
     assert.equal(diskReport.synapseIntegrity, "ok");
     assert.equal(integrityOf(storePath(running)), "ok");
     // On the terminal itself: the bots' log file sits on the full disk.
-    assert.match(terminal, /(disk holding the bots' store .* is full|the disk was full since)/, "the operator is told on run's terminal that the disk is full, and where");
+    assert.match(
+      terminal,
+      /(disk holding the bots' store .* is full|the disk was full since)/,
+      "the operator is told on run's terminal that the disk is full, and where",
+    );
     assert.doesNotMatch(botsLog, /"request failed"/, "no 500s from the bots");
   }
   if (ran(allFaults.store!)) {

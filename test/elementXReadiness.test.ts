@@ -55,7 +55,20 @@ function plainRequester(origin: string): Requester {
 
 function tlsRequester(host: string, port: number, caFile: string): Requester {
   return async (method, path, options = {}) => {
-    const args = ["-s", "-i", "--max-time", "30", "--cacert", caFile, "--resolve", `${host}:${port}:127.0.0.1`, "-X", method, "-H", "origin: https://app.element.io"];
+    const args = [
+      "-s",
+      "-i",
+      "--max-time",
+      "30",
+      "--cacert",
+      caFile,
+      "--resolve",
+      `${host}:${port}:127.0.0.1`,
+      "-X",
+      method,
+      "-H",
+      "origin: https://app.element.io",
+    ];
     if (options.token) args.push("-H", `authorization: Bearer ${options.token}`);
     if (options.body !== undefined) args.push("-H", "content-type: application/json", "--data-binary", JSON.stringify(options.body));
     const { stdout } = await promisify(execFile)("curl", [...args, `https://${host}:${port}${path}`], { encoding: "utf8" });
@@ -82,14 +95,28 @@ async function elementXLogin(request: Requester, user: string, password = PASSWO
 async function slidingSyncRooms(request: Requester, token: string): Promise<Answer> {
   return request("POST", `${SLIDING_SYNC}?timeout=0`, {
     token,
-    body: { lists: { all_rooms: { ranges: [[0, 49]], timeline_limit: 1, required_state: [["m.room.name", ""], ["m.room.create", ""]] } } },
+    body: {
+      lists: {
+        all_rooms: {
+          ranges: [[0, 49]],
+          timeline_limit: 1,
+          required_state: [
+            ["m.room.name", ""],
+            ["m.room.create", ""],
+          ],
+        },
+      },
+    },
   });
 }
 
 const nginxMissing = spawnSync("nginx", ["-v"]).status === 0 ? undefined : "needs nginx";
 
 test("the worker routes send Element X's sliding sync to the client reader, with the other syncs", async () => {
-  const layout = layoutFor(loadNeighborhood(await writeLoopbackNeighborhood(mkdtempSync(join(tmpdir(), "blockshare-routes-")), "Routes", "routes.localhost")), await freeWorkerSettings());
+  const layout = layoutFor(
+    loadNeighborhood(await writeLoopbackNeighborhood(mkdtempSync(join(tmpdir(), "blockshare-routes-")), "Routes", "routes.localhost")),
+    await freeWorkerSettings(),
+  );
   // nginx tries regex locations in order and takes the first match (the prefix /_matrix catches the rest).
   const locations = [...nginxWorkerLocations(layout, "clients", "").matchAll(/^location ~ (\S+) \{\n(?:.*\n)*?\s*proxy_pass http:\/\/(\w+);/gm)];
   const upstreamOf = (path: string) => locations.find(([, regex]) => new RegExp(regex!).test(path))?.[2] ?? "synapse_main";
@@ -113,7 +140,14 @@ describe("Element X on a block with a real block's rate limits", { timeout: 300_
     const neighborhood = loadNeighborhood(file);
     proxiedPort = await freePort();
     const generated = synapseConfig(neighborhood, synapsePaths(neighborhood.dataDir));
-    const proxied = { port: proxiedPort, bind_addresses: ["127.0.0.1"], type: "http", tls: false, x_forwarded: true, resources: [{ names: ["client", "federation"], compress: false }] };
+    const proxied = {
+      port: proxiedPort,
+      bind_addresses: ["127.0.0.1"],
+      type: "http",
+      tls: false,
+      x_forwarded: true,
+      resources: [{ names: ["client", "federation"], compress: false }],
+    };
     // No rate-limit overrides: only the extra listener nginx proxies to.
     block = await startNeighborhood(file, { bots: [], synapseOverrides: { listeners: [...(generated.listeners as unknown[]), proxied] } });
     direct = plainRequester(new URL(neighborhood.public_url).origin);
@@ -155,7 +189,11 @@ describe("Element X on a block with a real block's rate limits", { timeout: 300_
     }
     const guesses = [];
     for (let attempt = 0; attempt < 4; attempt++) guesses.push(await elementXLogin(direct, "guessme", `wrong guess ${attempt}`));
-    assert.deepEqual(guesses.map((guess) => guess.status), [403, 403, 403, 429], JSON.stringify(guesses.map((guess) => guess.body)));
+    assert.deepEqual(
+      guesses.map((guess) => guess.status),
+      [403, 403, 403, 429],
+      JSON.stringify(guesses.map((guess) => guess.body)),
+    );
     assert.equal(guesses[3]!.body.errcode, "M_LIMIT_EXCEEDED");
   });
 
@@ -212,7 +250,16 @@ describe("Element X on a block with a real block's rate limits", { timeout: 300_
           ports,
         });
         writeFileSync(join(prefix, "nginx.conf"), standaloneNginxConfig(prefix, site));
-        const started = startProcess("nginx", "nginx", ["-p", prefix, "-e", join(prefix, "logs", "error.log"), "-c", join(prefix, "nginx.conf"), "-g", "daemon off; master_process off;"]);
+        const started = startProcess("nginx", "nginx", [
+          "-p",
+          prefix,
+          "-e",
+          join(prefix, "logs", "error.log"),
+          "-c",
+          join(prefix, "nginx.conf"),
+          "-g",
+          "daemon off; master_process off;",
+        ]);
         nginx = started.running;
         await waitUntil("nginx", () => tcpOpen(ports.https), nginx.exited, started.stderrTail, 20_000);
         viaNginx = tlsRequester(host, ports.https, ca.caCertificate);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { defineBlock, shareCommunityCa, type BlockProcess } from "./harness/blockProcess.ts";
 import { newNeighbor } from "./harness/blockNeighbor.ts";
 import { createMeshNetwork, namespacesUnavailable, type MeshNetwork } from "./harness/meshNamespaces.ts";
-import { NeighborClient, repliesTo } from "./harness/neighborClient.ts";
+import { type NeighborClient, repliesTo } from "./harness/neighborClient.ts";
 
 const unavailable = namespacesUnavailable();
 const A = "blocka.mesh:8448";
@@ -23,8 +23,29 @@ const ROGUE = "rogue.mesh:8448";
 function rogueServer(dir: string, address: string): Promise<{ server: Server; state: { handshakeFailures: string[]; requests: number } }> {
   const key = join(dir, "rogue.key");
   const certificate = join(dir, "rogue.crt");
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", certificate,
-    "-days", "2", "-subj", "/CN=rogue.mesh", "-addext", "subjectAltName=DNS:rogue.mesh"], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      certificate,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=rogue.mesh",
+      "-addext",
+      "subjectAltName=DNS:rogue.mesh",
+    ],
+    { stdio: "ignore" },
+  );
   const state = { handshakeFailures: [] as string[], requests: 0 };
   const server = createServer({ key: readFileSync(key), cert: readFileSync(certificate) }, (_req, res) => {
     state.requests += 1;
@@ -123,18 +144,26 @@ describe("neighboring blocks on a mesh", { skip: unavailable }, () => {
       await bob.sendText(exchangeB, `cut B ${i}`);
     }
     // Local chat on each side still works: the porch bot answers in each block's own Lobby.
-    for (const [client, block] of [[alice, a], [bob, b]] as const) {
+    for (const [client, block] of [
+      [alice, a],
+      [bob, b],
+    ] as const) {
       const lobby = (await client.client.getRoomIdForAlias(`#lobby:${block.spec.serverName}`)).room_id;
       const ask = await client.sendText(lobby, "!about");
       await client.waitForEvent((e) => e.room_id === lobby && repliesTo(e) === ask, "the porch bot's answer during the cut");
     }
     assert.equal(messages(alice, exchangeB, "cut B").length, 0, "nothing crossed the cut link");
     mesh.restore(mesh.hosts[0]!);
-    for (const [client, prefix] of [[alice, "cut B"], [bob, "cut A"]] as const) {
+    for (const [client, prefix] of [
+      [alice, "cut B"],
+      [bob, "cut A"],
+    ] as const) {
       await client.waitForEvent(() => messages(client, exchangeB, prefix).length >= 5, `all of "${prefix}" after healing`, 90_000).catch(() => {});
     }
     for (const client of [alice, bob]) {
-      const bodies = messages(client, exchangeB, "cut ").map((e) => String(e.content.body)).sort();
+      const bodies = messages(client, exchangeB, "cut ")
+        .map((e) => String(e.content.body))
+        .sort();
       assert.deepEqual(bodies, [0, 1, 2, 3, 4].flatMap((i) => [`cut A ${i}`, `cut B ${i}`]).sort(), `${client.userId} holds every message exactly once`);
     }
   });

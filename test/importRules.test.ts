@@ -24,7 +24,11 @@ test("a planted import across a rule is reported with the file, line and the REA
   // The host may use the bots' contract for types, and nothing else of theirs.
   assert.deepEqual(importViolations("appservices/src/x.ts", `import type { Community } from "../../bots/framework/contract.ts";`), []);
   assert.equal(importViolations("appservices/src/x.ts", `import { defineBot } from "../../bots/framework/defineBot.ts";`).length, 1);
-  assert.equal(importViolations("appservices/src/x.ts", `import { Community } from "../../bots/framework/contract.ts";`).length, 1, "a value import of the contract");
+  assert.equal(
+    importViolations("appservices/src/x.ts", `import { Community } from "../../bots/framework/contract.ts";`).length,
+    1,
+    "a value import of the contract",
+  );
   // A test may start real parts through the shared harness; the code under test may not.
   const harness = `import { startTestNeighborhood } from "../../test/harness/testNeighborhood.ts";`;
   assert.deepEqual(importViolations("bots/polls/pollsBot.integration.test.ts", harness), []);
@@ -33,7 +37,13 @@ test("a planted import across a rule is reported with the file, line and the REA
 
 test("multi-line imports are read", () => {
   const source = `import {\n  a,\n  b,\n} from "../../deploy/x.ts";\nimport type {\n  C,\n} from "./y.ts";`;
-  assert.deepEqual(importsOf(source).map((statement) => [statement.specifier, statement.typeOnly]), [["../../deploy/x.ts", false], ["./y.ts", true]]);
+  assert.deepEqual(
+    importsOf(source).map((statement) => [statement.specifier, statement.typeOnly]),
+    [
+      ["../../deploy/x.ts", false],
+      ["./y.ts", true],
+    ],
+  );
 });
 
 test("every test lives where the README says: its folder's tests/, or test/ for whole-block tests", () => {

@@ -56,7 +56,9 @@ export function importViolations(file: string, source: string, rules: readonly I
   const problems: string[] = [];
   for (const statement of importsOf(source)) {
     if (!statement.specifier.startsWith(".")) continue; // an npm package or a Node built-in
-    const target = relative(".", resolve(dirname(file), statement.specifier)).split(sep).join("/");
+    const target = relative(".", resolve(dirname(file), statement.specifier))
+      .split(sep)
+      .join("/");
     const targetFolder = target.split("/")[0] ?? "";
     if (targetFolder === folder || rule.mayImport.includes(targetFolder)) continue;
     if (isTest(file) && isHarness(target)) continue;

@@ -57,5 +57,8 @@ test("a neighborhood and syncing neighbor clients print none of matrix-js-sdk's 
   // Warnings still reach the operator, as the host's own log lines do.
   const warning = output.split("\n").find((line) => line.includes("a warning worth reading"));
   assert.ok(warning, `the SDK's warning was not printed:\n${output}`);
-  assert.deepEqual({ ...JSON.parse(warning), time: undefined }, { level: "warn", time: undefined, message: "a warning worth reading", source: "matrix-js-sdk" });
+  assert.deepEqual(
+    { ...JSON.parse(warning), time: undefined },
+    { level: "warn", time: undefined, message: "a warning worth reading", source: "matrix-js-sdk" },
+  );
 });

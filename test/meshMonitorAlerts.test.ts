@@ -45,7 +45,10 @@ test("mesh_monitor.public_map_url must be an http(s) URL, and the error says so"
     /mesh_monitor\.public_map_url.*http/,
   );
   assert.throws(() => validateNeighborhood("neighborhood.yaml", { ...base, mesh_monitor: { simulated_alerts: "everyone" } }), /mesh_monitor\.simulated_alerts/);
-  assert.equal(validateNeighborhood("neighborhood.yaml", { ...base, mesh_monitor: { public_map_url: "http://map.maple.mesh/" } }).mesh_monitor.public_map_url, "http://map.maple.mesh/");
+  assert.equal(
+    validateNeighborhood("neighborhood.yaml", { ...base, mesh_monitor: { public_map_url: "http://map.maple.mesh/" } }).mesh_monitor.public_map_url,
+    "http://map.maple.mesh/",
+  );
 });
 
 describe("the mesh monitor, as run starts it, alerting on a real Synapse", () => {
@@ -113,7 +116,11 @@ describe("the mesh monitor, as run starts it, alerting on a real Synapse", () =>
   });
 
   test("a simulated alert reaches the operator, labelled as a simulation, and not the neighbors' Mesh alerts room", async () => {
-    const dm = await operator.waitForEvent(fromMesh((event) => event.room_id !== alertsRoom && /Library/.test(String(event.content.body))), "the simulated alert in the operator's DM", 60_000);
+    const dm = await operator.waitForEvent(
+      fromMesh((event) => event.room_id !== alertsRoom && /Library/.test(String(event.content.body))),
+      "the simulated alert in the operator's DM",
+      60_000,
+    );
     assert.match(dm.content.body, /Simulation: Link (Corner store ↔ Library|Library ↔ Corner store) is weak/);
     assert.match(dm.content.body, /simulated/i);
     // The same words on the map.
@@ -126,7 +133,11 @@ describe("the mesh monitor, as run starts it, alerting on a real Synapse", () =>
 
   test("a real alert's map link uses public_url's host with the map's port, and the room's words are the map's", async () => {
     cut = true;
-    const posted = await vol.waitForEvent(fromMesh((event) => event.room_id === alertsRoom && /roof.*shop|shop.*roof/i.test(String(event.content.body))), "the link-lost message in Mesh alerts", 60_000);
+    const posted = await vol.waitForEvent(
+      fromMesh((event) => event.room_id === alertsRoom && /roof.*shop|shop.*roof/i.test(String(event.content.body))),
+      "the link-lost message in Mesh alerts",
+      60_000,
+    );
     const body = String(posted.content.body);
     assert.match(body, new RegExp(`Map: http://10\\.77\\.0\\.5:${mapPort}/#alert=[0-9a-f]{16}`), body);
     assert.doesNotMatch(body, /0\.0\.0\.0/);
@@ -140,6 +151,9 @@ describe("the mesh monitor, as run starts it, alerting on a real Synapse", () =>
     assert.ok(body.includes(onMap.annotations.summary), `room "${body.split("\n")[0]}" vs map "${onMap.annotations.summary}"`);
     // By now the simulated alert was handled long ago: it never reached the neighbors' room.
     const simulatedInRoom = vol.seen(fromMesh((event) => event.room_id === alertsRoom && /Library|Corner store|Simulation/.test(String(event.content.body))));
-    assert.deepEqual(simulatedInRoom.map((event) => event.content.body), []);
+    assert.deepEqual(
+      simulatedInRoom.map((event) => event.content.body),
+      [],
+    );
   });
 });

@@ -46,7 +46,10 @@ describe("a neighborhood on a real Synapse", () => {
 
   test("the porch bot answers in a DM, without the ! prefix", async () => {
     const { room_id } = await alice.client.createRoom({ is_direct: true, invite: [porch], preset: "trusted_private_chat" as never });
-    await alice.waitForEvent((e) => e.room_id === room_id && e.type === "m.room.member" && e.state_key === porch && e.content.membership === "join", "the bot to join the DM");
+    await alice.waitForEvent(
+      (e) => e.room_id === room_id && e.type === "m.room.member" && e.state_key === porch && e.content.membership === "join",
+      "the bot to join the DM",
+    );
     const about = await alice.sendText(room_id, "about");
     const reply = await alice.waitForReply(room_id, about, porch);
     assert.match(reply.content.body, /Test Block/);

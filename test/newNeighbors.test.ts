@@ -26,11 +26,13 @@ describe("a block with three neighbors and its operator", () => {
     server = block.running.neighborhood.server_name;
     governance = block.running.rooms.get("governance")!;
     lobby = block.running.rooms.get("lobby")!;
-    [ann, bob, cy] = (await Promise.all(["ann", "bob", "cy"].map(async (name) => {
-      const neighbor = await block.addNeighbor(name);
-      for (const roomId of [lobby, governance]) await neighbor.client.joinRoom(roomId);
-      return neighbor;
-    }))) as [NeighborClient, NeighborClient, NeighborClient];
+    [ann, bob, cy] = (await Promise.all(
+      ["ann", "bob", "cy"].map(async (name) => {
+        const neighbor = await block.addNeighbor(name);
+        for (const roomId of [lobby, governance]) await neighbor.client.joinRoom(roomId);
+        return neighbor;
+      }),
+    )) as [NeighborClient, NeighborClient, NeighborClient];
     operator = new NeighborClient(block.running.clientUrl, block.running.operatorUserId, block.running.operatorToken);
   });
   after(async () => {
@@ -44,10 +46,16 @@ describe("a block with three neighbors and its operator", () => {
 
     await ann.sendText(governance, "!propose Fix the gate closes in 30 seconds");
     const start = await ann.waitForEvent(
-      (event) => event.sender === polls && event.type === "org.matrix.msc3381.poll.start" && String(event.content["org.matrix.msc1767.text"]).includes(": Fix the gate\n"),
+      (event) =>
+        event.sender === polls &&
+        event.type === "org.matrix.msc3381.poll.start" &&
+        String(event.content["org.matrix.msc1767.text"]).includes(": Fix the gate\n"),
       "the poll",
     );
-    const rules = await ann.waitForEvent((event) => event.sender === polls && bodyOf(event).includes(": Fix the gate") && bodyOf(event).includes("eligible"), "the rules notice");
+    const rules = await ann.waitForEvent(
+      (event) => event.sender === polls && bodyOf(event).includes(": Fix the gate") && bodyOf(event).includes("eligible"),
+      "the rules notice",
+    );
     assert.match(bodyOf(rules), /\b3 eligible members\b/);
 
     const answer = (neighbor: NeighborClient, answers: string[]) =>
@@ -61,7 +69,13 @@ describe("a block with three neighbors and its operator", () => {
     await ann.waitForReply(governance, listed, polls);
     clock.offsetMs = 31_000;
 
-    const results = bodyOf(await ann.waitForEvent((event) => event.sender === polls && bodyOf(event).startsWith("Results — ") && bodyOf(event).includes(start.event_id), "the results", 30_000));
+    const results = bodyOf(
+      await ann.waitForEvent(
+        (event) => event.sender === polls && bodyOf(event).startsWith("Results — ") && bodyOf(event).includes(start.event_id),
+        "the results",
+        30_000,
+      ),
+    );
     assert.match(results, /Turnout: 3 of 3 eligible \(100%\)/);
     assert.match(results, /Agree: 3 votes/);
     assert.ok(results.includes(`Not counted (not eligible for this poll): ${block.running.operatorUserId}.`), results);

@@ -111,7 +111,9 @@ describe("a phone signs up over HTTPS with the community CA", { skip: missing },
     const trusting = caTrustingFetch(caPem);
     const wellKnown = (await (await trusting(`${publicUrl}/.well-known/matrix/client`)).json()) as { "m.homeserver": { base_url: string } };
     assert.equal(wellKnown["m.homeserver"].base_url, `${publicUrl}/`);
-    const config = (await (await trusting(`https://127.0.0.1:${ports.element_https}/config.json`)).json()) as { default_server_config: { "m.homeserver": { base_url: string } } };
+    const config = (await (await trusting(`https://127.0.0.1:${ports.element_https}/config.json`)).json()) as {
+      default_server_config: { "m.homeserver": { base_url: string } };
+    };
     assert.equal(config["default_server_config"]["m.homeserver"].base_url, publicUrl);
     // A client that does not trust the community CA is refused, not quietly connected.
     await assert.rejects(fetch(`${publicUrl}/_matrix/client/versions`));
@@ -176,7 +178,12 @@ describe("a phone signs up over HTTPS with the community CA", { skip: missing },
     // Element X's way in, verified against the community CA alone.
     const fetchFn = caTrustingFetch(caPem);
     const client = sdk.createClient({ baseUrl: publicUrl, fetchFn, logger: quietLogger });
-    const login = await client.loginRequest({ type: "m.login.password", identifier: { type: "m.id.user", user: "rosa" }, password, initial_device_display_name: "Element X" });
+    const login = await client.loginRequest({
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user: "rosa" },
+      password,
+      initial_device_display_name: "Element X",
+    });
     assert.equal(login.user_id, "@rosa:testblock.localhost");
     const sync = await fetchFn(`${publicUrl}${SLIDING_SYNC}?timeout=0`, {
       method: "POST",

@@ -75,7 +75,10 @@ describe("run installs Element Web from element_web_release", () => {
     assert.equal(await (await fetch(`${elementUrl}/bundles/0123abcd/bundle.js`)).text(), 'console.log("element 1.11.990");');
     const config = (await (await fetch(`${elementUrl}/config.json`)).json()) as { brand: string; embedded_pages: { home_url: string } };
     assert.equal(config.brand, "Run Block · BlockShare");
-    assert.match(await (await fetch(new URL(config.embedded_pages.home_url, `${elementUrl}/`))).text(), /Welcome to Run Block.*#\/room\/#lobby:elementrun\.localhost/s);
+    assert.match(
+      await (await fetch(new URL(config.embedded_pages.home_url, `${elementUrl}/`))).text(),
+      /Welcome to Run Block.*#\/room\/#lobby:elementrun\.localhost/s,
+    );
     // The installed copy (what nginx would serve) carries the same config and pages.
     const installed = join(dir, "data", "element-web");
     assert.equal(JSON.parse(readFileSync(join(installed, "config.json"), "utf8")).brand, "Run Block · BlockShare");

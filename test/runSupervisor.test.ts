@@ -4,7 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -80,8 +80,14 @@ describe("one running block", () => {
     const account = await registerNeighbor(clientUrl, "dana", "correct horse battery", token);
     neighbor = new NeighborClient(clientUrl, account.user_id, account.access_token);
     await neighbor.start();
-    const lobby = ((await (await fetch(`${clientUrl}/_matrix/client/v3/directory/room/${encodeURIComponent(`#lobby:${serverName}`)}`)).json()) as { room_id: string }).room_id;
-    await neighbor.waitForEvent((event) => event.room_id === lobby && event.sender === `@porch:${serverName}` && String(event.content.body).includes(account.user_id), "the welcome", 60_000);
+    const lobby = (
+      (await (await fetch(`${clientUrl}/_matrix/client/v3/directory/room/${encodeURIComponent(`#lobby:${serverName}`)}`)).json()) as { room_id: string }
+    ).room_id;
+    await neighbor.waitForEvent(
+      (event) => event.room_id === lobby && event.sender === `@porch:${serverName}` && String(event.content.body).includes(account.user_id),
+      "the welcome",
+      60_000,
+    );
 
     const killed = processes(dir).bots!;
     process.kill(killed, "SIGKILL");

@@ -13,7 +13,7 @@ import * as Y from "yjs";
 import { defineBlock, shareCommunityCa, type BlockProcess } from "./harness/blockProcess.ts";
 import { newNeighbor } from "./harness/blockNeighbor.ts";
 import { createMeshNetwork, namespacesUnavailable, type MeshNetwork } from "./harness/meshNamespaces.ts";
-import { NeighborClient, type SeenEvent } from "./harness/neighborClient.ts";
+import type { NeighborClient, SeenEvent } from "./harness/neighborClient.ts";
 
 const unavailable = namespacesUnavailable();
 const A = "maple.mesh:8448";
@@ -28,7 +28,10 @@ function boardLines(listText: string, ownServer: string, pact: Record<string, st
     .filter((line) => /#\d+/u.test(line))
     .map((line) => line.slice(line.indexOf("#")).trim())
     .map((line) =>
-      line.replace(/#(\d+)(?:\.([a-z0-9-]+))?/u, (_, number: string, block: string | undefined) => `${block === undefined ? ownServer : (pact[block] ?? block)}/${number}`),
+      line.replace(
+        /#(\d+)(?:\.([a-z0-9-]+))?/u,
+        (_, number: string, block: string | undefined) => `${block === undefined ? ownServer : (pact[block] ?? block)}/${number}`,
+      ),
     )
     .sort();
 }
@@ -49,8 +52,13 @@ describe("two blocks' sharing boards over real federation", { skip: unavailable 
     blocks = [A, B].map((serverName, index) => {
       const host = mesh.hosts[index]!;
       return defineBlock({
-        dir: join(dir, `block${index}`), name: `Block ${"AB"[index]}`, serverName,
-        namespace: host.namespace, address: host.address, clientAddress: host.clientAddress, hostsFile: host.hostsFile,
+        dir: join(dir, `block${index}`),
+        name: `Block ${"AB"[index]}`,
+        serverName,
+        namespace: host.namespace,
+        address: host.address,
+        clientAddress: host.clientAddress,
+        hostsFile: host.hostsFile,
       });
     }) as [BlockProcess, BlockProcess];
     const [a, b] = blocks;
@@ -79,11 +87,23 @@ describe("two blocks' sharing boards over real federation", { skip: unavailable 
   }
 
   const listingMessage = (neighbor: NeighborClient, roomId: string, bot: string, id: string, timeoutMs = 60_000) =>
-    neighbor.waitForEvent((e) => e.room_id === roomId && e.sender === bot && e.type === "m.room.message" && e.content["m.relates_to"] === undefined && String(e.content.body).includes(` ${id} ·`), `listing ${id}`, timeoutMs);
+    neighbor.waitForEvent(
+      (e) =>
+        e.room_id === roomId &&
+        e.sender === bot &&
+        e.type === "m.room.message" &&
+        e.content["m.relates_to"] === undefined &&
+        String(e.content.body).includes(` ${id} ·`),
+      `listing ${id}`,
+      timeoutMs,
+    );
 
   const edited = (neighbor: NeighborClient, listing: SeenEvent, pattern: RegExp, timeoutMs = 90_000) =>
     neighbor.waitForEvent(
-      (e) => e.content["m.relates_to"]?.rel_type === "m.replace" && e.content["m.relates_to"]?.event_id === listing.event_id && pattern.test(String(e.content["m.new_content"]?.body)),
+      (e) =>
+        e.content["m.relates_to"]?.rel_type === "m.replace" &&
+        e.content["m.relates_to"]?.event_id === listing.event_id &&
+        pattern.test(String(e.content["m.new_content"]?.body)),
       `${listing.event_id} edited to ${pattern}`,
       timeoutMs,
     );
@@ -120,18 +140,38 @@ describe("two blocks' sharing boards over real federation", { skip: unavailable 
     const promisedToAmy = new RegExp(`Status: promised to ${amy.userId.replace(/[.]/gu, "\\.")} · 1 waiting`);
     await edited(alice, tomatoesOnA, promisedToAmy);
     await edited(bob, tomatoesOnB, promisedToAmy);
-    const sorry = await bob.waitForEvent((e) => e.sender === botB && /^Sorry: while this block and maple\.mesh:8448 were cut off/.test(String(e.content.body)), "bob told his promise did not stand", 60_000);
-    assert.match(sorry.content.body, new RegExp(`promised both by you and by ${amy.userId.replace(/[.]/gu, "\\.")}.*the promise made on the listing's own block stands.*You are on its list`, "su"));
+    const sorry = await bob.waitForEvent(
+      (e) => e.sender === botB && /^Sorry: while this block and maple\.mesh:8448 were cut off/.test(String(e.content.body)),
+      "bob told his promise did not stand",
+      60_000,
+    );
+    assert.match(
+      sorry.content.body,
+      new RegExp(
+        `promised both by you and by ${amy.userId.replace(/[.]/gu, "\\.")}.*the promise made on the listing's own block stands.*You are on its list`,
+        "su",
+      ),
+    );
     await listingMessage(alice, sharingA, botA, "#1.elm", 60_000);
     await listingMessage(bob, sharingB, botB, "#3.maple", 60_000);
 
     const pact = { maple: A, elm: B };
     const onA = boardLines(await command(alice, sharingA, botA, "!list"), A, pact);
     const onB = boardLines(await command(bob, sharingB, botB, "!list"), B, pact);
-    assert.deepEqual(onB, onA.filter((line) => !line.includes("plum jam")), "both boards show the same shared listings in the same state");
+    assert.deepEqual(
+      onB,
+      onA.filter((line) => !line.includes("plum jam")),
+      "both boards show the same shared listings in the same state",
+    );
     assert.equal(onA.length, 4, onA.join("\n"));
-    assert.ok(onA.some((line) => line.startsWith(`${A}/1 5 lbs of tomatoes · food · promised`)), onA.join("\n"));
-    assert.ok(onA.some((line) => line.startsWith(`${B}/1 a wheelbarrow`)), onA.join("\n"));
+    assert.ok(
+      onA.some((line) => line.startsWith(`${A}/1 5 lbs of tomatoes · food · promised`)),
+      onA.join("\n"),
+    );
+    assert.ok(
+      onA.some((line) => line.startsWith(`${B}/1 a wheelbarrow`)),
+      onA.join("\n"),
+    );
     assert.equal(bob.seen((e) => e.sender === botB && String(e.content.body).startsWith("Sorry:")).length, 1, "told once");
   });
 
@@ -140,13 +180,28 @@ describe("two blocks' sharing boards over real federation", { skip: unavailable 
     const forged = new Y.Doc();
     const listing = new Y.Map<unknown>();
     forged.getMap("listings").set(`${B}/99`, listing);
-    for (const [field, value] of Object.entries({ number: 99, home: B, kind: "offer", state: "open", title: "free money", owner: bob.userId, visibility: "shared", createdAt: Date.now(), expiresAt: Date.now() + 86_400_000 })) listing.set(field, value);
+    for (const [field, value] of Object.entries({
+      number: 99,
+      home: B,
+      kind: "offer",
+      state: "open",
+      title: "free money",
+      owner: bob.userId,
+      visibility: "shared",
+      createdAt: Date.now(),
+      expiresAt: Date.now() + 86_400_000,
+    }))
+      listing.set(field, value);
     await bob.sendEvent(boardSyncB, "org.blockshare.board.update", { update: Buffer.from(Y.encodeStateAsUpdate(forged)).toString("base64") });
 
     // As B's share bot itself (the appservice's token, from B's own data directory): a pact bot gone wrong.
     const asToken = readFileSync(join(blocks[1].spec.dir, "data", "secrets", "appservice_as_token"), "utf8").trim();
     const url = `${blocks[1].clientUrl}/_matrix/client/v3/rooms/${encodeURIComponent(boardSyncB)}/send/org.blockshare.board.update/oversize${Date.now()}?user_id=${encodeURIComponent(botB)}`;
-    const sent = await fetch(url, { method: "PUT", headers: { authorization: `Bearer ${asToken}`, "content-type": "application/json" }, body: JSON.stringify({ update: "A".repeat(50_000) }) });
+    const sent = await fetch(url, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${asToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ update: "A".repeat(50_000) }),
+    });
     assert.equal(sent.status, 200, await sent.text());
 
     const refused = /Refused: 1 from unauthorized senders, 1 oversize, 0 malformed/;
@@ -156,8 +211,15 @@ describe("two blocks' sharing boards over real federation", { skip: unavailable 
       if (!refused.test(stats)) await new Promise((resolve) => setTimeout(resolve, 2000));
     }
     assert.match(stats, refused);
-    assert.match(await command(bob, sharingB, botB, "!board stats"), /Refused: 1 from unauthorized senders, 0 oversize/, "B's own bot refuses the neighbor's update too");
-    for (const [neighbor, roomId, bot] of [[alice, sharingA, botA], [bob, sharingB, botB]] as const) {
+    assert.match(
+      await command(bob, sharingB, botB, "!board stats"),
+      /Refused: 1 from unauthorized senders, 0 oversize/,
+      "B's own bot refuses the neighbor's update too",
+    );
+    for (const [neighbor, roomId, bot] of [
+      [alice, sharingA, botA],
+      [bob, sharingB, botB],
+    ] as const) {
       assert.doesNotMatch(await command(neighbor, roomId, bot, "!list"), /free money/);
     }
   });

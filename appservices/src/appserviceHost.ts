@@ -135,7 +135,19 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
   const routedBots: RoutedBot[] = bots.map((definition) => {
     const userId = userIdOf(definition.localpart);
     const actions = matrix.actionsFor(userId, store.privateRooms);
-    const context = buildBotContext({ localpart: definition.localpart, serverName, neighborhood, actions, store, now, community, isServiceUser, bots, roomName, log });
+    const context = buildBotContext({
+      localpart: definition.localpart,
+      serverName,
+      neighborhood,
+      actions,
+      store,
+      now,
+      community,
+      isServiceUser,
+      bots,
+      roomName,
+      log,
+    });
     return { userId, definition, context };
   });
   const router = new EventRouter({

@@ -69,9 +69,18 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
   const invite = (roomId: string, userId: string, direct: boolean, reason: string) =>
     // /invite cannot say is_direct; the member event can, and only then does Element file the chat
     // under People (Synapse turns a PUT of an invite membership into a regular invite).
-    put(`/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(userId)}`, { membership: "invite", reason, ...(direct ? { is_direct: true } : {}) });
+    put(`/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(userId)}`, {
+      membership: "invite",
+      reason,
+      ...(direct ? { is_direct: true } : {}),
+    });
 
-  const createPrivateRoom = async (userIds: readonly string[], direct: boolean, name: string | undefined, opening: PrivateRoomOpening | undefined): Promise<string> => {
+  const createPrivateRoom = async (
+    userIds: readonly string[],
+    direct: boolean,
+    name: string | undefined,
+    opening: PrivateRoomOpening | undefined,
+  ): Promise<string> => {
     const { room_id: roomId } = await client.createRoom({
       preset: direct ? sdk.Preset.TrustedPrivateChat : sdk.Preset.PrivateChat,
       is_direct: direct,

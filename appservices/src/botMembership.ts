@@ -51,11 +51,17 @@ export class BotMembership {
   }
 
   joinedBots(roomId: string): string[] {
-    return [...(this.#rooms.get(roomId) ?? [])].filter(([, m]) => m.membership === "join").map(([bot]) => bot).sort();
+    return [...(this.#rooms.get(roomId) ?? [])]
+      .filter(([, m]) => m.membership === "join")
+      .map(([bot]) => bot)
+      .sort();
   }
 
   joinedRooms(botUserId: string): string[] {
-    return [...this.#rooms].filter(([, bots]) => bots.get(botUserId)?.membership === "join").map(([room]) => room).sort();
+    return [...this.#rooms]
+      .filter(([, bots]) => bots.get(botUserId)?.membership === "join")
+      .map(([room]) => room)
+      .sort();
   }
 
   isDirect(botUserId: string, roomId: string): boolean {

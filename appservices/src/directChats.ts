@@ -14,7 +14,9 @@ function directPath(self: string): string {
 async function readDirectMap(client: sdk.MatrixClient, self: string): Promise<DirectMap> {
   try {
     const content = (await client.http.authedRequest(sdk.Method.Get, directPath(self))) as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(content).filter((entry): entry is [string, string[]] => Array.isArray(entry[1]) && entry[1].every((id) => typeof id === "string")));
+    return Object.fromEntries(
+      Object.entries(content).filter((entry): entry is [string, string[]] => Array.isArray(entry[1]) && entry[1].every((id) => typeof id === "string")),
+    );
   } catch (error) {
     if (isMatrixError(error, "M_NOT_FOUND")) return {};
     throw error;

@@ -18,11 +18,7 @@ export function hsTokenMatcher(hsToken: string): (candidate: string) => boolean 
 
 const bearerPattern = /^Bearer +(\S+) *$/i;
 
-export function requireHsToken(
-  hsToken: string,
-  rejected: (why: AuthRejection) => void = () => {},
-  tokenName = "hs_token",
-): RequestHandler {
+export function requireHsToken(hsToken: string, rejected: (why: AuthRejection) => void = () => {}, tokenName = "hs_token"): RequestHandler {
   const matches = hsTokenMatcher(hsToken);
   return (req, res, next) => {
     const token = bearerPattern.exec(req.get("authorization") ?? "")?.[1];

@@ -24,7 +24,9 @@ export function mayHaveLanded(error: unknown): boolean {
 /** Looks through the room's latest events (bounded) for the send; undefined when it did not land or cannot be told. */
 export async function landedEventId(client: sdk.MatrixClient, roomId: string, sender: string, txnId: string, limit = 50): Promise<string | undefined> {
   try {
-    const page = (await client.http.authedRequest(sdk.Method.Get, `/rooms/${encodeURIComponent(roomId)}/messages`, { dir: "b", limit: String(limit) })) as { chunk?: TimelineEvent[] };
+    const page = (await client.http.authedRequest(sdk.Method.Get, `/rooms/${encodeURIComponent(roomId)}/messages`, { dir: "b", limit: String(limit) })) as {
+      chunk?: TimelineEvent[];
+    };
     return findLandedEvent(page.chunk ?? [], sender, txnId);
   } catch {
     return undefined;

@@ -26,9 +26,7 @@ const bodyErrorAnswers: Record<string, ErrorAnswer> = {
 };
 
 function bodyErrorType(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null && "type" in error && typeof error.type === "string"
-    ? error.type
-    : undefined;
+  return typeof error === "object" && error !== null && "type" in error && typeof error.type === "string" ? error.type : undefined;
 }
 
 /** Last middleware: answers every error as Matrix JSON so the process keeps serving. */

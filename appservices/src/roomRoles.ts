@@ -15,9 +15,7 @@ export class RoomRoles {
   readonly #findByRole: StatementSync;
 
   constructor(db: DatabaseSync) {
-    this.#upsert = db.prepare(
-      "INSERT INTO room_roles (room_id, role) VALUES (?, ?) ON CONFLICT (room_id) DO UPDATE SET role = excluded.role",
-    );
+    this.#upsert = db.prepare("INSERT INTO room_roles (room_id, role) VALUES (?, ?) ON CONFLICT (room_id) DO UPDATE SET role = excluded.role");
     this.#remove = db.prepare("DELETE FROM room_roles WHERE room_id = ?");
     this.#find = db.prepare("SELECT role FROM room_roles WHERE room_id = ?");
     this.#findByRole = db.prepare("SELECT room_id FROM room_roles WHERE role = ? ORDER BY room_id");

@@ -81,9 +81,9 @@ export function openStoreFile(path: string, log: HostLog): OpenedStoreFile {
   }
   const db = new DatabaseSync(path);
   db.exec(pragmas);
-  log.error(
-    `${what} There is no good snapshot to go back to, so it started from an empty store: the bots' listings, polls, loans and room records are gone.`,
-    { store: path, ...(aside ? { movedTo: aside } : {}) },
-  );
+  log.error(`${what} There is no good snapshot to go back to, so it started from an empty store: the bots' listings, polls, loans and room records are gone.`, {
+    store: path,
+    ...(aside ? { movedTo: aside } : {}),
+  });
   return { db, recoveredFrom: "empty" };
 }

@@ -40,7 +40,9 @@ export interface DurableAdmissionOptions {
  * and its events would be dropped. A retry of a transaction carries the same events, so it stays a duplicate.
  */
 export function ledgerKey(txnId: string, events: readonly MatrixEvent[]): string {
-  const digest = createHash("sha256").update(events.map((event) => event.event_id).join("\n")).digest("base64url");
+  const digest = createHash("sha256")
+    .update(events.map((event) => event.event_id).join("\n"))
+    .digest("base64url");
   return `${txnId} ${digest.slice(0, 22)}`;
 }
 

@@ -43,9 +43,7 @@ export class TransactionInbox {
     this.#limits = limits;
     this.#alarm = alarm;
     this.#findTxn = db.prepare("SELECT 1 AS found FROM transaction_ledger WHERE txn_id = ?");
-    this.#insertTxn = db.prepare(
-      "INSERT INTO transaction_ledger (txn_id, received_at) VALUES (?, ?) ON CONFLICT (txn_id) DO NOTHING",
-    );
+    this.#insertTxn = db.prepare("INSERT INTO transaction_ledger (txn_id, received_at) VALUES (?, ?) ON CONFLICT (txn_id) DO NOTHING");
     this.#insertEvent = db.prepare("INSERT INTO inbox (room_id, event_json) VALUES (?, ?)");
     this.#pruneByCount = db.prepare("DELETE FROM transaction_ledger WHERE seq <= ?");
     this.#pruneByAge = db.prepare("DELETE FROM transaction_ledger WHERE received_at < ?");

@@ -40,7 +40,11 @@ const answers: Record<AdmissionOutcome, { status: number; body: Record<string, u
   // Not a 500: nothing is wrong with the transaction, and the operator-facing line was written once already.
   unavailable: {
     status: 503,
-    body: { errcode: "M_UNKNOWN", error: "The appservice cannot store transactions right now (its disk is full or failing); retry this transaction later", retry_after_ms: 5000 },
+    body: {
+      errcode: "M_UNKNOWN",
+      error: "The appservice cannot store transactions right now (its disk is full or failing); retry this transaction later",
+      retry_after_ms: 5000,
+    },
   },
 };
 
@@ -62,8 +66,7 @@ export interface TransactionIntakeOptions {
 
 export function transactionIntakeRouter(options: TransactionIntakeOptions): Router {
   const { metrics, log } = options;
-  const count = (outcome: "accepted" | "duplicate" | "unauthorized" | "forbidden" | "rejected") =>
-    metrics.transactions.inc({ outcome });
+  const count = (outcome: "accepted" | "duplicate" | "unauthorized" | "forbidden" | "rejected") => metrics.transactions.inc({ outcome });
   const router = express.Router();
 
   router.put(

@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ledgerKey } from "../src/transactionAdmission.ts";
-import {
-  alice,
-  FakeMatrix,
-  memberEvent,
-  messageEvent,
-  recordingBot,
-  sendEvents,
-  sender,
-  startTestHost,
-  userIdOf,
-} from "./hostFixture.ts";
+import { alice, FakeMatrix, memberEvent, messageEvent, recordingBot, sendEvents, sender, startTestHost, userIdOf } from "./hostFixture.ts";
 
 const share = userIdOf("share");
 const polls = userIdOf("polls");
@@ -30,10 +20,7 @@ describe("event routing", () => {
     try {
       const dm = "!dm:block.test";
       const group = "!group:block.test";
-      const invites = [
-        memberEvent(dm, alice, share, { membership: "invite", is_direct: true }),
-        memberEvent(group, alice, share, { membership: "invite" }),
-      ];
+      const invites = [memberEvent(dm, alice, share, { membership: "invite", is_direct: true }), memberEvent(group, alice, share, { membership: "invite" })];
       assert.equal((await sendEvents(host, "invites", invites)).status, 200);
       await host.whenIdle();
       assert.deepEqual(matrix.joins, [
@@ -41,7 +28,10 @@ describe("event routing", () => {
         { userId: share, roomId: group },
       ]);
       // The contract promises a bot its invites.
-      assert.deepEqual(shareBot.eventIds(), invites.map((event) => event.event_id));
+      assert.deepEqual(
+        shareBot.eventIds(),
+        invites.map((event) => event.event_id),
+      );
       const context = shareBot.deliveries[0]!.context;
       assert.equal(context.self, share);
       assert.equal(context.isDirectRoom(dm), true);

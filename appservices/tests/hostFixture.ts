@@ -77,9 +77,7 @@ export class CapturingLog implements HostLog {
   }
 }
 
-export function startTestHost(
-  overrides: Partial<AppserviceHostOptions> & { bots: readonly BotDefinition[] },
-): Promise<AppserviceHost> {
+export function startTestHost(overrides: Partial<AppserviceHostOptions> & { bots: readonly BotDefinition[] }): Promise<AppserviceHost> {
   return startAppserviceHost({
     registration: { id: "blockshare", asToken: "as_token_for_tests", hsToken, senderLocalpart: sender },
     // Never contacted: FakeMatrix stands in for every outgoing call.

@@ -40,7 +40,9 @@ function storeThenFailProxy(target: string): Promise<{ url: string; server: Serv
     }
     res.writeHead(forwarded.status, { "content-type": "application/json" }).end(answer);
   });
-  return new Promise((resolve) => state.server.listen(0, "127.0.0.1", () => ((state.url = `http://127.0.0.1:${(state.server.address() as AddressInfo).port}`), resolve(state))));
+  return new Promise((resolve) =>
+    state.server.listen(0, "127.0.0.1", () => ((state.url = `http://127.0.0.1:${(state.server.address() as AddressInfo).port}`), resolve(state))),
+  );
 }
 
 describe("a send the homeserver stored but failed", { timeout: 120_000 }, () => {
@@ -58,15 +60,27 @@ describe("a send the homeserver stored but failed", { timeout: 120_000 }, () => 
   it("counts as sent, once: the bot finds its own event by transaction id", async () => {
     const lobby = block.running.rooms.get("lobby")!;
     const sender = `@blockshare:${block.running.neighborhood.server_name}`;
-    const actions = createMatrixBotActions({ homeserverUrl: proxy.url, asToken: block.running.secrets.appservice_as_token, userId: sender, privateRooms: block.running.host.store.privateRooms });
+    const actions = createMatrixBotActions({
+      homeserverUrl: proxy.url,
+      asToken: block.running.secrets.appservice_as_token,
+      userId: sender,
+      privateRooms: block.running.host.store.privateRooms,
+    });
     const eventId = await actions.sendMessage(lobby, { text: "stored then failed", html: "stored then failed" });
     assert.equal(proxy.failedSends, 1, "the homeserver's answer was a 500");
     const page = (await (
-      await fetch(`${block.running.clientUrl}/_matrix/client/v3/rooms/${encodeURIComponent(lobby)}/messages?dir=b&limit=20&user_id=${encodeURIComponent(sender)}`, {
-        headers: { authorization: `Bearer ${block.running.secrets.appservice_as_token}` },
-      })
+      await fetch(
+        `${block.running.clientUrl}/_matrix/client/v3/rooms/${encodeURIComponent(lobby)}/messages?dir=b&limit=20&user_id=${encodeURIComponent(sender)}`,
+        {
+          headers: { authorization: `Bearer ${block.running.secrets.appservice_as_token}` },
+        },
+      )
     ).json()) as { chunk: Array<{ event_id: string; content: { body?: string } }> };
     const posted = page.chunk.filter((event) => event.content.body === "stored then failed");
-    assert.deepEqual(posted.map((event) => event.event_id), [eventId], "one event, and the send returned its id");
+    assert.deepEqual(
+      posted.map((event) => event.event_id),
+      [eventId],
+      "one event, and the send returned its id",
+    );
   });
 });

@@ -16,7 +16,11 @@ test("a neighbor's language: the block's until they choose, kept across a restar
     assert.equal(open().languageOf("@bea:block.test"), "es");
     store.botStore(communityStoreName).put("language:@cy:block.test", "tlh");
     assert.equal(open().languageOf("@cy:block.test"), "es");
-    assert.equal(createCommunity(store.botStore(communityStoreName), defaultSharingLimits, fixedPact([])).languageOf("@bea:block.test"), "en", "English by default");
+    assert.equal(
+      createCommunity(store.botStore(communityStoreName), defaultSharingLimits, fixedPact([])).languageOf("@bea:block.test"),
+      "en",
+      "English by default",
+    );
   } finally {
     store.close();
   }

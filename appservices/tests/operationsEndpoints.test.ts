@@ -72,7 +72,11 @@ describe("health, metrics and the homeserver's queries", () => {
     const alias = await fetch(`${host.url}/_matrix/app/v1/rooms/${encodeURIComponent("#lobby:block.test")}`, { headers: auth });
     assert.equal(alias.status, 404);
     assert.equal(((await alias.json()) as { errcode: string }).errcode, "M_NOT_FOUND");
-    for (const [method, path] of [["GET", "/nowhere"], ["PUT", "/transactions/5"], ["DELETE", "/health"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/nowhere"],
+      ["PUT", "/transactions/5"],
+      ["DELETE", "/health"],
+    ] as const) {
       const response = await fetch(`${host.url}${path}`, { method, headers: auth });
       assert.equal(response.status, 404, `${method} ${path}`);
       assert.equal(((await response.json()) as { errcode: string }).errcode, "M_UNRECOGNIZED");

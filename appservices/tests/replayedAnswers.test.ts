@@ -42,7 +42,9 @@ function fakeHomeserver(): Promise<{ url: string; posted: string[]; server: Serv
     }
     res.end(JSON.stringify({ event_id: eventId }));
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posted, server, failNext })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posted, server, failNext })),
+  );
 }
 
 describe("an event handled again after a crash", () => {

@@ -65,10 +65,16 @@ describe("store", () => {
       const none: MatrixEvent[] = [];
       for (const txnId of ["a", "b", "c", "d"]) ledger.record(txnId, none);
       assert.equal(ledger.hasTransaction("a"), false, "the oldest beyond the count limit is forgotten");
-      assert.deepEqual(["b", "c", "d"].map((txnId) => ledger.hasTransaction(txnId)), [true, true, true]);
+      assert.deepEqual(
+        ["b", "c", "d"].map((txnId) => ledger.hasTransaction(txnId)),
+        [true, true, true],
+      );
       clock += 20_000;
       ledger.record("e", none);
-      assert.deepEqual(["b", "c", "d", "e"].map((txnId) => ledger.hasTransaction(txnId)), [false, false, false, true]);
+      assert.deepEqual(
+        ["b", "c", "d", "e"].map((txnId) => ledger.hasTransaction(txnId)),
+        [false, false, false, true],
+      );
     } finally {
       store.close();
     }

@@ -49,7 +49,10 @@ describe("a full disk under the store", { skip: needsRoot }, () => {
       fs.fill();
       const answers = [];
       for (let attempt = 0; attempt < 3; attempt++) answers.push(await sendEvents(host, "txn-full", [big]));
-      assert.deepEqual(answers.map((answer) => answer.status), [503, 503, 503]);
+      assert.deepEqual(
+        answers.map((answer) => answer.status),
+        [503, 503, 503],
+      );
       const body = (await answers[0]!.json()) as { errcode: string; error: string };
       assert.match(body.error, /disk/);
       assert.equal((await fetch(`${host.url}/health`)).status, 200, "the host keeps running");
@@ -66,7 +69,10 @@ describe("a full disk under the store", { skip: needsRoot }, () => {
       assert.equal((await sendEvents(host, "txn-full", [big])).status, 200);
       await host.whenIdle();
       assert.deepEqual(bot.eventIds(), [big.event_id], "a later retry is a duplicate");
-      assert.ok(log.lines.some((line) => /can be written again/.test(line.message)), "the recovery is said too");
+      assert.ok(
+        log.lines.some((line) => /can be written again/.test(line.message)),
+        "the recovery is said too",
+      );
     } finally {
       fs.free();
       await host.stop();

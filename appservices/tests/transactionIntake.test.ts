@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { AppserviceHost } from "../src/appserviceHost.ts";
-import {
-  gate,
-  hsToken,
-  messageEvent,
-  putTransaction,
-  recordingBot,
-  sendEvents,
-  startTestHost,
-  userIdOf,
-  type RecordingBot,
-} from "./hostFixture.ts";
+import { gate, hsToken, messageEvent, putTransaction, recordingBot, sendEvents, startTestHost, userIdOf, type RecordingBot } from "./hostFixture.ts";
 
 const room = "!intake:block.test";
 

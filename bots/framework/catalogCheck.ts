@@ -1,7 +1,15 @@
 // What a translated catalog must keep from the English one: every key and no other, each message valid
 // ICU, the same placeholders (a translation that drops {neighbor} would lose a mention) and the same tags,
 // from the few tags speak.ts maps to markup. catalogs.test.ts runs it on every catalog.
-import { isLiteralElement, isPluralElement, isPoundElement, isSelectElement, isTagElement, parse, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
+import {
+  isLiteralElement,
+  isPluralElement,
+  isPoundElement,
+  isSelectElement,
+  isTagElement,
+  parse,
+  type MessageFormatElement,
+} from "@formatjs/icu-messageformat-parser";
 
 /** The tags speak.ts turns into markup; anything else in a message would be printed as text. */
 export const messageTags: readonly string[] = ["b", "i", "code"];
@@ -63,7 +71,8 @@ export function catalogProblems(source: Readonly<Record<string, string>>, catalo
     }
     const unknownTags = [...shape.tags].filter((tag) => !messageTags.includes(tag));
     if (unknownTags.length > 0) problems.push(`${language}: "${key}" uses <${unknownTags.join(">, <")}> (tags: ${messageTags.join(", ")})`);
-    else if (!same(shape.tags, sourceShape.tags)) problems.push(`${language}: "${key}" has tags ${listed(shape.tags)}; English has ${listed(sourceShape.tags)}`);
+    else if (!same(shape.tags, sourceShape.tags))
+      problems.push(`${language}: "${key}" has tags ${listed(shape.tags)}; English has ${listed(sourceShape.tags)}`);
   }
   return problems;
 }

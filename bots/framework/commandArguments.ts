@@ -36,9 +36,7 @@ export type AnyCommandArgument = CommandArgument<string, unknown>;
 
 /** The typed values a command's `run` receives, keyed by argument name. */
 export type ParsedArguments<Arguments extends readonly AnyCommandArgument[]> = {
-  [Argument in Arguments[number] as Argument["name"]]: Argument extends CommandArgument<string, infer Value>
-    ? Value
-    : never;
+  [Argument in Arguments[number] as Argument["name"]]: Argument extends CommandArgument<string, infer Value> ? Value : never;
 };
 
 function firstToken(input: ArgumentInput): ArgumentToken {
@@ -57,11 +55,7 @@ function requiredArgument<Name extends string, Value>(
   return { name, accepts, isOptional: false, takesRest: false, read };
 }
 
-function oneWordArgument<Name extends string, Value>(
-  name: Name,
-  accepts: Phrase,
-  convert: (word: string) => Value | undefined,
-): CommandArgument<Name, Value> {
+function oneWordArgument<Name extends string, Value>(name: Name, accepts: Phrase, convert: (word: string) => Value | undefined): CommandArgument<Name, Value> {
   return requiredArgument<Name, Value>(name, accepts, (input) => {
     const value = convert(firstToken(input).value);
     return value === undefined ? { ok: false } : { ok: true, value, consumed: 1 };
@@ -90,23 +84,21 @@ function isWithin(value: number, min: number | undefined, max: number | undefine
   return (min === undefined || value >= min) && (max === undefined || value <= max);
 }
 
-export function integer<Name extends string>(
-  name: Name,
-  options: { min?: number; max?: number } = {},
-): CommandArgument<Name, number> {
+export function integer<Name extends string>(name: Name, options: { min?: number; max?: number } = {}): CommandArgument<Name, number> {
   const { min, max } = options;
-  return oneWordArgument(name, describeRange("argument.wholeNumber", min, max, (n) => n), (word) => {
-    if (!/^[+-]?\d{1,15}$/.test(word)) return undefined;
-    const value = Number(word);
-    return isWithin(value, min, max) ? value : undefined;
-  });
+  return oneWordArgument(
+    name,
+    describeRange("argument.wholeNumber", min, max, (n) => n),
+    (word) => {
+      if (!/^[+-]?\d{1,15}$/.test(word)) return undefined;
+      const value = Number(word);
+      return isWithin(value, min, max) ? value : undefined;
+    },
+  );
 }
 
 /** A length of time such as 2h, 90m or "3 days", as milliseconds. */
-export function duration<Name extends string>(
-  name: Name,
-  options: { min?: number; max?: number } = {},
-): CommandArgument<Name, number> {
+export function duration<Name extends string>(name: Name, options: { min?: number; max?: number } = {}): CommandArgument<Name, number> {
   const { min, max } = options;
   const accepts = describeRange("argument.duration", min, max, (ms) => (language: Language) => durationIn(language, ms));
   return requiredArgument<Name, number>(name, accepts, (input) => {
@@ -126,9 +118,7 @@ export function duration<Name extends string>(
 
 /** A full Matrix user ID (@name:server); display names and bare names are refused, never guessed. */
 export function userId<Name extends string>(name: Name): CommandArgument<Name, string> {
-  return oneWordArgument(name, words("argument.userId"), (word) =>
-    isFullUserId(word) ? word : undefined,
-  );
+  return oneWordArgument(name, words("argument.userId"), (word) => (isFullUserId(word) ? word : undefined));
 }
 
 /** All the remaining text, as written (a title, a description). Must be the last argument. */
@@ -138,17 +128,13 @@ export function rest<Name extends string>(name: Name, options: { maxLength?: num
     const first = firstToken(input);
     // A single quoted phrase means the quotes were only grouping, not part of the text.
     const value = input.tokens.length === 1 && first.quoted ? first.value.trim() : input.source.slice(first.start).trim();
-    return value !== "" && value.length <= maxLength
-      ? { ok: true, value, consumed: input.tokens.length }
-      : { ok: false };
+    return value !== "" && value.length <= maxLength ? { ok: true, value, consumed: input.tokens.length } : { ok: false };
   });
   return { ...argument, takesRest: true };
 }
 
 /** May be left out at the end of the command; `run` then gets undefined. */
-export function optional<Name extends string, Value>(
-  argument: CommandArgument<Name, Value>,
-): CommandArgument<Name, Value | undefined> {
+export function optional<Name extends string, Value>(argument: CommandArgument<Name, Value>): CommandArgument<Name, Value | undefined> {
   return { ...argument, isOptional: true };
 }
 

@@ -41,10 +41,12 @@ async function sendReply(context: BotContext, event: MatrixEvent, reply: RichTex
 export function createCommandDispatcher(options: DispatcherOptions): CommandDispatcher {
   const commandsByName = new Map(options.commands.flatMap((command) => [command.name, ...command.aliases].map((name) => [name, command] as const)));
   // Every bot has these: where bots share a room, only the one at home answers them.
-  const everyBots = new Set([helpCommandName, languageCommandName].flatMap((name) => {
-    const command = commandsByName.get(name);
-    return command ? [command.name, ...command.aliases] : [name];
-  }));
+  const everyBots = new Set(
+    [helpCommandName, languageCommandName].flatMap((name) => {
+      const command = commandsByName.get(name);
+      return command ? [command.name, ...command.aliases] : [name];
+    }),
+  );
   const limiter = new RateLimiter(options.rateLimit ?? defaultRateLimit);
 
   return async (event, context) => {

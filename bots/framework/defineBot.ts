@@ -53,7 +53,8 @@ export function defineBot(spec: BotSpec): BotDefinition {
   const names = new Set<string>();
   for (const command of allCommands) {
     for (const name of [command.name, ...command.aliases]) {
-      if (names.has(name)) throw new Error(`bot "${spec.localpart}": command "${name}" is defined twice (${helpCommandName} and ${languageCommandName} are built in)`);
+      if (names.has(name))
+        throw new Error(`bot "${spec.localpart}": command "${name}" is defined twice (${helpCommandName} and ${languageCommandName} are built in)`);
       names.add(name);
     }
   }

@@ -38,10 +38,15 @@ async function commandList(subject: HelpSubject, commands: readonly Command[], r
   const runnable = commands.filter((command) => granted.has(command.permission));
   const restricted = commands.filter((command) => !granted.has(command.permission));
   const restrictedNotes = [...new Set(restricted.map((command) => command.permission))].map((permission) =>
-    paragraph(say(language, "help.restricted", {
-      whoMay: sayPhrase(language, permissionRules[permission].whoMay),
-      commands: joinPieces(restricted.filter((command) => command.permission === permission).map((command) => code(`${commandPrefix}${command.name}`)), ", "),
-    })),
+    paragraph(
+      say(language, "help.restricted", {
+        whoMay: sayPhrase(language, permissionRules[permission].whoMay),
+        commands: joinPieces(
+          restricted.filter((command) => command.permission === permission).map((command) => code(`${commandPrefix}${command.name}`)),
+          ", ",
+        ),
+      }),
+    ),
   );
   const overview = (await subject.overview?.(request, language)) ?? "";
   return message(
@@ -59,7 +64,14 @@ async function commandList(subject: HelpSubject, commands: readonly Command[], r
  */
 function otherWords(command: Command, language: Language): RichText | string {
   if (language === sourceLanguage || command.aliases.length === 0) return "";
-  return rich(" (", joinPieces(command.aliases.map((alias) => code(`${commandPrefix}${alias}`)), ", "), ")");
+  return rich(
+    " (",
+    joinPieces(
+      command.aliases.map((alias) => code(`${commandPrefix}${alias}`)),
+      ", ",
+    ),
+    ")",
+  );
 }
 
 function commandDetail(command: Command, language: Language): RichText {
@@ -67,11 +79,23 @@ function commandDetail(command: Command, language: Language): RichText {
   return message(
     paragraph(bold(`${commandPrefix}${command.name}`), " — ", sayPhrase(language, command.summary)),
     paragraph(say(language, "help.usage", { usage: command.usage })),
-    command.aliases.length > 0 ? paragraph(say(language, "help.aliases", { aliases: joinPieces(command.aliases.map((alias) => code(`${commandPrefix}${alias}`)), ", ") })) : "",
+    command.aliases.length > 0
+      ? paragraph(
+          say(language, "help.aliases", {
+            aliases: joinPieces(
+              command.aliases.map((alias) => code(`${commandPrefix}${alias}`)),
+              ", ",
+            ),
+          }),
+        )
+      : "",
     command.details !== undefined ? paragraph(sayPhrase(language, command.details)) : "",
     command.arguments.length > 0
-      ? bulletList(command.arguments.map((argument) =>
-          rich(code(argument.name), ": ", sayPhrase(language, argument.accepts), argument.isOptional ? [" ", say(language, "help.optional")] : "")))
+      ? bulletList(
+          command.arguments.map((argument) =>
+            rich(code(argument.name), ": ", sayPhrase(language, argument.accepts), argument.isOptional ? [" ", say(language, "help.optional")] : ""),
+          ),
+        )
       : "",
     paragraph(command.permission === "anyone" ? say(language, "help.anyoneMay") : say(language, "help.onlyMay", { whoMay: sayPhrase(language, rule.whoMay) })),
   );

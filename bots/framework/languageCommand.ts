@@ -11,7 +11,10 @@ export const languageCommandName = "language";
 
 /** The language choices as a neighbor would type them: `es` (Español). */
 function choices(language: Language) {
-  return listOf(language, supportedLanguages.map((choice) => joinPieces([code(choice), `(${languageName(choice)})`], " ")));
+  return listOf(
+    language,
+    supportedLanguages.map((choice) => joinPieces([code(choice), `(${languageName(choice)})`], " ")),
+  );
 }
 
 export function languageCommand(): Command {
@@ -24,11 +27,13 @@ export function languageCommand(): Command {
     run: ({ args, sender, context }) => {
       const current = context.community.languageOf(sender);
       if (args.language === undefined) {
-        return message(say(current, "language.current", {
-          language: languageName(current),
-          usage: `${commandPrefix}${languageCommandName} <code>`,
-          choices: choices(current),
-        }));
+        return message(
+          say(current, "language.current", {
+            language: languageName(current),
+            usage: `${commandPrefix}${languageCommandName} <code>`,
+            choices: choices(current),
+          }),
+        );
       }
       const chosen = readLanguage(args.language);
       if (chosen === undefined) return message(say(current, "language.unknown", { asked: args.language, choices: choices(current) }));

@@ -27,7 +27,9 @@ const messagesDir = join(import.meta.dirname, "..", "messages");
 /** A language's catalog files as they are on disk, merged: what catalogs.test.ts checks. */
 export function readCatalogFolder(language: Language): Record<string, unknown> {
   const dir = join(messagesDir, language);
-  const files = readdirSync(dir).filter((name) => name.endsWith(".json")).sort();
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith(".json"))
+    .sort();
   return Object.assign({}, ...files.map((name) => JSON.parse(readFileSync(join(dir, name), "utf8")) as Record<string, unknown>));
 }
 
@@ -42,7 +44,10 @@ export const supportedLanguages: readonly Language[] = [
 
 // A key a translation lacks is said in English rather than failing a reply (the test catches it first).
 const catalogs: ReadonlyMap<Language, Catalog> = new Map(
-  supportedLanguages.map((language) => [language, language === sourceLanguage ? english : { ...english, ...(readCatalogFolder(language) as Partial<Catalog>) }]),
+  supportedLanguages.map((language) => [
+    language,
+    language === sourceLanguage ? english : { ...english, ...(readCatalogFolder(language) as Partial<Catalog>) },
+  ]),
 );
 
 /** The catalog of a language the bots speak (English for any other code). */

@@ -27,7 +27,10 @@ export function parseArguments<const Arguments extends readonly AnyCommandArgume
     }
     const reading = argument.read({ tokens: remaining, source: argumentText, language });
     if (!reading.ok) {
-      return { ok: false, problem: reading.problem ?? say(language, "argument.invalid", { name: argument.name, accepts: sayPhrase(language, argument.accepts) }) };
+      return {
+        ok: false,
+        problem: reading.problem ?? say(language, "argument.invalid", { name: argument.name, accepts: sayPhrase(language, argument.accepts) }),
+      };
     }
     values[argument.name] = reading.value;
     position += reading.consumed;

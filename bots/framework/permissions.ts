@@ -29,8 +29,7 @@ export const permissionRules: Readonly<Record<Permission, PermissionRule>> = {
   moderator: {
     whoMay: words("permission.moderator", { level: moderatorPowerLevel }),
     // A neighbor holds power 100 in their own DM with the bot, so a DM never makes anyone a moderator.
-    allows: async ({ sender, roomId, isDirect, context }) =>
-      !isDirect && (await context.actions.powerLevel(roomId, sender)) >= moderatorPowerLevel,
+    allows: async ({ sender, roomId, isDirect, context }) => !isDirect && (await context.actions.powerLevel(roomId, sender)) >= moderatorPowerLevel,
   },
   operator: {
     whoMay: words("permission.operator"),

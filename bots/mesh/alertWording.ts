@@ -87,7 +87,9 @@ const routingLabels = new Set(["alertname", "severity", "source", "job", "receiv
 function whereOf(labels: Labels): string | undefined {
   if (labels.source !== undefined || labels.target !== undefined || labels.link !== undefined) return linkOf(labels);
   if (labels.node !== undefined || labels.instance !== undefined) return nodeOf(labels);
-  const others = Object.entries(labels).filter(([name]) => !routingLabels.has(name)).slice(0, 3);
+  const others = Object.entries(labels)
+    .filter(([name]) => !routingLabels.has(name))
+    .slice(0, 3);
   return others.length > 0 ? others.map(([name, value]) => `${name}=${value}`).join(", ") : undefined;
 }
 
@@ -96,7 +98,8 @@ function sendersWords(speaker: Speaker, labels: Labels, annotations: Labels): Al
   const summary = annotations.summary || undefined;
   const where = whereOf(labels);
   const name = labels.alertname || speaker.plain("mesh.alert.anAlert");
-  const firing = summary ?? annotations.title ?? annotations.message ?? (where === undefined ? name : speaker.plain("mesh.alert.on", { alertname: name, where }));
+  const firing =
+    summary ?? annotations.title ?? annotations.message ?? (where === undefined ? name : speaker.plain("mesh.alert.on", { alertname: name, where }));
   const resolved = (summary === undefined ? undefined : annotations.resolved_summary) ?? speaker.plain("mesh.alert.resolvedSummary", { summary: firing });
   return { firing, resolved, ...(annotations.description === undefined ? {} : { description: annotations.description }) };
 }

@@ -25,9 +25,7 @@ export interface AlertBatch {
   truncatedAlerts: number;
 }
 
-export type PayloadReading =
-  | { ok: true; batch: AlertBatch }
-  | { ok: false; status: 400 | 413; problems: string[] };
+export type PayloadReading = { ok: true; batch: AlertBatch } | { ok: false; status: 400 | 413; problems: string[] };
 
 /** More than this in one notification is refused: Alertmanager's `max_alerts` can keep groups below it. */
 export const maxAlertsPerRequest = 1000;
@@ -107,7 +105,9 @@ function readOptionalText(value: unknown, where: string, problems: ProblemList, 
 
 /** A stable key from the labels alone, as Alertmanager's fingerprint is. */
 export function labelsKey(labels: Record<string, string>): string {
-  const sorted = Object.keys(labels).sort().map((name) => [name, labels[name]]);
+  const sorted = Object.keys(labels)
+    .sort()
+    .map((name) => [name, labels[name]]);
   return `labels-${createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 16)}`;
 }
 
@@ -157,7 +157,9 @@ export function readAlertmanagerPayload(body: unknown): PayloadReading {
     return {
       ok: false,
       status: 413,
-      problems: [`"alerts" holds ${alerts.length} alerts; at most ${maxAlertsPerRequest} are accepted per request (set max_alerts in Alertmanager's webhook_config)`],
+      problems: [
+        `"alerts" holds ${alerts.length} alerts; at most ${maxAlertsPerRequest} are accepted per request (set max_alerts in Alertmanager's webhook_config)`,
+      ],
     };
   }
   const externalURL = readOptionalText(body.externalURL, "externalURL", problems);

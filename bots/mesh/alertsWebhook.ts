@@ -40,7 +40,12 @@ export async function receiveAlerts(body: unknown, context: BotContext): Promise
   if (!reading.ok) {
     return {
       status: reading.status,
-      body: { errcode: reading.status === 413 ? "M_TOO_LARGE" : "M_BAD_JSON", error: reading.problems.join("; "), problems: reading.problems, accepted: acceptedFormat },
+      body: {
+        errcode: reading.status === 413 ? "M_TOO_LARGE" : "M_BAD_JSON",
+        error: reading.problems.join("; "),
+        problems: reading.problems,
+        accepted: acceptedFormat,
+      },
     };
   }
   const counts = recordAlerts(reading.batch, context);

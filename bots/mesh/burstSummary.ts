@@ -2,7 +2,7 @@
 // is resolved. Each incident still has its own record (for !mesh status, silences and the Lobby).
 
 import type { BotContext } from "../framework/contract.ts";
-import { failed, isDue, meshLocalpart, succeeded, tellOwners, type Retrying } from "./delivery.ts";
+import { failed, isDue, succeeded, tellOwners, type Retrying } from "./delivery.ts";
 import { nodesOf, type Incident } from "./incident.ts";
 import { speakerFor } from "../framework/speak.ts";
 import { burstMessage, burstResolvedMessage, ownerBurstNotice } from "./meshWords.ts";

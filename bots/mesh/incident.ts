@@ -121,16 +121,22 @@ export function nodesOf(incident: Pick<Incident, "labels">): string[] {
   // The mesh monitor names a link's ends node_a/node_b; its `source` label is the collector, not a node.
   // Alertmanager rules use source/target for a link's ends, or a `link` label written "a—b".
   const ends =
-    node_a !== undefined && node_b !== undefined ? [node_a, node_b]
-    : source !== undefined && target !== undefined ? [source, target]
-    : link !== undefined ? splitLink(link)
-    : [];
+    node_a !== undefined && node_b !== undefined
+      ? [node_a, node_b]
+      : source !== undefined && target !== undefined
+        ? [source, target]
+        : link !== undefined
+          ? splitLink(link)
+          : [];
   const names = [node, ...ends].filter((name): name is string => name !== undefined && name !== "");
   return [...new Set(names)];
 }
 
 /** "a—b", "a - b", "a<->b" → ["a", "b"]; anything else is one name. */
 export function splitLink(link: string): string[] {
-  const parts = link.split(/\s*(?:—|–|<->|↔|<=>)\s*|\s+-\s+/u).map((part) => part.trim()).filter((part) => part !== "");
+  const parts = link
+    .split(/\s*(?:—|–|<->|↔|<=>)\s*|\s+-\s+/u)
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
   return parts.length === 2 ? parts : [];
 }

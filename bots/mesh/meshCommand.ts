@@ -33,7 +33,8 @@ export const meshCommand = defineCommand({
   run: async ({ args, ...request }) => {
     const word = (args.what ?? "").toLowerCase();
     const subcommand = subcommandNamed(word);
-    if (subcommand === undefined) return meshAnswer(request, word === "" || word === "help" || word === "ayuda" ? { kind: "menu" } : { kind: "menu", unknownWord: word });
+    if (subcommand === undefined)
+      return meshAnswer(request, word === "" || word === "help" || word === "ayuda" ? { kind: "menu" } : { kind: "menu", unknownWord: word });
     const result = await subcommand.execute(args.details ?? "", request);
     if (!result.ok) return meshAnswer(request, { kind: "badArguments", problem: result.problem, subcommand: subcommand.name });
     return result.reply;

@@ -4,7 +4,7 @@
 
 import type { BotContext } from "../framework/contract.ts";
 import { postBurst, syncBursts } from "./burstSummary.ts";
-import { failed, isDue, meshLocalpart, succeeded, tellOwners } from "./delivery.ts";
+import { failed, isDue, succeeded, tellOwners } from "./delivery.ts";
 import { isUplinkAlert } from "./alertWording.ts";
 import { nodesOf, type Incident } from "./incident.ts";
 import { speakerFor, type Speaker } from "../framework/speak.ts";
@@ -40,7 +40,11 @@ async function postFiring(context: BotContext, state: MeshState, incident: Incid
   }
   // Saved before the DMs, so a crash while telling owners never posts the incident twice.
   state.book.save({ ...posted, ownersTold: owners });
-  await tellOwners(context, owners.filter((owner) => !incident.ownersTold.includes(owner)), (speaker) => ownerFiringNotice(speaker, incident));
+  await tellOwners(
+    context,
+    owners.filter((owner) => !incident.ownersTold.includes(owner)),
+    (speaker) => ownerFiringNotice(speaker, incident),
+  );
 }
 
 async function showResolved(context: BotContext, state: MeshState, incident: Incident): Promise<void> {
@@ -61,9 +65,7 @@ async function showResolved(context: BotContext, state: MeshState, incident: Inc
 
 async function syncIncidents(context: BotContext, state: MeshState, firing: readonly Incident[]): Promise<void> {
   const now = context.now();
-  const due = firing.filter(
-    (incident) => incident.message === undefined && isDue(incident, now) && !state.silences.coversAny(nodesOf(incident), now),
-  );
+  const due = firing.filter((incident) => incident.message === undefined && isDue(incident, now) && !state.silences.coversAny(nodesOf(incident), now));
   const forRoom = due.filter((incident) => audienceOf(incident) === "room");
   const forOperator = due.filter((incident) => audienceOf(incident) === "operator");
   // Looked up (and joined) only when something is to be posted: most ticks have nothing to do.

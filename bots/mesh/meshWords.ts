@@ -51,13 +51,17 @@ export function firingMessage(speaker: Speaker, incident: Incident, owners: read
   const severity = severityLook(speaker, incident.labels);
   return message(
     paragraph(speaker.say("mesh.post.headline", { icon: severity.icon, headline: words.firing })),
-    paragraph(lines(...nonEmpty([
-      speaker.say("mesh.post.since", { severity: severity.word, since: at(incident.startsAt) }),
-      ...describedLines(speaker, incident),
-      ownersLine(speaker, owners),
-      mapLine(speaker, incident),
-      silenceHint(speaker, incident),
-    ]))),
+    paragraph(
+      lines(
+        ...nonEmpty([
+          speaker.say("mesh.post.since", { severity: severity.word, since: at(incident.startsAt) }),
+          ...describedLines(speaker, incident),
+          ownersLine(speaker, owners),
+          mapLine(speaker, incident),
+          silenceHint(speaker, incident),
+        ]),
+      ),
+    ),
   );
 }
 
@@ -74,11 +78,15 @@ export function resolvedMessage(speaker: Speaker, incident: Incident, owners: re
   const sameDay = speaker.plain("mesh.post.day", { when: at(from) }) === speaker.plain("mesh.post.day", { when: at(to) });
   return message(
     paragraph(speaker.say("mesh.post.resolvedHeadline", { headline: words.resolved, lasted: speaker.duration(to - from) })),
-    paragraph(lines(...nonEmpty([
-      speaker.say(sameDay ? "mesh.post.wasSameDay" : "mesh.post.was", { headline: words.firing, severity, from: at(from), to: at(to) }),
-      ownersLine(speaker, owners),
-      mapLine(speaker, incident),
-    ]))),
+    paragraph(
+      lines(
+        ...nonEmpty([
+          speaker.say(sameDay ? "mesh.post.wasSameDay" : "mesh.post.was", { headline: words.firing, severity, from: at(from), to: at(to) }),
+          ownersLine(speaker, owners),
+          mapLine(speaker, incident),
+        ]),
+      ),
+    ),
   );
 }
 
@@ -109,7 +117,10 @@ const burstLinesShown = 12;
 
 function headlines(speaker: Speaker, incidents: readonly Incident[], shown: number): Inline[] {
   const items = incidents.slice(0, shown).map((incident) =>
-    speaker.say("mesh.burst.line", { icon: severityLook(speaker, incident.labels).icon, headline: alertWords(speaker, incident.labels, incident.annotations).firing }),
+    speaker.say("mesh.burst.line", {
+      icon: severityLook(speaker, incident.labels).icon,
+      headline: alertWords(speaker, incident.labels, incident.annotations).firing,
+    }),
   );
   return [bulletList(items), incidents.length > shown ? paragraph(speaker.say("mesh.burst.more", { count: incidents.length - shown })) : []];
 }
@@ -164,12 +175,21 @@ function endedLine(speaker: Speaker, incident: Incident): RichText {
 
 function silenceLine(speaker: Speaker, silence: Silence): RichText {
   const values = { node: silence.node, until: at(silence.until), by: silence.by };
-  return silence.reason === undefined ? speaker.say("mesh.report.silence", values) : speaker.say("mesh.report.silenceWithReason", { ...values, reason: silence.reason });
+  return silence.reason === undefined
+    ? speaker.say("mesh.report.silence", values)
+    : speaker.say("mesh.report.silenceWithReason", { ...values, reason: silence.reason });
 }
 
 function openIncidents(speaker: Speaker, open: readonly IncidentLine[], none: "mesh.report.noIncidents" | "mesh.report.noNodeIncidents"): Inline {
   if (open.length === 0) return paragraph(speaker.say(none));
-  return [paragraph(speaker.say("mesh.report.openIncidents", { count: open.length })), ...capped(speaker, open.map((line) => incidentLine(speaker, line)), "mesh.report.moreIncidents")];
+  return [
+    paragraph(speaker.say("mesh.report.openIncidents", { count: open.length })),
+    ...capped(
+      speaker,
+      open.map((line) => incidentLine(speaker, line)),
+      "mesh.report.moreIncidents",
+    ),
+  ];
 }
 
 export function statusReport(speaker: Speaker, view: StatusView): RichText {
@@ -184,7 +204,14 @@ export function statusReport(speaker: Speaker, view: StatusView): RichText {
     openIncidents(speaker, view.open, "mesh.report.noIncidents"),
     silences.length === 0
       ? paragraph(speaker.say("mesh.report.noSilences"))
-      : [paragraph(speaker.say("mesh.report.silences", { count: silences.length })), ...capped(speaker, silences.map((silence) => silenceLine(speaker, silence)), "mesh.report.moreSilences")],
+      : [
+          paragraph(speaker.say("mesh.report.silences", { count: silences.length })),
+          ...capped(
+            speaker,
+            silences.map((silence) => silenceLine(speaker, silence)),
+            "mesh.report.moreSilences",
+          ),
+        ],
   );
 }
 
@@ -192,17 +219,32 @@ export function nodeReport(speaker: Speaker, view: NodeView): RichText {
   const { node, owners, silence, ended } = view;
   return message(
     heading(speaker.say("mesh.report.nodeTitle", { node })),
-    paragraph(owners.length === 0 ? speaker.say("mesh.report.noOwners", { node: typed(node) }) : speaker.say("mesh.report.owners", { owners: speaker.list(owners) })),
-    paragraph(silence === undefined ? speaker.say("mesh.report.noSilence") : speaker.say("mesh.report.nodeSilence", { silence: silenceLine(speaker, silence) })),
+    paragraph(
+      owners.length === 0 ? speaker.say("mesh.report.noOwners", { node: typed(node) }) : speaker.say("mesh.report.owners", { owners: speaker.list(owners) }),
+    ),
+    paragraph(
+      silence === undefined ? speaker.say("mesh.report.noSilence") : speaker.say("mesh.report.nodeSilence", { silence: silenceLine(speaker, silence) }),
+    ),
     openIncidents(speaker, view.open, "mesh.report.noNodeIncidents"),
     ended.length === 0
       ? paragraph(speaker.say("mesh.report.noneResolved"))
-      : [paragraph(speaker.say("mesh.report.resolvedRecently")), ...capped(speaker, ended.map((incident) => endedLine(speaker, incident)), "mesh.report.moreIncidents")],
+      : [
+          paragraph(speaker.say("mesh.report.resolvedRecently")),
+          ...capped(
+            speaker,
+            ended.map((incident) => endedLine(speaker, incident)),
+            "mesh.report.moreIncidents",
+          ),
+        ],
   );
 }
 
 function subcommandMenu(speaker: Speaker, subcommands: readonly Command[]): RichText {
-  return bulletList(subcommands.map((command) => speaker.say("mesh.menu.item", { usage: subcommandUsage(command, speaker.language), summary: speaker.phrase(command.summary) })));
+  return bulletList(
+    subcommands.map((command) =>
+      speaker.say("mesh.menu.item", { usage: subcommandUsage(command, speaker.language), summary: speaker.phrase(command.summary) }),
+    ),
+  );
 }
 
 /** The answer to a `!mesh` subcommand. */
@@ -225,13 +267,23 @@ export function meshReplyWords(speaker: Speaker, reply: MeshReply, subcommands: 
     case "unadoptRefused":
       return message(speaker.say("mesh.unadopt.onlyModerators"));
     case "unadopted":
-      return message(reply.self ? speaker.say("mesh.unadopt.youStopped", { node: reply.node }) : speaker.say("mesh.unadopt.theyStopped", { node: reply.node, who: reply.who }));
+      return message(
+        reply.self
+          ? speaker.say("mesh.unadopt.youStopped", { node: reply.node })
+          : speaker.say("mesh.unadopt.theyStopped", { node: reply.node, who: reply.who }),
+      );
     case "notOwner":
-      return message(reply.self ? speaker.say("mesh.unadopt.youWereNot", { node: reply.node }) : speaker.say("mesh.unadopt.theyWereNot", { node: reply.node, who: reply.who }));
+      return message(
+        reply.self
+          ? speaker.say("mesh.unadopt.youWereNot", { node: reply.node })
+          : speaker.say("mesh.unadopt.theyWereNot", { node: reply.node, who: reply.who }),
+      );
     case "manageRefused":
       return message(speaker.say("mesh.manage.notAllowed", { node: reply.node, action: reply.action }));
     case "silenced":
-      return message(speaker.say("mesh.silence.done", { node: reply.node, lasted: speaker.duration(reply.lasts), until: at(reply.until), open: reply.openIncidents }));
+      return message(
+        speaker.say("mesh.silence.done", { node: reply.node, lasted: speaker.duration(reply.lasts), until: at(reply.until), open: reply.openIncidents }),
+      );
     case "unsilenced":
       return message(speaker.say("mesh.unsilence.done", { node: reply.node }));
     case "notSilenced":
@@ -242,4 +294,3 @@ export function meshReplyWords(speaker: Speaker, reply: MeshReply, subcommands: 
       return nodeReport(speaker, reply.view);
   }
 }
-

@@ -20,12 +20,24 @@ const wholeNumber = (min: number, max: number) => (word: string) => {
   return value >= min && value <= max ? value : undefined;
 };
 
-const yesNoWords: Readonly<Record<string, boolean>> = { yes: true, true: true, on: true, "sí": true, si: true, no: false, false: false, off: false };
+const yesNoWords: Readonly<Record<string, boolean>> = { yes: true, true: true, on: true, sí: true, si: true, no: false, false: false, off: false };
 
 export const sharingSettings: Readonly<Record<string, SharingSetting>> = {
-  "sharing.max_open_listings": { setting: "maxOpenListings", refusal: (setting) => words("polls.problem.settingNumber", { setting, min: 1, max: 1000 }), read: wholeNumber(1, 1000) },
-  "sharing.max_claims_per_week": { setting: "maxClaimsPerWeek", refusal: (setting) => words("polls.problem.settingNumber", { setting, min: 0, max: 1000 }), read: wholeNumber(0, 1000) },
-  "sharing.pact_neighbors_may_claim": { setting: "pactNeighborsMayClaim", refusal: (setting) => words("polls.problem.settingYesNo", { setting }), read: (word) => yesNoWords[word.toLowerCase()] },
+  "sharing.max_open_listings": {
+    setting: "maxOpenListings",
+    refusal: (setting) => words("polls.problem.settingNumber", { setting, min: 1, max: 1000 }),
+    read: wholeNumber(1, 1000),
+  },
+  "sharing.max_claims_per_week": {
+    setting: "maxClaimsPerWeek",
+    refusal: (setting) => words("polls.problem.settingNumber", { setting, min: 0, max: 1000 }),
+    read: wholeNumber(0, 1000),
+  },
+  "sharing.pact_neighbors_may_claim": {
+    setting: "pactNeighborsMayClaim",
+    refusal: (setting) => words("polls.problem.settingYesNo", { setting }),
+    read: (word) => yesNoWords[word.toLowerCase()],
+  },
 };
 
 // host[:port], the way Matrix server names are written; or an IPv6 literal in brackets.
@@ -81,7 +93,8 @@ const bindingReaders: readonly BindingReader[] = [
     read(match) {
       const name = (match[1] ?? "").toLowerCase();
       const setting = sharingSettings[name];
-      if (setting === undefined) return { ok: false, problem: words("polls.problem.unknownSetting", { setting: name, settings: Object.keys(sharingSettings).join(", ") }) };
+      if (setting === undefined)
+        return { ok: false, problem: words("polls.problem.unknownSetting", { setting: name, settings: Object.keys(sharingSettings).join(", ") }) };
       const value = setting.read(match[2] ?? "");
       if (value === undefined) return { ok: false, problem: setting.refusal(name) };
       return { ok: true, change: { kind: "sharing-limit", setting: setting.setting, value, name } };

@@ -39,7 +39,11 @@ export async function castBallot(context: BotContext, number: number, voter: str
   if (previous === undefined) {
     try {
       // The announcement is the room's: in the block's language.
-      await context.actions.editMessage(poll.roomId, poll.startEventId, dmPollAnnouncement(speakerFor(context), poll, context.self, Object.keys(ballots).length));
+      await context.actions.editMessage(
+        poll.roomId,
+        poll.startEventId,
+        dmPollAnnouncement(speakerFor(context), poll, context.self, Object.keys(ballots).length),
+      );
     } catch (error) {
       context.log.error(`updating the ballot count of poll ${number}`, error);
     }

@@ -51,7 +51,10 @@ export async function closePoll(context: BotContext, number: number, closing: Se
       replaceBallotsWithReceipts(context.store, number, receipts);
       await context.actions.editMessage(poll.roomId, poll.startEventId, dmPollAnnouncement(speaker, closed, context.self, receipts.length));
     }
-    closed.resultsEventId = await context.actions.sendMessage(poll.roomId, resultsMessage(speaker, closed, result, { receipts, applied, closedEarlyBy: closedBy }));
+    closed.resultsEventId = await context.actions.sendMessage(
+      poll.roomId,
+      resultsMessage(speaker, closed, result, { receipts, applied, closedEarlyBy: closedBy }),
+    );
     savePoll(context.store, closed);
     if (result.outcome.decided) {
       recordDecision(context.store, {

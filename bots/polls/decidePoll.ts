@@ -58,11 +58,15 @@ const decideByKind: Readonly<Record<PollKind, DecideKind>> = {
     return { outcome: { decided: true, verdict: { kind: "decided", option: top[0] ?? "" } } };
   },
   ranked(poll, _counts, votes) {
-    const runoff = instantRunoff(poll.options.map((option) => option.id), [...votes.votes.values()]);
+    const runoff = instantRunoff(
+      poll.options.map((option) => option.id),
+      [...votes.votes.values()],
+    );
     if (runoff.winner !== undefined) return { runoff, outcome: { decided: true, verdict: { kind: "decided", option: labelOf(poll, runoff.winner) } } };
-    const outcome: PollOutcome = runoff.tied.length > 0
-      ? { decided: false, verdict: { kind: "tie", options: runoff.tied.map((id) => labelOf(poll, id)) } }
-      : { decided: false, verdict: { kind: "noBallots" } };
+    const outcome: PollOutcome =
+      runoff.tied.length > 0
+        ? { decided: false, verdict: { kind: "tie", options: runoff.tied.map((id) => labelOf(poll, id)) } }
+        : { decided: false, verdict: { kind: "noBallots" } };
     return { runoff, outcome };
   },
 };

@@ -61,7 +61,10 @@ const membersActions: Readonly<Record<string, MembersAction>> = {
     if (user === undefined) return message(speaker.say("polls.members.whom", { example: `!members remove @bea:${context.neighborhood.serverName}` }));
     const members = membersList(context.store);
     if (!members.includes(user)) return message(speaker.say("polls.members.notOnList", { neighbor: mention(user) }));
-    saveMembersList(context.store, members.filter((member) => member !== user));
+    saveMembersList(
+      context.store,
+      members.filter((member) => member !== user),
+    );
     return message(speaker.say("polls.members.removed", { neighbor: mention(user) }));
   },
 };
@@ -77,13 +80,20 @@ const membersCommand = defineCommand({
     const speaker = speakerFor(context, sender);
     const action = membersActions[args.action.toLowerCase()];
     return action === undefined
-      ? message(speaker.say("polls.members.use", { commands: joinPieces(Object.keys(membersActions).map((name) => code(`!members ${name}`)), ", ") }))
+      ? message(
+          speaker.say("polls.members.use", {
+            commands: joinPieces(
+              Object.keys(membersActions).map((name) => code(`!members ${name}`)),
+              ", ",
+            ),
+          }),
+        )
       : action(context, speaker, args.user);
   },
 });
 
 // Whether reminders are off, by what a neighbor typed ("off", or "no" in Spanish).
-const reminderSettings: Readonly<Record<string, boolean>> = { off: true, on: false, no: true, "sí": false, si: false };
+const reminderSettings: Readonly<Record<string, boolean>> = { off: true, on: false, no: true, sí: false, si: false };
 
 const remindCommand = defineCommand({
   name: "remind",

@@ -61,11 +61,7 @@ async function takePollEnd(event: MatrixEvent, context: BotContext, closing: Set
     await closePoll(context, poll.number, closing, early);
     return true;
   }
-  await context.actions.sendMessage(
-    event.room_id,
-    stillOpenMessage(speakerFor(context, event.sender), poll),
-    { replyTo: event.event_id },
-  );
+  await context.actions.sendMessage(event.room_id, stillOpenMessage(speakerFor(context, event.sender), poll), { replyTo: event.event_id });
   return true;
 }
 

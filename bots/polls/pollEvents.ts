@@ -54,8 +54,7 @@ function referencedEvent(event: MatrixEvent): string | undefined {
 /** A response's answer ids under either name, or undefined when they are malformed (a spoiled vote). */
 function responseAnswers(event: MatrixEvent): string[] | undefined {
   const block = event.content[pollResponseType] ?? event.content["m.poll.response"];
-  const answers =
-    typeof block === "object" && block !== null ? (block as Record<string, unknown>).answers : event.content["m.selections"];
+  const answers = typeof block === "object" && block !== null ? (block as Record<string, unknown>).answers : event.content["m.selections"];
   if (!Array.isArray(answers)) return undefined;
   // A plain loop: this runs once per response, and a tally reads thousands.
   for (let index = 0; index < answers.length; index += 1) if (typeof answers[index] !== "string") return undefined;

@@ -19,7 +19,10 @@ export function savePoll(store: BotStore, poll: PollRecord): void {
   const open = new Set(openPollNumbers(store));
   if (poll.status === "open") open.add(poll.number);
   else open.delete(poll.number);
-  store.put("open", [...open].sort((a, b) => a - b));
+  store.put(
+    "open",
+    [...open].sort((a, b) => a - b),
+  );
 }
 
 export function loadPoll(store: BotStore, number: number): PollRecord | undefined {
@@ -67,12 +70,18 @@ export function recordDecision(store: BotStore, decision: DecisionRecord): void 
 
 /** Newest first. */
 export function recentDecisions(store: BotStore, limit: number): DecisionRecord[] {
-  return store.keys("decision/").reverse().slice(0, limit).flatMap((key) => {
-    const decision = store.get<DecisionRecord & { summary?: string }>(key);
-    if (decision === undefined) return [];
-    // Decisions stored by earlier versions kept an English line instead of an outcome.
-    return decision.outcome !== undefined ? decision : { ...decision, outcome: { decided: true, ...(decision.summary === undefined ? {} : { summary: decision.summary }) } };
-  });
+  return store
+    .keys("decision/")
+    .reverse()
+    .slice(0, limit)
+    .flatMap((key) => {
+      const decision = store.get<DecisionRecord & { summary?: string }>(key);
+      if (decision === undefined) return [];
+      // Decisions stored by earlier versions kept an English line instead of an outcome.
+      return decision.outcome !== undefined
+        ? decision
+        : { ...decision, outcome: { decided: true, ...(decision.summary === undefined ? {} : { summary: decision.summary }) } };
+    });
 }
 
 export function membersList(store: BotStore): string[] {
@@ -119,5 +128,9 @@ export function addPendingPin(store: BotStore, pin: PendingPin): void {
 
 export function removePendingPin(store: BotStore, number: number): void {
   const pins = pendingPins(store);
-  if (pins.some((pin) => pin.number === number)) store.put("pins-pending", pins.filter((pin) => pin.number !== number));
+  if (pins.some((pin) => pin.number === number))
+    store.put(
+      "pins-pending",
+      pins.filter((pin) => pin.number !== number),
+    );
 }

@@ -9,7 +9,17 @@ import type { MessageKey } from "../framework/languages.ts";
 import { bold, bulletList, code, heading, link, lines, mention, message, paragraph, rich, type Inline } from "../framework/richText.ts";
 import type { MessageRef, Speaker } from "../framework/speak.ts";
 import type { PollResult } from "./decidePoll.ts";
-import { votesByDm, type AppliedChange, type BindingChange, type DecisionRecord, type PollOption, type PollOutcome, type PollRecord, type PublishedReceipt, type Verdict } from "./pollModel.ts";
+import {
+  votesByDm,
+  type AppliedChange,
+  type BindingChange,
+  type DecisionRecord,
+  type PollOption,
+  type PollOutcome,
+  type PollRecord,
+  type PublishedReceipt,
+  type Verdict,
+} from "./pollModel.ts";
 import type { ClauseName, PollRequestProblem } from "./readPollRequest.ts";
 import type { ThresholdName } from "./thresholds.ts";
 
@@ -55,13 +65,18 @@ function labelOf(speaker: Speaker, poll: Pick<PollRecord, "options">, id: string
 const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((100 * part) / whole));
 
 function rulesLine(speaker: Speaker, poll: PollRecord): Inline[] {
-  const parts: Inline[] = [speaker.say("polls.rules.closes", { closesAt: new Date(poll.closesAt), duration: durationIn(speaker.language, poll.closesAt - poll.openedAt) })];
+  const parts: Inline[] = [
+    speaker.say("polls.rules.closes", { closesAt: new Date(poll.closesAt), duration: durationIn(speaker.language, poll.closesAt - poll.openedAt) }),
+  ];
   if (poll.kind === "proposal") parts.push(" ", speaker.say("polls.rules.threshold", { threshold: speaker.say(thresholdKeys[poll.threshold ?? "majority"]) }));
   if (poll.kind === "consent") parts.push(" ", speaker.say("polls.rules.consent"));
   if (poll.kind === "choose" && poll.maxSelections > 1) parts.push(" ", speaker.say("polls.rules.pick", { count: poll.maxSelections }));
-  parts.push(" ", poll.quorumPercent > 0
-    ? speaker.say("polls.rules.quorum", { percent: poll.quorumPercent, eligible: poll.eligible.length })
-    : speaker.say("polls.rules.noQuorum", { eligible: poll.eligible.length }));
+  parts.push(
+    " ",
+    poll.quorumPercent > 0
+      ? speaker.say("polls.rules.quorum", { percent: poll.quorumPercent, eligible: poll.eligible.length })
+      : speaker.say("polls.rules.noQuorum", { eligible: poll.eligible.length }),
+  );
   return parts;
 }
 
@@ -143,12 +158,19 @@ export function ballotExample(speaker: Speaker, poll: PollRecord): string {
   const letters = (options: readonly PollOption[]) => options.map((option) => option.id.toUpperCase()).join(" ");
   if (poll.kind === "ranked") return speaker.plain("polls.ballot.rankExample", { number, choices: letters(poll.options.slice(0, 3).reverse()) });
   if (poll.kind === "choose") return speaker.plain("polls.ballot.voteExample", { number, choices: letters(poll.options.slice(0, poll.maxSelections)) });
-  return speaker.plain("polls.ballot.voteExample", { number, choices: speaker.plain(poll.kind === "consent" ? "polls.answerWord.consent" : "polls.answerWord.agree") });
+  return speaker.plain("polls.ballot.voteExample", {
+    number,
+    choices: speaker.plain(poll.kind === "consent" ? "polls.answerWord.consent" : "polls.answerWord.agree"),
+  });
 }
 
 function optionList(speaker: Speaker, poll: PollRecord): RichText {
   const lettered = poll.kind === "choose" || poll.kind === "ranked";
-  return bulletList(poll.options.map((option) => (lettered ? rich(bold(option.id.toUpperCase()), ` ${option.label}`) : rich(bold(option.id), ` — ${optionLabel(speaker, option)}`))));
+  return bulletList(
+    poll.options.map((option) =>
+      lettered ? rich(bold(option.id.toUpperCase()), ` ${option.label}`) : rich(bold(option.id), ` — ${optionLabel(speaker, option)}`),
+    ),
+  );
 }
 
 /** The room's announcement of a poll voted by DM (secret ballot or ranked choice), with the ballot count. */
@@ -158,7 +180,14 @@ export function dmPollAnnouncement(speaker: Speaker, poll: PollRecord, botUserId
     optionList(speaker, poll),
     paragraph(...rulesLine(speaker, poll)),
     bindingLine(speaker, poll),
-    paragraph(speaker.say("polls.dm.how", { kind: poll.kind, bot: mention(botUserId), example: ballotExample(speaker, poll), eligibility: eligibilityLine(speaker, poll) })),
+    paragraph(
+      speaker.say("polls.dm.how", {
+        kind: poll.kind,
+        bot: mention(botUserId),
+        example: ballotExample(speaker, poll),
+        eligibility: eligibilityLine(speaker, poll),
+      }),
+    ),
     paragraph(speaker.say("polls.dm.operator")),
     paragraph(speaker.say("polls.dm.ballots", { count: ballotsCast }), poll.status === "closed" ? [" ", speaker.say("polls.dm.closed")] : ""),
   );
@@ -173,14 +202,20 @@ function runoffLines(speaker: Speaker, poll: PollRecord, result: PollResult): In
   if (result.runoff === undefined) return "";
   return paragraph(
     speaker.say("polls.results.rounds"),
-    bulletList(result.runoff.rounds.map((round, index) => rich(
-      speaker.say("polls.results.round", {
-        round: index + 1,
-        counts: [...round.counts].map(([id, count]) => `${labelOf(speaker, poll, id)} ${count}`).join(", "),
-        exhausted: round.exhausted,
-      }),
-      round.eliminated.length > 0 ? speaker.say("polls.results.roundOut", { options: round.eliminated.map((id) => labelOf(speaker, poll, id)).join(", ") }) : "",
-    ))),
+    bulletList(
+      result.runoff.rounds.map((round, index) =>
+        rich(
+          speaker.say("polls.results.round", {
+            round: index + 1,
+            counts: [...round.counts].map(([id, count]) => `${labelOf(speaker, poll, id)} ${count}`).join(", "),
+            exhausted: round.exhausted,
+          }),
+          round.eliminated.length > 0
+            ? speaker.say("polls.results.roundOut", { options: round.eliminated.map((id) => labelOf(speaker, poll, id)).join(", ") })
+            : "",
+        ),
+      ),
+    ),
   );
 }
 
@@ -213,7 +248,13 @@ export interface ResultsExtras {
 
 export function resultsMessage(speaker: Speaker, poll: PollRecord, result: PollResult, extras: ResultsExtras): RichText {
   const quorum = poll.quorumPercent === 0 ? "none" : result.quorumMet ? "met" : "notMet";
-  const turnout = speaker.say("polls.results.turnout", { voted: result.voted, eligible: result.eligible, percent: percent(result.voted, result.eligible), quorum, quorumPercent: poll.quorumPercent });
+  const turnout = speaker.say("polls.results.turnout", {
+    voted: result.voted,
+    eligible: result.eligible,
+    percent: percent(result.voted, result.eligible),
+    quorum,
+    quorumPercent: poll.quorumPercent,
+  });
   const threshold = thresholdLine(speaker, poll, result);
   return message(
     heading(speaker.say("polls.results.heading", { title: pollTitle(speaker, poll) })),
@@ -222,8 +263,13 @@ export function resultsMessage(speaker: Speaker, poll: PollRecord, result: PollR
     runoffLines(speaker, poll, result),
     paragraph(threshold === "" ? turnout : lines(turnout, threshold)),
     result.spoiled.length > 0 ? paragraph(speaker.say("polls.results.spoiled", { count: result.spoiled.length })) : "",
-    result.notCounted.length > 0 ? paragraph(speaker.say("polls.results.notCounted", { neighbors: speaker.list(result.notCounted.map((user) => mention(user))) })) : "",
-    paragraph(speaker.say("polls.results.outcome", { outcome: outcomeWords(speaker, result.outcome) }), extras.applied !== undefined ? [" ", appliedWords(speaker, extras.applied)] : ""),
+    result.notCounted.length > 0
+      ? paragraph(speaker.say("polls.results.notCounted", { neighbors: speaker.list(result.notCounted.map((user) => mention(user))) }))
+      : "",
+    paragraph(
+      speaker.say("polls.results.outcome", { outcome: outcomeWords(speaker, result.outcome) }),
+      extras.applied !== undefined ? [" ", appliedWords(speaker, extras.applied)] : "",
+    ),
     receiptList(speaker, extras.receipts, poll),
     paragraph(link(pollLink(poll), speaker.plain("polls.results.link"))),
   );
@@ -236,7 +282,9 @@ export function closingText(speaker: Speaker, result: PollResult): string {
 
 /** A DM a day before the close, in the member's own language. */
 export function reminderMessage(speaker: Speaker, poll: PollRecord, now: number): RichText {
-  const how = votesByDm(poll) ? speaker.say("polls.reminder.byDm", { example: ballotExample(speaker, poll) }) : speaker.say("polls.reminder.inRoom", { link: link(pollLink(poll)) });
+  const how = votesByDm(poll)
+    ? speaker.say("polls.reminder.byDm", { example: ballotExample(speaker, poll) })
+    : speaker.say("polls.reminder.inRoom", { link: link(pollLink(poll)) });
   return message(
     paragraph(speaker.say("polls.reminder.closes", { title: pollTitle(speaker, poll), duration: durationIn(speaker.language, poll.closesAt - now) })),
     paragraph(how),
@@ -248,7 +296,11 @@ export function openPollsMessage(speaker: Speaker, polls: readonly PollRecord[],
   if (polls.length === 0) return message(speaker.say("polls.list.none"));
   return message(
     paragraph(speaker.say("polls.list.title")),
-    bulletList(polls.map((poll) => speaker.say("polls.list.item", { poll: link(pollLink(poll), pollTitle(speaker, poll)), duration: durationIn(speaker.language, poll.closesAt - now) }))),
+    bulletList(
+      polls.map((poll) =>
+        speaker.say("polls.list.item", { poll: link(pollLink(poll), pollTitle(speaker, poll)), duration: durationIn(speaker.language, poll.closesAt - now) }),
+      ),
+    ),
   );
 }
 
@@ -256,10 +308,18 @@ export function decisionsMessage(speaker: Speaker, decisions: readonly DecisionR
   if (decisions.length === 0) return message(speaker.say("polls.decisions.none"));
   return message(
     paragraph(speaker.say("polls.decisions.title")),
-    bulletList(decisions.map((decision) => rich(
-      speaker.say("polls.decisions.item", { decidedAt: new Date(decision.decidedAt), poll: link(pollLink(decision), `#${decision.number} ${decision.question}`), outcome: outcomeWords(speaker, decision.outcome) }),
-      decision.applied !== undefined ? [" ", appliedWords(speaker, decision.applied)] : "",
-    ))),
+    bulletList(
+      decisions.map((decision) =>
+        rich(
+          speaker.say("polls.decisions.item", {
+            decidedAt: new Date(decision.decidedAt),
+            poll: link(pollLink(decision), `#${decision.number} ${decision.question}`),
+            outcome: outcomeWords(speaker, decision.outcome),
+          }),
+          decision.applied !== undefined ? [" ", appliedWords(speaker, decision.applied)] : "",
+        ),
+      ),
+    ),
   );
 }
 
@@ -279,7 +339,13 @@ export interface BallotCast {
 export function ballotCastMessage(speaker: Speaker, cast: BallotCast): RichText {
   const labels = cast.choices.map((id) => labelOf(speaker, cast.poll, id));
   return message(
-    paragraph(speaker.say("polls.ballot.cast", { changed: cast.changed ? "yes" : "no", title: pollTitle(speaker, cast.poll), choices: labels.join(cast.poll.kind === "ranked" ? " > " : ", ") })),
+    paragraph(
+      speaker.say("polls.ballot.cast", {
+        changed: cast.changed ? "yes" : "no",
+        title: pollTitle(speaker, cast.poll),
+        choices: labels.join(cast.poll.kind === "ranked" ? " > " : ", "),
+      }),
+    ),
     paragraph(speaker.say("polls.ballot.receipt", { receipt: cast.receipt })),
     // The issue asks to say it plainly, where the vote is cast as well as in the announcement.
     paragraph(speaker.say("polls.ballot.operator")),

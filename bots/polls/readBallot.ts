@@ -13,9 +13,18 @@ export type BallotReading = { ok: true; choices: string[] } | { ok: false; probl
 
 // What neighbors type for the fixed answers, besides their ids and their names in each catalog.
 const answerSynonyms: Readonly<Record<string, string>> = {
-  objection: "object", yes: "agree", no: "disagree",
-  "sí": "agree", si: "agree", "a-favor": "agree", "en-contra": "disagree", abstengo: "abstain", "abstención": "abstain",
-  "de-acuerdo": "consent", opongo: "object", "objeción": "object",
+  objection: "object",
+  yes: "agree",
+  no: "disagree",
+  sí: "agree",
+  si: "agree",
+  "a-favor": "agree",
+  "en-contra": "disagree",
+  abstengo: "abstain",
+  abstención: "abstain",
+  "de-acuerdo": "consent",
+  opongo: "object",
+  objeción: "object",
 };
 
 /** A fixed answer named in a language ("a favor", "me abstengo"), whatever the neighbor's own language. */

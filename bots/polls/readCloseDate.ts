@@ -13,8 +13,7 @@ export interface DeadlineClock {
 
 export type CloseDateReading =
   /** Not a day (a time like "8am", or no date at all): the words stay in the question. */
-  | { kind: "none" }
-  | { kind: "day"; at: number; end: number; past: boolean };
+  { kind: "none" } | { kind: "day"; at: number; end: number; past: boolean };
 
 // The words that say a day is behind us, in the languages the keywords below come from.
 const pastMarker = /\b(?:last|past|previous|ago|yesterday|ayer|hace)\b/iu;
@@ -22,7 +21,9 @@ const spanishPastAfter = /^\s+(?:pasad[oa]|anterior)(?![\p{L}\p{N}])/iu;
 
 /** Minutes east of UTC of `timeZone` at `at` ("GMT-05:00" → -300). */
 function offsetMinutes(timeZone: string, at: number): number {
-  const name = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" }).formatToParts(new Date(at)).find((part) => part.type === "timeZoneName")?.value ?? "GMT";
+  const name =
+    new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" }).formatToParts(new Date(at)).find((part) => part.type === "timeZoneName")
+      ?.value ?? "GMT";
   const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
   return match === null ? 0 : (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
 }

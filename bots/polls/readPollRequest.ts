@@ -55,12 +55,25 @@ const closesProblem = words("polls.problem.closesIn");
 
 // Spanish units, read as the English ones framework/durations.ts knows ("3 días" is "3 days").
 const spanishUnits: Readonly<Record<string, string>> = {
-  segundo: "seconds", segundos: "seconds", minuto: "minutes", minutos: "minutes", hora: "hours", horas: "hours",
-  "día": "days", "días": "days", dia: "days", dias: "days", semana: "weeks", semanas: "weeks",
+  segundo: "seconds",
+  segundos: "seconds",
+  minuto: "minutes",
+  minutos: "minutes",
+  hora: "hours",
+  horas: "hours",
+  día: "days",
+  días: "days",
+  dia: "days",
+  dias: "days",
+  semana: "weeks",
+  semanas: "weeks",
 };
 
 function readDurationWords(typed: string): number | undefined {
-  const english = typed.trim().replace(/(?<![\p{L}])(?:an?|one|una?)\s+/giu, "1 ").replace(/\p{L}+/gu, (word) => spanishUnits[word.toLowerCase()] ?? word);
+  const english = typed
+    .trim()
+    .replace(/(?<![\p{L}])(?:an?|one|una?)\s+/giu, "1 ")
+    .replace(/\p{L}+/gu, (word) => spanishUnits[word.toLowerCase()] ?? word);
   return parseDuration(english);
 }
 
@@ -87,13 +100,14 @@ const clauseReaders: readonly ClauseReader[] = [
       const phrase = text.slice(match.index, end);
       if (day.past) return { ok: false, problem: words("polls.problem.pastDate", { phrase, when: new Date(day.at) }) };
       const duration = day.at - clock.now;
-      if (duration < minDurationMs || duration > maxDurationMs) return { ok: false, problem: words("polls.problem.tooSoonOrLate", { phrase, when: new Date(day.at) }) };
+      if (duration < minDurationMs || duration > maxDurationMs)
+        return { ok: false, problem: words("polls.problem.tooSoonOrLate", { phrase, when: new Date(day.at) }) };
       return { ok: true, end, set: { closesIn: duration } };
     },
   },
   {
     name: "threshold",
-    pattern: /(?:threshold|umbral)\s+(?:of\s+|de\s+)?(simple\s+majority|mayor[ií]a\s+simple|dos\s+tercios|tres\s+cuartos|[^\s,]+)/iyu,
+    pattern: /(?:threshold|umbral)\s+(?:of\s+|de\s+)?(simple\s+majority|mayor[ií]a\s+simple|dos\s+tercios|tres\s+cuartos|[^\s,]+)/iuy,
     read(match) {
       const typed = match[1] ?? "";
       const threshold = readThreshold(typed);
@@ -105,7 +119,7 @@ const clauseReaders: readonly ClauseReader[] = [
   },
   {
     name: "quorum",
-    pattern: /(?:quorum|qu[oó]rum)\s+(?:of\s+|del?\s+)?(\S+)/iyu,
+    pattern: /(?:quorum|qu[oó]rum)\s+(?:of\s+|del?\s+)?(\S+)/iuy,
     read(match) {
       const percent = /^(\d{1,3})%$/.exec(match[1] ?? "");
       const value = Number(percent?.[1] ?? Number.NaN);
@@ -119,11 +133,19 @@ const clauseReaders: readonly ClauseReader[] = [
     pattern: /(?:pick|elige)\s+(?:up\s+to\s+|hasta\s+)?(\d+)(?![^\s,])/iy,
     read: (match) => ({ ok: true, end: match.index + match[0].length, set: { pick: Number(match[1]) } }),
   },
-  { name: "secret", pattern: /(?:secret(?:\s+ballot)?|(?:voto\s+|votaci[oó]n\s+)?secret[oa])(?![^\s,])/iyu, read: (match) => ({ ok: true, end: match.index + match[0].length, set: { secret: true } }) },
-  { name: "hidden", pattern: /(?:hidden(?:\s+results)?|(?:resultados\s+)?ocult[oa]s?)(?![^\s,])/iyu, read: (match) => ({ ok: true, end: match.index + match[0].length, set: { hidden: true } }) },
+  {
+    name: "secret",
+    pattern: /(?:secret(?:\s+ballot)?|(?:voto\s+|votaci[oó]n\s+)?secret[oa])(?![^\s,])/iuy,
+    read: (match) => ({ ok: true, end: match.index + match[0].length, set: { secret: true } }),
+  },
+  {
+    name: "hidden",
+    pattern: /(?:hidden(?:\s+results)?|(?:resultados\s+)?ocult[oa]s?)(?![^\s,])/iuy,
+    read: (match) => ({ ok: true, end: match.index + match[0].length, set: { hidden: true } }),
+  },
   {
     name: "options",
-    pattern: /(?:options?|choices?|opciones|opci[oó]n)\s*:\s*/iyu,
+    pattern: /(?:options?|choices?|opciones|opci[oó]n)\s*:\s*/iuy,
     read(match, text, clock) {
       // The list runs up to the first point from which the rest reads as clauses.
       const start = match.index + match[0].length;
@@ -136,11 +158,17 @@ const clauseReaders: readonly ClauseReader[] = [
 ];
 
 function stripQuotes(text: string): string {
-  return text.trim().replace(/^["“„](.*)["”“]$/su, "$1").trim();
+  return text
+    .trim()
+    .replace(/^["“„](.*)["”“]$/su, "$1")
+    .trim();
 }
 
 function splitOptions(list: string): string[] {
-  return list.split(/,|\s+or\s+|\s+o\s+/i).map(stripQuotes).filter((option) => option !== "");
+  return list
+    .split(/,|\s+or\s+|\s+o\s+/i)
+    .map(stripQuotes)
+    .filter((option) => option !== "");
 }
 
 /** Offsets where a word starts, from `from` on, then the end of the text. */
@@ -247,9 +275,11 @@ export function readPollRequest(kind: PollKind, text: string, clock: DeadlineClo
   if (refused.length > 0) return { ok: false, problem: { clausesNotTaken: refused } };
 
   const options = rule.answers !== undefined ? [...rule.answers] : (clauses.options ?? []).map((label, index) => ({ id: letterOf(index), label }));
-  if (rule.answers === undefined && options.length < rule.minOptions) return { ok: false, problem: words("polls.problem.fewOptions", { min: rule.minOptions }) };
+  if (rule.answers === undefined && options.length < rule.minOptions)
+    return { ok: false, problem: words("polls.problem.fewOptions", { min: rule.minOptions }) };
   if (options.length > maxOptions) return { ok: false, problem: words("polls.problem.manyOptions", { max: maxOptions }) };
-  if (options.some((option) => option.label.length > maxQuestionLength)) return { ok: false, problem: words("polls.problem.optionTooLong", { max: maxQuestionLength }) };
+  if (options.some((option) => option.label.length > maxQuestionLength))
+    return { ok: false, problem: words("polls.problem.optionTooLong", { max: maxQuestionLength }) };
   const pick = clauses.pick ?? 1;
   if (pick < 1 || pick > Math.max(1, options.length)) return { ok: false, problem: words("polls.problem.pick", { count: options.length }) };
 

@@ -24,7 +24,7 @@ const thresholdWords: Readonly<Record<string, ThresholdName>> = {
   "3/4": "three-quarters",
   "75%": "three-quarters",
   // Spanish: "umbral mayoría", "umbral dos tercios", "umbral tres cuartos".
-  "mayoría": "majority",
+  mayoría: "majority",
   mayoria: "majority",
   "mayoría-simple": "majority",
   "dos-tercios": "two-thirds",
@@ -33,7 +33,12 @@ const thresholdWords: Readonly<Record<string, ThresholdName>> = {
 
 /** "Two thirds", "two-thirds", "2/3", "simple majority" → the rule's name. */
 export function readThreshold(words: string): ThresholdName | undefined {
-  return thresholdWords[words.trim().toLowerCase().replace(/[\s_]+/g, "-")];
+  return thresholdWords[
+    words
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_]+/g, "-")
+  ];
 }
 
 /** Whether enough eligible voters voted; no eligible voters meets only a zero quorum. */

@@ -38,7 +38,9 @@ export function botsToIntroduce(neighborhood: Neighborhood, self: string): BotTo
 
 /** A room without a name (or one made only of control characters) is called by its role: "Mesh alerts". */
 export function roomCalled(name: string | undefined, role: RoomRole): string {
-  const cleaned = removeControlCharacters(name ?? "").trim().slice(0, maxRoomNameLength);
+  const cleaned = removeControlCharacters(name ?? "")
+    .trim()
+    .slice(0, maxRoomNameLength);
   if (cleaned !== "") return cleaned;
   const words = role.replace(/-/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);

@@ -18,7 +18,12 @@ function roomLink(room: BotRoom, serverName: string): RichText {
 
 function whereToFind(bot: BotListing, serverName: string, language: Language): RichText {
   if (bot.rooms.length === 0) return say(language, "porch.overview.direct", { bot: mention(bot.userId, bot.displayName) });
-  return say(language, "porch.overview.inRooms", { rooms: listOf(language, bot.rooms.map((room) => roomLink(room, serverName))) });
+  return say(language, "porch.overview.inRooms", {
+    rooms: listOf(
+      language,
+      bot.rooms.map((room) => roomLink(room, serverName)),
+    ),
+  });
 }
 
 export function botOverview(bots: readonly BotListing[], serverName: string, language: Language): RichText | undefined {

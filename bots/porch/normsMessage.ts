@@ -5,7 +5,10 @@ import { bulletList, heading, message, paragraph } from "../framework/richText.t
 import type { Speaker } from "../framework/speak.ts";
 
 export function normsMessage(norms: string, speak: Speaker): RichText {
-  const norm = norms.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  const norm = norms
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
   return message(
     heading(speak.say("porch.norms.heading")),
     bulletList(norm),

@@ -24,11 +24,7 @@ export interface NormsPin {
   pinned: boolean;
 }
 
-export type NormsPinStep =
-  | { kind: "nothing" }
-  | { kind: "post"; roomId: string }
-  | { kind: "edit"; pin: NormsPin }
-  | { kind: "pin"; pin: NormsPin };
+export type NormsPinStep = { kind: "nothing" } | { kind: "post"; roomId: string } | { kind: "edit"; pin: NormsPin } | { kind: "pin"; pin: NormsPin };
 
 /** Pure: what the Lobby needs so that its pin shows `shown` (the norms message's text). */
 export function decideNormsPin(shown: string, lobby: string | undefined, pin: NormsPin | undefined): NormsPinStep {

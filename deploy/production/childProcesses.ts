@@ -13,7 +13,12 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-export function startProcess(name: string, command: string, args: string[], options: { cwd?: string } = {}): { child: ChildProcess; running: RunningProcess; stderrTail(): string } {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd?: string } = {},
+): { child: ChildProcess; running: RunningProcess; stderrTail(): string } {
   // Each ends with the process that started it, even on SIGKILL (deploy/src/diesWithParent.ts).
   const child = spawn(...diesWithParent(command, args), { cwd: options.cwd, stdio: ["ignore", "ignore", "pipe"] });
   let tail = "";
@@ -40,7 +45,13 @@ export function startProcess(name: string, command: string, args: string[], opti
 }
 
 /** Polls until `ready()` is true; fails early if the process exits, with what it said. */
-export async function waitUntil(name: string, ready: () => Promise<boolean>, exited: Promise<number | null>, stderrTail: () => string, timeoutMs = 120_000): Promise<void> {
+export async function waitUntil(
+  name: string,
+  ready: () => Promise<boolean>,
+  exited: Promise<number | null>,
+  stderrTail: () => string,
+  timeoutMs = 120_000,
+): Promise<void> {
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
   const deadline = Date.now() + timeoutMs;
@@ -68,7 +79,12 @@ export function tcpOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
 /** A Redis only for this stack: loopback, no persistence (Synapse uses it for pub/sub only). */
 export async function startPrivateRedis(port: number, dir: string): Promise<RunningProcess> {
   mkdirSync(dir, { recursive: true });
-  const { running, stderrTail } = startProcess("redis", "redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { cwd: dir });
+  const { running, stderrTail } = startProcess(
+    "redis",
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    { cwd: dir },
+  );
   await waitUntil("redis", () => tcpOpen(port), running.exited, stderrTail, 20_000);
   return running;
 }
@@ -83,7 +99,16 @@ export async function startPrivateNginx(prefix: string, config: string, readyUrl
   const confPath = join(prefix, "nginx.conf");
   writeFileSync(confPath, config);
   const nginx = process.env.NGINX ?? "nginx";
-  const { running, stderrTail } = startProcess("nginx", nginx, ["-p", prefix, "-e", join(prefix, "logs", "error.log"), "-c", confPath, "-g", "daemon off; master_process off;"]);
+  const { running, stderrTail } = startProcess("nginx", nginx, [
+    "-p",
+    prefix,
+    "-e",
+    join(prefix, "logs", "error.log"),
+    "-c",
+    confPath,
+    "-g",
+    "daemon off; master_process off;",
+  ]);
   await waitUntil("nginx", () => httpOk(readyUrl), running.exited, stderrTail, 20_000);
   return running;
 }

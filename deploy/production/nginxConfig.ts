@@ -140,8 +140,12 @@ server {
     listen ${ports.http};
     listen [::]:${ports.http};
     server_name ${options.hostName};
-${options.joinServer ? `${noDotSegments}
-${joinPage}` : ""}    location / {
+${
+  options.joinServer
+    ? `${noDotSegments}
+${joinPage}`
+    : ""
+}    location / {
         return 301 https://$host$request_uri;
     }
 }

@@ -12,10 +12,14 @@ export interface PostgresConnection {
 }
 
 export function psql(connection: PostgresConnection, database: string, sql: string): string {
-  const result = spawnSync("psql", ["-h", connection.host, "-p", String(connection.port), "-U", connection.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql], {
-    encoding: "utf8",
-    env: { ...process.env, ...(connection.password ? { PGPASSWORD: connection.password } : {}) },
-  });
+  const result = spawnSync(
+    "psql",
+    ["-h", connection.host, "-p", String(connection.port), "-U", connection.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
+    {
+      encoding: "utf8",
+      env: { ...process.env, ...(connection.password ? { PGPASSWORD: connection.password } : {}) },
+    },
+  );
   if (result.error) throw new Error(`psql could not run (apt-get install postgresql-client): ${result.error.message}`);
   if (result.status !== 0) throw new Error(`psql failed on ${database}: ${result.stderr.trim()}`);
   return result.stdout.trim();
@@ -31,4 +35,3 @@ export function dropDatabase(admin: PostgresConnection, name: string): void {
   psql(admin, "postgres", `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid();`);
   psql(admin, "postgres", `DROP DATABASE IF EXISTS ${name};`);
 }
-

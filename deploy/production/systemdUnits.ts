@@ -69,7 +69,9 @@ Type=simple
 User=${install.user}
 Group=${install.user}
 WorkingDirectory=${service.workingDirectory}
-${Object.entries(service.environment ?? {}).map(([key, value]) => `Environment=${quoteArgument(`${key}=${value}`)}\n`).join("")}ExecStart=${service.command.map(quoteArgument).join(" ")}
+${Object.entries(service.environment ?? {})
+  .map(([key, value]) => `Environment=${quoteArgument(`${key}=${value}`)}\n`)
+  .join("")}ExecStart=${service.command.map(quoteArgument).join(" ")}
 Restart=on-failure
 RestartSec=5
 TimeoutStopSec=30

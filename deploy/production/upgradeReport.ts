@@ -11,7 +11,8 @@ export interface InstalledVersions {
 export type FileChange = "new" | "changed" | "unchanged";
 
 export function versionChanges(previous: InstalledVersions | undefined, current: InstalledVersions): string[] {
-  if (previous === undefined) return [`first install: BlockShare ${current.blockshare}, Synapse ${current.synapse}, Node ${current.node}, Element Web ${current.element}`];
+  if (previous === undefined)
+    return [`first install: BlockShare ${current.blockshare}, Synapse ${current.synapse}, Node ${current.node}, Element Web ${current.element}`];
   const names: Record<keyof InstalledVersions, string> = { blockshare: "BlockShare", synapse: "Synapse", node: "Node", element: "Element Web" };
   const changed = (Object.keys(names) as Array<keyof InstalledVersions>)
     .filter((key) => previous[key] !== current[key])

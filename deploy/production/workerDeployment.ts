@@ -104,6 +104,11 @@ export async function startWorker(worker: WorkerProcess, paths: SynapsePaths): P
     ["-m", "synapse.app.generic_worker", "--config-path", paths.config, "--config-path", worker.configPath],
     { cwd: paths.dir },
   );
-  await waitUntil(`the ${worker.name} worker`, () => httpOk(`http://127.0.0.1:${worker.port}/health`), running.exited, () => `${stderrTail()}\n(see ${worker.logPath})`);
+  await waitUntil(
+    `the ${worker.name} worker`,
+    () => httpOk(`http://127.0.0.1:${worker.port}/health`),
+    running.exited,
+    () => `${stderrTail()}\n(see ${worker.logPath})`,
+  );
   return running;
 }

@@ -19,9 +19,17 @@ export function defaultBackupName(serverName: string, encrypted: boolean, now = 
 export async function backupCommand(file: string, output: string | undefined, passphraseFile: string | undefined): Promise<void> {
   const neighborhood = loadNeighborhood(file);
   const archive = resolve(output ?? join(dirname(neighborhood.dataDir), "backups", defaultBackupName(neighborhood.server_name, passphraseFile !== undefined)));
-  const result = await createBackup({ neighborhood, database: neighborhood.database, output: archive, ...(passphraseFile ? { passphraseFile } : {}), progress: say });
+  const result = await createBackup({
+    neighborhood,
+    database: neighborhood.database,
+    output: archive,
+    ...(passphraseFile ? { passphraseFile } : {}),
+    progress: say,
+  });
   console.log(`Backup written: ${result.archive}`);
-  console.log(`  ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB, ${result.encrypted ? "encrypted (keep the passphrase file somewhere else)" : "not encrypted (encrypt with --passphrase-file before giving it to a neighbor)"}`);
+  console.log(
+    `  ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB, ${result.encrypted ? "encrypted (keep the passphrase file somewhere else)" : "not encrypted (encrypt with --passphrase-file before giving it to a neighbor)"}`,
+  );
   console.log(`Restore on an empty box: deploy/blockshare restore ${shortestPath(result.archive)}${result.encrypted ? " --passphrase-file FILE" : ""}`);
 }
 
@@ -44,7 +52,9 @@ export async function restoreCommand(file: string, archive: string | undefined, 
     progress: say,
   });
   if (!hadFile) pointAtDataDir(file, dataDir);
-  console.log(`Restored ${result.files} files of ${String(result.manifest.name)} (${String(result.manifest.server_name)}), backed up ${String(result.manifest.created_at)}, into ${dataDir}.`);
+  console.log(
+    `Restored ${result.files} files of ${String(result.manifest.name)} (${String(result.manifest.server_name)}), backed up ${String(result.manifest.created_at)}, into ${dataDir}.`,
+  );
   console.log("Start the block again: deploy/blockshare run (or systemctl start blockshare.target on a production box).");
 }
 

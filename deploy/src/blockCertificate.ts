@@ -40,7 +40,11 @@ export function planBlockCertificate(state: CertificateState, now: Date): Certif
   if (!state.current) return { action: "missing", holdsCa: state.holdsCa };
   const { notAfter, missingHosts } = state.current;
   const reason: RenewalReason | undefined =
-    notAfter.getTime() - now.getTime() < RENEW_WITHIN_DAYS * DAY_MS ? { kind: "expiring", notAfter } : missingHosts.length > 0 ? { kind: "names", missingHosts } : undefined;
+    notAfter.getTime() - now.getTime() < RENEW_WITHIN_DAYS * DAY_MS
+      ? { kind: "expiring", notAfter }
+      : missingHosts.length > 0
+        ? { kind: "names", missingHosts }
+        : undefined;
   if (!reason) return { action: "keep", notAfter };
   return state.holdsCa ? { action: "renew", reason } : { action: "ask-ca", reason };
 }
@@ -99,13 +103,21 @@ export function describeCertificate(outcome: CertificateOutcome): string[] {
     case "keep":
       return [`This block's community-CA certificate is valid until ${day(plan.notAfter)} (renewed ${RENEW_WITHIN_DAYS} days before).`];
     case "renew":
-      return [`Renewed this block's certificate from the community CA (${why(plan.reason, outcome.now)}): valid until ${outcome.renewedUntil}, for federation and clients.`];
+      return [
+        `Renewed this block's certificate from the community CA (${why(plan.reason, outcome.now)}): valid until ${outcome.renewedUntil}, for federation and clients.`,
+      ];
     case "ask-ca":
       return [`This block's certificate needs renewing (${why(plan.reason, outcome.now)}), and the community CA is on another box:`, ...askTheCa(outcome)];
     case "missing":
       return plan.holdsCa
-        ? ["Phones will not trust this box until it has a certificate from the community CA, which is on this box: deploy/blockshare cert issue, then re-run the install."]
-        : ["Phones will not trust this box until it has a certificate from the mesh's community CA:", ...askTheCa(outcome), "  (The first block of a mesh creates the CA: deploy/blockshare ca create, then cert issue.)"];
+        ? [
+            "Phones will not trust this box until it has a certificate from the community CA, which is on this box: deploy/blockshare cert issue, then re-run the install.",
+          ]
+        : [
+            "Phones will not trust this box until it has a certificate from the mesh's community CA:",
+            ...askTheCa(outcome),
+            "  (The first block of a mesh creates the CA: deploy/blockshare ca create, then cert issue.)",
+          ];
   }
 }
 
@@ -115,12 +127,16 @@ export function describeCertificate(outcome: CertificateOutcome): string[] {
  */
 export function describeRunHttps(neighborhood: LoadedNeighborhood, now = new Date()): string[] {
   if (neighborhood.clientTls) {
-    return [`Phones: the client API is on ${neighborhood.public_url} and the join page's secure step on ${httpsElementOrigin(neighborhood)}/join, with this block's community-CA certificate.`];
+    return [
+      `Phones: the client API is on ${neighborhood.public_url} and the join page's secure step on ${httpsElementOrigin(neighborhood)}/join, with this block's community-CA certificate.`,
+    ];
   }
   // Behind nginx the install serves phones on 443 and says itself what they need.
   if (neighborhood.reverse_proxy) return [];
   if (neighborhood.workers.enabled) {
-    return ["Phones cannot use this block under run with workers: its client API is on a loopback proxy only. Serve them from the production install (nginx on 443, deploy/blockshare install)."];
+    return [
+      "Phones cannot use this block under run with workers: its client API is on a loopback proxy only. Serve them from the production install (nginx on 443, deploy/blockshare install).",
+    ];
   }
   const paths = federationPaths(neighborhood.dataDir);
   const plan = planBlockCertificate(certificateState(paths, blockCertificateHosts(neighborhood.server_name, neighborhood.public_url)), now);
@@ -132,8 +148,16 @@ export function describeRunHttps(neighborhood: LoadedNeighborhood, now = new Dat
       return plan.holdsCa
         ? [`${head}, and this block has none. The CA is on this box: deploy/blockshare cert issue`, restart]
         : existsSync(paths.caCertificate)
-          ? [`${head}, and this block has none:`, ...askTheCa(outcome).slice(0, 1), "  Then here: deploy/blockshare cert install DIR/tls.crt DIR/tls.key", restart]
-          : [`${head}, and the mesh has none yet. The first block of a mesh creates it: deploy/blockshare ca create, then deploy/blockshare cert issue`, restart];
+          ? [
+              `${head}, and this block has none:`,
+              ...askTheCa(outcome).slice(0, 1),
+              "  Then here: deploy/blockshare cert install DIR/tls.crt DIR/tls.key",
+              restart,
+            ]
+          : [
+              `${head}, and the mesh has none yet. The first block of a mesh creates it: deploy/blockshare ca create, then deploy/blockshare cert issue`,
+              restart,
+            ];
     case "renew":
     case "ask-ca":
       return [

@@ -33,7 +33,8 @@ const commands: Record<string, Command> = {
   },
   status: {
     usage: "status [--config FILE]",
-    summary: "show whether the running neighborhood's homeserver and bots are healthy, how many neighbors have accounts (bots and the operator not counted), and the usable tokens",
+    summary:
+      "show whether the running neighborhood's homeserver and bots are healthy, how many neighbors have accounts (bots and the operator not counted), and the usable tokens",
     options: configOption,
     run: (_values, _positionals, file) => showStatus(file),
   },
@@ -57,7 +58,8 @@ const commands: Record<string, Command> = {
   },
   invite: {
     usage: "invite [--uses N] [--expires DAYS] [--out DIR] [--language LANG] [--config FILE]",
-    summary: "make a registration token into a flyer to hand out: PDFs (A4, Letter) and a PNG with the block's name, a QR code of the join link, the community CA's fingerprint and three steps (default: 10 uses, 7 days, into DATA_DIR/invites; in the block's language, or the one --language names: a language the bots speak, e.g. es)",
+    summary:
+      "make a registration token into a flyer to hand out: PDFs (A4, Letter) and a PNG with the block's name, a QR code of the join link, the community CA's fingerprint and three steps (default: 10 uses, 7 days, into DATA_DIR/invites; in the block's language, or the one --language names: a language the bots speak, e.g. es)",
     options: { ...configOption, uses: { type: "string" }, expires: { type: "string" }, out: { type: "string" }, language: { type: "string" } },
     run: async (values, _positionals, file) =>
       (await import("./inviteCommand.ts")).inviteCommand(file, {
@@ -81,7 +83,8 @@ const commands: Record<string, Command> = {
   },
   "cert issue": {
     usage: "cert issue [--server NAME --out DIR [--public-url URL]] [--config FILE]",
-    summary: "issue (or renew) this block's certificate with the community CA, for federation (8448) and clients (443): it names the server name's and public_url's hosts; --server/--out: for another block (--public-url: its public_url, default https://NAME)",
+    summary:
+      "issue (or renew) this block's certificate with the community CA, for federation (8448) and clients (443): it names the server name's and public_url's hosts; --server/--out: for another block (--public-url: its public_url, default https://NAME)",
     options: { ...configOption, server: { type: "string" }, out: { type: "string" }, "public-url": { type: "string" } },
     run: async (values, _positionals, file) =>
       (await federation()).issueCert(file, values.server as string | undefined, values.out as string | undefined, values["public-url"] as string | undefined),
@@ -124,9 +127,11 @@ const commands: Record<string, Command> = {
   },
   backup: {
     usage: "backup [--out FILE] [--passphrase-file FILE] [--config FILE]",
-    summary: "write one archive of the block (database, media, keys, secrets, bots' store, configuration) with checksums; --passphrase-file encrypts it so a neighboring block can keep it without reading it",
+    summary:
+      "write one archive of the block (database, media, keys, secrets, bots' store, configuration) with checksums; --passphrase-file encrypts it so a neighboring block can keep it without reading it",
     options: { ...configOption, out: { type: "string" }, "passphrase-file": { type: "string" } },
-    run: async (values, _positionals, file) => (await backups()).backupCommand(file, values.out as string | undefined, values["passphrase-file"] as string | undefined),
+    run: async (values, _positionals, file) =>
+      (await backups()).backupCommand(file, values.out as string | undefined, values["passphrase-file"] as string | undefined),
   },
   restore: {
     usage: "restore ARCHIVE [--passphrase-file FILE] [--config FILE]",
@@ -136,8 +141,16 @@ const commands: Record<string, Command> = {
   },
   "port-db": {
     usage: "port-db [--host H] [--port P] [--name DB] [--user ROLE] [--password-file FILE] [--config FILE]",
-    summary: "move a stopped block from SQLite to PostgreSQL (Synapse's port script; default: the local socket, database and role blockshare), then switch the neighborhood file to it",
-    options: { ...configOption, host: { type: "string" }, port: { type: "string" }, name: { type: "string" }, user: { type: "string" }, "password-file": { type: "string" } },
+    summary:
+      "move a stopped block from SQLite to PostgreSQL (Synapse's port script; default: the local socket, database and role blockshare), then switch the neighborhood file to it",
+    options: {
+      ...configOption,
+      host: { type: "string" },
+      port: { type: "string" },
+      name: { type: "string" },
+      user: { type: "string" },
+      "password-file": { type: "string" },
+    },
     run: async (values, _positionals, file) =>
       (await import("./databaseCommands.ts")).portDbCommand(file, {
         host: values.host as string | undefined,
@@ -148,8 +161,10 @@ const commands: Record<string, Command> = {
       }),
   },
   install: {
-    usage: "install [--server-name NAME --public-url URL --name TEXT] [--element-tarball FILE] [--element-sha256 HEX] [--certificate FILE --key FILE] [--root DIR] [--no-start] [--config FILE]",
-    summary: "set up (or upgrade) a production box as root: PostgreSQL, nginx with TLS, Element Web (checksum verified), systemd units; says what changed. --root DIR only writes the files under DIR",
+    usage:
+      "install [--server-name NAME --public-url URL --name TEXT] [--element-tarball FILE] [--element-sha256 HEX] [--certificate FILE --key FILE] [--root DIR] [--no-start] [--config FILE]",
+    summary:
+      "set up (or upgrade) a production box as root: PostgreSQL, nginx with TLS, Element Web (checksum verified), systemd units; says what changed. --root DIR only writes the files under DIR",
     options: {
       ...configOption,
       "server-name": { type: "string" },
@@ -234,7 +249,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command "${name}".\n\n${help()}`);
     return 2;
   }
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: withNegativeValues(rest, command.options), options: command.options, allowPositionals: true, strict: true });
   } catch (error) {

@@ -28,14 +28,17 @@ export function portTarget(flags: PortDbFlags): DatabaseSettings {
     ...(flags.user ? { user: flags.user } : {}),
     ...(flags.passwordFile ? { password_file: flags.passwordFile } : {}),
   }) as DatabaseSettings;
-  const problems = [...Value.Errors(DatabaseSchema, target)].map((error) => `--${error.path.slice(1).replace("_file", "-file")} must be ${error.schema.description ?? error.message}`);
+  const problems = [...Value.Errors(DatabaseSchema, target)].map(
+    (error) => `--${error.path.slice(1).replace("_file", "-file")} must be ${error.schema.description ?? error.message}`,
+  );
   if (problems.length > 0) throw new UsageError(problems.join("\n"));
   return target;
 }
 
 export async function portDbCommand(file: string, flags: PortDbFlags): Promise<void> {
   const neighborhood = loadNeighborhood(file);
-  if (neighborhood.database.engine === "postgresql") throw new UsageError(`${file} already uses PostgreSQL (database ${neighborhood.database.name}); nothing to port`);
+  if (neighborhood.database.engine === "postgresql")
+    throw new UsageError(`${file} already uses PostgreSQL (database ${neighborhood.database.name}); nothing to port`);
   const target = portTarget(flags);
   const paths = synapsePaths(neighborhood.dataDir);
   if (!existsSync(paths.config)) throw new UsageError(`no homeserver configuration at ${paths.config}: start the block once before porting it`);

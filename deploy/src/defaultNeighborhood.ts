@@ -13,7 +13,10 @@ function meshAddress(): string {
 }
 
 export function defaultServerName(): string {
-  const name = hostname().toLowerCase().replace(/[^a-z0-9.-]/g, "-").replace(/^-+|-+$/g, "");
+  const name = hostname()
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]/g, "-")
+    .replace(/^-+|-+$/g, "");
   return name || "blockshare";
 }
 

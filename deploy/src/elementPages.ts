@@ -33,7 +33,7 @@ const ROOM_PURPOSE: Record<string, MessageKey> = {
   exchange: "element.home.exchange",
 };
 
-const escape = (text: string) =>
+const escapeText = (text: string) =>
   text.replace(/[&<>"'$]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", $: "&#36;" })[c] ?? c);
 
 /** A catalog message as HTML, with `$` escaped too: Element would take "$word" for one of its placeholders. */
@@ -70,16 +70,16 @@ const STYLE = `<style>
 function roomList(serverName: string, say: ReturnType<typeof wordsIn>): string {
   const items = [SPACE, ...listedRooms()].map((room) => {
     const key = room.role === "space" ? "element.home.space" : ROOM_PURPOSE[room.alias];
-    const purpose = key ? say(key) : escape(room.topic);
+    const purpose = key ? say(key) : escapeText(room.topic);
     // Room names stay as Element shows them (the rooms' own names); what each is for is in the page's language.
-    return `<li><a class="blockshare_room" href="${escape(roomLink(room.alias, serverName))}"><strong>${escape(room.name)}</strong>${purpose}</a></li>`;
+    return `<li><a class="blockshare_room" href="${escapeText(roomLink(room.alias, serverName))}"><strong>${escapeText(room.name)}</strong>${purpose}</a></li>`;
   });
   return `<ul>\n${items.join("\n")}\n</ul>`;
 }
 
 /** Before signing in: whose chat this is, how to join, how to sign in. */
 export function welcomePage(block: BlockPagesInput, language: Language = block.language ?? "en"): string {
-  const name = escape(block.name);
+  const name = escapeText(block.name);
   const say = wordsIn(language);
   return `${STYLE}
 <div class="blockshare_page" lang="${language}">
@@ -110,10 +110,13 @@ ${roomList(block.server_name, say)}
 }
 
 /** The Element port's front page while the box has no Element Web release: the way in without one. */
-export function noElementPage(block: BlockPagesInput & { public_url: string; element_web_release?: unknown }, language: Language = block.language ?? "en"): string {
-  const name = escape(block.name);
+export function noElementPage(
+  block: BlockPagesInput & { public_url: string; element_web_release?: unknown },
+  language: Language = block.language ?? "en",
+): string {
+  const name = escapeText(block.name);
   const say = wordsIn(language);
-  const server = markup(`<code>${escape(block.public_url)}</code>`, block.public_url);
+  const server = markup(`<code>${escapeText(block.public_url)}</code>`, block.public_url);
   return `<!doctype html>
 <html lang="${language}">
 <meta charset="utf-8">
@@ -124,7 +127,7 @@ ${STYLE}
 <h1>${say("element.noElement.title", { block: block.name })}</h1>
 <p>${say("element.noElement.signIn", { server })}</p>
 <p><a class="blockshare_button" href="${JOIN_PATH}">${say("element.howToJoin")}</a></p>
-<p>${escape(howToGetElement(block, language))}</p>
+<p>${escapeText(howToGetElement(block, language))}</p>
 </body>
 </html>
 `;

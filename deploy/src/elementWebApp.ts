@@ -14,15 +14,23 @@ export { howToGetElement } from "./elementPages.ts";
 
 export function elementWebApp(neighborhood: LoadedNeighborhood): Router {
   const router = express.Router();
-  const page = (html: (language: Language) => string): RequestHandler => (request, response) => {
-    // Element fetches these with fetch(), so the browser's Accept-Language picks the page's language;
-    // no-cache so a renamed block shows at the next load.
-    const language = pageLanguage(request);
-    languageHeaders(response, language);
-    response.set("Cache-Control", "no-cache").type("html").send(html(language));
-  };
-  router.get(`/${WELCOME_PAGE}`, page((language) => welcomePage(neighborhood, language)));
-  router.get(`/${HOME_PAGE}`, page((language) => homePage(neighborhood, language)));
+  const page =
+    (html: (language: Language) => string): RequestHandler =>
+    (request, response) => {
+      // Element fetches these with fetch(), so the browser's Accept-Language picks the page's language;
+      // no-cache so a renamed block shows at the next load.
+      const language = pageLanguage(request);
+      languageHeaders(response, language);
+      response.set("Cache-Control", "no-cache").type("html").send(html(language));
+    };
+  router.get(
+    `/${WELCOME_PAGE}`,
+    page((language) => welcomePage(neighborhood, language)),
+  );
+  router.get(
+    `/${HOME_PAGE}`,
+    page((language) => homePage(neighborhood, language)),
+  );
   const front = page((language) => noElementPage(neighborhood, language));
 
   let found: { dir: string; serve: RequestHandler } | undefined;

@@ -55,8 +55,11 @@ export function issueCert(file: string, server: string | undefined, out: string 
   const forThisBlock = serverName === neighborhood.server_name && out === undefined;
   if (!forThisBlock && out === undefined) throw new UsageError("A certificate for another block needs --out DIR (give that block the two files)");
   const clientUrl = publicUrl ?? (forThisBlock ? neighborhood.public_url : `https://${hostOf(serverName)}`);
-  if (!URL.canParse(clientUrl)) throw new UsageError(`--public-url ${clientUrl} is not a URL: give the address neighbors open, e.g. https://${hostOf(serverName)}`);
-  const issued = issueCertificate(paths, serverName, forThisBlock ? dirname(paths.certificate) : out!, { alsoFor: blockCertificateHosts(serverName, clientUrl) });
+  if (!URL.canParse(clientUrl))
+    throw new UsageError(`--public-url ${clientUrl} is not a URL: give the address neighbors open, e.g. https://${hostOf(serverName)}`);
+  const issued = issueCertificate(paths, serverName, forThisBlock ? dirname(paths.certificate) : out!, {
+    alsoFor: blockCertificateHosts(serverName, clientUrl),
+  });
   console.log(`Issued a certificate for ${issued.hosts.join(" and ")} (federation and clients), valid until ${issued.notAfter}:`);
   console.log(`  ${issued.certificate}\n  ${issued.key} (private key, 0600)`);
   console.log(
@@ -75,9 +78,13 @@ export function installCert(file: string, certificate: string | undefined, key: 
   console.log(`Installed this block's certificate (${installed.subject.replaceAll("\n", ", ")}) for federation and clients, valid until ${installed.validTo}.`);
   const missing = hostsNotCovered(installed, blockCertificateHosts(neighborhood.server_name, neighborhood.public_url));
   if (missing.length > 0) {
-    console.log(`It does not name ${missing.join(", ")}: phones will refuse it there. On the CA's box: deploy/blockshare cert issue --server ${neighborhood.server_name} --public-url ${neighborhood.public_url} --out DIR`);
+    console.log(
+      `It does not name ${missing.join(", ")}: phones will refuse it there. On the CA's box: deploy/blockshare cert issue --server ${neighborhood.server_name} --public-url ${neighborhood.public_url} --out DIR`,
+    );
   }
-  console.log(`${restartNote}${neighborhood.reverse_proxy ? " nginx serves it on 443 and 8448 once you re-run the install (sudo deploy/blockshare install)." : ""}`);
+  console.log(
+    `${restartNote}${neighborhood.reverse_proxy ? " nginx serves it on 443 and 8448 once you re-run the install (sudo deploy/blockshare install)." : ""}`,
+  );
 }
 
 /** The daily timer's job (and by hand): renew this block's certificate when it is due and this box holds the CA. */
@@ -123,7 +130,11 @@ async function destinationInfo(clientUrl: string, token: string, serverName: str
   return response.ok ? ((await response.json()) as DestinationInfo) : undefined;
 }
 
-const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+const when = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
 
 /** Each neighbor: reachable now (TLS verified), and what Synapse's sender says about it. */
 export async function federationStatus(file: string): Promise<void> {
@@ -143,7 +154,9 @@ export async function federationStatus(file: string): Promise<void> {
     const probe = await probeNeighbor(member.serverName, member.address, trustedCaFiles(paths));
     const info = await destinationInfo(session.clientUrl, token, member.serverName);
     const reach = probe.reachable ? `reachable (${probe.server})` : `NOT reachable: ${probe.error}`;
-    const failing = info?.failure_ts ? `; Synapse's sends failing since ${when(info.failure_ts)}, retrying every ${Math.round((info.retry_interval ?? 0) / 1000)} s — messages wait and go out once it is back` : "";
+    const failing = info?.failure_ts
+      ? `; Synapse's sends failing since ${when(info.failure_ts)}, retrying every ${Math.round((info.retry_interval ?? 0) / 1000)} s — messages wait and go out once it is back`
+      : "";
     const contact = info === undefined ? "no federation traffic yet" : info.failure_ts ? "backlog waiting" : "up to date (no backlog)";
     const last = info?.retry_last_ts ? `; last attempt ${when(info.retry_last_ts)}` : "";
     console.log(`${member.serverName} at ${member.address}: ${reach}; ${contact}${last}${failing}`);

@@ -62,11 +62,7 @@ export async function passwordLogin(baseUrl: string, username: string, password:
  * An access token for the operator, reused from its 0600 cache file while the homeserver accepts it, so
  * that operator commands do not pile up devices.
  */
-export async function operatorAccessToken(
-  baseUrl: string,
-  operator: { username: string; password: string },
-  cacheFile: string,
-): Promise<string> {
+export async function operatorAccessToken(baseUrl: string, operator: { username: string; password: string }, cacheFile: string): Promise<string> {
   if (existsSync(cacheFile)) {
     const cached = readFileSync(cacheFile, "utf8").trim();
     try {
@@ -91,15 +87,23 @@ export interface RegistrationToken {
 
 export const registrationTokens = {
   create: (baseUrl: string, adminToken: string, options: { usesAllowed: number | null; expiryTime: number | null }) =>
-    call(baseUrl, "POST", "/_synapse/admin/v1/registration_tokens/new", {
-      token: readableToken(),
-      uses_allowed: options.usesAllowed,
-      expiry_time: options.expiryTime,
-    }, adminToken) as Promise<RegistrationToken>,
+    call(
+      baseUrl,
+      "POST",
+      "/_synapse/admin/v1/registration_tokens/new",
+      {
+        token: readableToken(),
+        uses_allowed: options.usesAllowed,
+        expiry_time: options.expiryTime,
+      },
+      adminToken,
+    ) as Promise<RegistrationToken>,
   list: async (baseUrl: string, adminToken: string, validOnly = false): Promise<RegistrationToken[]> =>
-    ((await call(baseUrl, "GET", `/_synapse/admin/v1/registration_tokens${validOnly ? "?valid=true" : ""}`, undefined, adminToken)) as {
-      registration_tokens: RegistrationToken[];
-    }).registration_tokens,
+    (
+      (await call(baseUrl, "GET", `/_synapse/admin/v1/registration_tokens${validOnly ? "?valid=true" : ""}`, undefined, adminToken)) as {
+        registration_tokens: RegistrationToken[];
+      }
+    ).registration_tokens,
   revoke: (baseUrl: string, adminToken: string, token: string) =>
     call(baseUrl, "DELETE", `/_synapse/admin/v1/registration_tokens/${encodeURIComponent(token)}`, undefined, adminToken),
 };

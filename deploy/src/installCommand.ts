@@ -47,7 +47,8 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
   const root = flags.root ?? "/";
   const onSystem = root === "/";
   const at = (path: string) => join(root, path);
-  if (onSystem && process.getuid?.() !== 0) throw new UsageError("install sets up system services: run it as root (sudo deploy/blockshare install …), or with --root DIR to only write the files");
+  if (onSystem && process.getuid?.() !== 0)
+    throw new UsageError("install sets up system services: run it as root (sudo deploy/blockshare install …), or with --root DIR to only write the files");
 
   if (writeProductionNeighborhood(file, flags, root)) say(`Wrote ${file}: edit it to name your block; re-run install after changes`);
   const neighborhood = loadNeighborhood(file);
@@ -85,7 +86,9 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
   const clientHost = new URL(neighborhood.public_url).hostname;
   const communityTls = clientCertificate(federation, neighborhood.public_url);
   const tls = flags.certificate && flags.key ? { certificate: flags.certificate, key: flags.key } : (communityTls ?? selfSignedCertificate(root, clientHost));
-  say(`TLS for clients on 443: ${flags.certificate && flags.key ? `the certificate given (${flags.certificate})` : communityTls ? "this block's certificate from the community CA" : "a self-signed certificate (phones refuse it)"}`);
+  say(
+    `TLS for clients on 443: ${flags.certificate && flags.key ? `the certificate given (${flags.certificate})` : communityTls ? "this block's certificate from the community CA" : "a self-signed certificate (phones refuse it)"}`,
+  );
   for (const line of describeCertificate(blockCertificate)) say(line);
 
   say("systemd units, the nginx site, the compose file, the Prometheus config and the Grafana dashboard");
@@ -123,7 +126,12 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
     symlinkSync(NGINX_SITE, at(NGINX_SITE_LINK));
   }
 
-  const versions: InstalledVersions = { blockshare: blockshareVersion(), synapse: installedSynapseVersion(), node: process.versions.node, element: element.version };
+  const versions: InstalledVersions = {
+    blockshare: blockshareVersion(),
+    synapse: installedSynapseVersion(),
+    node: process.versions.node,
+    element: element.version,
+  };
   const record = join(neighborhood.dataDir, "installed.json");
   const previous = existsSync(record) ? (JSON.parse(readFileSync(record, "utf8")) as InstalledVersions) : undefined;
   writeFileSync(record, `${JSON.stringify(versions, null, 2)}\n`);
@@ -150,14 +158,28 @@ export async function installCommand(file: string, flags: InstallFlags): Promise
       execFileSync("systemctl", ["try-reload-or-restart", "nginx"], { stdio: "inherit" });
     }
   }
-  console.log(["What changed:", ...versionChanges(previous, versions).map((line) => `  ${line}`), ...changes.map((line) => `  ${line}`), "Secrets, keys and data were kept."].join("\n"));
-  console.log(onSystem ? `${neighborhood.name} is installed. Neighbors open ${neighborhood.public_url}` : `Files written under ${root}; nothing on the system was changed.`);
+  console.log(
+    [
+      "What changed:",
+      ...versionChanges(previous, versions).map((line) => `  ${line}`),
+      ...changes.map((line) => `  ${line}`),
+      "Secrets, keys and data were kept.",
+    ].join("\n"),
+  );
+  console.log(
+    onSystem
+      ? `${neighborhood.name} is installed. Neighbors open ${neighborhood.public_url}`
+      : `Files written under ${root}; nothing on the system was changed.`,
+  );
 }
 
 /** First install: a production neighborhood file (PostgreSQL, behind nginx). Never overwrites. */
 function writeProductionNeighborhood(file: string, flags: InstallFlags, root: string): boolean {
   if (existsSync(file)) return false;
-  if (!flags.serverName) throw new UsageError(`${file} does not exist yet: pass --server-name NAME (it becomes part of every user ID and cannot change) and --public-url https://NAME`);
+  if (!flags.serverName)
+    throw new UsageError(
+      `${file} does not exist yet: pass --server-name NAME (it becomes part of every user ID and cannot change) and --public-url https://NAME`,
+    );
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(
     file,
@@ -185,7 +207,29 @@ function selfSignedCertificate(root: string, hostName: string): { certificate: s
   if (existsSync(certificate) && existsSync(key)) return tls;
   say(`A self-signed TLS certificate for ${hostName}, until the community CA issues this block's own`);
   mkdirSync(dirname(key), { recursive: true, mode: 0o700 });
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "825", "-subj", `/CN=${hostName}`, "-addext", `subjectAltName=DNS:${hostName}`, "-keyout", key, "-out", certificate], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-days",
+      "825",
+      "-subj",
+      `/CN=${hostName}`,
+      "-addext",
+      `subjectAltName=DNS:${hostName}`,
+      "-keyout",
+      key,
+      "-out",
+      certificate,
+    ],
+    { stdio: "ignore" },
+  );
   chmodSync(key, 0o600);
   return tls;
 }

@@ -92,10 +92,19 @@ export function flyerPdf(content: FlyerContent, size: PaperSize): Promise<Buffer
   y += 18;
 
   flyerSteps.forEach(([title, text], index) => {
-    doc.font("bold").fontSize(22).text(String(index + 1), margin, y, { width: 30 });
+    doc
+      .font("bold")
+      .fontSize(22)
+      .text(String(index + 1), margin, y, { width: 30 });
     const top = y;
-    doc.font("bold").fontSize(13).text(say(title), margin + 36, top + 2, { width: width - 36 });
-    doc.font("regular").fontSize(11.5).text(say(text), margin + 36, doc.y + 1, { width: width - 36 });
+    doc
+      .font("bold")
+      .fontSize(13)
+      .text(say(title), margin + 36, top + 2, { width: width - 36 });
+    doc
+      .font("regular")
+      .fontSize(11.5)
+      .text(say(text), margin + 36, doc.y + 1, { width: width - 36 });
     y = Math.max(doc.y, top + 28) + 12;
   });
 

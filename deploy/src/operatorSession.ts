@@ -26,11 +26,7 @@ export function openOperatorSession(file: string): OperatorSession {
     clientUrl,
     adminToken: async () => {
       try {
-        return await operatorAccessToken(
-          clientUrl,
-          { username: neighborhood.operator, password: secrets.operator_password },
-          operatorTokenCache(neighborhood),
-        );
+        return await operatorAccessToken(clientUrl, { username: neighborhood.operator, password: secrets.operator_password }, operatorTokenCache(neighborhood));
       } catch (error) {
         if ((error as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED") {
           throw new UsageError(`The homeserver is not running at ${clientUrl}: start it with deploy/blockshare run.`);

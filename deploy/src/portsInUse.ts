@@ -22,7 +22,8 @@ export function plannedListeners(neighborhood: LoadedNeighborhood): PlannedListe
     .map(([key, port]) => ({
       setting: `ports.${key}`,
       port,
-      address: LOOPBACK_ONLY.has(key) || (key === "client" && (neighborhood.reverse_proxy || neighborhood.workers.enabled)) ? "127.0.0.1" : neighborhood.bind_address,
+      address:
+        LOOPBACK_ONLY.has(key) || (key === "client" && (neighborhood.reverse_proxy || neighborhood.workers.enabled)) ? "127.0.0.1" : neighborhood.bind_address,
     }));
   if (!neighborhood.workers.enabled) return listeners;
   const { metrics_base, ...workerPorts } = neighborhood.workers.ports;

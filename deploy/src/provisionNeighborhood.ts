@@ -39,7 +39,12 @@ export async function provisionNeighborhood(input: ProvisioningInput): Promise<M
     if (plan.inSpace) await linkToSpace(sender, spaceId, roomId, input.serverName);
     if (plan.reach === "pact") await ensureServerAcl(sender, roomId, input.serverName, input.pact);
     // Also for rooms made before a bot existed (an upgraded box): bots moderate their own messages.
-    await ensurePowerLevels(sender, roomId, plan.bots.map((bot) => `@${bot}:${input.serverName}`), 50);
+    await ensurePowerLevels(
+      sender,
+      roomId,
+      plan.bots.map((bot) => `@${bot}:${input.serverName}`),
+      50,
+    );
     for (const bot of plan.bots) {
       // Rooms are public, so a bot joins directly; its membership reaches the host as a transaction.
       await clientFor(input, `@${bot}:${input.serverName}`).joinRoom(roomId);

@@ -49,7 +49,7 @@ export async function runNeighborhood(file: string): Promise<void> {
     throw error instanceof ServerNameChanged ? new UsageError(error.message) : error;
   }
 
-  let block;
+  let block: SupervisedBlock;
   try {
     if (stop.signal.aborted) throw new StartFailed("stopped before starting");
     block = await superviseBlock(neighborhood, say, stop.signal);
@@ -64,7 +64,7 @@ export async function runNeighborhood(file: string): Promise<void> {
   const elementDownload = new AbortController();
   let element: Promise<unknown> = Promise.resolve();
   try {
-    await printSummary(file, neighborhood, block);
+    await printSummary(neighborhood, block);
     element = ensureElementWeb(neighborhood, block.bots.info.elementUrl, elementDownload.signal, (line) => {
       if (!line.startsWith("  ") || line.endsWith("done")) say(line.trim());
     }).then((outcome) => outcome && say(outcome.line));
@@ -79,19 +79,22 @@ export async function runNeighborhood(file: string): Promise<void> {
     await element;
     await block.stop();
   }
-  say(process.exitCode ? "Stopped everything (see above why). Run deploy/blockshare run to start again." : "Stopped. Run deploy/blockshare run to start again.");
+  say(
+    process.exitCode ? "Stopped everything (see above why). Run deploy/blockshare run to start again." : "Stopped. Run deploy/blockshare run to start again.",
+  );
 }
 
 function describeElementWeb(neighborhood: LoadedNeighborhood, elementUrl: string): string {
   const plan = planElementWeb(neighborhood);
   if (plan.kind === "none") return `Element Web is not on this box yet: any Element app works with the server URL above.\n  ${plan.why}`;
   if (servedElementDir(neighborhood)) return `Element Web:  ${elementUrl}/`;
-  return plan.kind === "install" ? `Element Web:  ${elementUrl}/ once downloaded (element_web_release; see below)` : `Element Web:  ${elementUrl}/ (element_web_dir ${plan.dir} has no index.html yet)`;
+  return plan.kind === "install"
+    ? `Element Web:  ${elementUrl}/ once downloaded (element_web_release; see below)`
+    : `Element Web:  ${elementUrl}/ (element_web_dir ${plan.dir} has no index.html yet)`;
 }
 
-async function printSummary(file: string, neighborhood: LoadedNeighborhood, block: SupervisedBlock): Promise<void> {
+async function printSummary(neighborhood: LoadedNeighborhood, block: SupervisedBlock): Promise<void> {
   const { operatorUserId, operatorToken, elementUrl } = block.bots.info;
-  const monitor = block.monitor.info;
   const secrets = { dir: synapsePaths(neighborhood.dataDir).secrets };
   const token = await firstNeighborsToken(localClientUrl(neighborhood), operatorToken);
   console.log(`
@@ -102,8 +105,12 @@ ${neighborhood.name} is running.
   Element config and .well-known:  ${elementUrl}/config.json
   ${describeElementWeb(neighborhood, elementUrl)}
 
-  Mesh map:  ${publicMapUrl(neighborhood)}${neighborhood.mesh_monitor.config ? "" : `
-  It shows a simulated mesh until mesh_monitor.config names your routers. Its alerts say "Simulation" and ${neighborhood.mesh_monitor.simulated_alerts === "room" ? "go to the Mesh alerts room, as mesh_monitor.simulated_alerts asks" : "go to you, the operator, in a private chat — not to the neighbors' Mesh alerts room"}.`}
+  Mesh map:  ${publicMapUrl(neighborhood)}${
+    neighborhood.mesh_monitor.config
+      ? ""
+      : `
+  It shows a simulated mesh until mesh_monitor.config names your routers. Its alerts say "Simulation" and ${neighborhood.mesh_monitor.simulated_alerts === "room" ? "go to the Mesh alerts room, as mesh_monitor.simulated_alerts asks" : "go to you, the operator, in a private chat — not to the neighbors' Mesh alerts room"}.`
+  }
 
   Operator account:  ${operatorUserId}
   Its password is in ${secretPath(secrets.dir, "operator_password")} (readable by this user only).

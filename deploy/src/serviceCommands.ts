@@ -52,7 +52,11 @@ export async function serveBotsCommand(file: string): Promise<void> {
 
 export async function serveMonitorCommand(file: string): Promise<void> {
   const neighborhood = loadNeighborhood(file);
-  const monitor = await (await meshMonitor()).startMeshMonitor(neighborhood, `http://127.0.0.1:${neighborhood.ports.appservice}`, synapsePaths(neighborhood.dataDir).secrets);
+  const monitor = await (await meshMonitor()).startMeshMonitor(
+    neighborhood,
+    `http://127.0.0.1:${neighborhood.ports.appservice}`,
+    synapsePaths(neighborhood.dataDir).secrets,
+  );
   say(`Mesh monitor: map and /metrics on ${monitor.url}`);
   const ready: MonitorReady = { ready: "monitor", url: monitor.url };
   process.send?.(ready);

@@ -80,7 +80,11 @@ export function operatorTokenCache(neighborhood: LoadedNeighborhood): string {
  * Everything Synapse reads, from the neighborhood file: homeserver.yaml (with the worker layout when
  * workers are on), the appservice registration, secrets (generated once), the pact's hosts entries.
  */
-export function writeBlockConfig(neighborhood: LoadedNeighborhood, bots: readonly BotDefinition[] = allBots, overrides: Record<string, unknown> = {}): WrittenHomeserverConfig {
+export function writeBlockConfig(
+  neighborhood: LoadedNeighborhood,
+  bots: readonly BotDefinition[] = allBots,
+  overrides: Record<string, unknown> = {},
+): WrittenHomeserverConfig {
   writePactHosts(neighborhood);
   return writeHomeserverConfig(
     neighborhood,
@@ -238,7 +242,8 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
     // `blockshare neighbor add|remove` edits the file; the running box picks the change up.
     const onFileChange = () => {
       try {
-        if (JSON.stringify(loadNeighborhood(file).neighbors) !== appliedPact) void applyPact().catch((error) => console.error(`applying the pact failed: ${error}`));
+        if (JSON.stringify(loadNeighborhood(file).neighbors) !== appliedPact)
+          void applyPact().catch((error) => console.error(`applying the pact failed: ${error}`));
       } catch (error) {
         console.error(`${error}`);
       }

@@ -62,9 +62,11 @@ export async function superviseBlock(neighborhood: LoadedNeighborhood, say: (lin
   try {
     // Synapse's configuration and signing key, written by `configure` in a process of its own (as `install`
     // does): what writes it carries the bots' libraries, which this process, only supervising, does not.
-    await promisify(execFile)(process.execPath, [cli, "configure", "--config", neighborhood.file], { timeout: 120_000 }).catch((error: { stderr?: string; message: string }) => {
-      throw new StartFailed(`Synapse's configuration could not be written: ${error.stderr?.trim() || error.message}`);
-    });
+    await promisify(execFile)(process.execPath, [cli, "configure", "--config", neighborhood.file], { timeout: 120_000 }).catch(
+      (error: { stderr?: string; message: string }) => {
+        throw new StartFailed(`Synapse's configuration could not be written: ${error.stderr?.trim() || error.message}`);
+      },
+    );
     const paths = synapsePaths(neighborhood.dataDir);
     const synapseStderr = join(logDir, "synapse.log");
     const synapseSpec = (label: string, module: string, args: string[], healthUrl: string, logFile: string): SupervisedSpec<void> => ({
@@ -81,7 +83,12 @@ export async function superviseBlock(neighborhood: LoadedNeighborhood, say: (lin
     let synapse: SupervisedProcess<void>;
     if (!neighborhood.workers.enabled) {
       say("Starting Synapse");
-      synapse = started(await superviseProcess(synapseSpec("Synapse", "synapse.app.homeserver", ["--config-path", paths.config], localClientUrl(neighborhood), synapseStderr), hooks("synapse")));
+      synapse = started(
+        await superviseProcess(
+          synapseSpec("Synapse", "synapse.app.homeserver", ["--config-path", paths.config], localClientUrl(neighborhood), synapseStderr),
+          hooks("synapse"),
+        ),
+      );
     } else {
       say("Starting Synapse with workers (PostgreSQL and Redis must be running: deploy/production/ensureServices.sh)");
       const layout = layoutFor(neighborhood, neighborhood.workers);
@@ -94,13 +101,24 @@ export async function superviseBlock(neighborhood: LoadedNeighborhood, say: (lin
         ),
       );
       record("nginx")(nginx.pid);
-      synapse = started(await superviseProcess(synapseSpec("Synapse", "synapse.app.homeserver", ["--config-path", paths.config], layout.mainHealthUrl, synapseStderr), hooks("synapse")));
+      synapse = started(
+        await superviseProcess(
+          synapseSpec("Synapse", "synapse.app.homeserver", ["--config-path", paths.config], layout.mainHealthUrl, synapseStderr),
+          hooks("synapse"),
+        ),
+      );
       say(`Starting ${layout.workers.length} Synapse workers: ${layout.workers.map((worker) => worker.name).join(", ")}`);
       workerParts = await Promise.all(
         layout.workers.map(async (worker) =>
           started(
             await superviseProcess(
-              synapseSpec(`the Synapse worker ${worker.name}`, "synapse.app.generic_worker", ["--config-path", paths.config, "--config-path", worker.configPath], `http://127.0.0.1:${worker.port}`, join(logDir, `synapse-${worker.name}.log`)),
+              synapseSpec(
+                `the Synapse worker ${worker.name}`,
+                "synapse.app.generic_worker",
+                ["--config-path", paths.config, "--config-path", worker.configPath],
+                `http://127.0.0.1:${worker.port}`,
+                join(logDir, `synapse-${worker.name}.log`),
+              ),
               hooks(`synapse-${worker.name}`),
             ),
           ),
@@ -125,7 +143,11 @@ export async function superviseBlock(neighborhood: LoadedNeighborhood, say: (lin
       ),
     );
 
-    say(neighborhood.mesh_monitor.config ? "Starting the mesh monitor" : "Starting the mesh monitor on a simulated mesh (set mesh_monitor.config for real routers)");
+    say(
+      neighborhood.mesh_monitor.config
+        ? "Starting the mesh monitor"
+        : "Starting the mesh monitor on a simulated mesh (set mesh_monitor.config for real routers)",
+    );
     const monitor = started(
       await superviseProcess<MonitorReady>(
         {
@@ -150,7 +172,12 @@ export async function superviseBlock(neighborhood: LoadedNeighborhood, say: (lin
 }
 
 /** Synapse reads homeserver.yaml only at start: a rewritten one (the pact changed) restarts it. */
-function restartOnConfigChange(config: string, readers: SupervisedProcess<void>[], say: (line: string) => void, afterRestart?: () => string | undefined): () => Promise<void> {
+function restartOnConfigChange(
+  config: string,
+  readers: SupervisedProcess<void>[],
+  say: (line: string) => void,
+  afterRestart?: () => string | undefined,
+): () => Promise<void> {
   let applied = readFileSync(config, "utf8");
   let restarts = Promise.resolve();
   const onChange = () => {
@@ -159,7 +186,8 @@ function restartOnConfigChange(config: string, readers: SupervisedProcess<void>[
       if (now === applied) return;
       applied = now;
       say("Synapse's configuration changed (homeserver.yaml rewritten, e.g. for a pact change); restarting Synapse");
-      for (const reader of readers) await reader.restart().catch((error) => say(`Restarting ${reader.label} failed: ${(error as Error).message.split("\n")[0]}`));
+      for (const reader of readers)
+        await reader.restart().catch((error) => say(`Restarting ${reader.label} failed: ${(error as Error).message.split("\n")[0]}`));
       const note = afterRestart?.();
       if (note) say(note);
     });
@@ -177,7 +205,8 @@ function restartOnClockStepBack(synapseParts: SupervisedProcess<void>[], say: (l
   const watch = watchClockSteps((stepMs) => {
     restarts = restarts.then(async () => {
       say(`The clock went back ${describeStep(stepMs)}; restarting Synapse so that its retries and timers are not put off by as much`);
-      for (const part of synapseParts) await part.restart().catch((error) => say(`Restarting ${part.label} failed: ${(error as Error).message.split("\n")[0]}`));
+      for (const part of synapseParts)
+        await part.restart().catch((error) => say(`Restarting ${part.label} failed: ${(error as Error).message.split("\n")[0]}`));
     });
   });
   return { stop: async () => (await watch.stop(), await restarts) };
@@ -194,14 +223,25 @@ function failedToStart(label: string, why: string, logFile: string): StartFailed
 }
 
 /** Ready once `url` answers 200; fails if the child exits first, takes longer than `timeoutMs`, or a stop is requested. */
-async function httpReady(label: string, url: string, child: ChildProcess, exited: Promise<ExitInfo>, logFile: string, timeoutMs: number, stop: AbortSignal): Promise<void> {
+async function httpReady(
+  label: string,
+  url: string,
+  child: ChildProcess,
+  exited: Promise<ExitInfo>,
+  logFile: string,
+  timeoutMs: number,
+  stop: AbortSignal,
+): Promise<void> {
   let exit: ExitInfo | undefined;
   void exited.then((info) => (exit = info));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (stop.aborted) throw new StartFailed("stopped while starting");
     if (exit) throw failedToStart(label, `it stopped while starting (${describeExit(exit)})`, logFile);
-    const up = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then((response) => response.ok, () => false);
+    const up = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (up && child.exitCode === null) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -209,14 +249,22 @@ async function httpReady(label: string, url: string, child: ChildProcess, exited
 }
 
 /** Ready when the Node child sends `{ ready: kind, … }` over its IPC channel. */
-function ipcReady<Info>(label: string, kind: string, child: ChildProcess, exited: Promise<ExitInfo>, logFile: string, timeoutMs: number, stop: AbortSignal): Promise<Info> {
+function ipcReady<Info>(
+  label: string,
+  kind: string,
+  child: ChildProcess,
+  exited: Promise<ExitInfo>,
+  logFile: string,
+  timeoutMs: number,
+  stop: AbortSignal,
+): Promise<Info> {
   return new Promise<Info>((resolve, reject) => {
     const timer = setTimeout(() => reject(failedToStart(label, `it was not ready within ${Math.round(timeoutMs / 1000)} s`, logFile)), timeoutMs);
     const onStop = () => reject(new StartFailed("stopped while starting"));
     stop.addEventListener("abort", onStop, { once: true });
     const done = () => (clearTimeout(timer), stop.removeEventListener("abort", onStop));
     child.on("message", (message: { ready?: string }) => {
-      if (message?.ready === kind) (done(), resolve(message as Info));
+      if (message?.ready === kind) done(), resolve(message as Info);
     });
     void exited.then((exit) => (done(), reject(failedToStart(label, `it stopped while starting (${describeExit(exit)})`, logFile))));
   });

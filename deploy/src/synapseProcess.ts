@@ -64,7 +64,10 @@ export async function attachToSynapse(clientUrl: string, readyTimeoutMs = 300_00
 export async function attachAfterRestart(clientUrl: string, noticeMs = 15_000): Promise<RunningSynapse> {
   const deadline = Date.now() + noticeMs;
   while (Date.now() < deadline) {
-    const up = await fetch(`${clientUrl}/health`, { signal: AbortSignal.timeout(1_000) }).then((response) => response.ok, () => false);
+    const up = await fetch(`${clientUrl}/health`, { signal: AbortSignal.timeout(1_000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (!up) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -7,7 +7,10 @@ import { PassThrough } from "node:stream";
 import { operatorLine, relayChildOutput } from "../src/childOutput.ts";
 
 test("only error-level log lines are for the terminal, with their error when the message lacks it", () => {
-  assert.equal(operatorLine(JSON.stringify({ level: "error", message: "The disk holding the bots' store (/data) is full" })), "The disk holding the bots' store (/data) is full");
+  assert.equal(
+    operatorLine(JSON.stringify({ level: "error", message: "The disk holding the bots' store (/data) is full" })),
+    "The disk holding the bots' store (/data) is full",
+  );
   assert.equal(operatorLine(JSON.stringify({ level: "error", message: "webhook handler failed", error: "boom" })), "webhook handler failed: boom");
   assert.equal(operatorLine(JSON.stringify({ level: "info", message: "appservice host listening" })), undefined);
   assert.equal(operatorLine(JSON.stringify({ level: "warn", message: "dropped malformed events" })), undefined);

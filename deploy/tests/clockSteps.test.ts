@@ -10,7 +10,8 @@ test("a wall clock stepped back more than the threshold is reported once, by how
   const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
   wall += 86_400_000; // a day ahead
   await tick();
-  monotonic += 10; wall += 10 + 30_000; // ordinary time passing, and a small correction ahead
+  monotonic += 10;
+  wall += 10 + 30_000; // ordinary time passing, and a small correction ahead
   await tick();
   wall -= 86_400_000; // and back
   await tick();

@@ -92,7 +92,7 @@ describe("the Home page", () => {
 
   test("links the space and each of the block's rooms inside Element, with what it is for", () => {
     assert.match(page, /Welcome to Maple Street/);
-    assert.match(page, new RegExp(`href="#/room/#neighborhood:maple\\.mesh:8448"><strong>Our neighborhood</strong>`));
+    assert.match(page, /href="#\/room\/#neighborhood:maple\.mesh:8448"><strong>Our neighborhood<\/strong>/);
     for (const [alias, name, purpose] of [
       ["lobby", "Lobby", /Say hello/],
       ["sharing", "Sharing", /sharing board/],
@@ -192,7 +192,11 @@ describe("the Element port", () => {
     writeFileSync(join(release, "index.html"), "<!doctype html><title>Element here</title>");
     writeFileSync(join(release, "config.json"), "{}");
     assert.match(await (await fetch(`${server.url}/`)).text(), /<title>Element here<\/title>/, "served without a restart");
-    assert.equal(((await (await fetch(`${server.url}/config.json`)).json()) as { brand: string }).brand, "Birch Court · BlockShare", "config.json stays the generated one");
+    assert.equal(
+      ((await (await fetch(`${server.url}/config.json`)).json()) as { brand: string }).brand,
+      "Birch Court · BlockShare",
+      "config.json stays the generated one",
+    );
     assert.match(await (await fetch(`${server.url}/${HOME_PAGE}`)).text(), /Welcome to Birch Court/);
   });
 
@@ -240,7 +244,9 @@ describe("the pages on a small phone", { skip: existsSync(chromiumPath) ? false 
         await page.goto(`${server.url}/`);
         if (path) {
           // A string: this file is type-checked without the DOM library.
-          await page.evaluate(`fetch("/${path}").then((response) => response.text()).then((html) => { document.body.innerHTML = '<div class="mx_HomePage_body">' + html + "</div>"; })`);
+          await page.evaluate(
+            `fetch("/${path}").then((response) => response.text()).then((html) => { document.body.innerHTML = '<div class="mx_HomePage_body">' + html + "</div>"; })`,
+          );
         }
         const layout = (await page.evaluate(`({
           width: document.documentElement.scrollWidth,
@@ -254,7 +260,11 @@ describe("the pages on a small phone", { skip: existsSync(chromiumPath) ? false 
         }
         await page.keyboard.press("Tab");
         assert.equal(await page.evaluate("document.activeElement.tagName"), "A", "Tab reaches the first link");
-        assert.deepEqual(requests.filter((url) => !url.startsWith(`${server.url}/`)), [], "nothing requested from elsewhere");
+        assert.deepEqual(
+          requests.filter((url) => !url.startsWith(`${server.url}/`)),
+          [],
+          "nothing requested from elsewhere",
+        );
       } finally {
         await context.close();
       }
@@ -273,7 +283,10 @@ describe("what run does about Element Web", () => {
     const release = { url: "http://127.0.0.1:9/element-v1.2.3.tar.gz", sha256: "a".repeat(64) };
     const withRelease = await neighborhoodWith({ element_web_release: release });
     assert.deepEqual(planElementWeb(withRelease), { kind: "install", url: release.url, sha256: release.sha256, webroot: elementWebRoot(withRelease.dataDir) });
-    assert.deepEqual(planElementWeb(await neighborhoodWith({ element_web_release: release, element_web_dir: "/srv/element" })), { kind: "own-dir", dir: "/srv/element" });
+    assert.deepEqual(planElementWeb(await neighborhoodWith({ element_web_release: release, element_web_dir: "/srv/element" })), {
+      kind: "own-dir",
+      dir: "/srv/element",
+    });
   });
 
   test("under test (BLOCKSHARE_LOOPBACK_ONLY=1) a release off this machine is not downloaded, and run says why", async () => {
@@ -281,8 +294,13 @@ describe("what run does about Element Web", () => {
     process.env[LOOPBACK_ONLY] = "1";
     try {
       const neighborhood = await neighborhoodWith({ element_web_release: { url: PINNED_ELEMENT_RELEASE.url, sha256: PINNED_ELEMENT_RELEASE.sha256 } });
-      const outcome = await ensureElementWeb(neighborhood, "http://127.0.0.1:1", new AbortController().signal, () => assert.fail("nothing to log: no download"));
-      assert.deepEqual(outcome, { ok: false, line: `Element Web was not downloaded from ${PINNED_ELEMENT_RELEASE.url}: BLOCKSHARE_LOOPBACK_ONLY=1 allows this machine only (the test suite sets it).` });
+      const outcome = await ensureElementWeb(neighborhood, "http://127.0.0.1:1", new AbortController().signal, () =>
+        assert.fail("nothing to log: no download"),
+      );
+      assert.deepEqual(outcome, {
+        ok: false,
+        line: `Element Web was not downloaded from ${PINNED_ELEMENT_RELEASE.url}: BLOCKSHARE_LOOPBACK_ONLY=1 allows this machine only (the test suite sets it).`,
+      });
     } finally {
       if (before === undefined) delete process.env[LOOPBACK_ONLY];
       else process.env[LOOPBACK_ONLY] = before;

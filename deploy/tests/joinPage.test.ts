@@ -112,7 +112,11 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
     const form = { username: "nueva", displayName: "Nueva", password, token: "whatever-token", acceptNorms: true };
     const cases: { body: object; status: number; message: string }[] = [
       { body: { ...form, password: "corta" }, status: 400, message: sayPlain("es", "join.refusal.passwordWeak", { min: 10 }) },
-      { body: { ...form, username: "con espacios" }, status: 400, message: sayPlain("es", "join.refusal.nameNotAllowed", { rule: sayPlain("es", "join.form.usernameRule") }) },
+      {
+        body: { ...form, username: "con espacios" },
+        status: 400,
+        message: sayPlain("es", "join.refusal.nameNotAllowed", { rule: sayPlain("es", "join.form.usernameRule") }),
+      },
       { body: { ...form, acceptNorms: false }, status: 400, message: sayPlain("es", "join.refusal.normsNotAccepted") },
       { body: { ...form, token: "not-a-real-token" }, status: 403, message: sayPlain("es", "join.refusal.tokenInvalid") },
     ];
@@ -122,7 +126,11 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
       assert.equal(((await reply.json()) as { message: string }).message, message);
     }
     // The page's script names its language in the query: that wins over the header.
-    const chosen = await fetch(`${elementUrl}/join/signup?lang=es`, { method: "POST", headers: { "content-type": "application/json", "accept-language": "en" }, body: JSON.stringify({ ...form, acceptNorms: false }) });
+    const chosen = await fetch(`${elementUrl}/join/signup?lang=es`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "accept-language": "en" },
+      body: JSON.stringify({ ...form, acceptNorms: false }),
+    });
     assert.equal(((await chosen.json()) as { message: string }).message, sayPlain("es", "join.refusal.normsNotAccepted"));
     const notJson = await signup("username=a", { "content-type": "text/plain", "accept-language": "es" });
     assert.equal(notJson.status, 415);
@@ -202,7 +210,13 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
     assert.equal(await page.locator("#user-id").innerText(), "@rosa:testblock.localhost");
     const openApp = await page.locator("#open-app").innerText();
     assert.ok(openApp.includes(block.running.neighborhood.public_url) && openApp.includes("Element X"), openApp);
-    assert.equal(await page.getByLabel("Password", { exact: true }).inputValue().catch(() => ""), "");
+    assert.equal(
+      await page
+        .getByLabel("Password", { exact: true })
+        .inputValue()
+        .catch(() => ""),
+      "",
+    );
     await screenshot("join-3-open-app.png", page.screenshot({ type: "png" }));
     assert.deepEqual([...origins], [new URL(elementUrl).origin], "the page loads nothing from anywhere else");
     await context.close();
@@ -249,7 +263,13 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
       { name: "taken name", body: { ...form, username: "tomas" }, status: 409, message: /That username is taken/, username: "" },
       { name: "name not allowed", body: { ...form, username: "no spaces!" }, status: 400, message: /That username is not allowed/, username: "" },
       { name: "weak password", body: { ...form, password: "short" }, status: 400, message: /too weak: use at least 10 characters/, username: "new-neighbor" },
-      { name: "norms not accepted", body: { ...form, acceptNorms: false }, status: 400, message: /tick “I accept the block's norms”/, username: "new-neighbor" },
+      {
+        name: "norms not accepted",
+        body: { ...form, acceptNorms: false },
+        status: 400,
+        message: /tick “I accept the block's norms”/,
+        username: "new-neighbor",
+      },
       { name: "no token", body: { ...form, token: " " }, status: 400, message: /Type the invitation code/, username: "new-neighbor" },
     ];
     for (const { name, body, status, message, username } of cases) {
@@ -266,7 +286,8 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
   });
 
   test("the availability hint as the neighbor types", async () => {
-    const ask = async (username: string) => ((await (await fetch(`${elementUrl}/join/available?username=${encodeURIComponent(username)}`)).json()) as { state: string }).state;
+    const ask = async (username: string) =>
+      ((await (await fetch(`${elementUrl}/join/available?username=${encodeURIComponent(username)}`)).json()) as { state: string }).state;
     assert.equal(await ask("tomas"), "taken");
     assert.equal(await ask("someone-new"), "available");
     assert.equal(await ask("Has Space"), "not-allowed");

@@ -9,7 +9,15 @@ import { countNeighbors, describeNeighborCount, serviceAccountsOf } from "../src
 
 const server = "maple.mesh:8448";
 const registration = stringify(
-  buildRegistration({ id: "blockshare", serverName: server, url: "http://127.0.0.1:9009", asToken: "a", hsToken: "h", senderLocalpart: "blockshare", botLocalparts: ["porch", "share", "polls", "mesh"] }),
+  buildRegistration({
+    id: "blockshare",
+    serverName: server,
+    url: "http://127.0.0.1:9009",
+    asToken: "a",
+    hsToken: "h",
+    senderLocalpart: "blockshare",
+    botLocalparts: ["porch", "share", "polls", "mesh"],
+  }),
 );
 const isServiceAccount = serviceAccountsOf(registration);
 const operatorUserId = `@admin:${server}`;
@@ -17,7 +25,8 @@ const accounts = ["blockshare", "porch", "share", "polls", "mesh", "admin", "ann
 
 test("the bots' accounts are recognized from the registration Synapse reads, not by name", () => {
   for (const bot of ["@porch:maple.mesh:8448", "@blockshare:maple.mesh:8448"]) assert.equal(isServiceAccount(bot), true, bot);
-  for (const person of ["@porchlight:maple.mesh:8448", "@porch:elm.mesh:8448", "@porch:maple.mesh", "@ann:maple.mesh:8448"]) assert.equal(isServiceAccount(person), false, person);
+  for (const person of ["@porchlight:maple.mesh:8448", "@porch:elm.mesh:8448", "@porch:maple.mesh", "@ann:maple.mesh:8448"])
+    assert.equal(isServiceAccount(person), false, person);
 });
 
 test("three neighbors beside five bot accounts and the operator's admin account are three neighbors", () => {
@@ -37,8 +46,11 @@ test("operator_is_neighbor defaults to false, and anything but true or false is 
   const file = { name: "Maple", server_name: "maple.mesh", public_url: "http://10.0.0.5:8008" };
   assert.equal(validateNeighborhood("n.yaml", file).operator_is_neighbor, false);
   assert.equal(validateNeighborhood("n.yaml", { ...file, operator_is_neighbor: true }).operator_is_neighbor, true);
-  assert.throws(() => validateNeighborhood("n.yaml", { ...file, operator_is_neighbor: "yes" }), (error: Error) => {
-    assert.match(error.message, /"operator_is_neighbor" must be whether the operator's admin account counts as a neighbor .*true or false.* \(got "yes"\)/);
-    return true;
-  });
+  assert.throws(
+    () => validateNeighborhood("n.yaml", { ...file, operator_is_neighbor: "yes" }),
+    (error: Error) => {
+      assert.match(error.message, /"operator_is_neighbor" must be whether the operator's admin account counts as a neighbor .*true or false.* \(got "yes"\)/);
+      return true;
+    },
+  );
 });

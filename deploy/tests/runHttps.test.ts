@@ -46,7 +46,11 @@ test("a certificate naming public_url's host turns on HTTPS: public_url, Synapse
   const neighborhood = loadNeighborhood(b.file);
   assert.equal(neighborhood.public_url, "https://10.0.0.5:9443");
   assert.deepEqual(neighborhood.clientTls, { certificate: b.paths.certificate, key: b.paths.key });
-  const config = synapseConfig(neighborhood, synapsePaths(neighborhood.dataDir)) as { listeners: Array<Record<string, unknown>>; public_baseurl: string; tls_certificate_path: string };
+  const config = synapseConfig(neighborhood, synapsePaths(neighborhood.dataDir)) as {
+    listeners: Array<Record<string, unknown>>;
+    public_baseurl: string;
+    tls_certificate_path: string;
+  };
   assert.equal(config.public_baseurl, "https://10.0.0.5:9443/");
   assert.equal(config.tls_certificate_path, b.paths.certificate);
   const tlsClient = config.listeners.find((listener) => listener.port === 9443);
@@ -54,7 +58,9 @@ test("a certificate naming public_url's host turns on HTTPS: public_url, Synapse
   assert.deepEqual(tlsClient?.resources, [{ names: ["client"], compress: false }]);
   assert.ok(tlsClient?.additional_resources, "the admin API stays off the mesh-facing TLS listener too");
   assert.deepEqual(
-    plannedListeners(neighborhood).filter((listener) => /_https$/.test(listener.setting)).map((listener) => listener.port),
+    plannedListeners(neighborhood)
+      .filter((listener) => /_https$/.test(listener.setting))
+      .map((listener) => listener.port),
     [9443, 9444],
   );
   assert.match(describeRunHttps(neighborhood).join("\n"), /https:\/\/10\.0\.0\.5:9443 .*https:\/\/10\.0\.0\.5:9444\/join/);
@@ -76,7 +82,10 @@ test("a certificate that does not name public_url's host, nginx in front, or wor
   assert.deepEqual(describeRunHttps(proxied), [], "behind nginx the install speaks about phones, not run");
 
   // With workers run's client API is a loopback proxy: it says phones need the production install instead.
-  writeFileSync(b.file, stringify({ name: "Maple", server_name: "maple.mesh", public_url: "http://10.0.0.5:8008", database: { engine: "postgresql" }, workers: { enabled: true } }));
+  writeFileSync(
+    b.file,
+    stringify({ name: "Maple", server_name: "maple.mesh", public_url: "http://10.0.0.5:8008", database: { engine: "postgresql" }, workers: { enabled: true } }),
+  );
   const withWorkers = loadNeighborhood(b.file);
   assert.equal(withWorkers.public_url, "http://10.0.0.5:8008");
   assert.equal(withWorkers.clientTls, undefined);

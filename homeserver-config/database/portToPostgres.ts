@@ -30,12 +30,22 @@ export async function portSqliteToPostgres(options: PortOptions): Promise<void> 
   try {
     const homeserver = parse(readFileSync(options.homeserverConfig, "utf8")) as Record<string, unknown>;
     const sqliteConfig = join(dir, "sqlite.yaml");
-    writeFileSync(sqliteConfig, stringify({ ...homeserver, background_updates: { sleep_enabled: false }, database: synapseDatabaseConfig({ ...options.target, engine: "sqlite" }, options.sqlitePath) }), { mode: 0o600 });
+    writeFileSync(
+      sqliteConfig,
+      stringify({
+        ...homeserver,
+        background_updates: { sleep_enabled: false },
+        database: synapseDatabaseConfig({ ...options.target, engine: "sqlite" }, options.sqlitePath),
+      }),
+      { mode: 0o600 },
+    );
     const postgresConfig = join(dir, "postgres.yaml");
     // Synapse is stopped during the port, so its background updates need not pause between batches
     // (the port script passes sleep=true itself, so the pause is shortened too).
     const unthrottled = { background_updates: { sleep_enabled: false, sleep_duration_ms: 1, background_update_duration_ms: 1000 } };
-    writeFileSync(postgresConfig, stringify({ ...homeserver, ...unthrottled, database: synapseDatabaseConfig(options.target, options.sqlitePath) }), { mode: 0o600 });
+    writeFileSync(postgresConfig, stringify({ ...homeserver, ...unthrottled, database: synapseDatabaseConfig(options.target, options.sqlitePath) }), {
+      mode: 0o600,
+    });
     // The port script refuses a database with unfinished background updates (a young block has some).
     progress("Finishing Synapse's pending background updates on the SQLite database");
     await runScript(join(dirname(options.synapsePython), "update_synapse_database"), ["--database-config", sqliteConfig, "--run-background-updates"], () => {});
@@ -63,11 +73,14 @@ function runScript(script: string, args: string[], progress: (line: string) => v
     let tail = "";
     const collect = (chunk: Buffer) => {
       tail = (tail + chunk.toString()).slice(-4000);
-      for (const line of chunk.toString().split("\n").filter(Boolean)) if (/^(Porting|Finished|Completed|Error)/i.test(line.trim())) progress(`  ${line.trim()}`);
+      for (const line of chunk.toString().split("\n").filter(Boolean))
+        if (/^(Porting|Finished|Completed|Error)/i.test(line.trim())) progress(`  ${line.trim()}`);
     };
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
     child.once("error", reject);
-    child.once("exit", (code) => (code === 0 && !/Traceback|Please start Synapse again/.test(tail) ? resolve() : reject(new Error(`${script} failed (exit ${code}):\n${tail.trim()}`))));
+    child.once("exit", (code) =>
+      code === 0 && !/Traceback|Please start Synapse again/.test(tail) ? resolve() : reject(new Error(`${script} failed (exit ${code}):\n${tail.trim()}`)),
+    );
   });
 }

@@ -45,7 +45,10 @@ test("an unknown key is named, with the keys allowed in that place", () => {
   assert.equal(others.length, 0);
   assert.match(problem!, /unknown key "prots"/);
   assert.match(problem!, /allowed here: name, server_name, public_url/);
-  assert.match(problemsOf(valid.replace("client: 8008", "clinet: 8008"))[0]!, /unknown key "ports.clinet"; allowed here: client, appservice, element, synapse_metrics/);
+  assert.match(
+    problemsOf(valid.replace("client: 8008", "clinet: 8008"))[0]!,
+    /unknown key "ports.clinet"; allowed here: client, appservice, element, synapse_metrics/,
+  );
 });
 
 test("an invalid value names the key, what is allowed and what was given; all problems at once", () => {
@@ -74,7 +77,10 @@ test("the block's language: English unless the file says es; another code is ref
 test("the block's time zone: UTC unless the file names one; a name Intl does not know is refused with examples", () => {
   assert.equal(loadNeighborhood(neighborhoodFile(valid)).time_zone, "UTC");
   assert.equal(loadNeighborhood(neighborhoodFile(`${valid}time_zone: America/New_York\n`)).time_zone, "America/New_York");
-  assert.match(problemsOf(`${valid}time_zone: Mars/Olympus\n`)[0] ?? "", /^"time_zone" must be an IANA time zone name such as America\/New_York.* \(got "Mars\/Olympus"\)$/);
+  assert.match(
+    problemsOf(`${valid}time_zone: Mars/Olympus\n`)[0] ?? "",
+    /^"time_zone" must be an IANA time zone name such as America\/New_York.* \(got "Mars\/Olympus"\)$/,
+  );
 });
 
 test("a missing key and broken YAML are reported plainly", () => {
@@ -112,7 +118,7 @@ test("the generated Synapse config is closed, local and offline-ready, and holds
 });
 
 test("an invalid file writes nothing", () => {
-  const file = neighborhoodFile(`${valid.replace("8008 }", "\"abc\" }")}data_dir: ./nowhere\n`);
+  const file = neighborhoodFile(`${valid.replace("8008 }", '"abc" }')}data_dir: ./nowhere\n`);
   assert.throws(() => loadNeighborhood(file), NeighborhoodFileError);
   assert.equal(existsSync(join(file, "..", "nowhere")), false);
 });
@@ -122,10 +128,19 @@ test("behind the reverse proxy Synapse serves clients and federation on one loca
   const config = synapseConfig(neighborhood, synapsePaths(neighborhood.dataDir), { certificate: "/x/tls.crt", key: "/x/tls.key", trustedCas: ["/x/ca.crt"] });
   const http = config.listeners as { type: string; tls?: boolean; bind_addresses: string[]; x_forwarded?: boolean; resources?: { names: string[] }[] }[];
   assert.deepEqual(
-    http.filter((listener) => listener.type === "http").map((listener) => [listener.bind_addresses, listener.tls, listener.x_forwarded, listener.resources![0]!.names]),
+    http
+      .filter((listener) => listener.type === "http")
+      .map((listener) => [listener.bind_addresses, listener.tls, listener.x_forwarded, listener.resources![0]!.names]),
     [[["127.0.0.1"], false, true, ["client", "federation"]]],
     "nginx presents the certificates; no TLS listener of Synapse's own competes for 8448",
   );
-  const direct = synapseConfig(loadNeighborhood(neighborhoodFile(valid)), synapsePaths(neighborhood.dataDir), { certificate: "/x/tls.crt", key: "/x/tls.key", trustedCas: ["/x/ca.crt"] });
-  assert.ok((direct.listeners as { tls?: boolean }[]).some((listener) => listener.tls === true), "without the proxy Synapse terminates federation TLS itself");
+  const direct = synapseConfig(loadNeighborhood(neighborhoodFile(valid)), synapsePaths(neighborhood.dataDir), {
+    certificate: "/x/tls.crt",
+    key: "/x/tls.key",
+    trustedCas: ["/x/ca.crt"],
+  });
+  assert.ok(
+    (direct.listeners as { tls?: boolean }[]).some((listener) => listener.tls === true),
+    "without the proxy Synapse terminates federation TLS itself",
+  );
 });

@@ -14,6 +14,7 @@ export function layoutFor(neighborhood: LoadedNeighborhood, workers: WorkerSetti
 
 /** The homeserver.yaml overrides that turn a neighborhood into a main process with workers. */
 export function workerOverrides(layout: WorkerLayout, database: DatabaseSettings, paths: SynapsePaths): Record<string, unknown> {
-  if (database.engine !== "postgresql") throw new Error('Synapse workers need PostgreSQL: set database.engine to "postgresql" (and port an existing block with `port-db`)');
+  if (database.engine !== "postgresql")
+    throw new Error('Synapse workers need PostgreSQL: set database.engine to "postgresql" (and port an existing block with `port-db`)');
   return { ...layout.sharedConfig, database: synapseDatabaseConfig(database, paths.database) };
 }

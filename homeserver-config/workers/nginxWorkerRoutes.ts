@@ -65,7 +65,8 @@ export function nginxWorkerLocations(layout: WorkerLayout, surface: SynapseSurfa
   const { proxied, routes: applies, refused } = SURFACES[surface];
   const block = (match: string, upstream: string) =>
     `${indent}location ${match} {\n${proxyHeaders.map((line) => `${indent}    ${line}`).join("\n")}\n${indent}    proxy_pass http://${upstream};\n${indent}}\n`;
-  const refusal = (prefix: string) => `${indent}location ${prefix} {\n${indent}    default_type application/json;\n${indent}    return 404 ${UNRECOGNIZED};\n${indent}}\n`;
+  const refusal = (prefix: string) =>
+    `${indent}location ${prefix} {\n${indent}    default_type application/json;\n${indent}    return 404 ${UNRECOGNIZED};\n${indent}}\n`;
   return [
     ...routes.filter((route) => applies(route.regex)).map((route) => block(`~ ${quoteRegex(route.regex)}`, route.upstream)),
     ...proxied.map((prefix) => block(prefix, "synapse_main")),

@@ -82,7 +82,14 @@ export function workerLayout(settings: WorkerSettings, dirs: { synapseDir: strin
   const replicationHost = "127.0.0.1";
   const sharedConfig: Record<string, unknown> = {
     listeners: [
-      { port: ports.main_http, bind_addresses: ["127.0.0.1"], type: "http", tls: false, x_forwarded: true, resources: [{ names: ["client", "federation"], compress: false }] },
+      {
+        port: ports.main_http,
+        bind_addresses: ["127.0.0.1"],
+        type: "http",
+        tls: false,
+        x_forwarded: true,
+        resources: [{ names: ["client", "federation"], compress: false }],
+      },
       { port: ports.main_replication, bind_addresses: ["127.0.0.1"], type: "http", tls: false, resources: [{ names: ["replication"] }] },
       { port: metricsPort, bind_addresses: ["127.0.0.1"], type: "metrics" },
     ],

@@ -71,7 +71,6 @@ export interface MonitorConfig {
 
 type Raw = Record<string, unknown>;
 
-
 function readToken(file: unknown, key: string): string | undefined {
   if (file === undefined) return undefined;
   if (typeof file !== "string") throw new ConfigError(`${key} must be a file path`);
@@ -86,7 +85,8 @@ function readToken(file: unknown, key: string): string | undefined {
 }
 
 function port(value: unknown, key: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 65535) throw new ConfigError(`${key} is ${JSON.stringify(value)}; expected a port number 0–65535`);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 65535)
+    throw new ConfigError(`${key} is ${JSON.stringify(value)}; expected a port number 0–65535`);
   return value;
 }
 
@@ -94,16 +94,34 @@ const knownTopKeys = ["listen", "title", "externalURL", "intervalSeconds", "sour
 
 /** The YAML document (already parsed) → checked configuration, with errors naming the key. */
 export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConfig {
-  const doc: Raw = raw === undefined || raw === null ? {} : isJsonObject(raw) ? raw : (() => { throw new ConfigError("the configuration must be a YAML mapping"); })();
+  const doc: Raw =
+    raw === undefined || raw === null
+      ? {}
+      : isJsonObject(raw)
+        ? raw
+        : (() => {
+            throw new ConfigError("the configuration must be a YAML mapping");
+          })();
   for (const key of Object.keys(doc)) if (!knownTopKeys.includes(key)) throw new ConfigError(`unknown setting "${key}"; known: ${knownTopKeys.join(", ")}`);
   const listen = isJsonObject(doc.listen) ? doc.listen : {};
   const intervalSeconds = doc.intervalSeconds ?? (simulate ? 10 : 60);
-  if (typeof intervalSeconds !== "number" || !(intervalSeconds > 0)) throw new ConfigError(`intervalSeconds is ${JSON.stringify(intervalSeconds)}; expected seconds > 0`);
-  const rulesRaw: Raw = isJsonObject(doc.rules) ? { ...doc.rules } : doc.rules === undefined ? {} : (() => { throw new ConfigError("rules must be a mapping"); })();
+  if (typeof intervalSeconds !== "number" || !(intervalSeconds > 0))
+    throw new ConfigError(`intervalSeconds is ${JSON.stringify(intervalSeconds)}; expected seconds > 0`);
+  const rulesRaw: Raw = isJsonObject(doc.rules)
+    ? { ...doc.rules }
+    : doc.rules === undefined
+      ? {}
+      : (() => {
+          throw new ConfigError("rules must be a mapping");
+        })();
   rulesRaw.collectionIntervalSeconds ??= intervalSeconds;
   if (simulate && doc.rules === undefined) {
     // Demo timings: the neighbours should see an alert within minutes, not after the real hold times.
-    Object.assign(rulesRaw, { linkDegraded: { enterForSeconds: 30, leaveForSeconds: 30 }, nodeDown: { silenceSeconds: 60, resolveAfterSeconds: 20 }, linkLost: { forSeconds: 20, resolveAfterSeconds: 60 } });
+    Object.assign(rulesRaw, {
+      linkDegraded: { enterForSeconds: 30, leaveForSeconds: 30 },
+      nodeDown: { silenceSeconds: 60, resolveAfterSeconds: 20 },
+      linkLost: { forSeconds: 20, resolveAfterSeconds: 60 },
+    });
   }
   let rules: RulesConfig;
   try {
@@ -117,18 +135,32 @@ export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConf
     throw new ConfigError(`sources must be a list of mappings, each with a type (${Object.keys(sourceBuilders).join(", ")})`);
   }
   sources.forEach((source, i) => {
-    if (!Object.hasOwn(sourceBuilders, source.type as string)) throw new ConfigError(`sources[${i}].type is "${String(source.type)}"; known: ${Object.keys(sourceBuilders).join(", ")}`);
+    if (!Object.hasOwn(sourceBuilders, source.type as string))
+      throw new ConfigError(`sources[${i}].type is "${String(source.type)}"; known: ${Object.keys(sourceBuilders).join(", ")}`);
   });
   const push = isJsonObject(doc.push) ? doc.push : {};
-  const alerts = doc.alerts === undefined ? undefined : isJsonObject(doc.alerts) ? doc.alerts : (() => { throw new ConfigError("alerts must be a mapping with url and tokenFile"); })();
-  if (alerts !== undefined && (typeof alerts.url !== "string" || !/^https?:\/\//.test(alerts.url))) throw new ConfigError(`alerts.url is ${JSON.stringify(alerts.url)}; expected http(s)://…/_blockshare/webhooks/mesh/alerts`);
-  const listenConfig = { host: typeof listen.host === "string" ? listen.host : "127.0.0.1", port: listen.port === undefined ? 9464 : port(listen.port, "listen.port") };
-  if (doc.stateFile !== undefined && (typeof doc.stateFile !== "string" || doc.stateFile === "")) throw new ConfigError(`stateFile is ${JSON.stringify(doc.stateFile)}; expected a file path such as data/mesh-monitor/rule-state.json`);
+  const alerts =
+    doc.alerts === undefined
+      ? undefined
+      : isJsonObject(doc.alerts)
+        ? doc.alerts
+        : (() => {
+            throw new ConfigError("alerts must be a mapping with url and tokenFile");
+          })();
+  if (alerts !== undefined && (typeof alerts.url !== "string" || !/^https?:\/\//.test(alerts.url)))
+    throw new ConfigError(`alerts.url is ${JSON.stringify(alerts.url)}; expected http(s)://…/_blockshare/webhooks/mesh/alerts`);
+  const listenConfig = {
+    host: typeof listen.host === "string" ? listen.host : "127.0.0.1",
+    port: listen.port === undefined ? 9464 : port(listen.port, "listen.port"),
+  };
+  if (doc.stateFile !== undefined && (typeof doc.stateFile !== "string" || doc.stateFile === ""))
+    throw new ConfigError(`stateFile is ${JSON.stringify(doc.stateFile)}; expected a file path such as data/mesh-monitor/rule-state.json`);
   if (doc.externalURL !== undefined && (typeof doc.externalURL !== "string" || !/^https?:\/\/[^\s/]+/.test(doc.externalURL))) {
     throw new ConfigError(`externalURL is ${JSON.stringify(doc.externalURL)}; expected the map's address as neighbors open it, e.g. http://10.0.0.5:9464/`);
   }
   const simulatedAlerts = doc.simulatedAlerts ?? "operator";
-  if (simulatedAlerts !== "operator" && simulatedAlerts !== "room") throw new ConfigError(`simulatedAlerts is ${JSON.stringify(simulatedAlerts)}; expected operator or room`);
+  if (simulatedAlerts !== "operator" && simulatedAlerts !== "room")
+    throw new ConfigError(`simulatedAlerts is ${JSON.stringify(simulatedAlerts)}; expected operator or room`);
   const pushToken = readToken(push.tokenFile, "push.tokenFile");
   const alertToken = alerts === undefined ? undefined : readToken(alerts.tokenFile, "alerts.tokenFile");
   return {
@@ -139,7 +171,13 @@ export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConf
     sources: sources as SourceConfig[],
     push: { ...(pushToken !== undefined ? { token: pushToken } : {}), maxBytes: typeof push.maxBytes === "number" ? push.maxBytes : 1024 * 1024 },
     ...(alerts !== undefined
-      ? { alerts: { url: alerts.url as string, ...(alertToken !== undefined ? { token: alertToken } : {}), queueLimit: typeof alerts.queueLimit === "number" ? alerts.queueLimit : 1000 } }
+      ? {
+          alerts: {
+            url: alerts.url as string,
+            ...(alertToken !== undefined ? { token: alertToken } : {}),
+            queueLimit: typeof alerts.queueLimit === "number" ? alerts.queueLimit : 1000,
+          },
+        }
       : {}),
     rules,
     ...(doc.simulation !== undefined ? { simulation: doc.simulation } : {}),
@@ -180,7 +218,12 @@ const sourceBuilders: Record<string, (source: SourceConfig, context: BuildContex
   babeld: (source, { rejections, index, changed }) => {
     const where = `sources[${index}]`;
     const name = optionalString(source, "name", where);
-    const options = { address: babelAddress(source, where), rejections, ...(name !== undefined ? { source: name } : {}), ...(timeoutMs(source, where) !== undefined ? { timeoutMs: timeoutMs(source, where) } : {}) };
+    const options = {
+      address: babelAddress(source, where),
+      rejections,
+      ...(name !== undefined ? { source: name } : {}),
+      ...(timeoutMs(source, where) !== undefined ? { timeoutMs: timeoutMs(source, where) } : {}),
+    };
     if (source.stream === true) {
       // `monitor` stream: changes arrive as they happen and trigger an evaluation at once (debounced);
       // each cycle reads the current view.
@@ -194,7 +237,8 @@ const sourceBuilders: Record<string, (source: SourceConfig, context: BuildContex
   http: (source, { rejections, index }) => {
     const where = `sources[${index}]`;
     const format = source.format;
-    if (typeof format !== "string" || !isFormatName(format)) throw new ConfigError(`${where}.format is ${JSON.stringify(format)}; known: ${formatNames.join(", ")}`);
+    if (typeof format !== "string" || !isFormatName(format))
+      throw new ConfigError(`${where}.format is ${JSON.stringify(format)}; known: ${formatNames.join(", ")}`);
     const url = source.url;
     if (typeof url !== "string" || !/^https?:\/\//.test(url)) throw new ConfigError(`${where}.url must be an http(s) URL`);
     const name = optionalString(source, "name", where);
@@ -237,10 +281,22 @@ export interface RunningMonitor {
 }
 
 /** Starts everything; used by the CLI and by tests that want the real assembly. */
-export async function runMonitor(config: MonitorConfig, simulate: boolean, log: (message: string) => void = (message) => console.log(message)): Promise<RunningMonitor> {
+export async function runMonitor(
+  config: MonitorConfig,
+  simulate: boolean,
+  log: (message: string) => void = (message) => console.log(message),
+): Promise<RunningMonitor> {
   const rejections = new RejectionCounter();
   const metrics = new MeshMetrics(() => rejections.entries());
-  const sender = config.alerts === undefined ? undefined : new WebhookSender({ url: config.alerts.url, ...(config.alerts.token !== undefined ? { token: config.alerts.token } : {}), queueLimit: config.alerts.queueLimit, log });
+  const sender =
+    config.alerts === undefined
+      ? undefined
+      : new WebhookSender({
+          url: config.alerts.url,
+          ...(config.alerts.token !== undefined ? { token: config.alerts.token } : {}),
+          queueLimit: config.alerts.queueLimit,
+          log,
+        });
   let monitor: MeshMonitor | undefined;
   const release = memoryReleaser();
   const sources = buildSources(config, simulate, rejections, () => monitor?.requestEvaluation());
@@ -268,11 +324,14 @@ export async function runMonitor(config: MonitorConfig, simulate: boolean, log: 
     ...(config.push.token !== undefined ? { pushToken: config.push.token } : {}),
     maxPushBytes: config.push.maxBytes,
     title: config.title,
-    onPushRejected: (reason, message) => rejections.record("push:netjson", new TelemetryError(reason === "unauthorized" ? "protocol" : reason, message, "see POST /api/push/netjson")),
+    onPushRejected: (reason, message) =>
+      rejections.record("push:netjson", new TelemetryError(reason === "unauthorized" ? "protocol" : reason, message, "see POST /api/push/netjson")),
   });
   externalURL = config.externalURL ?? reachableUrl(server.url, config.listen.host, log);
   monitor.start(config.intervalSeconds * 1000);
-  log(`mesh-monitor: map and /metrics at ${server.url}/ — ${sources.length} source(s): ${sources.map((source) => source.source).join(", ") || "none (push only)"}`);
+  log(
+    `mesh-monitor: map and /metrics at ${server.url}/ — ${sources.length} source(s): ${sources.map((source) => source.source).join(", ") || "none (push only)"}`,
+  );
   if (sender === undefined) log("mesh-monitor: no alerts.url configured; alerts show on the map only");
   return {
     url: server.url,
@@ -317,7 +376,17 @@ async function main(): Promise<void> {
     return;
   }
   if (values.check) {
-    console.log(JSON.stringify({ ...config, push: { ...config.push, token: config.push.token ? "(set)" : undefined }, alerts: config.alerts ? { ...config.alerts, token: config.alerts.token ? "(set)" : undefined } : undefined }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          ...config,
+          push: { ...config.push, token: config.push.token ? "(set)" : undefined },
+          alerts: config.alerts ? { ...config.alerts, token: config.alerts.token ? "(set)" : undefined } : undefined,
+        },
+        null,
+        2,
+      ),
+    );
     return;
   }
   const running = await runMonitor(config, values.simulate);

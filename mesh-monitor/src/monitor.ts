@@ -118,7 +118,9 @@ export class MeshMonitor {
       this.ruleState = loadRuleState(options.stateFile, this.clock(), log);
       this.saver = new RuleStateSaver(options.stateFile, log, this.ruleState, this.clock());
       if (this.ruleState !== undefined) {
-        log(`mesh-monitor: resumed the rule state from ${options.stateFile} (${this.ruleState.knowledge.nodeList.length} nodes, ${this.ruleState.conditions.active().length} alerts firing)`);
+        log(
+          `mesh-monitor: resumed the rule state from ${options.stateFile} (${this.ruleState.knowledge.nodeList.length} nodes, ${this.ruleState.conditions.active().length} alerts firing)`,
+        );
       }
     }
   }
@@ -161,7 +163,14 @@ export class MeshMonitor {
     const last = this.lastGood.get(name);
     const reporter = this.reporters.get(name);
     const simulated = this.options.sources.some((source) => source.source === name && source.simulated === true);
-    return { source: name, ok: false, error, ...(last !== undefined ? { snapshot: last } : {}), ...(reporter !== undefined ? { reporterNodeId: reporter } : {}), ...(simulated ? { simulated } : {}) };
+    return {
+      source: name,
+      ok: false,
+      error,
+      ...(last !== undefined ? { snapshot: last } : {}),
+      ...(reporter !== undefined ? { reporterNodeId: reporter } : {}),
+      ...(simulated ? { simulated } : {}),
+    };
   }
 
   private pushReports(now: number): SourceReport[] {
@@ -198,11 +207,14 @@ export class MeshMonitor {
     if (!this.running || at >= this.eventAt) return;
     clearTimeout(this.eventTimer);
     this.eventAt = at;
-    this.eventTimer = setTimeout(() => {
-      this.eventTimer = undefined;
-      this.eventAt = Number.POSITIVE_INFINITY;
-      this.runCycle("event").catch((error: unknown) => this.options.log?.(`evaluation failed: ${errorText(error)}`));
-    }, Math.max(0, at - this.clock()));
+    this.eventTimer = setTimeout(
+      () => {
+        this.eventTimer = undefined;
+        this.eventAt = Number.POSITIVE_INFINITY;
+        this.runCycle("event").catch((error: unknown) => this.options.log?.(`evaluation failed: ${errorText(error)}`));
+      },
+      Math.max(0, at - this.clock()),
+    );
   }
 
   private async reportsFor(kind: CycleKind): Promise<SourceReport[]> {

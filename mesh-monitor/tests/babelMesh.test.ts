@@ -63,7 +63,13 @@ describe("a real babeld mesh in network namespaces", { skip: unavailable === und
       if (found !== undefined) return found;
       await sleep(100);
     }
-    assert.fail(`no ${description} within ${timeoutMs} ms; received: ${alerts().map((alert) => `${alert.labels.alertname}/${alert.status}`).join(", ") || "nothing"}`);
+    assert.fail(
+      `no ${description} within ${timeoutMs} ms; received: ${
+        alerts()
+          .map((alert) => `${alert.labels.alertname}/${alert.status}`)
+          .join(", ") || "nothing"
+      }`,
+    );
   }
 
   before(async () => {
@@ -96,7 +102,11 @@ describe("a real babeld mesh in network namespaces", { skip: unavailable === und
     monitor = await runMonitor(config, false, () => {});
     // Warm up: the monitor sees all four routers, their links and the uplink.
     for (let i = 0; i < 50; i++) {
-      const state = (await (await fetch(`${monitor.url}/api/state`)).json()) as { nodes: unknown[]; links: { level: string }[]; uplink: { up: boolean | null } };
+      const state = (await (await fetch(`${monitor.url}/api/state`)).json()) as {
+        nodes: unknown[];
+        links: { level: string }[];
+        uplink: { up: boolean | null };
+      };
       if (state.nodes.length === 4 && state.links.filter((link) => link.level !== "lost").length === 5 && state.uplink.up === true) break;
       await sleep(200);
     }
@@ -109,22 +119,31 @@ describe("a real babeld mesh in network namespaces", { skip: unavailable === und
   });
 
   it("sees four routers (named by their hostnames), five links and the uplink, and has nothing to say yet", async () => {
-    const state = (await (await fetch(`${monitor.url}/api/state`)).json()) as { nodes: { name: string; status: string; gateway: boolean }[]; links: { level: string }[]; uplink: { up: boolean } };
+    const state = (await (await fetch(`${monitor.url}/api/state`)).json()) as {
+      nodes: { name: string; status: string; gateway: boolean }[];
+      links: { level: string }[];
+      uplink: { up: boolean };
+    };
     assert.deepEqual(state.nodes.map((node) => node.name).sort(), ["bsmesh-n1", "bsmesh-n2", "bsmesh-n3", "bsmesh-n4"]);
     assert.ok(state.nodes.every((node) => node.status === "up"));
     assert.equal(state.links.filter((link) => link.level !== "lost").length, 5);
     assert.equal(state.uplink.up, true);
-    assert.deepEqual(state.nodes.filter((node) => node.gateway).map((node) => node.name), ["bsmesh-n1"]);
+    assert.deepEqual(
+      state.nodes.filter((node) => node.gateway).map((node) => node.name),
+      ["bsmesh-n1"],
+    );
     assert.deepEqual(alerts(), []);
   });
 
   it("cut a link → one 'link lost' at the intake within seconds, with the bearer token; restore → resolved", async () => {
     const cutAt = Date.now();
     mesh.cutLink(2, 3);
-    const firing = await waitForAlert("link lost", (alert) => alert.labels.alertname === "MeshLinkLost" && alert.status === "firing", 15_000).catch((error: unknown) => {
-      mesh.restoreLink(2, 3);
-      throw error;
-    });
+    const firing = await waitForAlert("link lost", (alert) => alert.labels.alertname === "MeshLinkLost" && alert.status === "firing", 15_000).catch(
+      (error: unknown) => {
+        mesh.restoreLink(2, 3);
+        throw error;
+      },
+    );
     const latency = (firing.at - cutAt) / 1000;
     console.log(`# alert latency (link cut → intake): ${latency.toFixed(1)} s`);
     assert.ok(latency <= 10, `alert latency ${latency} s`);
@@ -150,11 +169,19 @@ describe("a real babeld mesh in network namespaces", { skip: unavailable === und
       await sleep(2000);
     }
     mesh.restoreLink(3, 4);
-    const during = alerts().slice(before).filter((alert) => alert.labels.link === label);
+    const during = alerts()
+      .slice(before)
+      .filter((alert) => alert.labels.link === label);
     assert.ok(during.filter((alert) => alert.status === "firing").length <= 1, `firing during the flap: ${during.length}`);
     await waitForAlert("the flapping link resolved", (alert) => alert.labels.link === label && alert.status === "resolved", 20_000);
-    const all = alerts().slice(before).filter((alert) => alert.labels.link === label);
-    assert.deepEqual(all.map((alert) => alert.status), ["firing", "resolved"], "one incident: fired once, resolved once");
+    const all = alerts()
+      .slice(before)
+      .filter((alert) => alert.labels.link === label);
+    assert.deepEqual(
+      all.map((alert) => alert.status),
+      ["firing", "resolved"],
+      "one incident: fired once, resolved once",
+    );
   });
 
   it("stop a router's babeld → 'node down' (critical) and no separate link or collector alerts; restart → resolved", async () => {
@@ -169,7 +196,9 @@ describe("a real babeld mesh in network namespaces", { skip: unavailable === und
     assert.equal(state.nodes.find((node) => node.id === id)?.status, "down", "the map marks it offline");
     await mesh.startNode(4);
     await waitForAlert("node down resolved", (alert) => alert.labels.alertname === "MeshNodeDown" && alert.status === "resolved", 20_000);
-    const names = alerts().slice(before).map((alert) => `${alert.labels.alertname}/${alert.status}`);
+    const names = alerts()
+      .slice(before)
+      .map((alert) => `${alert.labels.alertname}/${alert.status}`);
     assert.deepEqual(names, ["MeshNodeDown/firing", "MeshNodeDown/resolved"], "one incident, no link-lost or collector-blind noise");
   });
 
@@ -182,7 +211,9 @@ describe("a real babeld mesh in network namespaces", { skip: unavailable === und
     mesh.restoreDefault();
     await waitForAlert("uplink back", (alert) => alert.labels.alertname === "MeshUplinkLost" && alert.status === "resolved", 15_000);
     assert.deepEqual(
-      alerts().slice(before).map((alert) => `${alert.labels.alertname}/${alert.status}`),
+      alerts()
+        .slice(before)
+        .map((alert) => `${alert.labels.alertname}/${alert.status}`),
       ["MeshUplinkLost/firing", "MeshUplinkLost/resolved"],
     );
   });
@@ -214,7 +245,9 @@ describe("a real babeld mesh in network namespaces", { skip: unavailable === und
         const deadline = Date.now() + 15_000;
         let firing: AlertmanagerWebhook["alerts"][number] | undefined;
         while (firing === undefined && Date.now() < deadline) {
-          firing = streamReceiver.received.flatMap((entry) => entry.body.alerts).find((alert) => alert.labels.alertname === "MeshLinkLost" && alert.status === "firing");
+          firing = streamReceiver.received
+            .flatMap((entry) => entry.body.alerts)
+            .find((alert) => alert.labels.alertname === "MeshLinkLost" && alert.status === "firing");
           if (firing === undefined) await sleep(50);
         }
         assert.ok(firing, `no link lost from the streaming monitor within 15 s; received ${streamReceiver.received.length} posts`);

@@ -120,7 +120,10 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 
 export async function startBabelMesh(options: BabelMeshOptions = {}): Promise<BabelMesh> {
   const size = options.size ?? 4;
-  const links = options.links ?? [...Array.from({ length: size }, (_, i) => [i + 1, ((i + 1) % size) + 1] as [number, number]), ...(size >= 4 ? [[1, 3] as [number, number]] : [])];
+  const links = options.links ?? [
+    ...Array.from({ length: size }, (_, i) => [i + 1, ((i + 1) % size) + 1] as [number, number]),
+    ...(size >= 4 ? [[1, 3] as [number, number]] : []),
+  ];
   const hello = options.helloInterval ?? 1;
   const prefix = options.prefix ?? "bsmesh";
   if (!/^[a-z][a-z0-9]{0,7}$/.test(prefix)) throw new Error(`prefix "${prefix}": expected 1–8 lower-case letters and digits, starting with a letter`);
@@ -175,13 +178,24 @@ export async function startBabelMesh(options: BabelMeshOptions = {}): Promise<Ba
     rmSync(each.socket, { force: true });
     const child = spawn(
       "ip",
-      ["netns", "exec", each.namespace, "unshare", "--uts", "sh", "-c", `hostname ${each.hostname} && exec babeld -c ${configFile} -I ${join(dir, `n${index}.pid`)} -S ${join(dir, `n${index}.state`)} -d 0`],
+      [
+        "netns",
+        "exec",
+        each.namespace,
+        "unshare",
+        "--uts",
+        "sh",
+        "-c",
+        `hostname ${each.hostname} && exec babeld -c ${configFile} -I ${join(dir, `n${index}.pid`)} -S ${join(dir, `n${index}.state`)} -d 0`,
+      ],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     processes.set(index, child);
-    const dump = await waitFor(`babeld on ${each.namespace} to answer (${stderr.trim()})`, 10_000, async () => (existsSync(each.socket) ? dumpSocket(each.socket) : undefined));
+    const dump = await waitFor(`babeld on ${each.namespace} to answer (${stderr.trim()})`, 10_000, async () =>
+      existsSync(each.socket) ? dumpSocket(each.socket) : undefined,
+    );
     const id = /^my-id (\S+)/m.exec(dump)?.[1];
     if (id === undefined) throw new Error(`babeld on ${each.namespace} sent no my-id`);
     each.routerId = id;
@@ -204,7 +218,9 @@ export async function startBabelMesh(options: BabelMeshOptions = {}): Promise<Ba
     for (const each of nodes) {
       run(["netns", "add", each.namespace]);
       run(["-n", each.namespace, "link", "set", "lo", "up"]);
-      execFileSync("ip", ["netns", "exec", each.namespace, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"], { stdio: "ignore" });
+      execFileSync("ip", ["netns", "exec", each.namespace, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"], {
+        stdio: "ignore",
+      });
       run(["-n", each.namespace, "addr", "add", `10.77.0.${each.index}/32`, "dev", "lo"]);
     }
     for (const [a, b] of links) {

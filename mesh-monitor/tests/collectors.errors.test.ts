@@ -23,15 +23,23 @@ function rejects(format: FormatName, text: string, reason: RejectReason, mention
 describe("bad telemetry is refused with a reason", () => {
   it("truncated JSON", () => rejects("meshviewer", '{"timestamp":"2020-05-13T13:11:52+0200","nodes":[{"node_id":"a"', "malformed", /truncated/));
   it("an empty body", () => rejects("netjson-graph", "  ", "malformed", /empty/));
-  it("NaN in the JSON text (Python's json.dumps writes it)", () => rejects("olsr-jsoninfo", '{"topology":[{"lastHopIP":"a","destinationIP":"b","tcEdgeCost":NaN}]}', "not_finite", /NaN or Infinity/));
+  it("NaN in the JSON text (Python's json.dumps writes it)", () =>
+    rejects("olsr-jsoninfo", '{"topology":[{"lastHopIP":"a","destinationIP":"b","tcEdgeCost":NaN}]}', "not_finite", /NaN or Infinity/));
   it("a number too large to be finite (1e999 parses as Infinity)", () =>
     rejects("meshviewer", '{"nodes":[{"node_id":"a","loadavg":1e999}],"links":[]}', "not_finite", /nodes\[0\]\.loadavg is Infinity/));
-  it("a string where a number belongs", () => rejects("meshviewer", '{"nodes":[{"node_id":"a","memory_usage":"high"}]}', "wrong_type", /nodes\[0\]\.memory_usage is a string "high", expected a number/));
+  it("a string where a number belongs", () =>
+    rejects("meshviewer", '{"nodes":[{"node_id":"a","memory_usage":"high"}]}', "wrong_type", /nodes\[0\]\.memory_usage is a string "high", expected a number/));
   it("nodes not being a list", () => rejects("meshviewer", '{"nodes":{"a":1}}', "wrong_type", /nodes is an object, expected an array/));
   it("a missing node id", () => rejects("meshviewer", '{"nodes":[{"hostname":"x"}]}', "missing_field", /nodes\[0\]\.node_id is nothing/));
-  it("a link without either TQ", () => rejects("meshviewer", '{"nodes":[],"links":[{"source":"a","target":"b"}]}', "missing_field", /neither source_tq nor target_tq/));
+  it("a link without either TQ", () =>
+    rejects("meshviewer", '{"nodes":[],"links":[{"source":"a","target":"b"}]}', "missing_field", /neither source_tq nor target_tq/));
   it("a NetJSON link cost that is a string", () =>
-    rejects("netjson-graph", '{"type":"NetworkGraph","protocol":"olsr","nodes":[],"links":[{"source":"a","target":"b","cost":"1.0"}]}', "wrong_type", /links\[0\]\.cost/));
+    rejects(
+      "netjson-graph",
+      '{"type":"NetworkGraph","protocol":"olsr","nodes":[],"links":[{"source":"a","target":"b","cost":"1.0"}]}',
+      "wrong_type",
+      /links\[0\]\.cost/,
+    ));
   it("a NetJSON document of another type", () => rejects("netjson-graph", '{"type":"DeviceConfiguration"}', "unknown_format", /expected "NetworkGraph"/));
   it("a vis metric that is not a number", () =>
     rejects("batadv-vis", '{"vis":[{"primary":"a","neighbors":[{"router":"a","neighbor":"b","metric":"inf"}]}]}', "not_finite", /metric/));

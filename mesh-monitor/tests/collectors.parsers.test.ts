@@ -69,18 +69,25 @@ describe("babeld local interface", () => {
     assert.equal(qualities.at(-1), 0, "at the end of the capture the neighbour's cost is still 65535");
     const end = state.snapshot(context);
     assert.equal(link(end, NODE2, NODE4).cost, 65535);
-    assert.ok(end.nodes.some((n) => n.id === NODE4), "node 4 is still routed (via node 3)");
+    assert.ok(
+      end.nodes.some((n) => n.id === NODE4),
+      "node 4 is still routed (via node 3)",
+    );
     assert.equal(link(end, NODE2, NODE3).quality, 1);
   });
 
   it("a default route makes a gateway and an uplink; losing it afterwards is 'uplink down', not 'unknown'", () => {
     const state = new BabelState();
     for (const line of text("babel/babeld-1.12.1-dump-node2.txt").split("\n")) state.apply(line);
-    state.apply("add route 5571ecdef000 prefix 0.0.0.0/0 from 0.0.0.0/0 installed yes id " + NODE1 + " metric 268 refmetric 0 via fe80::ac5b:1eff:fe6d:7498 if e21");
+    state.apply(
+      "add route 5571ecdef000 prefix 0.0.0.0/0 from 0.0.0.0/0 installed yes id " + NODE1 + " metric 268 refmetric 0 via fe80::ac5b:1eff:fe6d:7498 if e21",
+    );
     let snapshot = state.snapshot(context);
     assert.deepEqual(snapshot.gateways, [NODE1]);
     assert.equal(snapshot.uplinkUp, true);
-    state.apply("flush route 5571ecdef000 prefix 0.0.0.0/0 from 0.0.0.0/0 installed yes id " + NODE1 + " metric 268 refmetric 0 via fe80::ac5b:1eff:fe6d:7498 if e21");
+    state.apply(
+      "flush route 5571ecdef000 prefix 0.0.0.0/0 from 0.0.0.0/0 installed yes id " + NODE1 + " metric 268 refmetric 0 via fe80::ac5b:1eff:fe6d:7498 if e21",
+    );
     snapshot = state.snapshot(context);
     assert.deepEqual(snapshot.gateways, []);
     assert.equal(snapshot.uplinkUp, false);
@@ -94,10 +101,16 @@ describe("babeld local interface", () => {
     const state = new BabelState();
     for (const line of text("babel/babeld-1.12.1-dump-node2.txt").split("\n")) state.apply(line);
     // Node 4 stops: babeld keeps its routes at infinite metric until they expire, and the neighbour's cost goes to infinity.
-    for (const [route, via, iface] of [["5571ec59b8e0", "fe80::f4c2:a4ff:fec9:387e", "e24"], ["5571ec59b650", "fe80::9e:23ff:fe1c:bd77", "e23"], ["5571ec59b7a0", "fe80::ac5b:1eff:fe6d:7498", "e21"]]) {
+    for (const [route, via, iface] of [
+      ["5571ec59b8e0", "fe80::f4c2:a4ff:fec9:387e", "e24"],
+      ["5571ec59b650", "fe80::9e:23ff:fe1c:bd77", "e23"],
+      ["5571ec59b7a0", "fe80::ac5b:1eff:fe6d:7498", "e21"],
+    ]) {
       state.apply(`change route ${route} prefix 10.77.0.4/32 from 0.0.0.0/0 installed no id ${NODE4} metric 65535 refmetric 65535 via ${via} if ${iface}`);
     }
-    state.apply(`add route 5571ec59b8f0 prefix 0.0.0.0/0 from 0.0.0.0/0 installed no id ${NODE4} metric 65535 refmetric 65535 via fe80::f4c2:a4ff:fec9:387e if e24`);
+    state.apply(
+      `add route 5571ec59b8f0 prefix 0.0.0.0/0 from 0.0.0.0/0 installed no id ${NODE4} metric 65535 refmetric 65535 via fe80::f4c2:a4ff:fec9:387e if e24`,
+    );
     state.apply("change neighbour 5571ec59b430 address fe80::f4c2:a4ff:fec9:387e if e24 reach 0000 ureach 0000 rxcost 65535 txcost 65535 cost 65535");
     const snapshot = state.snapshot(context);
     assert.equal(state.routes.size, 10, "the retracted routes are still in babeld's table");
@@ -110,7 +123,10 @@ describe("babeld local interface", () => {
     const state = new BabelState();
     for (const line of text("babel/babeld-1.12.1-dump-node2.txt").split("\n")) state.apply(line);
     state.apply("flush neighbour 5571ec59b430 address fe80::f4c2:a4ff:fec9:387e if e24 reach 0000 ureach 0000 rxcost 65535 txcost 65535 cost 65535");
-    assert.equal(state.snapshot(context).links.some((l) => l.target === NODE4), false);
+    assert.equal(
+      state.snapshot(context).links.some((l) => l.target === NODE4),
+      false,
+    );
   });
 });
 
@@ -162,7 +178,10 @@ describe("NetJSON", () => {
         load: [1.8, 1, 1],
         cpus: 2,
         memory: { total: 1000, free: 100, available: 250 },
-        disk: [{ mount_point: "/", used_percent: 40 }, { mount_point: "/tmp", used_bytes: 90, size_bytes: 100 }],
+        disk: [
+          { mount_point: "/", used_percent: 40 },
+          { mount_point: "/tmp", used_bytes: 90, size_bytes: 100 },
+        ],
       },
       interfaces: [{ name: "wlan0", wireless: { clients: [{ mac: "aa:bb:cc:dd:ee:01" }, { mac: "aa:bb:cc:dd:ee:02" }] } }],
     };
@@ -182,7 +201,10 @@ describe("OLSRd v1", () => {
     it(`${file}: olsrd 0.6.6 → ×1024 costs detected; quality = LQ × NLQ`, () => {
       const snapshot = parseOlsrJsoninfo(json(`olsrd/${file}`), context);
       assert.equal(snapshot.costEncoding, "fixed1024");
-      assert.ok(snapshot.nodes.some((n) => n.id === "10.0.1.77"), "the router itself (config main address)");
+      assert.ok(
+        snapshot.nodes.some((n) => n.id === "10.0.1.77"),
+        "the router itself (config main address)",
+      );
       const weak = snapshot.links.find((l) => l.quality < 0.5)!;
       close(weak.quality, 0.195 * 0.184, "weak link quality");
       close(weak.cost, file.includes("cost-changed") ? 1334 / 1024 : 28334 / 1024, "weak link ETX");
@@ -214,9 +236,23 @@ describe("OLSRd v1", () => {
     const hna = parseOlsrJsoninfo({ topology: [], hna: [{ destination: "0.0.0.0", genmask: 0, gateway: "10.0.0.9" }], routes: [] }, context);
     assert.deepEqual(hna.gateways, ["10.0.0.9"]);
     assert.equal(hna.uplinkUp, false, "announced but no default route here");
-    const routed = parseOlsrJsoninfo({ hna: [{ destination: "0.0.0.0", genmask: 0, gateway: "10.0.0.9" }], routes: [{ destination: "0.0.0.0", genmask: 0, gateway: "10.0.0.2" }] }, context);
+    const routed = parseOlsrJsoninfo(
+      { hna: [{ destination: "0.0.0.0", genmask: 0, gateway: "10.0.0.9" }], routes: [{ destination: "0.0.0.0", genmask: 0, gateway: "10.0.0.2" }] },
+      context,
+    );
     assert.equal(routed.uplinkUp, true);
-    const smart = parseOlsrJsoninfo({ gateways: { ipv4: [{ originator: "10.0.0.9", selected: false }, { originator: "10.0.0.8", selected: true }], ipv6: [] } }, context);
+    const smart = parseOlsrJsoninfo(
+      {
+        gateways: {
+          ipv4: [
+            { originator: "10.0.0.9", selected: false },
+            { originator: "10.0.0.8", selected: true },
+          ],
+          ipv6: [],
+        },
+      },
+      context,
+    );
     assert.deepEqual(smart.gateways.sort(), ["10.0.0.8", "10.0.0.9"]);
     assert.equal(smart.uplinkUp, true);
     assert.equal(parseOlsrJsoninfo(json("olsrd/netdiff-olsr-2-links.json"), context).uplinkUp, undefined, "no default anywhere: nothing to lose");
@@ -303,6 +339,7 @@ describe("Gluon respondd", () => {
     const node = snapshot.nodes[0]!;
     assert.equal(node.name, "foo-bar");
     assert.deepEqual(node.info, { model: "TP-Link TL-WDR4900 v1", firmware: "2016.1.2+bremen1", firmware_base: "gluon-v2016.1.2", domain: "ffhb" });
+    // biome-ignore lint/correctness/noPrecisionLoss: the very double the parser reads from the sample, digit for digit
     assert.deepEqual(node.location, { latitude: 53.079362250000006, longitude: 8.88002693 });
     assert.equal(node.resources?.cpuLoad, 0.48 / 1);
     assert.doesNotMatch(JSON.stringify(snapshot), /freifunk@example\.com/);

@@ -29,7 +29,7 @@ describe("HTTP polling", () => {
   let mode = "good";
 
   before(async () => {
-    server = createHttpServer((request, response) => {
+    server = createHttpServer((_request, response) => {
       const handlers: Record<string, () => void> = {
         good: () => response.end(meshviewer),
         truncated: () => response.end(meshviewer.slice(0, meshviewer.length / 2)),
@@ -229,7 +229,11 @@ describe("babeld local socket", () => {
       babeld.send("this is not babel");
       babeld.send("flush neighbour 5571ec59b430 address fe80::f4c2:a4ff:fec9:387e if e24 reach 0000 ureach 0000 rxcost 65535 txcost 256 cost 65535");
       await waiting;
-      assert.equal(changes.at(-1)?.links.some((l) => l.target === NODE4), false, "link lost");
+      assert.equal(
+        changes.at(-1)?.links.some((l) => l.target === NODE4),
+        false,
+        "link lost",
+      );
       assert.equal(rejections.count(source.source, "malformed"), 1);
       assert.equal(source.report().ok, true);
 

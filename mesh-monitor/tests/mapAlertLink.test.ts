@@ -64,7 +64,10 @@ describe("an alert's link on the map", { skip: existsSync(chromiumPath) ? false 
     await monitor!.stop();
     await server!.close();
     await startMonitor();
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--force-color-profile=srgb"] });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--force-color-profile=srgb"],
+    });
   });
 
   after(async () => {

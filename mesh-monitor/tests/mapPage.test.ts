@@ -44,7 +44,10 @@ describe("the mesh map in headless Chromium", { skip: existsSync(chromiumPath) ?
     await monitor.runCycle();
     now += 10_000;
     await monitor.runCycle();
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--force-color-profile=srgb"] });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--force-color-profile=srgb"],
+    });
   });
 
   after(async () => {
@@ -76,8 +79,14 @@ describe("the mesh map in headless Chromium", { skip: existsSync(chromiumPath) ?
     assert.match((await page.locator("#uplink").textContent()) ?? "", /Internet: up/);
     assert.equal(await page.locator(".legend li").count(), 8);
     const alerts = await page.locator("#alerts li").allTextContents();
-    assert.ok(alerts.some((text) => /Garden shed is down/.test(text)), `recent alerts list the node down: ${alerts.join(" | ")}`);
-    assert.ok(alerts.some((text) => /(Library ↔ Corner store|Corner store ↔ Library) is weak/.test(text)), "and the weak link");
+    assert.ok(
+      alerts.some((text) => /Garden shed is down/.test(text)),
+      `recent alerts list the node down: ${alerts.join(" | ")}`,
+    );
+    assert.ok(
+      alerts.some((text) => /(Library ↔ Corner store|Corner store ↔ Library) is weak/.test(text)),
+      "and the weak link",
+    );
     const outside = requests.filter((url) => !url.startsWith(server.url));
     assert.deepEqual(outside, [], "no request leaves the monitor (no CDN, no fonts)");
     await page.close();

@@ -18,12 +18,18 @@ describe("mesh metrics", () => {
     const text = await metrics.render();
     assert.equal(line(text, 'mesh_node_up{node="18a6f7d2e818"}'), 'mesh_node_up{node="18a6f7d2e818"} 1');
     assert.equal(line(text, 'mesh_node_up{node="704f57af1610"}'), 'mesh_node_up{node="704f57af1610"} 0');
-    assert.equal(line(text, 'mesh_node_last_seen_timestamp_seconds{node="18a6f7d2e818"}'), `mesh_node_last_seen_timestamp_seconds{node="18a6f7d2e818"} ${Date.parse("2020-05-13T13:11:41+02:00") / 1000}`);
+    assert.equal(
+      line(text, 'mesh_node_last_seen_timestamp_seconds{node="18a6f7d2e818"}'),
+      `mesh_node_last_seen_timestamp_seconds{node="18a6f7d2e818"} ${Date.parse("2020-05-13T13:11:41+02:00") / 1000}`,
+    );
     assert.equal(line(text, 'mesh_node_memory_used_ratio{node="18a6f7d2e818"}'), 'mesh_node_memory_used_ratio{node="18a6f7d2e818"} 0.6662812545165486');
     assert.equal(line(text, 'mesh_node_disk_used_ratio{node="18a6f7d2e818"}'), 'mesh_node_disk_used_ratio{node="18a6f7d2e818"} 0.4609');
     assert.equal(line(text, 'mesh_node_cpu_load{node="18a6f7d2e818"}'), 'mesh_node_cpu_load{node="18a6f7d2e818"} 0.23');
     assert.equal(line(text, 'mesh_node_clients{node="18e829a977d4"}'), 'mesh_node_clients{node="18e829a977d4"} 5');
-    assert.equal(line(text, 'mesh_link_quality{source="18a6f7d2e818",target="18a6f7caefdc"}'), 'mesh_link_quality{source="18a6f7d2e818",target="18a6f7caefdc"} 0.89411765');
+    assert.equal(
+      line(text, 'mesh_link_quality{source="18a6f7d2e818",target="18a6f7caefdc"}'),
+      'mesh_link_quality{source="18a6f7d2e818",target="18a6f7caefdc"} 0.89411765',
+    );
     assert.match(text, /^mesh_link_cost\{source="18a6f7d2e818",target="18a6f7caefdc"\} 228\.0000007/m);
     assert.equal(line(text, "mesh_uplink_up"), "mesh_uplink_up 1");
     assert.equal(text.split("\n").filter((l) => l.startsWith("mesh_node_gateway{")).length, 6);
@@ -36,7 +42,10 @@ describe("mesh metrics", () => {
     metrics.update({ state: snapshot, nodeUp: () => true });
     const text = await metrics.render();
     assert.equal(
-      line(text, 'mesh_node_info{node="18a6f7d2e818",name="FF-Hagen-Cux-Hagener-SV-Tennis",model="TP-Link TL-WR841N/ND v11",firmware="2019.1.1+bremen3",domain="ffhb_11s"}'),
+      line(
+        text,
+        'mesh_node_info{node="18a6f7d2e818",name="FF-Hagen-Cux-Hagener-SV-Tennis",model="TP-Link TL-WR841N/ND v11",firmware="2019.1.1+bremen3",domain="ffhb_11s"}',
+      ),
       'mesh_node_info{node="18a6f7d2e818",name="FF-Hagen-Cux-Hagener-SV-Tennis",model="TP-Link TL-WR841N/ND v11",firmware="2019.1.1+bremen3",domain="ffhb_11s"} 1',
     );
     for (const l of text.split("\n").filter((x) => x.startsWith("mesh_") && !x.startsWith("mesh_node_info") && !x.startsWith("mesh_telemetry"))) {
@@ -61,7 +70,16 @@ describe("mesh metrics", () => {
 
   it("a known link that is gone is mesh_link_up 0 and has no quality", async () => {
     const metrics = new MeshMetrics();
-    metrics.update({ state: { nodes: [], links: [{ source: "a", target: "b", present: false }, { source: "b", target: "c", quality: 0.5, cost: 512, present: true }] }, nodeUp: () => true });
+    metrics.update({
+      state: {
+        nodes: [],
+        links: [
+          { source: "a", target: "b", present: false },
+          { source: "b", target: "c", quality: 0.5, cost: 512, present: true },
+        ],
+      },
+      nodeUp: () => true,
+    });
     const text = await metrics.render();
     assert.equal(line(text, 'mesh_link_up{source="a",target="b"}'), 'mesh_link_up{source="a",target="b"} 0');
     assert.equal(line(text, 'mesh_link_quality{source="a",target="b"}'), undefined);
@@ -70,11 +88,23 @@ describe("mesh metrics", () => {
 
   it("mesh_collector_up says per collector whether the monitor can see through it", async () => {
     const metrics = new MeshMetrics();
-    metrics.update({ state: { nodes: [], links: [], sources: [{ source: "babeld@roof-1", blind: false }, { source: "meshviewer@http://10.0.0.1/meshviewer.json", blind: true }] } });
+    metrics.update({
+      state: {
+        nodes: [],
+        links: [],
+        sources: [
+          { source: "babeld@roof-1", blind: false },
+          { source: "meshviewer@http://10.0.0.1/meshviewer.json", blind: true },
+        ],
+      },
+    });
     const text = await metrics.render();
     assert.match(text, /# TYPE mesh_collector_up gauge/);
     assert.equal(line(text, 'mesh_collector_up{source="babeld@roof-1"}'), 'mesh_collector_up{source="babeld@roof-1"} 1');
-    assert.equal(line(text, 'mesh_collector_up{source="meshviewer@http://10.0.0.1/meshviewer.json"}'), 'mesh_collector_up{source="meshviewer@http://10.0.0.1/meshviewer.json"} 0');
+    assert.equal(
+      line(text, 'mesh_collector_up{source="meshviewer@http://10.0.0.1/meshviewer.json"}'),
+      'mesh_collector_up{source="meshviewer@http://10.0.0.1/meshviewer.json"} 0',
+    );
   });
 
   it("counts rejected telemetry by source and reason", async () => {
@@ -85,7 +115,13 @@ describe("mesh metrics", () => {
     rejections.record("olsr@http://10.0.0.1:9090/all", new TelemetryError("timeout", "slow", "jsoninfo"));
     const text = await metrics.render();
     assert.match(text, /# TYPE mesh_telemetry_rejected_total counter/);
-    assert.equal(line(text, 'mesh_telemetry_rejected_total{source="olsr@http://10.0.0.1:9090/all",reason="malformed"}'), 'mesh_telemetry_rejected_total{source="olsr@http://10.0.0.1:9090/all",reason="malformed"} 2');
-    assert.equal(line(text, 'mesh_telemetry_rejected_total{source="olsr@http://10.0.0.1:9090/all",reason="timeout"}'), 'mesh_telemetry_rejected_total{source="olsr@http://10.0.0.1:9090/all",reason="timeout"} 1');
+    assert.equal(
+      line(text, 'mesh_telemetry_rejected_total{source="olsr@http://10.0.0.1:9090/all",reason="malformed"}'),
+      'mesh_telemetry_rejected_total{source="olsr@http://10.0.0.1:9090/all",reason="malformed"} 2',
+    );
+    assert.equal(
+      line(text, 'mesh_telemetry_rejected_total{source="olsr@http://10.0.0.1:9090/all",reason="timeout"}'),
+      'mesh_telemetry_rejected_total{source="olsr@http://10.0.0.1:9090/all",reason="timeout"} 1',
+    );
   });
 });

@@ -60,13 +60,20 @@ describe("evaluations between polls", () => {
       const cutAt = Date.now();
       stream.links = [link("b", "c")];
       monitor.requestEvaluation();
-      await waitFor("evaluation of the change", () => cycles.some((cycle) => cycle.kind === "event" && cycle.view.links.some((each) => each.key === "a|b" && !each.present)), 1_000);
+      await waitFor(
+        "evaluation of the change",
+        () => cycles.some((cycle) => cycle.kind === "event" && cycle.view.links.some((each) => each.key === "a|b" && !each.present)),
+        1_000,
+      );
       assert.equal(stream.polls, 1, "the change was evaluated from the stream's view, without polling");
       await waitFor("link lost", () => cycles.some((cycle) => cycle.transitions.some((alert) => alert.labels.alertname === "MeshLinkLost")), 3_000);
       const latency = Date.now() - cutAt;
       assert.ok(latency >= 1_000 && latency < 2_000, `fired ${latency} ms after the cut: after its 1 s hold, long before the 60 s poll`);
       const lost = cycles.flatMap((cycle) => cycle.transitions).filter((alert) => alert.labels.alertname === "MeshLinkLost");
-      assert.deepEqual(lost.map((alert) => `${alert.status} ${alert.labels.link}`), ["firing a--b"]);
+      assert.deepEqual(
+        lost.map((alert) => `${alert.status} ${alert.labels.link}`),
+        ["firing a--b"],
+      );
     } finally {
       await monitor.stop();
     }

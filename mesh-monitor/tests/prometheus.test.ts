@@ -21,7 +21,9 @@ const alertmanagerFile = join(here, "alertmanager.yml");
 const binaries = ["/usr/bin/prometheus", "/usr/bin/prometheus-alertmanager", "/usr/bin/promtool", "/usr/bin/amtool"];
 const missing = binaries.filter((binary) => !existsSync(binary));
 
-describe("Prometheus and Alertmanager with the shipped rules", { skip: missing.length === 0 ? false : `missing ${missing.join(", ")} (apt-get install prometheus prometheus-alertmanager)` }, () => {
+describe("Prometheus and Alertmanager with the shipped rules", {
+  skip: missing.length === 0 ? false : `missing ${missing.join(", ")} (apt-get install prometheus prometheus-alertmanager)`,
+}, () => {
   let dir: string;
   let monitor: RunningMonitor;
   let intake: Server;
@@ -42,8 +44,12 @@ describe("Prometheus and Alertmanager with the shipped rules", { skip: missing.l
     await new Promise<void>((resolve) => intake.listen(0, "127.0.0.1", resolve));
     const intakeUrl = `http://127.0.0.1:${(intake.address() as AddressInfo).port}/_blockshare/webhooks/mesh/alerts`;
     const monitorPort = await freePort();
-    monitor = await runMonitor(parseMonitorConfig({ listen: { port: monitorPort }, intervalSeconds: 1, simulation: { offline: ["garden-shed"] } }, true), true, () => {});
-  
+    monitor = await runMonitor(
+      parseMonitorConfig({ listen: { port: monitorPort }, intervalSeconds: 1, simulation: { offline: ["garden-shed"] } }, true),
+      true,
+      () => {},
+    );
+
     // The shipped files, with hold times shortened for a test and the intake pointed at loopback.
     const rules = parse(readFileSync(rulesFile, "utf8")) as { groups: { rules: { for?: string; keep_firing_for?: string }[] }[] };
     for (const rule of rules.groups.flatMap((group) => group.rules)) {
@@ -51,7 +57,10 @@ describe("Prometheus and Alertmanager with the shipped rules", { skip: missing.l
       if (rule.keep_firing_for !== undefined) rule.keep_firing_for = "1s";
     }
     writeFileSync(join(dir, "rules.yml"), stringify(rules));
-    const am = parse(readFileSync(alertmanagerFile, "utf8")) as { route: Record<string, unknown>; receivers: { webhook_configs: { url: string; http_config: { authorization: { credentials_file: string } } }[] }[] };
+    const am = parse(readFileSync(alertmanagerFile, "utf8")) as {
+      route: Record<string, unknown>;
+      receivers: { webhook_configs: { url: string; http_config: { authorization: { credentials_file: string } } }[] }[];
+    };
     Object.assign(am.route, { group_wait: "1s", group_interval: "2s" });
     const webhook = am.receivers[0]!.webhook_configs[0]!;
     webhook.url = intakeUrl;

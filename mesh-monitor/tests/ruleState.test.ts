@@ -16,12 +16,23 @@ import type { SourceReport } from "../src/rules/meshView.ts";
 import { loadRuleState, restoreRuleState, serializeRuleState } from "../src/rules/ruleStateFile.ts";
 
 const t0 = Date.parse("2026-11-21T10:00:00Z");
-const config = parseRulesConfig({ collectionIntervalSeconds: 60, nodeDown: { silenceSeconds: 120, resolveAfterSeconds: 60 }, linkDegraded: { enterForSeconds: 120 } });
+const config = parseRulesConfig({
+  collectionIntervalSeconds: 60,
+  nodeDown: { silenceSeconds: 120, resolveAfterSeconds: 60 },
+  linkDegraded: { enterForSeconds: 120 },
+});
 const dir = mkdtempSync(join(tmpdir(), "bsmesh-state-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function snapshot(at: number, nodes: Partial<MeshNode>[], links: MeshLink[]): MeshSnapshot {
-  return { source: "graph", protocol: "netjson", collectedAt: at, nodes: nodes.map((node) => ({ id: node.id ?? "?", lastSeen: at, ...node })), links, gateways: [] };
+  return {
+    source: "graph",
+    protocol: "netjson",
+    collectedAt: at,
+    nodes: nodes.map((node) => ({ id: node.id ?? "?", lastSeen: at, ...node })),
+    links,
+    gateways: [],
+  };
 }
 const link = (source: string, target: string, quality: number): MeshLink => ({ source, target, quality, cost: 1 });
 const names = (alerts: readonly MeshAlert[]) => alerts.map((alert) => `${alert.labels.alertname}/${alert.status}/${alert.labels.node ?? alert.labels.link}`);
@@ -29,7 +40,10 @@ const names = (alerts: readonly MeshAlert[]) => alerts.map((alert) => `${alert.l
 /** The mesh over time: a, b, c from the start; c dies at 5 min; d joins at 6 min; a–b weakens at 7 min. */
 function reports(now: number, cBack = false): SourceReport[] {
   const minutes = (now - t0) / 60_000;
-  const nodes: Partial<MeshNode>[] = [{ id: "a", name: "roof-a" }, { id: "b", name: "roof-b" }];
+  const nodes: Partial<MeshNode>[] = [
+    { id: "a", name: "roof-a" },
+    { id: "b", name: "roof-b" },
+  ];
   const links = [link("a", "b", minutes >= 7 ? 0.3 : 0.9)];
   if (minutes < 5 || cBack) {
     nodes.push({ id: "c", name: "roof-c" });
@@ -82,7 +96,10 @@ describe("rule state across a restart", () => {
     const file = join(dir, "damaged.json");
     writeFileSync(file, '{"format":"blockshare-mesh-rule-state","version":1,"baselineAt":0,"nodes":[["a",null,"yesterday",0,[]]]}');
     const messages: string[] = [];
-    assert.equal(loadRuleState(file, t0, (message) => messages.push(message)), undefined);
+    assert.equal(
+      loadRuleState(file, t0, (message) => messages.push(message)),
+      undefined,
+    );
     assert.match(messages[0] ?? "", /nodes\[0\]\[2\] is not a time in ms; starting fresh/);
     assert.ok(existsSync(`${file}.unreadable`) && !existsSync(file), "kept aside for a look, out of the way");
     assert.throws(() => restoreRuleState("{truncated", t0), /is not JSON/);

@@ -55,7 +55,11 @@ class Driver {
 }
 
 const ok = (snap: MeshSnapshot): SourceReport => ({ source: snap.source, ok: true, snapshot: snap });
-const three = [{ id: "a", name: "roof-a" }, { id: "b", name: "roof-b" }, { id: "c", name: "roof-c" }];
+const three = [
+  { id: "a", name: "roof-a" },
+  { id: "b", name: "roof-b" },
+  { id: "c", name: "roof-c" },
+];
 const link = (source: string, target: string, quality: number): MeshLink => ({ source, target, quality, cost: 1 / Math.max(quality, 0.01) });
 
 describe("link degraded with hysteresis", () => {
@@ -185,7 +189,10 @@ describe("node down vs agent silent", () => {
     driver.run(120, 60, reports);
     agentUp = false;
     driver.run(600, 60, reports);
-    assert.deepEqual(driver.transitions.map((alert) => `${alert.labels.alertname}:${alert.labels.node}`), ["MeshAgentSilent:c"]);
+    assert.deepEqual(
+      driver.transitions.map((alert) => `${alert.labels.alertname}:${alert.labels.node}`),
+      ["MeshAgentSilent:c"],
+    );
   });
 });
 
@@ -195,9 +202,13 @@ describe("collector blind", () => {
     const driver = new Driver(config);
     const many = Array.from({ length: 40 }, (_, i) => ({ id: `n${i}` }));
     let failing = false;
-    driver.run(120, 60, (now) => [failing ? { source: "meshviewer", ok: false, error: "HTTP 502" } : ok(snapshot("meshviewer", now, many, [link("n0", "n1", 1)]))]);
+    driver.run(120, 60, (now) => [
+      failing ? { source: "meshviewer", ok: false, error: "HTTP 502" } : ok(snapshot("meshviewer", now, many, [link("n0", "n1", 1)])),
+    ]);
     failing = true;
-    driver.run(3600, 60, (now) => [failing ? { source: "meshviewer", ok: false, error: "HTTP 502" } : ok(snapshot("meshviewer", now, many, [link("n0", "n1", 1)]))]);
+    driver.run(3600, 60, (now) => [
+      failing ? { source: "meshviewer", ok: false, error: "HTTP 502" } : ok(snapshot("meshviewer", now, many, [link("n0", "n1", 1)])),
+    ]);
     assert.equal(driver.fired("MeshCollectorBlind").length, 1);
     assert.match(driver.fired("MeshCollectorBlind")[0]?.annotations.description ?? "", /HTTP 502/);
     assert.equal(driver.transitions.filter((alert) => alert.labels.alertname !== "MeshCollectorBlind").length, 0, "no node or link alerts while blind");
@@ -223,7 +234,9 @@ describe("resources over time (OpenWISP defaults)", () => {
   it("CPU above 90 % fires after 5 minutes, a short spike never does, and recovery needs 5 minutes too", () => {
     const driver = new Driver(defaultRulesConfig);
     let load = 0.2;
-    const reports = (now: number) => [ok(snapshot("mon", now, [{ id: "a", name: "roof-a", resources: { cpuLoad: load, memoryUsed: 0.5, diskUsed: 0.3 } }], []))];
+    const reports = (now: number) => [
+      ok(snapshot("mon", now, [{ id: "a", name: "roof-a", resources: { cpuLoad: load, memoryUsed: 0.5, diskUsed: 0.3 } }], [])),
+    ];
     driver.run(120, 60, reports);
     load = 0.99;
     driver.run(180, 60, reports); // 3-minute spike
@@ -258,7 +271,10 @@ describe("uplink, gateways and new nodes", () => {
     driver.run(120, 60, reports);
     up = false;
     driver.run(120, 60, reports);
-    assert.deepEqual(driver.transitions.map((alert) => `${alert.labels.alertname}:${alert.status}`), ["MeshUplinkLost:firing"]);
+    assert.deepEqual(
+      driver.transitions.map((alert) => `${alert.labels.alertname}:${alert.status}`),
+      ["MeshUplinkLost:firing"],
+    );
     assert.match(driver.fired("MeshUplinkLost")[0]?.annotations.description ?? "", /local chat/i);
     up = true;
     driver.run(60, 60, reports);
@@ -272,7 +288,10 @@ describe("uplink, gateways and new nodes", () => {
       if (now > t0 + 120_000) gateways = ["b"];
       return [ok(snapshot("babel", now, three, [], { gateways, uplinkUp: true }))];
     });
-    assert.deepEqual(driver.transitions.map((alert) => `${alert.labels.alertname}:${alert.labels.node}`), ["MeshGatewayLost:a"]);
+    assert.deepEqual(
+      driver.transitions.map((alert) => `${alert.labels.alertname}:${alert.labels.node}`),
+      ["MeshGatewayLost:a"],
+    );
   });
 
   it("a node seen for the first time after start is announced once (info)", () => {
@@ -306,7 +325,10 @@ describe("rules configuration", () => {
   });
 
   it("typos and bad values are errors naming the key and what is accepted", () => {
-    assert.throws(() => parseRulesConfig({ cpu: { abvoe: 0.8 } }), (error: unknown) => error instanceof RulesConfigError && /rules\.cpu\.abvoe.*known: above, forSeconds/.test(error.message));
+    assert.throws(
+      () => parseRulesConfig({ cpu: { abvoe: 0.8 } }),
+      (error: unknown) => error instanceof RulesConfigError && /rules\.cpu\.abvoe.*known: above, forSeconds/.test(error.message),
+    );
     assert.throws(() => parseRulesConfig({ cpu: { above: 90 } }), /rules\.cpu\.above is 90; expected a fraction between 0 and 1/);
     assert.throws(() => parseRulesConfig({ nodeDown: { silenceSeconds: "5m" } }), /rules\.nodeDown\.silenceSeconds is "5m"; expected a number of seconds/);
     assert.throws(() => parseRulesConfig({ linkDegraded: { enterBelow: 0.7, leaveAbove: 0.6 } }), /leaveAbove .* must be ≥ enterBelow/);

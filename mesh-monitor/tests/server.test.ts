@@ -25,7 +25,9 @@ describe("monitor HTTP server and NetJSON push", () => {
   const state = async (): Promise<StateBody> => (await (await fetch(`${running.url}/api/state`)).json()) as StateBody;
   const rejected = async (reason: string): Promise<number> => {
     const text = await (await fetch(`${running.url}/metrics`)).text();
-    const line = text.split("\n").find((row) => row.startsWith("mesh_telemetry_rejected_total{") && row.includes(`source="push:netjson"`) && row.includes(`reason="${reason}"`));
+    const line = text
+      .split("\n")
+      .find((row) => row.startsWith("mesh_telemetry_rejected_total{") && row.includes(`source="push:netjson"`) && row.includes(`reason="${reason}"`));
     return line === undefined ? 0 : Number(line.split(" ").at(-1));
   };
 
@@ -48,7 +50,7 @@ describe("monitor HTTP server and NetJSON push", () => {
     const html = await page.text();
     assert.match(html, /<svg id="map"/);
     assert.doesNotMatch(html, /https?:\/\/(?!www\.w3\.org)/, "no external URL in the page");
-    assert.equal((await (await fetch(`${running.url}/health`)).json() as { status: string }).status, "ok");
+    assert.equal(((await (await fetch(`${running.url}/health`)).json()) as { status: string }).status, "ok");
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     assert.match(metrics, /mesh_node_up\{node="rooftop-gw"\} 1/);
     assert.match(metrics, /mesh_uplink_up 1/);
@@ -107,22 +109,30 @@ describe("monitor HTTP server and NetJSON push", () => {
     const size = 50 * 1024 * 1024;
     // Declared length: refused at once.
     const declared = await new Promise<number>((resolve, reject) => {
-      const req = request(`${running.url}/api/push/netjson`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-length": String(size) } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-        req.destroy();
-      });
+      const req = request(
+        `${running.url}/api/push/netjson`,
+        { method: "POST", headers: { authorization: `Bearer ${token}`, "content-length": String(size) } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+          req.destroy();
+        },
+      );
       req.on("error", reject);
       req.write(Buffer.alloc(64 * 1024, 32));
     });
     assert.equal(declared, 413);
     // Streamed (chunked, no length): cut off once past the cap.
     const streamed = await new Promise<number>((resolve, reject) => {
-      const req = request(`${running.url}/api/push/netjson`, { method: "POST", headers: { authorization: `Bearer ${token}`, "transfer-encoding": "chunked" } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-        req.destroy();
-      });
+      const req = request(
+        `${running.url}/api/push/netjson`,
+        { method: "POST", headers: { authorization: `Bearer ${token}`, "transfer-encoding": "chunked" } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+          req.destroy();
+        },
+      );
       req.on("error", (error) => (String(error).includes("EPIPE") || String(error).includes("ECONNRESET") ? undefined : reject(error)));
       const chunk = Buffer.alloc(1024 * 1024, 32);
       let sent = 0;

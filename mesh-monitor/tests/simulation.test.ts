@@ -21,7 +21,10 @@ describe("simulated mesh", () => {
       if (cycle.transitions.length > 0) firstAlertAt ??= second;
       transitions.push(...cycle.transitions);
     }
-    assert.deepEqual(transitions.map((alert) => `${alert.labels.alertname}/${alert.status}`), ["MeshLinkDegraded/firing", "MeshLinkDegraded/resolved"]);
+    assert.deepEqual(
+      transitions.map((alert) => `${alert.labels.alertname}/${alert.status}`),
+      ["MeshLinkDegraded/firing", "MeshLinkDegraded/resolved"],
+    );
     assert.equal(transitions[0]?.labels.link, "corner-store--library");
     assert.ok(firstAlertAt !== undefined && firstAlertAt <= 120, `first alert after ${firstAlertAt} s`);
     const state = monitor.latestCycle!.view;

@@ -10,7 +10,14 @@ import { fingerprintOf, notEnded, type MeshAlert } from "../src/rules/alert.ts";
 
 function alert(alertname: string, node: string, status: MeshAlert["status"] = "firing"): MeshAlert {
   const labels = { alertname, severity: "critical" as const, source: "mesh", node };
-  return { fingerprint: fingerprintOf(labels), status, labels, annotations: { summary: `${node} down`, description: "…", resolved_summary: `${node} back` }, startsAt: "2026-11-21T10:00:00.000Z", endsAt: status === "firing" ? notEnded : "2026-11-21T10:05:00.000Z" };
+  return {
+    fingerprint: fingerprintOf(labels),
+    status,
+    labels,
+    annotations: { summary: `${node} down`, description: "…", resolved_summary: `${node} back` },
+    startsAt: "2026-11-21T10:00:00.000Z",
+    endsAt: status === "firing" ? notEnded : "2026-11-21T10:05:00.000Z",
+  };
 }
 
 async function intake(statusFor: (count: number) => number): Promise<{ url: string; bodies: AlertmanagerWebhook[]; auth: string[]; server: Server }> {
@@ -38,7 +45,10 @@ describe("alert webhook delivery", () => {
   after(() => servers.forEach((server) => server.close()));
 
   it("builds Alertmanager v4 bodies grouped by alertname, with common labels and stable fingerprints", () => {
-    const payloads = buildWebhookPayloads([alert("MeshNodeDown", "a"), alert("MeshNodeDown", "b"), alert("MeshUplinkLost", "gw", "resolved")], { receiver: "blockshare-mesh", externalURL: "http://box:9464/" });
+    const payloads = buildWebhookPayloads([alert("MeshNodeDown", "a"), alert("MeshNodeDown", "b"), alert("MeshUplinkLost", "gw", "resolved")], {
+      receiver: "blockshare-mesh",
+      externalURL: "http://box:9464/",
+    });
     assert.equal(payloads.length, 2);
     const down = payloads[0]!;
     assert.equal(down.version, "4");
@@ -62,7 +72,10 @@ describe("alert webhook delivery", () => {
     sender.enqueue(buildWebhookPayloads([alert("MeshLinkLost", "b")], { receiver: "r", externalURL: "http://x/" }));
     assert.ok(performance.now() - started < 5, "enqueue does not wait for the network");
     await sender.idle();
-    assert.deepEqual(target.bodies.map((body) => body.groupLabels.alertname), ["MeshNodeDown", "MeshLinkLost"]);
+    assert.deepEqual(
+      target.bodies.map((body) => body.groupLabels.alertname),
+      ["MeshNodeDown", "MeshLinkLost"],
+    );
     assert.deepEqual(target.auth, ["Bearer tok", "Bearer tok"]);
     assert.equal(sender.stats.retries, 3);
     assert.equal(sender.stats.delivered, 2);

@@ -124,7 +124,10 @@ export function diskFull(holdMs: number, report: DiskFullReport): Fault {
             ],
           }),
           signal: AbortSignal.timeout(30_000),
-        }).then((response) => response.status, () => -1);
+        }).then(
+          (response) => response.status,
+          () => -1,
+        );
       block.data.fill();
       note("data disk: full");
       try {

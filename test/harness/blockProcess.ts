@@ -69,7 +69,9 @@ export function defineBlock(spec: BlockSpec): BlockProcess {
           if (seen.includes("is running.")) resolve();
         });
       });
-      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${spec.name} did not start within 180 s; see ${logFile}`)), 180_000).unref());
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`${spec.name} did not start within 180 s; see ${logFile}`)), 180_000).unref(),
+      );
       await Promise.race([running, exited, timeout]);
     },
     async stop() {

@@ -11,7 +11,12 @@ export function caTrustingFetch(caPem: string): typeof fetch {
     const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
     if (url.protocol !== "https:") throw new Error(`caTrustingFetch is for https only, not ${url.href}`);
     const headers = Object.fromEntries(new Headers(init.headers).entries());
-    const body = init.body === undefined || init.body === null ? undefined : typeof init.body === "string" ? init.body : Buffer.from(await new Response(init.body).arrayBuffer());
+    const body =
+      init.body === undefined || init.body === null
+        ? undefined
+        : typeof init.body === "string"
+          ? init.body
+          : Buffer.from(await new Response(init.body).arrayBuffer());
     return new Promise<Response>((resolve, reject) => {
       const outgoing = request(url, { method: init.method ?? "GET", headers, ca: caPem, timeout: TIMEOUT_MS }, (incoming) => {
         const chunks: Buffer[] = [];

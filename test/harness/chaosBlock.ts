@@ -52,11 +52,24 @@ export async function startChaosBlock(options: ChaosBlockOptions): Promise<Chaos
   const dataDir = join(dir, "data");
   const data = mountSmallFilesystem(dataDir, options.dataSizeMiB);
   const serverName = "chaos.localhost";
-  const ports = { client: await freePort(), appservice: await freePort(), element: await freePort(), synapse_metrics: await freePort(), mesh_map: await freePort() };
+  const ports = {
+    client: await freePort(),
+    appservice: await freePort(),
+    element: await freePort(),
+    synapse_metrics: await freePort(),
+    mesh_map: await freePort(),
+  };
   const file = join(dir, "neighborhood.yaml");
   writeFileSync(
     file,
-    stringify({ name: "Chaos Block", server_name: serverName, public_url: `http://127.0.0.1:${ports.client}`, bind_address: "127.0.0.1", ports, data_dir: "./data" }),
+    stringify({
+      name: "Chaos Block",
+      server_name: serverName,
+      public_url: `http://127.0.0.1:${ports.client}`,
+      bind_address: "127.0.0.1",
+      ports,
+      data_dir: "./data",
+    }),
   );
   const clockFile = join(dir, "clock-offset");
   writeFileSync(clockFile, "+0\n");
@@ -103,7 +116,11 @@ export async function startChaosBlock(options: ChaosBlockOptions): Promise<Chaos
       return {};
     }
   };
-  const healthy = (part: BlockPart) => fetch(healthUrl[part], { signal: AbortSignal.timeout(3_000) }).then((response) => response.ok, () => false);
+  const healthy = (part: BlockPart) =>
+    fetch(healthUrl[part], { signal: AbortSignal.timeout(3_000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
 
   const block: ChaosBlock = {
     dir,

@@ -77,7 +77,12 @@ export async function countReplies(clientUrl: string, reader: Neighbor, roomId: 
   let from: string | undefined;
   for (let seen = 0; seen < maxEvents; ) {
     const query = new URLSearchParams({ dir: "b", limit: "500", ...(from ? { from } : {}) });
-    const { status, json } = await call(`${clientUrl}/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?${query}`, "GET", undefined, reader.accessToken);
+    const { status, json } = await call(
+      `${clientUrl}/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?${query}`,
+      "GET",
+      undefined,
+      reader.accessToken,
+    );
     if (status !== 200) throw new Error(`reading the room's history: ${status} ${JSON.stringify(json)}`);
     const chunk: any[] = json.chunk ?? [];
     for (const event of chunk) {
@@ -122,6 +127,11 @@ export function formatTally(rows: readonly TallyRow[]): string {
   const header = ["fault", "sent", "once", "lost", "twice", "not reached"];
   const cells = [header, ...rows.map((row) => [row.fault, row.sent, row.once, row.lost, row.twice, row.notReached].map(String))];
   const widths = header.map((_, column) => Math.max(...cells.map((line) => line[column]!.length)));
-  const line = (values: string[]) => `| ${values.map((value, column) => (column === 0 ? value.padEnd(widths[column]!) : value.padStart(widths[column]!))).join(" | ")} |`;
-  return [line(cells[0]!), `|${widths.map((width, column) => (column === 0 ? "-".repeat(width + 2) : `${"-".repeat(width + 1)}:`)).join("|")}|`, ...cells.slice(1).map(line)].join("\n");
+  const line = (values: string[]) =>
+    `| ${values.map((value, column) => (column === 0 ? value.padEnd(widths[column]!) : value.padStart(widths[column]!))).join(" | ")} |`;
+  return [
+    line(cells[0]!),
+    `|${widths.map((width, column) => (column === 0 ? "-".repeat(width + 2) : `${"-".repeat(width + 1)}:`)).join("|")}|`,
+    ...cells.slice(1).map(line),
+  ].join("\n");
 }

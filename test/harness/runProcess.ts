@@ -28,7 +28,9 @@ export function startRun(file: string): RunProcess {
   };
   child.stdout!.on("data", take);
   child.stderr!.on("data", take);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     output: () => output,
@@ -46,17 +48,35 @@ export function startRun(file: string): RunProcess {
           then();
         };
         listeners.add(check);
-        void exited.then((exit) => setImmediate(() => listeners.has(check) && finish(() => reject(new Error(`run exited (${exit.code ?? exit.signal}) before printing ${pattern}:\n${output}`)))));
+        void exited.then((exit) =>
+          setImmediate(
+            () => listeners.has(check) && finish(() => reject(new Error(`run exited (${exit.code ?? exit.signal}) before printing ${pattern}:\n${output}`))),
+          ),
+        );
         check();
       });
     },
   };
 }
 
-export async function writeBlockFile(dir: string, serverName: string, extra: Record<string, unknown> = {}): Promise<{ file: string; ports: Record<string, number> }> {
-  const ports = { client: await freePort(), appservice: await freePort(), element: await freePort(), synapse_metrics: await freePort(), mesh_map: await freePort(), federation: await freePort() };
+export async function writeBlockFile(
+  dir: string,
+  serverName: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ file: string; ports: Record<string, number> }> {
+  const ports = {
+    client: await freePort(),
+    appservice: await freePort(),
+    element: await freePort(),
+    synapse_metrics: await freePort(),
+    mesh_map: await freePort(),
+    federation: await freePort(),
+  };
   const file = join(dir, "neighborhood.yaml");
-  writeFileSync(file, stringify({ name: "Run Block", server_name: serverName, public_url: `http://127.0.0.1:${ports.client}`, bind_address: "127.0.0.1", ports, ...extra }));
+  writeFileSync(
+    file,
+    stringify({ name: "Run Block", server_name: serverName, public_url: `http://127.0.0.1:${ports.client}`, bind_address: "127.0.0.1", ports, ...extra }),
+  );
   return { file, ports };
 }
 
@@ -92,4 +112,3 @@ export function killAll(pids: number[]): void {
     }
   }
 }
-

@@ -17,7 +17,11 @@ const relaxedRateLimits = Object.fromEntries(
   ["rc_message", "rc_registration", "rc_login", "rc_joins", "rc_invites", "rc_admin_redaction"].map((key) => [
     key,
     key === "rc_login"
-      ? { address: { per_second: 1000, burst_count: 1000 }, account: { per_second: 1000, burst_count: 1000 }, failed_attempts: { per_second: 1000, burst_count: 1000 } }
+      ? {
+          address: { per_second: 1000, burst_count: 1000 },
+          account: { per_second: 1000, burst_count: 1000 },
+          failed_attempts: { per_second: 1000, burst_count: 1000 },
+        }
       : key === "rc_joins"
         ? { local: { per_second: 1000, burst_count: 1000 }, remote: { per_second: 1000, burst_count: 1000 } }
         : key === "rc_invites"
@@ -68,7 +72,12 @@ export async function startTestNeighborhood(options: TestNeighborhoodOptions = {
       return token.token;
     },
     async addNeighbor(localpart, token) {
-      const { user_id, access_token } = await registerNeighbor(handle.running.clientUrl, localpart, "correct horse battery", token ?? (await handle.newToken()));
+      const { user_id, access_token } = await registerNeighbor(
+        handle.running.clientUrl,
+        localpart,
+        "correct horse battery",
+        token ?? (await handle.newToken()),
+      );
       const neighbor = new NeighborClient(handle.running.clientUrl, user_id, access_token);
       await neighbor.start();
       neighbors.push(neighbor);
@@ -76,11 +85,15 @@ export async function startTestNeighborhood(options: TestNeighborhoodOptions = {
     },
     sharingLimits() {
       const { sharing } = handle.running.neighborhood;
-      return createCommunity(handle.running.host.store.botStore("@community"), {
-        maxOpenListings: sharing.max_open_listings,
-        maxClaimsPerWeek: sharing.max_claims_per_week,
-        pactNeighborsMayClaim: sharing.pact_neighbors_may_claim,
-      }, fixedPact([])).sharingLimits();
+      return createCommunity(
+        handle.running.host.store.botStore("@community"),
+        {
+          maxOpenListings: sharing.max_open_listings,
+          maxClaimsPerWeek: sharing.max_claims_per_week,
+          pactNeighborsMayClaim: sharing.pact_neighbors_may_claim,
+        },
+        fixedPact([]),
+      ).sharingLimits();
     },
     norms() {
       return readCommunityNorms(handle.running.host.store, initialNorms(handle.running.neighborhood));
@@ -139,9 +152,7 @@ export async function registerNeighbor(homeserverUrl: string, username: string, 
     const completed: string[] = reply.body.completed ?? [];
     const next = (reply.body.flows[0].stages as string[]).find((s) => !completed.includes(s));
     const auth =
-      next === "m.login.registration_token"
-        ? { type: next, token: token ?? "", session: reply.body.session }
-        : { type: next, session: reply.body.session };
+      next === "m.login.registration_token" ? { type: next, token: token ?? "", session: reply.body.session } : { type: next, session: reply.body.session };
     reply = await post({ username, password, initial_device_display_name: "test", auth });
   }
   if (reply.status !== 200) throw new RegistrationRefused(reply.status, reply.body.errcode, reply.body.error);

@@ -112,7 +112,11 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
       timeZone: options.timeZone ?? "UTC",
       operators,
       roomRole: (roomId) => roomRoles.get(roomId),
-      roomsWithRole: (role) => [...roomRoles].filter(([, roomRole]) => roomRole === role).map(([roomId]) => roomId).sort(),
+      roomsWithRole: (role) =>
+        [...roomRoles]
+          .filter(([, roomRole]) => roomRole === role)
+          .map(([roomId]) => roomId)
+          .sort(),
       roomName: async (roomId) => roomNames.get(roomId),
       bots: options.bots ?? [],
     },
@@ -122,7 +126,12 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
         return `$sent${nextEventNumber++}`;
       },
       async editMessage(roomId, eventId, message) {
-        return record(roomId, "m.room.message", { "m.relates_to": { rel_type: "m.replace", event_id: eventId }, "m.new_content": { body: message.text, formatted_body: message.html } }, "edit");
+        return record(
+          roomId,
+          "m.room.message",
+          { "m.relates_to": { rel_type: "m.replace", event_id: eventId }, "m.new_content": { body: message.text, formatted_body: message.html } },
+          "edit",
+        );
       },
       async sendEvent(roomId, type, content) {
         return record(roomId, type, content, "event");
@@ -188,7 +197,12 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
 
 let eventCounter = 0;
 
-export function textMessage(roomId: string, sender: string, body: string, overrides: Partial<MatrixEvent> & { extraContent?: Record<string, unknown> } = {}): MatrixEvent {
+export function textMessage(
+  roomId: string,
+  sender: string,
+  body: string,
+  overrides: Partial<MatrixEvent> & { extraContent?: Record<string, unknown> } = {},
+): MatrixEvent {
   eventCounter += 1;
   const { extraContent, ...rest } = overrides;
   return {

@@ -67,7 +67,14 @@ function buildTestBot(): { bot: BotDefinition; runs: string[] } {
 }
 
 let counter = 0;
-async function say(bot: BotDefinition, context: FakeBotContext, roomId: string, sender: string, body: string, content: Record<string, unknown> = {}): Promise<MatrixEvent> {
+async function say(
+  bot: BotDefinition,
+  context: FakeBotContext,
+  roomId: string,
+  sender: string,
+  body: string,
+  content: Record<string, unknown> = {},
+): Promise<MatrixEvent> {
   counter += 1;
   const event: MatrixEvent = {
     event_id: `$m${counter}`,
@@ -92,7 +99,11 @@ test("a command runs with typed arguments and the reply answers the command even
   const event = await say(bot, context, room, alice, `!give 2 "fresh tomatoes"`);
   assert.deepEqual(runs, [`give 2 fresh tomatoes by ${alice}`]);
   assert.equal(context.sent.length, 1);
-  assert.deepEqual(context.sent[0], { roomId: room, replyTo: event.event_id, message: { html: "Listed 2 × fresh tomatoes", text: "Listed 2 × fresh tomatoes" } });
+  assert.deepEqual(context.sent[0], {
+    roomId: room,
+    replyTo: event.event_id,
+    message: { html: "Listed 2 × fresh tomatoes", text: "Listed 2 × fresh tomatoes" },
+  });
 });
 
 test("a malformed command gets the problem and the usage line", async () => {
@@ -130,7 +141,7 @@ test("moderator commands need power level 50 in that room, by full Matrix ID", a
   // Power granted to a look-alike ID and to the bare localpart must not count for alice.
   context.powerLevels.set(`${room} @alice:elsewhere.test`, 100);
   context.powerLevels.set(`${room} alice`, 100);
-  await say(bot, context, room, alice, "!remove", { "displayname": "Room Admin" });
+  await say(bot, context, room, alice, "!remove", { displayname: "Room Admin" });
   context.powerLevels.set(`${room} ${alice}`, 49);
   await say(bot, context, room, alice, "!remove");
   context.powerLevels.set(`${room} ${alice}`, 50);
@@ -202,7 +213,14 @@ test("notices, edits, old backlog and non-text messages are ignored", async () =
   await say(bot, context, room, alice, "!give 1 notice", { msgtype: "m.notice" });
   await say(bot, context, room, alice, "!give 1 edit", { "m.relates_to": { rel_type: "m.replace", event_id: "$x" } });
   await say(bot, context, room, alice, "!give 1 photo", { msgtype: "m.image" });
-  const old = { event_id: "$old", room_id: room, sender: alice, type: "m.room.message", content: { msgtype: "m.text", body: "!give 1 old" }, origin_server_ts: context.clock.now - 6 * 60_000 };
+  const old = {
+    event_id: "$old",
+    room_id: room,
+    sender: alice,
+    type: "m.room.message",
+    content: { msgtype: "m.text", body: "!give 1 old" },
+    origin_server_ts: context.clock.now - 6 * 60_000,
+  };
   await bot.handleEvent(old, context);
   assert.deepEqual(runs, []);
   assert.equal(context.sent.length, 0);
@@ -213,10 +231,7 @@ test("a throwing command gets a friendly reply, is logged through the context (t
   const logged = context.logged;
   await say(bot, context, room, alice, "!explode");
   await say(bot, context, room, alice, "!give 1 ladder");
-  assert.deepEqual(takeSentTexts(context), [
-    "Something went wrong with `!explode`; the box operator can see the details in the log.",
-    "Listed 1 × ladder",
-  ]);
+  assert.deepEqual(takeSentTexts(context), ["Something went wrong with `!explode`; the box operator can see the details in the log.", "Listed 1 × ladder"]);
   assert.equal(logged.length, 1);
   assert.match(logged[0] ?? "", /^command !explode in .*: .*database unreachable/);
 });

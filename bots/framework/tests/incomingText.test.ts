@@ -17,20 +17,24 @@ test("notices, edits, emotes, images and non-messages are not for the bots", () 
 });
 
 test("Element's mention pills become full Matrix IDs", () => {
-  const text = readIncomingText(event({
-    msgtype: "m.text",
-    body: "!kick Bea &co",
-    format: "org.matrix.custom.html",
-    formatted_body: `!kick <a href="https://matrix.to/#/@bea:block.test">Bea</a> &amp;co<br>next`,
-  }));
+  const text = readIncomingText(
+    event({
+      msgtype: "m.text",
+      body: "!kick Bea &co",
+      format: "org.matrix.custom.html",
+      formatted_body: `!kick <a href="https://matrix.to/#/@bea:block.test">Bea</a> &amp;co<br>next`,
+    }),
+  );
   assert.equal(text, "!kick @bea:block.test &co\nnext");
 });
 
 test("an old-style reply fallback quote is dropped", () => {
-  const text = readIncomingText(event({
-    msgtype: "m.text",
-    body: "> <@porch:x> Welcome!\n> more\n\n!about",
-    "m.relates_to": { "m.in_reply_to": { event_id: "$w" } },
-  }));
+  const text = readIncomingText(
+    event({
+      msgtype: "m.text",
+      body: "> <@porch:x> Welcome!\n> more\n\n!about",
+      "m.relates_to": { "m.in_reply_to": { event_id: "$w" } },
+    }),
+  );
   assert.equal(text, "!about");
 });

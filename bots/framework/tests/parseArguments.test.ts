@@ -12,9 +12,10 @@ function problemOf(argumentList: readonly AnyCommandArgument[], input: string): 
 }
 
 test("quoted phrases stay together, straight or curly quotes", () => {
-  assert.deepEqual(tokenizeArguments(`one "two words"  “three more words” last`).map((token) => token.value), [
-    "one", "two words", "three more words", "last",
-  ]);
+  assert.deepEqual(
+    tokenizeArguments(`one "two words"  “three more words” last`).map((token) => token.value),
+    ["one", "two words", "three more words", "last"],
+  );
 });
 
 test("typed values arrive under their names", () => {
@@ -80,7 +81,10 @@ test("user IDs must be full Matrix IDs", () => {
 test("defineCommand refuses ambiguous argument lists at startup", () => {
   const run = () => undefined;
   assert.throws(() => defineCommand({ name: "x", summary: "", args: [rest("a"), text("b")], permission: "anyone", run }), /must be last/);
-  assert.throws(() => defineCommand({ name: "x", summary: "", args: [optional(text("a")), text("b")], permission: "anyone", run }), /cannot follow an optional/);
+  assert.throws(
+    () => defineCommand({ name: "x", summary: "", args: [optional(text("a")), text("b")], permission: "anyone", run }),
+    /cannot follow an optional/,
+  );
   assert.throws(() => defineCommand({ name: "x", summary: "", args: [text("a"), text("a")], permission: "anyone", run }), /used twice/);
   assert.throws(() => defineCommand({ name: "Bad Name", summary: "", args: [], permission: "anyone", run }), /lowercase/);
 });
@@ -89,7 +93,7 @@ test("run receives typed values (checked by tsc)", async () => {
   const give = defineCommand({
     name: "give",
     summary: "Offer something",
-    args: [integer("count", { min: 1, max: 20 }), optional(userId("to")), ],
+    args: [integer("count", { min: 1, max: 20 }), optional(userId("to"))],
     permission: "anyone",
     run: ({ args }) => {
       const count: number = args.count;

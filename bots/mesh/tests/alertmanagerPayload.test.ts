@@ -47,16 +47,36 @@ test("links read both ways of writing them", () => {
 });
 
 test("every built-in rule has its own words, and unknown ones fall back to the summary or the name", () => {
-  for (const alertname of ["MeshNodeDown", "MeshAgentSilent", "MeshLinkLost", "MeshLinkDegraded", "MeshUplinkLost", "MeshGatewayLost", "MeshNodeCpuHigh", "MeshNodeMemoryHigh", "MeshNodeDiskHigh", "MeshNewNode", "MeshCollectorBlind"]) {
+  for (const alertname of [
+    "MeshNodeDown",
+    "MeshAgentSilent",
+    "MeshLinkLost",
+    "MeshLinkDegraded",
+    "MeshUplinkLost",
+    "MeshGatewayLost",
+    "MeshNodeCpuHigh",
+    "MeshNodeMemoryHigh",
+    "MeshNodeDiskHigh",
+    "MeshNewNode",
+    "MeshCollectorBlind",
+  ]) {
     const words = alertWords(english, { alertname, node: "n1", source: "n1", target: "n2" }, {});
     assert.ok(words.explanation, alertname);
     assert.doesNotMatch(words.firing, /Mesh[A-Z]/, `${alertname} reads as words: ${words.firing}`);
     assert.notEqual(words.firing, words.resolved);
   }
-  assert.equal(alertWords(english, { alertname: "DiskFull", instance: "pi:9100" }, {}).firing, english.plain("mesh.alert.on", { alertname: "DiskFull", where: "pi:9100" }));
+  assert.equal(
+    alertWords(english, { alertname: "DiskFull", instance: "pi:9100" }, {}).firing,
+    english.plain("mesh.alert.on", { alertname: "DiskFull", where: "pi:9100" }),
+  );
   assert.equal(alertWords(english, {}, {}).firing, english.plain("mesh.alert.anAlert"));
-  assert.equal(alertWords(english, { alertname: "Y" }, { summary: "Backups failed" }).resolved, english.plain("mesh.alert.resolvedSummary", { summary: "Backups failed" }));
+  assert.equal(
+    alertWords(english, { alertname: "Y" }, { summary: "Backups failed" }).resolved,
+    english.plain("mesh.alert.resolvedSummary", { summary: "Backups failed" }),
+  );
   assert.equal(severityLook(english, { severity: "CRITICAL" }).word, english.plain("mesh.severity.critical"));
   assert.equal(severityLook(english, { severity: "page" }).word, "page");
-  assert.ok(isUplinkAlert({ alertname: "MeshUplinkLost" }) && isUplinkAlert({ alertname: "WanUplinkDown" }) && !isUplinkAlert({ alertname: "MeshGatewayLost" }));
+  assert.ok(
+    isUplinkAlert({ alertname: "MeshUplinkLost" }) && isUplinkAlert({ alertname: "WanUplinkDown" }) && !isUplinkAlert({ alertname: "MeshGatewayLost" }),
+  );
 });

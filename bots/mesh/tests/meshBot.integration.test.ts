@@ -64,7 +64,7 @@ describe("the mesh bot on a real Synapse", () => {
 
   test("the webhook refuses a wrong token and says what is wrong with a bad body", async () => {
     assert.equal((await postAlerts({ alerts: [] }, "not-the-token")).status, 403);
-    const anonymous = await fetch(webhookUrl(), { method: "POST", headers: { "content-type": "application/json" }, body: "{\"alerts\": []}" });
+    const anonymous = await fetch(webhookUrl(), { method: "POST", headers: { "content-type": "application/json" }, body: '{"alerts": []}' });
     assert.equal(anonymous.status, 401);
     const bad = await postAlerts({ alerts: [{ status: "burning", labels: {} }] });
     assert.equal(bad.status, 400);
@@ -83,12 +83,19 @@ describe("the mesh bot on a real Synapse", () => {
     const firing = await postAlerts(notification("firing", labels, "e2e-node", startsAt));
     assert.equal(firing.status, 200);
     assert.equal(((await firing.json()) as { opened: number }).opened, 1);
-    const posted = await vol.waitForEvent(fromMesh(alertsRoom, (event) => /Node rooftop-3 is down/.test(event.content.body)), "the node-down message");
+    const posted = await vol.waitForEvent(
+      fromMesh(alertsRoom, (event) => /Node rooftop-3 is down/.test(event.content.body)),
+      "the node-down message",
+    );
     assert.match(posted.content.formatted_body, new RegExp(`https://matrix.to/#/${vol.userId}`), "the owner is mentioned");
     assert.equal(posted.content.msgtype, "m.notice");
 
     const dm = await vol.waitForEvent(
-      (event) => event.room_id !== alertsRoom && event.room_id !== lobby && event.sender === mesh && /A node you look after needs attention/.test(String(event.content.body)),
+      (event) =>
+        event.room_id !== alertsRoom &&
+        event.room_id !== lobby &&
+        event.sender === mesh &&
+        /A node you look after needs attention/.test(String(event.content.body)),
       "the owner's private message",
     );
     assert.match(dm.content.body, /Node rooftop-3 is down/);
@@ -102,7 +109,9 @@ describe("the mesh bot on a real Synapse", () => {
       "the edit to resolved",
     );
     assert.match(edit.content["m.new_content"].body, /✅ Node rooftop-3 is back — resolved after 1 minute/);
-    const downMessages = vol.seen(fromMesh(alertsRoom, (event) => /Node rooftop-3 is down/.test(event.content.body) && event.content["m.relates_to"] === undefined));
+    const downMessages = vol.seen(
+      fromMesh(alertsRoom, (event) => /Node rooftop-3 is down/.test(event.content.body) && event.content["m.relates_to"] === undefined),
+    );
     assert.equal(downMessages.length, 1, "the repeated firing posted nothing");
   });
 
@@ -110,10 +119,16 @@ describe("the mesh bot on a real Synapse", () => {
     const labels = { alertname: "MeshUplinkLost", node: "gw-1", severity: "critical" };
     const startsAt = new Date().toISOString();
     assert.equal((await postAlerts(notification("firing", labels, "e2e-uplink", startsAt))).status, 200);
-    const down = await vol.waitForEvent(fromMesh(lobby, (event) => String(event.content.body).includes(uplinkDownText)), "the Lobby's internet-down notice");
+    const down = await vol.waitForEvent(
+      fromMesh(lobby, (event) => String(event.content.body).includes(uplinkDownText)),
+      "the Lobby's internet-down notice",
+    );
     assert.ok(down);
     assert.equal((await postAlerts(notification("resolved", labels, "e2e-uplink", startsAt))).status, 200);
-    await vol.waitForEvent(fromMesh(lobby, (event) => /The internet connection is back/.test(event.content.body)), "the Lobby's internet-back notice");
+    await vol.waitForEvent(
+      fromMesh(lobby, (event) => /The internet connection is back/.test(event.content.body)),
+      "the Lobby's internet-back notice",
+    );
     assert.equal(vol.seen(fromMesh(lobby, (event) => String(event.content.body).includes(uplinkDownText))).length, 1);
   });
 
@@ -136,7 +151,10 @@ describe("the mesh bot on a real Synapse", () => {
     const startsAt = Date.now() - 60_000;
     assert.equal((await postAlerts(notification("firing", labels, "e2e-es", new Date(startsAt).toISOString()))).status, 200);
     const roomHeadline = blockSpeaker.plain("mesh.alert.MeshNodeDown.firing", { node: "patio-7" });
-    await ana.waitForEvent(fromMesh(alertsRoom, (event) => String(event.content.body).includes(roomHeadline)), "the English post in Mesh alerts");
+    await ana.waitForEvent(
+      fromMesh(alertsRoom, (event) => String(event.content.body).includes(roomHeadline)),
+      "the English post in Mesh alerts",
+    );
     const headline = es.plain("mesh.alert.MeshNodeDown.firing", { node: "patio-7" });
     const told = es.plain("mesh.owner.firing", { headline, severity: "crítico", since: new Date(startsAt) });
     const dm = await ana.waitForEvent(
@@ -149,21 +167,35 @@ describe("the mesh bot on a real Synapse", () => {
     assert.match(dmBody, / de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de 20\d\d/, "the date in Spanish");
 
     const silenced = await ask("!red silenciar patio-7 2h antena nueva");
-    assert.ok(silenced.startsWith(es.plain("mesh.silence.done", { node: "patio-7", lasted: es.duration(2 * 60 * 60_000), until: new Date(0), open: 1 }).split(",")[0]!), silenced);
+    assert.ok(
+      silenced.startsWith(es.plain("mesh.silence.done", { node: "patio-7", lasted: es.duration(2 * 60 * 60_000), until: new Date(0), open: 1 }).split(",")[0]!),
+      silenced,
+    );
     assert.match(silenced, /Tiene 1 incidente abierto\./);
     // A neighbor gets 5 commands at once, then one every 3 s (the framework's rate limit).
     const refill = () => new Promise((resolve) => setTimeout(resolve, 3100));
     await refill();
     const status = await ask("!red estado");
     assert.ok(status.startsWith(es.plain("mesh.report.statusTitle")), status);
-    assert.ok(status.includes(es.plain("mesh.report.silenceWithReason", { node: "patio-7", until: new Date(0), by: ana.userId, reason: "antena nueva" }).split(" hasta")[0]!), status);
+    assert.ok(
+      status.includes(
+        es.plain("mesh.report.silenceWithReason", { node: "patio-7", until: new Date(0), by: ana.userId, reason: "antena nueva" }).split(" hasta")[0]!,
+      ),
+      status,
+    );
     assert.ok(status.includes(headline), status);
     await refill();
     assert.ok((await ask("!red reactivar patio-7")).startsWith(es.plain("mesh.unsilence.done", { node: "patio-7" })));
 
     assert.equal((await postAlerts(notification("resolved", labels, "e2e-es", new Date(startsAt).toISOString()))).status, 200);
     const resolvedHeadline = es.plain("mesh.alert.MeshNodeDown.resolved", { node: "patio-7" });
-    const back = await ana.waitForEvent((event) => event.room_id === dm.room_id && event.sender === mesh && String(event.content.body).startsWith(es.plain("mesh.owner.resolved", { headline: resolvedHeadline, lasted: "" }).split(" (")[0]!), "her resolved message in Spanish");
+    const back = await ana.waitForEvent(
+      (event) =>
+        event.room_id === dm.room_id &&
+        event.sender === mesh &&
+        String(event.content.body).startsWith(es.plain("mesh.owner.resolved", { headline: resolvedHeadline, lasted: "" }).split(" (")[0]!),
+      "her resolved message in Spanish",
+    );
     assert.match(String(back.content.body), /\(después de 1 minuto( y \d+ segundos?)?\)\.$/, "how long it lasted, in Spanish");
   });
 });

@@ -96,7 +96,10 @@ async function post(setup: Setup, body: unknown): Promise<WebhookReply> {
 async function command(setup: Setup, sender: string, body: string, roomId = alertsRoom): Promise<string> {
   const before = setup.context.sent.length;
   await setup.bot.handleEvent(textMessage(roomId, sender, body, { origin_server_ts: setup.context.clock.now }), setup.context);
-  return setup.context.sent.slice(before).map((sent) => sent.message.text).join("\n");
+  return setup.context.sent
+    .slice(before)
+    .map((sent) => sent.message.text)
+    .join("\n");
 }
 
 async function tick(setup: Setup): Promise<void> {
@@ -155,7 +158,17 @@ test("resolved edits the same message to show it is over, with how long it laste
   assert.equal(more.length, 0);
   assert.equal(edit?.eventId, eventId);
   contains(edit?.text, en("mesh.post.resolvedHeadline", { headline: linkIsBack, lasted: english.duration(15 * minute) }));
-  assert.ok(edit?.text.includes(english.plain("mesh.post.wasSameDay", { headline: "Link rooftop-3 ↔ garden-1 is lost", severity: "warning", from: new Date(startTime), to: new Date(startTime + 15 * minute) })), edit?.text);
+  assert.ok(
+    edit?.text.includes(
+      english.plain("mesh.post.wasSameDay", {
+        headline: "Link rooftop-3 ↔ garden-1 is lost",
+        severity: "warning",
+        from: new Date(startTime),
+        to: new Date(startTime + 15 * minute),
+      }),
+    ),
+    edit?.text,
+  );
   assert.equal(roomMessages(s, alertsRoom).length, 1, "no new message for the resolution");
 
   await post(s, notification(alert("resolved", { ...linkLost, endsAt: startTime + 15 * minute })));
@@ -183,10 +196,16 @@ test("alerts without a fingerprint are told apart by their labels", async () => 
 
 test("any Alertmanager alert reads sensibly, and label text cannot inject HTML", async () => {
   const s = setup();
-  await post(s, notification(
-    alert("firing", { labels: { alertname: "HighTemperature", instance: "pi.local:9100", severity: "warning" }, annotations: { summary: "The attic Pi is hot", description: "72 °C for 10 minutes" } }),
-    alert("firing", { labels: { alertname: "SomethingOdd", room: "<b>x</b>" } }),
-  ));
+  await post(
+    s,
+    notification(
+      alert("firing", {
+        labels: { alertname: "HighTemperature", instance: "pi.local:9100", severity: "warning" },
+        annotations: { summary: "The attic Pi is hot", description: "72 °C for 10 minutes" },
+      }),
+      alert("firing", { labels: { alertname: "SomethingOdd", room: "<b>x</b>" } }),
+    ),
+  );
   const messages = s.context.sent.map((sent) => sent.message);
   const first = messages.find((each) => each.text.includes("HighTemperature") || each.text.includes("attic"));
   const second = messages.find((each) => each.text.includes("SomethingOdd"));
@@ -285,7 +304,11 @@ test("only owners, moderators and operators may silence; a silenced node's alert
   await post(s, notification(alert("firing", nodeDown), alert("firing", linkLost)));
   assert.equal(roomMessages(s, alertsRoom).length, 0, "a node's alerts, and its links', are held back");
   contains(await command(s, cy, "!mesh status"), en("mesh.report.incidentHeld", { icon: "🔴", headline: nodeIsDown("rooftop-3"), since: new Date(startTime) }));
-  assert.ok((await command(s, cy, "!mesh node rooftop-3")).includes(english.plain("mesh.report.silenceWithReason", { node: "rooftop-3", until: new Date(startTime + 120 * minute), by: bea, reason: "new antenna" })));
+  assert.ok(
+    (await command(s, cy, "!mesh node rooftop-3")).includes(
+      english.plain("mesh.report.silenceWithReason", { node: "rooftop-3", until: new Date(startTime + 120 * minute), by: bea, reason: "new antenna" }),
+    ),
+  );
 
   s.context.clock.now += 119 * minute;
   await tick(s);
@@ -295,14 +318,18 @@ test("only owners, moderators and operators may silence; a silenced node's alert
   const posted = roomMessages(s, alertsRoom);
   assert.equal(posted.length, 2, "still failing when the silence ended: posted then");
   contains(posted.join("\n"), nodeIsDown("rooftop-3"));
-  assert.ok(posted.join("\n").includes(english.plain("mesh.post.since", { severity: english.plain("mesh.severity.critical"), since: new Date(startTime) })), "posted with its original start");
+  assert.ok(
+    posted.join("\n").includes(english.plain("mesh.post.since", { severity: english.plain("mesh.severity.critical"), since: new Date(startTime) })),
+    "posted with its original start",
+  );
   await tick(s);
   assert.equal(roomMessages(s, alertsRoom).length, 2);
 });
 
 test("something that resolves during a silence is never posted; unsilence posts what is still failing", async () => {
   const s = setup();
-  const heldBack = (node: string) => en("mesh.silence.done", { node, lasted: english.duration(60 * minute), until: new Date(s.context.now() + 60 * minute), open: 0 });
+  const heldBack = (node: string) =>
+    en("mesh.silence.done", { node, lasted: english.duration(60 * minute), until: new Date(s.context.now() + 60 * minute), open: 0 });
   assert.equal(await command(s, mod, "!mesh silence garden-1 1h"), heldBack("garden-1"));
   assert.equal(await command(s, mod, "!mesh silence rooftop-3 1h"), heldBack("rooftop-3"));
   await post(s, notification(alert("firing", linkLost), alert("firing", nodeDown)));
@@ -331,7 +358,10 @@ test("the Lobby hears once per outage that the internet is down, and once that i
   assert.deepEqual(lobbyTexts().length, 1);
   assert.ok(lobbyTexts()[0]?.includes(uplinkDownText), lobbyTexts()[0]);
   assert.equal(roomMessages(s, alertsRoom).length, 2, "Mesh alerts still gets one message per gateway");
-  contains(await command(s, bea, "!mesh status"), en("mesh.report.uplinkDown", { since: new Date(startTime), lasted: english.duration(s.context.now() - startTime) }));
+  contains(
+    await command(s, bea, "!mesh status"),
+    en("mesh.report.uplinkDown", { since: new Date(startTime), lasted: english.duration(s.context.now() - startTime) }),
+  );
 
   s.context.clock.now += 20 * minute;
   await post(s, notification(alert("resolved", uplinkA)));
@@ -347,7 +377,10 @@ test("the Lobby hears once per outage that the internet is down, and once that i
 test("a restart keeps incidents, owners and silences: the resolution edits the message posted before", async () => {
   const before = setup();
   await command(before, bea, "!mesh adopt rooftop-3");
-  assert.equal((await command(before, mod, "!mesh silence garden-1 1h")).split(",")[0], en("mesh.silence.done", { node: "garden-1", lasted: english.duration(60 * minute), until: new Date(0), open: 0 }).split(",")[0]);
+  assert.equal(
+    (await command(before, mod, "!mesh silence garden-1 1h")).split(",")[0],
+    en("mesh.silence.done", { node: "garden-1", lasted: english.duration(60 * minute), until: new Date(0), open: 0 }).split(",")[0],
+  );
   await post(before, notification(alert("firing", nodeDown)));
   const [postedBefore] = roomMessages(before, alertsRoom);
   contains(postedBefore, nodeIsDown("rooftop-3"));
@@ -358,10 +391,23 @@ test("a restart keeps incidents, owners and silences: the resolution edits the m
   assert.equal(after.context.sent.length, 0, "nothing is posted again after a restart");
   after.context.clock.now += 8 * minute;
   await post(after, notification(alert("resolved", nodeDown)));
-  assert.deepEqual(edits(after).map((edit) => edit.eventId), [postedId]);
-  contains(edits(after)[0]?.text, en("mesh.post.resolvedHeadline", { headline: en("mesh.alert.MeshNodeDown.resolved", { node: "rooftop-3" }), lasted: english.duration(8 * minute) }));
-  assert.equal(roomMessages(after, after.context.privateRooms[0]?.roomId ?? "")[0], en("mesh.owner.resolved", { headline: en("mesh.alert.MeshNodeDown.resolved", { node: "rooftop-3" }), lasted: english.duration(8 * minute) }));
-  assert.ok((await command(after, cy, "!mesh status")).includes(english.plain("mesh.report.silence", { node: "garden-1", until: new Date(startTime + 60 * minute), by: mod })));
+  assert.deepEqual(
+    edits(after).map((edit) => edit.eventId),
+    [postedId],
+  );
+  contains(
+    edits(after)[0]?.text,
+    en("mesh.post.resolvedHeadline", { headline: en("mesh.alert.MeshNodeDown.resolved", { node: "rooftop-3" }), lasted: english.duration(8 * minute) }),
+  );
+  assert.equal(
+    roomMessages(after, after.context.privateRooms[0]?.roomId ?? "")[0],
+    en("mesh.owner.resolved", { headline: en("mesh.alert.MeshNodeDown.resolved", { node: "rooftop-3" }), lasted: english.duration(8 * minute) }),
+  );
+  assert.ok(
+    (await command(after, cy, "!mesh status")).includes(
+      english.plain("mesh.report.silence", { node: "garden-1", until: new Date(startTime + 60 * minute), by: mod }),
+    ),
+  );
 });
 
 test("when Matrix fails, the incident is kept and posted on a later tick, once", async () => {
@@ -414,7 +460,10 @@ test("two deliveries of a new alert at once still make one message", async () =>
     return realSend(...args);
   };
   const replies = await Promise.all([post(s, notification(alert("firing", nodeDown))), post(s, notification(alert("firing", nodeDown))), tick(s)]);
-  assert.deepEqual(replies.slice(0, 2).map((reply) => reply?.status), [200, 200]);
+  assert.deepEqual(
+    replies.slice(0, 2).map((reply) => reply?.status),
+    [200, 200],
+  );
   assert.equal(roomMessages(s, alertsRoom).length, 1);
 });
 

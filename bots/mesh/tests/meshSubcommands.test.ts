@@ -28,14 +28,24 @@ test("adopting: new, again (any case), a known node; giving up for oneself or, a
 test("silencing counts the node's open incidents and shows in the views; unsilencing ends it once", () => {
   const state = meshState(createFakeBotContext());
   state.book.save({
-    id: `k@${startTime}`, key: "k", labels: { alertname: "MeshLinkLost", link: "rooftop-3—garden-1" }, annotations: {},
-    startsAt: startTime, lastFiringAt: startTime, resolvedShown: false, ownersTold: [], failures: 0,
+    id: `k@${startTime}`,
+    key: "k",
+    labels: { alertname: "MeshLinkLost", link: "rooftop-3—garden-1" },
+    annotations: {},
+    startsAt: startTime,
+    lastFiringAt: startTime,
+    resolvedShown: false,
+    ownersTold: [],
+    failures: 0,
   });
   const silenced = silenceNode(state, { node: "garden-1", lasts: 2 * hour, by: bea, reason: "new antenna" }, startTime);
   assert.deepEqual(silenced, { kind: "silenced", node: "garden-1", lasts: 2 * hour, until: startTime + 2 * hour, openIncidents: 1 });
   const status = statusView(state, undefined, startTime + hour);
   assert.equal(status.open[0]?.heldBack, true);
-  assert.deepEqual(status.silences.map((silence) => [silence.node, silence.reason]), [["garden-1", "new antenna"]]);
+  assert.deepEqual(
+    status.silences.map((silence) => [silence.node, silence.reason]),
+    [["garden-1", "new antenna"]],
+  );
   assert.equal(nodeView("Garden-1", state, startTime).silence?.by, bea);
   assert.deepEqual(unsilenceNode(state, "garden-1", startTime + hour), { kind: "unsilenced", node: "garden-1" });
   assert.deepEqual(unsilenceNode(state, "garden-1", startTime + hour), { kind: "notSilenced", node: "garden-1" });

@@ -61,7 +61,10 @@ test("every outcome of !mesh is said from the catalog in English and in Spanish"
   const outcomes: Array<[MeshReply, (speaker: Speaker) => string]> = [
     [{ kind: "menu" }, (s) => s.plain("mesh.menu.ask")],
     [{ kind: "menu", unknownWord: "reboot" }, (s) => s.plain("mesh.menu.unknown", { word: "reboot" })],
-    [{ kind: "badArguments", problem: english.say("mesh.command.detailsArgument"), subcommand: "node" }, (s) => (s.language === "es" ? "!red nodo <node>" : "!mesh node <node>")],
+    [
+      { kind: "badArguments", problem: english.say("mesh.command.detailsArgument"), subcommand: "node" },
+      (s) => (s.language === "es" ? "!red nodo <node>" : "!mesh node <node>"),
+    ],
     [adoptNode(state, "rooftop-3", bea), (s) => s.plain("mesh.adopt.doneUnknown", { node: "rooftop-3" })],
     [adoptNode(state, "Rooftop-3", bea), (s) => s.plain("mesh.adopt.already", { node: "Rooftop-3" })],
     [unadoptNode(state, "rooftop-3", cy, bea, false), (s) => s.plain("mesh.unadopt.onlyModerators")],
@@ -69,9 +72,18 @@ test("every outcome of !mesh is said from the catalog in English and in Spanish"
     [unadoptNode(state, "garden-1", bea, bea, false), (s) => s.plain("mesh.unadopt.youWereNot", { node: "garden-1" })],
     [{ kind: "unadopted", node: "n", who: cy, self: false }, (s) => s.plain("mesh.unadopt.theyStopped", { who: cy, node: "n" })],
     [{ kind: "manageRefused", node: "n", action: "silence" }, (s) => s.plain("mesh.manage.notAllowed", { node: "n", action: "silence" })],
-    [silenced, (s) => s.plain("mesh.silence.done", { node: "rooftop-3", lasted: s.duration(120 * minute), until: new Date(startTime + 120 * minute), open: 0 })],
-    [{ kind: "status", view: statusView(state, { since: startTime, announced: true, failures: 0 }, startTime + 25 * minute) }, (s) => s.plain("mesh.report.uplinkDown", { since: new Date(startTime), lasted: s.duration(25 * minute) })],
-    [{ kind: "node", view: nodeView("rooftop-3", state, startTime) }, (s) => s.plain("mesh.report.silenceWithReason", { node: "rooftop-3", until: new Date(startTime + 120 * minute), by: bea, reason: "new antenna" })],
+    [
+      silenced,
+      (s) => s.plain("mesh.silence.done", { node: "rooftop-3", lasted: s.duration(120 * minute), until: new Date(startTime + 120 * minute), open: 0 }),
+    ],
+    [
+      { kind: "status", view: statusView(state, { since: startTime, announced: true, failures: 0 }, startTime + 25 * minute) },
+      (s) => s.plain("mesh.report.uplinkDown", { since: new Date(startTime), lasted: s.duration(25 * minute) }),
+    ],
+    [
+      { kind: "node", view: nodeView("rooftop-3", state, startTime) },
+      (s) => s.plain("mesh.report.silenceWithReason", { node: "rooftop-3", until: new Date(startTime + 120 * minute), by: bea, reason: "new antenna" }),
+    ],
     [unsilenceNode(state, "rooftop-3", startTime), (s) => s.plain("mesh.unsilence.done", { node: "rooftop-3" })],
     [unsilenceNode(state, "rooftop-3", startTime), (s) => s.plain("mesh.unsilence.notSilenced", { node: "rooftop-3" })],
   ];
@@ -85,7 +97,14 @@ test("every outcome of !mesh is said from the catalog in English and in Spanish"
 
 test("the menu lists each subcommand with the words of the neighbor's language, and both work", () => {
   const menu = textOf(meshReplyWords(spanish, { kind: "menu" }, meshSubcommands));
-  for (const usage of ["!red estado", "!red nodo <node>", "!red adoptar <node>", "!red dejar <node>", "!red silenciar <node> <for> [reason…]", "!red reactivar <node>"]) {
+  for (const usage of [
+    "!red estado",
+    "!red nodo <node>",
+    "!red adoptar <node>",
+    "!red dejar <node>",
+    "!red silenciar <node> <for> [reason…]",
+    "!red reactivar <node>",
+  ]) {
     assert.ok(menu.includes(usage), `${usage} in ${menu}`);
   }
   assert.ok(menu.includes(spanish.plain("mesh.silence.summary")));
@@ -114,7 +133,12 @@ test("an incident's message, its resolved edit and the owners' notices in both l
 
 test("a node down across midnight names both days; one day is named once", () => {
   const overnight = { ...nodeDown, resolvedAt: startTime + 13 * 60 * minute };
-  const values = { headline: english.plain("mesh.alert.MeshNodeDown.firing", { node: "rooftop-3" }), severity: "critical", from: new Date(startTime), to: new Date(startTime + 13 * 60 * minute) };
+  const values = {
+    headline: english.plain("mesh.alert.MeshNodeDown.firing", { node: "rooftop-3" }),
+    severity: "critical",
+    from: new Date(startTime),
+    to: new Date(startTime + 13 * 60 * minute),
+  };
   assert.ok(textOf(resolvedMessage(english, overnight, [])).includes(english.plain("mesh.post.was", values)));
 });
 
@@ -126,7 +150,11 @@ test("the Lobby's uplink notices and the summaries of many problems, in both lan
     const burst = textOf(burstMessage(s, many, [bea]));
     assert.ok(burst.includes(s.plain("mesh.burst.headline", { count: 14, since: new Date(startTime) })), burst);
     assert.ok(burst.includes(s.plain("mesh.burst.more", { count: 2 })), burst);
-    assert.ok(textOf(burstResolvedMessage(s, 14, startTime, startTime + 30 * minute)).includes(s.plain("mesh.burst.resolved", { count: 14, lasted: s.duration(30 * minute) })));
+    assert.ok(
+      textOf(burstResolvedMessage(s, 14, startTime, startTime + 30 * minute)).includes(
+        s.plain("mesh.burst.resolved", { count: 14, lasted: s.duration(30 * minute) }),
+      ),
+    );
   }
   assert.match(textOf(uplinkDownNotice(spanish)), /Se cayó la conexión a internet/);
 });
@@ -147,7 +175,11 @@ test("a monitor alert reads as its summary in English and from the catalog in Sp
   };
   const inEnglish = alertWords(english, fromMonitor.labels, fromMonitor.annotations);
   assert.equal(inEnglish.firing, fromMonitor.annotations.summary);
-  assert.equal(inEnglish.firing, english.plain("mesh.alert.MeshLinkDegraded.firing", { link: "Corner store ↔ Library" }), "the catalog's English is the monitor's");
+  assert.equal(
+    inEnglish.firing,
+    english.plain("mesh.alert.MeshLinkDegraded.firing", { link: "Corner store ↔ Library" }),
+    "the catalog's English is the monitor's",
+  );
   assert.equal(inEnglish.description, fromMonitor.annotations.description);
   const inSpanish = alertWords(spanish, fromMonitor.labels, fromMonitor.annotations);
   assert.equal(inSpanish.firing, spanish.plain("mesh.alert.MeshLinkDegraded.firing", { link: "Corner store ↔ Library" }));
@@ -161,7 +193,19 @@ test("a monitor alert reads as its summary in English and from the catalog in Sp
 });
 
 test("every built-in rule is worded in both languages, each differently while firing and once resolved", () => {
-  for (const alertname of ["MeshNodeDown", "MeshAgentSilent", "MeshLinkLost", "MeshLinkDegraded", "MeshUplinkLost", "MeshGatewayLost", "MeshNodeCpuHigh", "MeshNodeMemoryHigh", "MeshNodeDiskHigh", "MeshNewNode", "MeshCollectorBlind"]) {
+  for (const alertname of [
+    "MeshNodeDown",
+    "MeshAgentSilent",
+    "MeshLinkLost",
+    "MeshLinkDegraded",
+    "MeshUplinkLost",
+    "MeshGatewayLost",
+    "MeshNodeCpuHigh",
+    "MeshNodeMemoryHigh",
+    "MeshNodeDiskHigh",
+    "MeshNewNode",
+    "MeshCollectorBlind",
+  ]) {
     const [en, es] = speakers.map((s) => alertWords(s, { alertname, node: "n1", source: "n1", target: "n2" }, {}));
     for (const words of [en, es]) {
       assert.ok(words?.explanation, alertname);

@@ -32,16 +32,29 @@ test("quorum 50% of 9 eligible needs 5 voters (4.5 rounds up); 0% is always met"
 
 const voters = (count: number) => Array.from({ length: count }, (_, index) => `@v${index}:block.test`);
 
-function decide(kind: PollKind, options: readonly PollOption[], ballots: string[][], extra: { quorumPercent?: number; eligible?: number; threshold?: "majority" | "two-thirds" } = {}) {
+function decide(
+  kind: PollKind,
+  options: readonly PollOption[],
+  ballots: string[][],
+  extra: { quorumPercent?: number; eligible?: number; threshold?: "majority" | "two-thirds" } = {},
+) {
   const eligible = voters(extra.eligible ?? ballots.length);
   return decidePoll(
-    { kind, options: [...options], threshold: extra.threshold ?? (kind === "proposal" ? "majority" : undefined), quorumPercent: extra.quorumPercent ?? 0, eligible },
+    {
+      kind,
+      options: [...options],
+      threshold: extra.threshold ?? (kind === "proposal" ? "majority" : undefined),
+      quorumPercent: extra.quorumPercent ?? 0,
+      eligible,
+    },
     { votes: new Map(ballots.map((ballot, index) => [eligible[index] ?? "", ballot])), spoiled: [], notCounted: [] },
   );
 }
 
 test("a two-thirds proposal with 4 agree, 2 disagree, 1 abstain passes; with 3 agree, 2 disagree it does not", () => {
-  const passing = decide("proposal", proposalAnswers, [["agree"], ["agree"], ["agree"], ["agree"], ["disagree"], ["disagree"], ["abstain"]], { threshold: "two-thirds" });
+  const passing = decide("proposal", proposalAnswers, [["agree"], ["agree"], ["agree"], ["agree"], ["disagree"], ["disagree"], ["abstain"]], {
+    threshold: "two-thirds",
+  });
   assert.equal(passing.thresholdMet, true);
   assert.deepEqual(passing.outcome.verdict, { kind: "passed" });
   const failing = decide("proposal", proposalAnswers, [["agree"], ["agree"], ["agree"], ["disagree"], ["disagree"]], { threshold: "two-thirds" });
@@ -64,7 +77,11 @@ test("consent passes with no objection and fails when one objection stands", () 
   assert.deepEqual(objected.outcome.verdict, { kind: "objections", count: 1 });
 });
 
-const lunch: PollOption[] = [{ id: "a", label: "pizza" }, { id: "b", label: "tacos" }, { id: "c", label: "soup" }];
+const lunch: PollOption[] = [
+  { id: "a", label: "pizza" },
+  { id: "b", label: "tacos" },
+  { id: "c", label: "soup" },
+];
 
 test("choose: the top option is decided; a tie is no decision", () => {
   assert.deepEqual(decide("choose", lunch, [["a"], ["b", "a"], ["a"]]).outcome.verdict, { kind: "decided", option: "pizza" });

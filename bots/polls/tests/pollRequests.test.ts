@@ -41,7 +41,10 @@ test("a proposal reads its question, deadline, threshold and quorum in natural o
   assert.equal(read.durationMs, 7 * 86_400_000);
   assert.equal(read.threshold, "two-thirds");
   assert.equal(read.quorumPercent, 50);
-  assert.deepEqual(read.options.map((option) => option.id), ["agree", "disagree", "abstain"]);
+  assert.deepEqual(
+    read.options.map((option) => option.id),
+    ["agree", "disagree", "abstain"],
+  );
   assert.equal(request("proposal", "Quiet hours threshold 2/3 closes in 20 seconds secret").secret, true);
 });
 
@@ -53,7 +56,11 @@ test("defaults: closes in 7 days, simple majority, no quorum", () => {
 test("a poll reads quoted questions, options and pick; words like 'pick up' stay in the question", () => {
   const lunch = request("choose", '"Lunch?" options: pizza, tacos, soup closes in 2 days pick 2');
   assert.equal(lunch.question, "Lunch?");
-  assert.deepEqual(lunch.options, [{ id: "a", label: "pizza" }, { id: "b", label: "tacos" }, { id: "c", label: "soup" }]);
+  assert.deepEqual(lunch.options, [
+    { id: "a", label: "pizza" },
+    { id: "b", label: "tacos" },
+    { id: "c", label: "soup" },
+  ]);
   assert.equal(lunch.maxSelections, 2);
   assert.equal(request("choose", "Who will pick up the keys options: Ann, Bob closes in a day").question, "Who will pick up the keys");
   assert.equal(request("proposal", "Lower the noise threshold for alerts closes in 2 days").question, "Lower the noise threshold for alerts");
@@ -75,11 +82,20 @@ test("binding proposals: sharing limits and pact changes; near misses get a reas
   const limit = request("proposal", "set sharing.max_open_listings to 5 closes in 3 days");
   assert.deepEqual(limit.binding, { kind: "sharing-limit", setting: "maxOpenListings", value: 5, name: "sharing.max_open_listings" });
   assert.equal(limit.quorumPercent, 50, "binding proposals need half the members unless told otherwise");
-  assert.deepEqual(request("proposal", "add neighbor elm.mesh at 10.0.2.1 closes in 7 days").binding, { kind: "pact-add", member: { serverName: "elm.mesh", address: "10.0.2.1" } });
+  assert.deepEqual(request("proposal", "add neighbor elm.mesh at 10.0.2.1 closes in 7 days").binding, {
+    kind: "pact-add",
+    member: { serverName: "elm.mesh", address: "10.0.2.1" },
+  });
   assert.deepEqual(readBindingChange("remove neighbor elm.mesh"), { ok: true, change: { kind: "pact-remove", serverName: "elm.mesh" } });
-  assert.deepEqual(readBindingChange("set sharing.pact_neighbors_may_claim to no"), { ok: true, change: { kind: "sharing-limit", setting: "pactNeighborsMayClaim", value: false, name: "sharing.pact_neighbors_may_claim" } });
+  assert.deepEqual(readBindingChange("set sharing.pact_neighbors_may_claim to no"), {
+    ok: true,
+    change: { kind: "sharing-limit", setting: "pactNeighborsMayClaim", value: false, name: "sharing.pact_neighbors_may_claim" },
+  });
   assert.match(problem("proposal", "set sharing.max_open_listings to lots"), /whole number/);
-  assert.deepEqual(readBindingChange("set sharing.pact_neighbors_may_claim to sí"), { ok: true, change: { kind: "sharing-limit", setting: "pactNeighborsMayClaim", value: true, name: "sharing.pact_neighbors_may_claim" } });
+  assert.deepEqual(readBindingChange("set sharing.pact_neighbors_may_claim to sí"), {
+    ok: true,
+    change: { kind: "sharing-limit", setting: "pactNeighborsMayClaim", value: true, name: "sharing.pact_neighbors_may_claim" },
+  });
   assert.match(problem("proposal", "set sharing.colour to blue"), /don't know the setting/);
   assert.match(problem("consent", "set sharing.max_open_listings to 5"), /use `!propose`/);
   assert.equal(request("proposal", "Set up a tool library").binding, undefined);
@@ -93,7 +109,12 @@ test("applying binding changes goes through the community; a failure is reported
   assert.equal(context.community.sharingLimits().maxClaimsPerWeek, 3);
   await applyBindingChange({ kind: "pact-add", member: { serverName: "elm.mesh", address: "10.0.2.1" } }, context.community);
   assert.deepEqual(context.community.pact(), [{ serverName: "elm.mesh", address: "10.0.2.1" }]);
-  const failing = { ...context.community, changePact: async () => { throw new Error("elm.mesh is unreachable"); } };
+  const failing = {
+    ...context.community,
+    changePact: async () => {
+      throw new Error("elm.mesh is unreachable");
+    },
+  };
   const refused = await applyBindingChange({ kind: "pact-remove", serverName: "elm.mesh" }, failing);
   assert.deepEqual(refused, { ok: false, change: { kind: "pact-remove", serverName: "elm.mesh" }, error: "elm.mesh is unreachable" });
   assert.match(appliedWords(english, refused).text, /Could not apply.*unreachable/);
@@ -119,12 +140,23 @@ test("a norms proposal carries the new text, line breaks kept; empty, over-long 
 
 test("a passed norms change is applied through the community", async () => {
   const context = createFakeBotContext();
-  assert.match(appliedWords(english, await applyBindingChange({ kind: "norms", text: "Be kind.\nShare fairly." }, context.community)).text, /^Applied: the block's norms become/);
+  assert.match(
+    appliedWords(english, await applyBindingChange({ kind: "norms", text: "Be kind.\nShare fairly." }, context.community)).text,
+    /^Applied: the block's norms become/,
+  );
   assert.equal(context.community.norms(), "Be kind.\nShare fairly.");
 });
 
 test("DM ballots are read by letter, id or the option's words, and checked against the kind", () => {
-  const lunch = { kind: "choose" as const, maxSelections: 2, options: [{ id: "a", label: "pizza" }, { id: "b", label: "tacos" }, { id: "c", label: "soup" }] };
+  const lunch = {
+    kind: "choose" as const,
+    maxSelections: 2,
+    options: [
+      { id: "a", label: "pizza" },
+      { id: "b", label: "tacos" },
+      { id: "c", label: "soup" },
+    ],
+  };
   assert.deepEqual(readBallot(lunch, "A C"), { ok: true, choices: ["a", "c"] });
   assert.deepEqual(readBallot(lunch, "soup"), { ok: true, choices: ["c"] });
   assert.match(ballotProblem(readBallot(lunch, "A B C")), /from 1 to 2 options/);
@@ -132,7 +164,15 @@ test("DM ballots are read by letter, id or the option's words, and checked again
   const ranked = { ...lunch, kind: "ranked" as const, maxSelections: 1 };
   assert.deepEqual(readBallot(ranked, "B > A > C"), { ok: true, choices: ["b", "a", "c"] });
   assert.match(ballotProblem(readBallot(ranked, "B B")), /twice/);
-  const proposal = { kind: "proposal" as const, maxSelections: 1, options: [{ id: "agree", label: "Agree" }, { id: "disagree", label: "Disagree" }, { id: "abstain", label: "Abstain" }] };
+  const proposal = {
+    kind: "proposal" as const,
+    maxSelections: 1,
+    options: [
+      { id: "agree", label: "Agree" },
+      { id: "disagree", label: "Disagree" },
+      { id: "abstain", label: "Abstain" },
+    ],
+  };
   assert.deepEqual(readBallot(proposal, "Agree"), { ok: true, choices: ["agree"] });
   // In Spanish too, whatever the voter's language: the answer's name in any catalog, or a short word.
   assert.deepEqual(readBallot(proposal, "a favor"), { ok: true, choices: ["agree"] });
@@ -145,8 +185,14 @@ test("receipts are random readable codes; the published list drops voters and is
   const codes = new Set(Array.from({ length: 500 }, newReceiptCode));
   assert.equal(codes.size, 500);
   for (const receipt of codes) assert.match(receipt, /^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$/);
-  const published = publishedReceipts([{ receipt: "ZZZZ-0000-0000", choices: ["agree"], ts: 1 }, { receipt: "AAAA-0000-0000", choices: ["disagree"], ts: 2 }]);
-  assert.deepEqual(published, [{ receipt: "AAAA-0000-0000", choices: ["disagree"] }, { receipt: "ZZZZ-0000-0000", choices: ["agree"] }]);
+  const published = publishedReceipts([
+    { receipt: "ZZZZ-0000-0000", choices: ["agree"], ts: 1 },
+    { receipt: "AAAA-0000-0000", choices: ["disagree"], ts: 2 },
+  ]);
+  assert.deepEqual(published, [
+    { receipt: "AAAA-0000-0000", choices: ["disagree"] },
+    { receipt: "ZZZZ-0000-0000", choices: ["agree"] },
+  ]);
 });
 
 test("a close given as a day: the coming one, at the end of that day; a past day is refused, in both languages, never moved on", () => {
@@ -158,12 +204,20 @@ test("a close given as a day: the coming one, at the end of that day; a past day
   const newYork = readPollRequest("proposal", "Fix the gate until Friday", { ...clock, timeZone: "America/New_York" });
   assert.ok(newYork.ok && clock.now + newYork.request.durationMs === Date.UTC(2026, 11, 12, 4, 59));
 
-  for (const [text, language] of [["Fix the gate until last Tuesday", "en"], ["Arreglar la reja hasta el martes pasado", "es"]] as const) {
+  for (const [text, language] of [
+    ["Fix the gate until last Tuesday", "en"],
+    ["Arreglar la reja hasta el martes pasado", "es"],
+  ] as const) {
     const reading = readPollRequest("proposal", text, clock);
     assert.ok(!reading.ok, `${text} is refused`);
     assert.equal("key" in reading.problem && reading.problem.key, "polls.problem.pastDate");
     const said = requestProblemWords(speaker(language, "UTC"), reading.problem).text;
-    assert.match(said, language === "en" ? /“until last Tuesday” is already past: it was Tuesday, December 8, 2026/ : /“hasta el martes pasado” ya pasó: fue el martes, 8 de diciembre de 2026/);
+    assert.match(
+      said,
+      language === "en"
+        ? /“until last Tuesday” is already past: it was Tuesday, December 8, 2026/
+        : /“hasta el martes pasado” ya pasó: fue el martes, 8 de diciembre de 2026/,
+    );
   }
   assert.match(problem("proposal", "Fix the gate until June 10 2020"), /already past/);
   // Said on a Wednesday about Wednesday: still last week's.
@@ -186,10 +240,16 @@ test("every example the bot gives, in every language, is a command it reads", ()
 
 test("clauses in Spanish: cierra en, hasta/cierra el, umbral, quórum, opciones, elige, secreta, oculta", () => {
   const quiet = request("proposal", "Horario de silencio desde las 22 h cierra en 3 días umbral dos tercios quórum 50% secreta");
-  assert.deepEqual([quiet.question, quiet.durationMs, quiet.threshold, quiet.quorumPercent, quiet.secret], ["Horario de silencio desde las 22 h", 3 * 86_400_000, "two-thirds", 50, true]);
+  assert.deepEqual(
+    [quiet.question, quiet.durationMs, quiet.threshold, quiet.quorumPercent, quiet.secret],
+    ["Horario de silencio desde las 22 h", 3 * 86_400_000, "two-thirds", 50, true],
+  );
   assert.equal(request("proposal", "Pintar la reja cierra en una hora umbral mayoría").durationMs, 3_600_000);
   const lunch = request("choose", '"¿Almuerzo?" opciones: pizza, tacos o sopa elige 2 oculta');
-  assert.deepEqual([lunch.question, lunch.options.map((option) => option.label), lunch.maxSelections, lunch.hidden], ["¿Almuerzo?", ["pizza", "tacos", "sopa"], 2, true]);
+  assert.deepEqual(
+    [lunch.question, lunch.options.map((option) => option.label), lunch.maxSelections, lunch.hidden],
+    ["¿Almuerzo?", ["pizza", "tacos", "sopa"], 2, true],
+  );
   assert.equal(clock.now + request("consent", "Mover el bicicletero cierra el viernes").durationMs, Date.UTC(2026, 11, 11, 23, 59));
   // Said back in the neighbor's words: the clauses by their Spanish names.
   const spanish = speaker("es", "UTC");
@@ -199,7 +259,10 @@ test("clauses in Spanish: cierra en, hasta/cierra el, umbral, quórum, opciones,
   const twice = readPollRequest("proposal", "Pintar la reja cierra en 2 días hasta el viernes", clock);
   assert.ok(!twice.ok);
   assert.equal(requestProblemWords(spanish, twice.problem).text, '"cierra en …" o "hasta …" aparece dos veces.');
-  assert.match(requestProblemWords(spanish, (readPollRequest("proposal", "Pintar la reja cierra en siempre", clock) as { problem: PollRequestProblem }).problem).text, /^No entendí cuándo cierra/);
+  assert.match(
+    requestProblemWords(spanish, (readPollRequest("proposal", "Pintar la reja cierra en siempre", clock) as { problem: PollRequestProblem }).problem).text,
+    /^No entendí cuándo cierra/,
+  );
 });
 
 test("the norms example in each language is a norms proposal the bot reads ('normas' in Spanish)", () => {
@@ -217,9 +280,28 @@ test("the norms example in each language is a norms proposal the bot reads ('nor
 
 test("a DM ballot is decided before anything is stored: no poll, closed, voted in the room, not eligible, not an option, accepted", () => {
   const poll = {
-    number: 4, kind: "proposal" as const, question: "Hire a gardener", options: [{ id: "agree", label: "Agree" }, { id: "disagree", label: "Disagree" }, { id: "abstain", label: "Abstain" }],
-    maxSelections: 1, threshold: "majority" as const, quorumPercent: 0, secret: true, hidden: false, binding: undefined, roomId: "!gov", startEventId: "$a", author: "@ann:b",
-    openedAt: 0, closesAt: 1, eligible: ["@ann:b"], eligibleFrom: "room" as const, status: "open" as const,
+    number: 4,
+    kind: "proposal" as const,
+    question: "Hire a gardener",
+    options: [
+      { id: "agree", label: "Agree" },
+      { id: "disagree", label: "Disagree" },
+      { id: "abstain", label: "Abstain" },
+    ],
+    maxSelections: 1,
+    threshold: "majority" as const,
+    quorumPercent: 0,
+    secret: true,
+    hidden: false,
+    binding: undefined,
+    roomId: "!gov",
+    startEventId: "$a",
+    author: "@ann:b",
+    openedAt: 0,
+    closesAt: 1,
+    eligible: ["@ann:b"],
+    eligibleFrom: "room" as const,
+    status: "open" as const,
   };
   const keyOf = (decision: ReturnType<typeof decideBallot>) => (decision.kind === "refused" ? decision.problem.key : decision.kind);
   assert.equal(keyOf(decideBallot(undefined, 4, "@ann:b", "agree")), "polls.noPoll");

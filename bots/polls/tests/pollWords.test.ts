@@ -27,17 +27,40 @@ const openedAt = Date.UTC(2026, 11, 8, 15);
 
 function proposal(overrides: Partial<PollRecord> = {}): PollRecord {
   return {
-    number: 3, kind: "proposal", question: "Quiet hours from 10pm", options: [...proposalAnswers], maxSelections: 1, threshold: "two-thirds",
-    quorumPercent: 50, secret: false, hidden: false, binding: undefined, roomId: "!gov:block.test", startEventId: "$start", author: "@ann:block.test",
-    openedAt, closesAt: openedAt + 7 * day, eligible: ["@ann:block.test", "@bob:block.test", "@cy:block.test"], eligibleFrom: "room", status: "open",
+    number: 3,
+    kind: "proposal",
+    question: "Quiet hours from 10pm",
+    options: [...proposalAnswers],
+    maxSelections: 1,
+    threshold: "two-thirds",
+    quorumPercent: 50,
+    secret: false,
+    hidden: false,
+    binding: undefined,
+    roomId: "!gov:block.test",
+    startEventId: "$start",
+    author: "@ann:block.test",
+    openedAt,
+    closesAt: openedAt + 7 * day,
+    eligible: ["@ann:block.test", "@bob:block.test", "@cy:block.test"],
+    eligibleFrom: "room",
+    status: "open",
     ...overrides,
   };
 }
 
 const verdicts: readonly Verdict[] = [
-  { kind: "passed" }, { kind: "thresholdNotMet" }, { kind: "consentPassed" }, { kind: "objections", count: 1 }, { kind: "objections", count: 2 },
-  { kind: "nobodyChose" }, { kind: "tie", options: ["pizza", "tacos"] }, { kind: "decided", option: "tacos" }, { kind: "noBallots" },
-  { kind: "quorumNotPassed" }, { kind: "quorumNotDecided" },
+  { kind: "passed" },
+  { kind: "thresholdNotMet" },
+  { kind: "consentPassed" },
+  { kind: "objections", count: 1 },
+  { kind: "objections", count: 2 },
+  { kind: "nobodyChose" },
+  { kind: "tie", options: ["pizza", "tacos"] },
+  { kind: "decided", option: "tacos" },
+  { kind: "noBallots" },
+  { kind: "quorumNotPassed" },
+  { kind: "quorumNotDecided" },
 ];
 
 test("every verdict is said from its catalog message in both languages, with the right plural", () => {
@@ -61,7 +84,15 @@ test("every verdict is said from its catalog message in both languages, with the
 
 test("results: '1 vote' not '1 votes', in both languages; turnout, threshold and outcome from the catalog", () => {
   const poll = proposal({ status: "closed" });
-  const result = decidePoll(poll, { votes: new Map([["@ann:block.test", ["agree"]], ["@bob:block.test", ["agree"]], ["@cy:block.test", ["disagree"]]]), spoiled: [], notCounted: ["@gus:elm.mesh"] });
+  const result = decidePoll(poll, {
+    votes: new Map([
+      ["@ann:block.test", ["agree"]],
+      ["@bob:block.test", ["agree"]],
+      ["@cy:block.test", ["disagree"]],
+    ]),
+    spoiled: [],
+    notCounted: ["@gus:elm.mesh"],
+  });
   const en = resultsMessage(speaker("en", "UTC"), poll, result, { receipts: [], applied: undefined, closedEarlyBy: undefined }).text;
   assert.match(en, /^Results — Proposal 3: Quiet hours from 10pm\n• Agree: 2 votes\n• Disagree: 1 vote\n• Abstain: 0 votes\n/);
   assert.match(en, /Turnout: 3 of 3 eligible \(100%\); quorum 50%: met\.\nThreshold: at least two thirds of agree \+ disagree: 2 of 3 \(67%\), met\./);
@@ -76,9 +107,15 @@ test("results: '1 vote' not '1 votes', in both languages; turnout, threshold and
 test("a poll's notice: its close as a date and time in the block's time zone, in the block's language", () => {
   const poll = proposal();
   const en = nativePollNotice(speaker("en", "America/New_York"), poll).text;
-  assert.match(en, /Closes December 15, 2026, 10:00 AM \(in 1 week\)\. Passes with at least two thirds of agree \+ disagree\. Quorum: 50% of the 3 eligible members\./);
+  assert.match(
+    en,
+    /Closes December 15, 2026, 10:00 AM \(in 1 week\)\. Passes with at least two thirds of agree \+ disagree\. Quorum: 50% of the 3 eligible members\./,
+  );
   const es = nativePollNotice(speaker("es", "America/New_York"), poll).text;
-  assert.match(es, /Cierra el 15 de diciembre de 2026 a las 10:00 \(en 1 semana\)\. Se aprueba con al menos dos tercios de a favor \+ en contra\. Quórum: 50 % de los 3 miembros con voto\./);
+  assert.match(
+    es,
+    /Cierra el 15 de diciembre de 2026 a las 10:00 \(en 1 semana\)\. Se aprueba con al menos dos tercios de a favor \+ en contra\. Quórum: 50 % de los 3 miembros con voto\./,
+  );
   assert.ok(es.includes(sayPlain("es", "polls.native.close", { command: "!cerrar 3" })), es);
 });
 
@@ -91,22 +128,58 @@ test("secret ballots: the announcement, a ballot's reply and an unknown option, 
     assert.ok(announcement.includes(sayPlain(language, "polls.dm.ballots", { count: 1 })));
     assert.match(announcement, language === "en" ? /!vote 3 agree/ : /!votar 3 a-favor/);
     const cast = ballotCastMessage(words, { poll, choices: ["abstain"], receipt: "ABCD-EFGH-JKMN", changed: true }).text;
-    assert.ok(cast.startsWith(sayPlain(language, "polls.ballot.cast", { changed: "yes", title: sayPlain(language, "polls.title", { kind: "proposal", number: "3", question: poll.question }), choices: sayPlain(language, "polls.answer.abstain") })), cast);
+    assert.ok(
+      cast.startsWith(
+        sayPlain(language, "polls.ballot.cast", {
+          changed: "yes",
+          title: sayPlain(language, "polls.title", { kind: "proposal", number: "3", question: poll.question }),
+          choices: sayPlain(language, "polls.answer.abstain"),
+        }),
+      ),
+      cast,
+    );
     assert.match(cast, /`ABCD-EFGH-JKMN`/);
   }
-  assert.equal(notAnOptionMessage(speaker("es", "UTC"), poll, "quizás").text, "“quizás” no es una opción de esta votación. Opciones: agree (A favor), disagree (En contra), abstain (Me abstengo).");
+  assert.equal(
+    notAnOptionMessage(speaker("es", "UTC"), poll, "quizás").text,
+    "“quizás” no es una opción de esta votación. Opciones: agree (A favor), disagree (En contra), abstain (Me abstengo).",
+  );
 });
 
 test("reminders, the open polls and the decision log, with dates and durations in the language", () => {
   const poll = proposal();
   const now = poll.closesAt - day;
-  assert.match(reminderMessage(speaker("es", "UTC"), poll, now).text, /^Propuesta 3: Quiet hours from 10pm cierra en aproximadamente 1 día y todavía no has votado\.[\s\S]*!recordar no/);
-  assert.match(openPollsMessage(speaker("es", "UTC"), [poll], now).text, /Votaciones abiertas\n\n• Propuesta 3: Quiet hours from 10pm \(https:[^)]+\) — cierra en 1 día/);
+  assert.match(
+    reminderMessage(speaker("es", "UTC"), poll, now).text,
+    /^Propuesta 3: Quiet hours from 10pm cierra en aproximadamente 1 día y todavía no has votado\.[\s\S]*!recordar no/,
+  );
+  assert.match(
+    openPollsMessage(speaker("es", "UTC"), [poll], now).text,
+    /Votaciones abiertas\n\n• Propuesta 3: Quiet hours from 10pm \(https:[^)]+\) — cierra en 1 día/,
+  );
   assert.match(openPollsMessage(speaker("en", "UTC"), [], now).text, /^No polls are open right now/);
-  const decision = { number: 3, question: poll.question, outcome: { decided: true, verdict: { kind: "passed" } as const }, decidedAt: poll.closesAt, roomId: poll.roomId, startEventId: "$start",
-    applied: { ok: true as const, change: { kind: "sharing-limit" as const, setting: "pactNeighborsMayClaim" as const, value: false, name: "sharing.pact_neighbors_may_claim" } } };
-  assert.match(decisionsMessage(speaker("es", "UTC"), [decision]).text, /15 dic 2026 #3 Quiet hours from 10pm \(https:[^)]+\) — Aprobada Aplicado: sharing\.pact_neighbors_may_claim pasa a ser no\./);
-  assert.match(decisionsMessage(speaker("en", "UTC"), [decision]).text, /Dec 15, 2026 #3 Quiet hours from 10pm \(https:[^)]+\) — Passed Applied: sharing\.pact_neighbors_may_claim becomes no\./);
-  assert.equal(appliedWords(speaker("es", "UTC"), { ok: false, change: { kind: "pact-remove", serverName: "elm.mesh" }, error: "unreachable" }).text,
-    "No se pudo aplicar (elm.mesh sale del pacto): unreachable. El operador del equipo puede ver los detalles en el registro.");
+  const decision = {
+    number: 3,
+    question: poll.question,
+    outcome: { decided: true, verdict: { kind: "passed" } as const },
+    decidedAt: poll.closesAt,
+    roomId: poll.roomId,
+    startEventId: "$start",
+    applied: {
+      ok: true as const,
+      change: { kind: "sharing-limit" as const, setting: "pactNeighborsMayClaim" as const, value: false, name: "sharing.pact_neighbors_may_claim" },
+    },
+  };
+  assert.match(
+    decisionsMessage(speaker("es", "UTC"), [decision]).text,
+    /15 dic 2026 #3 Quiet hours from 10pm \(https:[^)]+\) — Aprobada Aplicado: sharing\.pact_neighbors_may_claim pasa a ser no\./,
+  );
+  assert.match(
+    decisionsMessage(speaker("en", "UTC"), [decision]).text,
+    /Dec 15, 2026 #3 Quiet hours from 10pm \(https:[^)]+\) — Passed Applied: sharing\.pact_neighbors_may_claim becomes no\./,
+  );
+  assert.equal(
+    appliedWords(speaker("es", "UTC"), { ok: false, change: { kind: "pact-remove", serverName: "elm.mesh" }, error: "unreachable" }).text,
+    "No se pudo aplicar (elm.mesh sale del pacto): unreachable. El operador del equipo puede ver los detalles en el registro.",
+  );
 });

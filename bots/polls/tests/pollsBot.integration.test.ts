@@ -40,11 +40,13 @@ describe("governance polls on a real Synapse", () => {
     block = await startTestNeighborhood({ bots: [createPollsBot()], now: () => Date.now() + clock.offsetMs });
     governance = block.running.rooms.get("governance")!;
     bot = `@polls:${block.running.neighborhood.server_name}`;
-    [ann, bob, cy, dee, eli] = await Promise.all(["ann", "bob", "cy", "dee", "eli"].map(async (name) => {
-      const neighbor = await block.addNeighbor(name);
-      await neighbor.client.joinRoom(governance);
-      return neighbor;
-    })) as [NeighborClient, NeighborClient, NeighborClient, NeighborClient, NeighborClient];
+    [ann, bob, cy, dee, eli] = (await Promise.all(
+      ["ann", "bob", "cy", "dee", "eli"].map(async (name) => {
+        const neighbor = await block.addNeighbor(name);
+        await neighbor.client.joinRoom(governance);
+        return neighbor;
+      }),
+    )) as [NeighborClient, NeighborClient, NeighborClient, NeighborClient, NeighborClient];
   });
   after(async () => {
     await block?.stop();
@@ -59,7 +61,10 @@ describe("governance polls on a real Synapse", () => {
       (event) =>
         fromBot(event) &&
         ((event.type === "org.matrix.msc3381.poll.start" && String(event.content["org.matrix.msc1767.text"]).includes(`: ${question}\n`)) ||
-          (event.type === "m.room.message" && event.content["m.relates_to"] === undefined && bodyOf(event).includes(`: ${question}\n`) && bodyOf(event).includes("in a private chat with"))),
+          (event.type === "m.room.message" &&
+            event.content["m.relates_to"] === undefined &&
+            bodyOf(event).includes(`: ${question}\n`) &&
+            bodyOf(event).includes("in a private chat with"))),
       `the poll "${question}"`,
     );
     starts.set(key, start);
@@ -100,21 +105,36 @@ describe("governance polls on a real Synapse", () => {
   }
 
   const endEvent = (key: string, timeoutMs?: number) =>
-    ann.waitForEvent((event) => fromBot(event) && event.type === "org.matrix.msc3381.poll.end" && event.content["m.relates_to"]?.event_id === starts.get(key)!.event_id, `the end of ${key}`, timeoutMs);
+    ann.waitForEvent(
+      (event) => fromBot(event) && event.type === "org.matrix.msc3381.poll.end" && event.content["m.relates_to"]?.event_id === starts.get(key)!.event_id,
+      `the end of ${key}`,
+      timeoutMs,
+    );
 
   const results = async (key: string, watcher: NeighborClient = ann) =>
-    bodyOf(await watcher.waitForEvent((event) => fromBot(event) && event.type === "m.room.message" && bodyOf(event).startsWith("Results — ") && bodyOf(event).includes(starts.get(key)!.event_id), `the results of ${key}`));
+    bodyOf(
+      await watcher.waitForEvent(
+        (event) =>
+          fromBot(event) && event.type === "m.room.message" && bodyOf(event).startsWith("Results — ") && bodyOf(event).includes(starts.get(key)!.event_id),
+        `the results of ${key}`,
+      ),
+    );
 
   /** The ids of the results messages of a poll that ann has seen. */
   const resultsOf = (key: string) =>
-    ann.seen((event) => fromBot(event) && bodyOf(event).startsWith("Results — ") && bodyOf(event).includes(starts.get(key)!.event_id)).map((event) => event.event_id);
+    ann
+      .seen((event) => fromBot(event) && bodyOf(event).startsWith("Results — ") && bodyOf(event).includes(starts.get(key)!.event_id))
+      .map((event) => event.event_id);
 
   /** The neighbor's direct chat with the bot, opened as Element's "Start chat" does (once). */
   async function dmWithBot(neighbor: NeighborClient): Promise<string> {
     const existing = dms.get(neighbor);
     if (existing !== undefined) return existing;
     const roomId = await neighbor.openDirectChat(bot);
-    await neighbor.waitForEvent((event) => event.room_id === roomId && event.type === "m.room.member" && event.state_key === bot && event.content.membership === "join", "the bot joining the DM");
+    await neighbor.waitForEvent(
+      (event) => event.room_id === roomId && event.type === "m.room.member" && event.state_key === bot && event.content.membership === "join",
+      "the bot joining the DM",
+    );
     dms.set(neighbor, roomId);
     return roomId;
   }
@@ -130,7 +150,10 @@ describe("governance polls on a real Synapse", () => {
     await open(ann, "passes", `!propose set sharing.max_open_listings to 5 closes in 2 minutes quorum 10%`, "set sharing.max_open_listings to 5");
     await open(ann, "fails", `!propose set sharing.max_claims_per_week to 1 closes in 2 minutes quorum 10%`, "set sharing.max_claims_per_week to 1");
     assert.equal(quiet.content["org.matrix.msc3381.poll.start"].kind, "org.matrix.msc3381.poll.disclosed");
-    assert.deepEqual(quiet.content["org.matrix.msc3381.poll.start"].answers.map((answer: Record<string, string>) => answer.id), ["agree", "disagree", "abstain"]);
+    assert.deepEqual(
+      quiet.content["org.matrix.msc3381.poll.start"].answers.map((answer: Record<string, string>) => answer.id),
+      ["agree", "disagree", "abstain"],
+    );
     assert.equal(quiet.content["org.matrix.msc1767.text"], "Proposal 1: Quiet hours from 10pm\n1. Agree\n2. Disagree\n3. Abstain");
     const notice = await ann.waitForEvent((event) => fromBot(event) && bodyOf(event).startsWith("Proposal 1: Quiet hours"), "the rules notice");
     assert.match(bodyOf(notice), /at least two thirds of agree \+ disagree/);
@@ -187,7 +210,10 @@ describe("governance polls on a real Synapse", () => {
     assert.match(late, /Outcome: Passed\./);
     // A passed decision is pinned in the Governance room: the results themselves.
     const resultsId = resultsOf("late")[0];
-    await ann.waitForEvent((event) => event.room_id === governance && event.type === "m.room.pinned_events" && (event.content.pinned as string[]).includes(resultsId!), "the pinned results");
+    await ann.waitForEvent(
+      (event) => event.room_id === governance && event.type === "m.room.pinned_events" && (event.content.pinned as string[]).includes(resultsId!),
+      "the pinned results",
+    );
   });
 
   test("after a restart before the deadline, every poll closes on time with an end event and results", async () => {
@@ -264,7 +290,12 @@ describe("governance polls on a real Synapse", () => {
     assert.match(await ask(hal, governance, `!vote ${number} agree`), /private chat/);
     assert.match(await ask(hal, await dmWithBot(hal), `!vote ${number} agree`), /not on the list of voters/);
 
-    for (const [neighbor, choice] of [[ann, "agree"], [bob, "disagree"], [cy, "agree"], [cy, "abstain"]] as const) {
+    for (const [neighbor, choice] of [
+      [ann, "agree"],
+      [bob, "disagree"],
+      [cy, "agree"],
+      [cy, "abstain"],
+    ] as const) {
       const reply = await ask(neighbor, await dmWithBot(neighbor), `!vote ${number} ${choice}`);
       assert.match(reply, /the box's operator could see this chat and your vote/);
       const receipt = /Your receipt: `([A-Z0-9-]+)`/.exec(reply)?.[1];
@@ -273,17 +304,33 @@ describe("governance polls on a real Synapse", () => {
       receipts.set(neighbor.userId, receipt);
     }
     await ann.waitForEvent(
-      (event) => fromBot(event) && event.content["m.relates_to"]?.rel_type === "m.replace" && event.content["m.relates_to"]?.event_id === announcement.event_id && String(event.content["m.new_content"]?.body).includes("Ballots cast: 3"),
+      (event) =>
+        fromBot(event) &&
+        event.content["m.relates_to"]?.rel_type === "m.replace" &&
+        event.content["m.relates_to"]?.event_id === announcement.event_id &&
+        String(event.content["m.new_content"]?.body).includes("Ballots cast: 3"),
       "the ballot count in the room",
     );
-    assert.equal(ann.seen((event) => event.room_id === governance && JSON.stringify(event.content).includes("Disagree") && event.sender === bot && bodyOf(event).includes(bob.userId)).length, 0);
+    assert.equal(
+      ann.seen(
+        (event) =>
+          event.room_id === governance && JSON.stringify(event.content).includes("Disagree") && event.sender === bot && bodyOf(event).includes(bob.userId),
+      ).length,
+      0,
+    );
   });
 
   test("ranked choice: ballots by DM", async () => {
     const announcement = await open(eli, "ranked", '!ranked "Party theme" options: garden, music, food, games closes in 1 day', "Party theme");
     assert.match(bodyOf(announcement), /Element cannot rank options, so vote in a private chat with/);
     const number = numberOf("ranked");
-    for (const [neighbor, ranking] of [[ann, "A"], [bob, "A B"], [cy, "B"], [dee, "B A"], [eli, "C B"]] as const) {
+    for (const [neighbor, ranking] of [
+      [ann, "A"],
+      [bob, "A B"],
+      [cy, "B"],
+      [dee, "B A"],
+      [eli, "C B"],
+    ] as const) {
       assert.match(await ask(neighbor, await dmWithBot(neighbor), `!rank ${number} ${ranking}`), /Your ballot is in/);
     }
   });
@@ -302,7 +349,10 @@ describe("governance polls on a real Synapse", () => {
     await vote(ann, "ended-in-element", ["agree"]);
     await endPoll(operator, "ended-in-element");
     await endEvent("ended-in-element");
-    assert.match(await results("ended-in-element"), new RegExp(`Closed early by ${escapeRegex(operator.userId)}\\.[\\s\\S]*Agree: 1 vote[\\s\\S]*Outcome: Passed\\.`));
+    assert.match(
+      await results("ended-in-element"),
+      new RegExp(`Closed early by ${escapeRegex(operator.userId)}\\.[\\s\\S]*Agree: 1 vote[\\s\\S]*Outcome: Passed\\.`),
+    );
   });
 
   let fer: NeighborClient;
@@ -336,11 +386,14 @@ describe("governance polls on a real Synapse", () => {
     spanishPoll = numberOf("spanish");
     const ballot = await askSlowly(dm, `!votar ${spanishPoll} a favor`);
     const receipt = /`([A-Z0-9-]+)`/.exec(ballot)?.[1] ?? "";
-    assert.equal(ballot, [
-      sayPlain("es", "polls.ballot.cast", { changed: "no", title: `Propuesta ${spanishPoll}: Pintar la reja`, choices: "A favor" }),
-      sayPlain("es", "polls.ballot.receipt", { receipt }),
-      sayPlain("es", "polls.ballot.operator"),
-    ].join("\n\n"));
+    assert.equal(
+      ballot,
+      [
+        sayPlain("es", "polls.ballot.cast", { changed: "no", title: `Propuesta ${spanishPoll}: Pintar la reja`, choices: "A favor" }),
+        sayPlain("es", "polls.ballot.receipt", { receipt }),
+        sayPlain("es", "polls.ballot.operator"),
+      ].join("\n\n"),
+    );
     assert.equal(await askSlowly(dm, "!votar 999 a favor"), sayPlain("es", "polls.noPoll", { number: "999" }));
     const open = await askSlowly(governance, "!votaciones");
     assert.ok(open.startsWith(`${sayPlain("es", "polls.list.title")}\n\n`), open);
@@ -364,15 +417,24 @@ describe("governance polls on a real Synapse", () => {
   test("a day later: the results of every rule, the receipts check out, three rounds, and reminders by DM", async () => {
     moveClockTo(dayBefore + day + minute);
     assert.match(await results("two-of-three"), /Threshold: at least two thirds of agree \+ disagree: 2 of 3 \(67%\), met\.[\s\S]*Outcome: Passed\./);
-    assert.match(await results("three-of-five"), /Threshold: at least two thirds of agree \+ disagree: 3 of 5 \(60%\), not met\.[\s\S]*Outcome: Not passed: threshold not met\./);
-    assert.match(await results("quorum"), /Agree: 3 votes[\s\S]*Turnout: 3 of 6 eligible \(50%\); quorum 60%: not met\.[\s\S]*Outcome: Not passed: quorum not met\./);
+    assert.match(
+      await results("three-of-five"),
+      /Threshold: at least two thirds of agree \+ disagree: 3 of 5 \(60%\), not met\.[\s\S]*Outcome: Not passed: threshold not met\./,
+    );
+    assert.match(
+      await results("quorum"),
+      /Agree: 3 votes[\s\S]*Turnout: 3 of 6 eligible \(50%\); quorum 60%: not met\.[\s\S]*Outcome: Not passed: quorum not met\./,
+    );
     assert.match(await results("consent"), /Consent: 2 votes\n• Object: 1 vote[\s\S]*Outcome: Not passed: 1 objection stands\./);
     for (const key of ["two-of-three", "three-of-five", "quorum", "consent"]) await endEvent(key);
 
     const secret = await results("secret");
     assert.match(secret, /Agree: 1 vote\n• Disagree: 1 vote\n• Abstain: 1 vote/);
     const published = [...secret.matchAll(/• `([A-Z0-9-]+)` (\w+)/g)].map((match) => `${match[1]} ${match[2]}`);
-    assert.deepEqual(published.sort(), [`${receipts.get(ann.userId)} Agree`, `${receipts.get(bob.userId)} Disagree`, `${receipts.get(cy.userId)} Abstain`].sort());
+    assert.deepEqual(
+      published.sort(),
+      [`${receipts.get(ann.userId)} Agree`, `${receipts.get(bob.userId)} Disagree`, `${receipts.get(cy.userId)} Abstain`].sort(),
+    );
     // Nobody's name next to a vote: the room never learns who voted what.
     for (const neighbor of [ann, bob, cy]) assert.ok(!secret.includes(neighbor.userId), secret);
 
@@ -383,11 +445,23 @@ describe("governance polls on a real Synapse", () => {
     assert.match(ranked, /Outcome: Decided: music\./);
 
     const reminder = (neighbor: NeighborClient) =>
-      neighbor.waitForEvent((event) => event.sender === bot && event.room_id !== governance && bodyOf(event).includes(`Poll ${numberOf("reminded")}: Block party month? closes in about`), `${neighbor.userId}'s reminder`);
+      neighbor.waitForEvent(
+        (event) =>
+          event.sender === bot && event.room_id !== governance && bodyOf(event).includes(`Poll ${numberOf("reminded")}: Block party month? closes in about`),
+        `${neighbor.userId}'s reminder`,
+      );
     // gus had no chat with the bot yet: the reminder opens one.
     for (const neighbor of [cy, eli, gus]) assert.match(bodyOf(await reminder(neighbor)), /you haven't voted yet[\s\S]*!remind off/);
     // fer chose Spanish: the reminder is his, in Spanish; the Spanish poll's results are the room's, in English.
-    const spanishReminder = bodyOf(await fer.waitForEvent((event) => event.sender === bot && event.room_id !== governance && bodyOf(event).startsWith(`Votación ${numberOf("reminded")}: Block party month? cierra en aproximadamente`), "fer's reminder"));
+    const spanishReminder = bodyOf(
+      await fer.waitForEvent(
+        (event) =>
+          event.sender === bot &&
+          event.room_id !== governance &&
+          bodyOf(event).startsWith(`Votación ${numberOf("reminded")}: Block party month? cierra en aproximadamente`),
+        "fer's reminder",
+      ),
+    );
     assert.ok(spanishReminder.endsWith(sayPlain("es", "polls.reminder.off")), spanishReminder);
     assert.match(spanishReminder, /y todavía no has votado\.\n\nVota en la encuesta: https:/);
     assert.match(await results("spanish"), /Agree: 1 vote\n• Disagree: 0 votes[\s\S]*Outcome: Passed\./);
@@ -399,7 +473,11 @@ describe("governance polls on a real Synapse", () => {
     for (const neighbor of [dee, ann, bob]) {
       // Once a client has these results, which the bot sent after any reminder, it has any reminder too.
       await results("reminded", neighbor);
-      assert.equal(neighbor.seen((event) => event.sender === bot && bodyOf(event).includes("you haven't voted yet")).length, 0, `${neighbor.userId} got no reminder`);
+      assert.equal(
+        neighbor.seen((event) => event.sender === bot && bodyOf(event).includes("you haven't voted yet")).length,
+        0,
+        `${neighbor.userId} got no reminder`,
+      );
     }
   });
 });

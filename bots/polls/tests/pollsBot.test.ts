@@ -33,7 +33,10 @@ const said = (key: MessageKey, values?: Parameters<typeof sayPlain>[2]) => sayPl
 async function command(bot: ReturnType<typeof createPollsBot>, context: FakeBotContext, roomId: string, sender: string, body: string): Promise<string> {
   const before = context.sent.length;
   await bot.handleEvent(say(context, roomId, sender, body), context);
-  return context.sent.slice(before).map((sent) => sent.message.text).join("\n---\n");
+  return context.sent
+    .slice(before)
+    .map((sent) => sent.message.text)
+    .join("\n---\n");
 }
 
 function respond(context: FakeBotContext, startEventId: string, sender: string, answers: unknown, options: { ts?: number; type?: string } = {}): MatrixEvent {
@@ -78,7 +81,14 @@ test("!propose posts a native poll Element renders, with text fallbacks, and a n
   assert.equal(poll.kind, "org.matrix.msc3381.poll.disclosed");
   assert.equal(poll.max_selections, 1);
   assert.equal(poll.question["org.matrix.msc1767.text"], "Proposal 1: Quiet hours from 10pm");
-  assert.deepEqual(poll.answers.map((answer: any) => [answer.id, answer["org.matrix.msc1767.text"]]), [["agree", "Agree"], ["disagree", "Disagree"], ["abstain", "Abstain"]]);
+  assert.deepEqual(
+    poll.answers.map((answer: any) => [answer.id, answer["org.matrix.msc1767.text"]]),
+    [
+      ["agree", "Agree"],
+      ["disagree", "Disagree"],
+      ["abstain", "Abstain"],
+    ],
+  );
   assert.equal(start?.content["org.matrix.msc1767.text"], "Proposal 1: Quiet hours from 10pm\n1. Agree\n2. Disagree\n3. Abstain");
   assert.match(reply, /at least two thirds of agree \+ disagree/);
   // The six neighbors; not the operator's admin account, not the bots, not the pact neighbor.
@@ -118,8 +128,12 @@ test("proposal story: votes, a changed vote, a spoiled vote, a pact neighbor, th
   const start = await propose(bot, context, "!propose Quiet hours from 10pm closes in 3 days threshold two-thirds quorum 50%");
   const t = context.clock.now;
   for (const [sender, answers, ts] of [
-    [ann, ["agree"], t + 1], [bob, ["agree"], t + 2], [cy, ["disagree"], t + 3], [cy, ["agree"], t + 4], // cy changes her vote
-    [dee, ["disagree"], t + 5], [eli, ["maybe"], t + 6], // eli's vote is spoiled
+    [ann, ["agree"], t + 1],
+    [bob, ["agree"], t + 2],
+    [cy, ["disagree"], t + 3],
+    [cy, ["agree"], t + 4], // cy changes her vote
+    [dee, ["disagree"], t + 5],
+    [eli, ["maybe"], t + 6], // eli's vote is spoiled
     [pactNeighbor, ["disagree"], t + 7],
   ] as const) {
     await bot.handleEvent(respond(context, start, sender, answers, { ts }), context);
@@ -145,7 +159,10 @@ test("proposal story: votes, a changed vote, a spoiled vote, a pact neighbor, th
   await bot.handleEvent(respond(context, start, fay, ["disagree"]), context);
   await passDeadline(bot, context, 5000);
   assert.equal(endEvents(context).length, 1);
-  assert.match(await command(bot, context, governance, bob, "!decisions"), /#1 Quiet hours from 10pm \(https:\/\/matrix\.to\/#\/!governance:block\.test\/\$event1\) — Passed/);
+  assert.match(
+    await command(bot, context, governance, bob, "!decisions"),
+    /#1 Quiet hours from 10pm \(https:\/\/matrix\.to\/#\/!governance:block\.test\/\$event1\) — Passed/,
+  );
   // The results message (the fake's message ids start with $sent) is pinned in the Governance room.
   const pinned = context.state.get(`${governance} m.room.pinned_events `)?.pinned;
   assert.ok(Array.isArray(pinned) && pinned.length === 1 && /^\$sent/.test(String(pinned[0])), JSON.stringify(pinned));
@@ -192,7 +209,17 @@ test("a redacted response falls back to the voter's previous response", async ()
   await bot.handleEvent(respond(context, start, ann, ["agree"], { ts: context.clock.now + 1 }), context);
   const changed = respond(context, start, ann, ["disagree"], { ts: context.clock.now + 2 });
   await bot.handleEvent(changed, context);
-  await bot.handleEvent({ event_id: "$redaction", room_id: governance, sender: ann, type: "m.room.redaction", content: { redacts: changed.event_id }, origin_server_ts: context.clock.now + 3 }, context);
+  await bot.handleEvent(
+    {
+      event_id: "$redaction",
+      room_id: governance,
+      sender: ann,
+      type: "m.room.redaction",
+      content: { redacts: changed.event_id },
+      origin_server_ts: context.clock.now + 3,
+    },
+    context,
+  );
   await passDeadline(bot, context, day);
   assert.match(context.sent.at(-1)?.message.text ?? "", /Agree: 1 vote\n• Disagree: 0 votes/);
 });
@@ -219,7 +246,17 @@ test("an open poll still closes on time after a restart (a new bot over the same
 test("an end event from anyone but the bot is ignored; the author or a moderator can close early through the bot", async () => {
   const { context, bot } = setup();
   const start = await propose(bot, context, "!propose Bike rack closes in 2 days");
-  await bot.handleEvent({ event_id: "$foreignEnd", room_id: governance, sender: bob, type: "org.matrix.msc3381.poll.end", content: { "m.relates_to": { rel_type: "m.reference", event_id: start }, "org.matrix.msc3381.poll.end": {} }, origin_server_ts: context.clock.now }, context);
+  await bot.handleEvent(
+    {
+      event_id: "$foreignEnd",
+      room_id: governance,
+      sender: bob,
+      type: "org.matrix.msc3381.poll.end",
+      content: { "m.relates_to": { rel_type: "m.reference", event_id: start }, "org.matrix.msc3381.poll.end": {} },
+      origin_server_ts: context.clock.now,
+    },
+    context,
+  );
   assert.equal(context.sent.at(-1)?.message.text, said("polls.end.stillOpen", { number: "1", command: "!close 1" }));
   assert.equal(endEvents(context).length, 0);
   assert.equal(await command(bot, context, governance, bob, "!close 1"), said("polls.close.notAllowed", { number: "1" }));
@@ -235,8 +272,12 @@ test("a moderator ending the poll in Element closes it at that moment, as Elemen
   const { context, bot } = setup();
   const start = await propose(bot, context, "!propose Bike rack closes in 2 days");
   const end = (sender: string, ts: number): MatrixEvent => ({
-    event_id: `$end${ts}`, room_id: governance, sender, type: "org.matrix.msc3381.poll.end",
-    content: { "m.relates_to": { rel_type: "m.reference", event_id: start }, "org.matrix.msc3381.poll.end": {}, "org.matrix.msc1767.text": "Ended" }, origin_server_ts: ts,
+    event_id: `$end${ts}`,
+    room_id: governance,
+    sender,
+    type: "org.matrix.msc3381.poll.end",
+    content: { "m.relates_to": { rel_type: "m.reference", event_id: start }, "org.matrix.msc3381.poll.end": {}, "org.matrix.msc1767.text": "Ended" },
+    origin_server_ts: ts,
   });
   const t = context.clock.now;
   await bot.handleEvent(respond(context, start, ann, ["agree"], { ts: t + 1000 }), context);
@@ -261,7 +302,10 @@ test("consent with an objection does not pass", async () => {
   const { context, bot } = setup();
   await command(bot, context, governance, ann, "!consent Move the bike rack closes in 1 day");
   const start = startEvents(context)[0]?.eventId ?? "";
-  assert.deepEqual((startEvents(context)[0]?.content["org.matrix.msc3381.poll.start"] as any).answers.map((a: any) => a.id), ["consent", "object"]);
+  assert.deepEqual(
+    (startEvents(context)[0]!.content["org.matrix.msc3381.poll.start"] as any).answers.map((a: any) => a.id),
+    ["consent", "object"],
+  );
   await bot.handleEvent(respond(context, start, ann, ["consent"]), context);
   await bot.handleEvent(respond(context, start, bob, ["object"]), context);
   await passDeadline(bot, context, day);
@@ -272,7 +316,7 @@ test("choose several: pick 2 sets max_selections and counts both choices", async
   const { context, bot } = setup();
   await command(bot, context, governance, ann, '!poll "Lunch?" options: pizza, tacos, soup closes in 2 days pick 2');
   const start = startEvents(context)[0];
-  assert.equal((start?.content["org.matrix.msc3381.poll.start"] as any).max_selections, 2);
+  assert.equal((start!.content["org.matrix.msc3381.poll.start"] as any).max_selections, 2);
   await bot.handleEvent(respond(context, start?.eventId ?? "", ann, ["a", "b"]), context);
   await bot.handleEvent(respond(context, start?.eventId ?? "", bob, ["b"]), context);
   await passDeadline(bot, context, 2 * day);
@@ -284,10 +328,17 @@ test("secret ballot: votes by DM with receipts, the room sees only the count, re
   await command(bot, context, governance, ann, "!propose Hire a gardener closes in 1 day secret");
   assert.equal(startEvents(context).length, 0, "no native poll: clicking it would show who voted what");
   const announcement = context.sent.at(-1);
-  assert.match(announcement?.message.text ?? "", /secret ballot[\s\S]*!vote 1 agree[\s\S]*the box's operator could see the votes sent to me by DM[\s\S]*Ballots cast: 0/);
+  assert.match(
+    announcement?.message.text ?? "",
+    /secret ballot[\s\S]*!vote 1 agree[\s\S]*the box's operator could see the votes sent to me by DM[\s\S]*Ballots cast: 0/,
+  );
 
   assert.equal(await command(bot, context, governance, bob, "!vote 1 agree"), said("polls.ballot.sendPrivately"));
-  const dm = (user: string) => { const roomId = `!dm-${user}`; context.directRooms.add(roomId); return roomId; };
+  const dm = (user: string) => {
+    const roomId = `!dm-${user}`;
+    context.directRooms.add(roomId);
+    return roomId;
+  };
   const annReply = await command(bot, context, dm(ann), ann, "vote 1 agree");
   const annReceipt = /receipt: `([A-Z0-9-]+)`/.exec(annReply)?.[1];
   assert.ok(annReceipt, annReply);
@@ -300,14 +351,14 @@ test("secret ballot: votes by DM with receipts, the room sees only the count, re
 
   const edits = context.events.filter((event) => event.type === "m.room.message" && event.roomId === governance);
   assert.match(String((edits.at(-1)?.content["m.new_content"] as any)?.body), /Ballots cast: 2/);
-  assert.ok(!JSON.stringify(context.sent.filter((sent) => sent.roomId === governance)).includes("abstain\""), "the room never sees a vote");
+  assert.ok(!JSON.stringify(context.sent.filter((sent) => sent.roomId === governance)).includes('abstain"'), "the room never sees a vote");
 
   await passDeadline(bot, context, day);
   const results = context.sent.at(-1)?.message.text ?? "";
   assert.match(results, /Agree: 0 votes\n• Disagree: 1 vote\n• Abstain: 1 vote/);
   assert.match(results, new RegExp(`Receipts[\\s\\S]*\`${annReceipt}\` Abstain`));
   assert.ok(![...context.storeEntries.keys()].some((key) => key.startsWith("ballots/")), "voter names are dropped at the close");
-  assert.ok(!JSON.stringify([...context.storeEntries.values()].filter((value) => Array.isArray(value))).includes(ann + "\",\"receipt"));
+  assert.ok(!JSON.stringify([...context.storeEntries.values()].filter((value) => Array.isArray(value))).includes(ann + '","receipt'));
 });
 
 test("ranked choice: ballots by DM, the results show each round", async () => {
@@ -315,7 +366,15 @@ test("ranked choice: ballots by DM, the results show each round", async () => {
   const { context, bot } = setup({ operatorIsNeighbor: true });
   await command(bot, context, governance, ann, '!ranked "Party theme" options: garden, music, food, games closes in 1 day');
   assert.match(context.sent.at(-1)?.message.text ?? "", /Element cannot rank options[\s\S]*!rank 1 C B A/);
-  const ballots: [string, string][] = [[ann, "A B C"], [bob, "A B C"], [cy, "B C A"], [dee, "C B A"], [eli, "D C B"], [fay, "B"], [ada, "A"]];
+  const ballots: [string, string][] = [
+    [ann, "A B C"],
+    [bob, "A B C"],
+    [cy, "B C A"],
+    [dee, "C B A"],
+    [eli, "D C B"],
+    [fay, "B"],
+    [ada, "A"],
+  ];
   for (const [voter, ranking] of ballots) {
     const roomId = `!dm-${voter}`;
     context.directRooms.add(roomId);
@@ -380,7 +439,10 @@ test("the operator's members list decides who votes; only operators change it", 
 test("unreadable commands get a reply with what is accepted; polls start only in rooms, by members", async () => {
   const { context, bot } = setup();
   const reply = await command(bot, context, governance, ann, "!propose Quiet hours threshold 60%");
-  assert.match(reply, /The threshold must be majority, two-thirds \(2\/3\) or three-quarters \(3\/4\)[\s\S]*For example: `!propose Quiet hours from 10pm[\s\S]*"closes in …" or "until …", "threshold …"/);
+  assert.match(
+    reply,
+    /The threshold must be majority, two-thirds \(2\/3\) or three-quarters \(3\/4\)[\s\S]*For example: `!propose Quiet hours from 10pm[\s\S]*"closes in …" or "until …", "threshold …"/,
+  );
   assert.ok((await command(bot, context, governance, ann, "!poll Lunch? options: pizza")).startsWith(said("polls.problem.fewOptions", { min: 2 })));
   assert.ok((await command(bot, context, governance, ann, "!propose")).startsWith(said("polls.problem.whatQuestion")));
   assert.equal(await command(bot, context, governance, pactNeighbor, "!propose Quiet hours"), said("polls.start.membersOnly"));
@@ -401,18 +463,24 @@ test("a neighbor who chose Spanish: replies, ballots and reminders in Spanish; t
   context.directRooms.add(dm);
   await command(bot, context, dm, bob, "idioma es");
   assert.match(await command(bot, context, governance, bob, "!votaciones"), new RegExp(`^${sayPlain("es", "polls.list.none").slice(0, 30)}`));
-  assert.equal(await command(bot, context, governance, bob, "!proponer"), [
-    sayPlain("es", "polls.problem.whatQuestion"),
-    sayPlain("es", "polls.start.example", { example: sayPlain("es", "polls.propose.example") }),
-    sayPlain("es", "polls.start.clauses", { clauses: '"cierra en …" o "hasta …", "umbral …", "quórum …%", "secreta", "oculta"' }),
-  ].join("\n\n"));
+  assert.equal(
+    await command(bot, context, governance, bob, "!proponer"),
+    [
+      sayPlain("es", "polls.problem.whatQuestion"),
+      sayPlain("es", "polls.start.example", { example: sayPlain("es", "polls.propose.example") }),
+      sayPlain("es", "polls.start.clauses", { clauses: '"cierra en …" o "hasta …", "umbral …", "quórum …%", "secreta", "oculta"' }),
+    ].join("\n\n"),
+  );
   // Bob proposes in Spanish words; the poll is the room's, so its notice is in the block's language.
   const notice = await command(bot, context, governance, bob, "!proponer Hire a gardener hasta el viernes secret");
   assert.match(notice, /^Proposal 1: Hire a gardener\n[\s\S]*Closes June 6, 2025, 11:59\sPM/, "the coming Friday, read from Spanish");
   assert.match(notice, /This is a secret ballot/);
   const ballot = await command(bot, context, dm, bob, "votar 1 a favor");
   assert.ok(ballot.startsWith(sayPlain("es", "polls.ballot.cast", { changed: "no", title: "Propuesta 1: Hire a gardener", choices: "A favor" })), ballot);
-  assert.equal(await command(bot, context, dm, bob, "votar 1 quizás"), "“quizás” no es una opción de esta votación. Opciones: agree (A favor), disagree (En contra), abstain (Me abstengo).");
+  assert.equal(
+    await command(bot, context, dm, bob, "votar 1 quizás"),
+    "“quizás” no es una opción de esta votación. Opciones: agree (A favor), disagree (En contra), abstain (Me abstengo).",
+  );
   assert.equal(await command(bot, context, governance, bob, "!cerrar 7"), sayPlain("es", "polls.noPoll", { number: "7" }).replace(/<[^>]+>/g, ""));
   assert.equal(await command(bot, context, governance, bob, "!recordar no"), sayPlain("es", "polls.remind.off"));
   // What a poll number is, when it is not one: in bob's words too.
@@ -425,7 +493,10 @@ test("a Spanish-speaking block: the poll Element shows, its answers, results and
   const start = await propose(bot, context, "!proponer Horario de silencio desde las 22 closes in 1 day");
   const content = startEvents(context)[0]?.content["org.matrix.msc3381.poll.start"] as Record<string, any>;
   assert.equal(content.question["org.matrix.msc1767.text"], "Propuesta 1: Horario de silencio desde las 22");
-  assert.deepEqual(content.answers.map((answer: any) => answer["org.matrix.msc1767.text"]), ["A favor", "En contra", "Me abstengo"]);
+  assert.deepEqual(
+    content.answers.map((answer: any) => answer["org.matrix.msc1767.text"]),
+    ["A favor", "En contra", "Me abstengo"],
+  );
   assert.match(context.sent.at(-1)?.message.text ?? "", /Cierra el 2 de junio de 2025 a las 12:00 \(en 1 día\)\. Se aprueba con más de la mitad/);
   await bot.handleEvent(respond(context, start, ann, ["agree"]), context);
   await passDeadline(bot, context, day);
@@ -433,7 +504,10 @@ test("a Spanish-speaking block: the poll Element shows, its answers, results and
   assert.match(results, /^Resultados — Propuesta 1: Horario de silencio desde las 22\n• A favor: 1 voto\n• En contra: 0 votos/);
   assert.match(results, /Resultado: Aprobada\./);
   assert.equal(String(endEvents(context)[0]?.content["org.matrix.msc1767.text"]), "La votación terminó. Aprobada. (Votaron 1 de 6 con voto).");
-  assert.match(await command(bot, context, governance, ann, "!decisions"), /Decisiones \(las más recientes primero\)\n\n• 2 jun 2025 #1 Horario de silencio desde las 22 .* — Aprobada/);
+  assert.match(
+    await command(bot, context, governance, ann, "!decisions"),
+    /Decisiones \(las más recientes primero\)\n\n• 2 jun 2025 #1 Horario de silencio desde las 22 .* — Aprobada/,
+  );
 });
 
 test("!help shows the commands' examples as code, not as literal backticks", async () => {
@@ -441,7 +515,8 @@ test("!help shows the commands' examples as code, not as literal backticks", asy
   for (const name of ["propose", "vote", "rank", "poll"]) {
     await command(bot, context, governance, ann, `!help ${name}`);
     const help = context.sent.at(-1)?.message;
-    assert.ok(help !== undefined && help.html.includes("<code>"), name);
+    assert.ok(help, name);
+    assert.ok(help.html.includes("<code>"), name);
     assert.ok(!help.html.includes("`"), `${name}: ${help.html}`);
   }
   await command(bot, context, governance, ann, "!ayuda votar");

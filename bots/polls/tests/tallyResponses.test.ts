@@ -17,7 +17,13 @@ function response(eventId: string, sender: string, ts: number, answers: string[]
 }
 
 function tally(responses: StoredResponse[], overrides: { maxSelections?: number; endTs?: number; answerIds?: string[] } = {}) {
-  return tallyResponses({ answerIds: overrides.answerIds ?? answerIds, maxSelections: overrides.maxSelections ?? 1, responses, endTs: overrides.endTs ?? 1000, eligible });
+  return tallyResponses({
+    answerIds: overrides.answerIds ?? answerIds,
+    maxSelections: overrides.maxSelections ?? 1,
+    responses,
+    endTs: overrides.endTs ?? 1000,
+    eligible,
+  });
 }
 
 test("each voter's latest response counts, whatever order the events arrive in", () => {
@@ -72,7 +78,14 @@ test("responses from outside the eligible list are not counted, and listed", () 
 
 test("a redacted response is dropped, so the voter falls back to their previous response", () => {
   const responses = [response("$1", ann, 10, ["agree"]), response("$2", ann, 20, ["disagree"])];
-  const redaction = { event_id: "$r", room_id: "!g", sender: ann, type: "m.room.redaction", content: { redacts: "$2" }, origin_server_ts: 30 } satisfies MatrixEvent;
+  const redaction = {
+    event_id: "$r",
+    room_id: "!g",
+    sender: ann,
+    type: "m.room.redaction",
+    content: { redacts: "$2" },
+    origin_server_ts: 30,
+  } satisfies MatrixEvent;
   const redacted = readRedactedEventId(redaction);
   assert.equal(redacted, "$2");
   assert.deepEqual(tally(responses.filter((r) => r.eventId !== redacted)).votes.get(ann), ["agree"]);
@@ -83,7 +96,11 @@ test("a redacted response is dropped, so the voter falls back to their previous 
 test("responses are read under the unstable and the stable names", () => {
   const base = { event_id: "$x", room_id: "!g", sender: ann, origin_server_ts: 5 };
   const relation = { "m.relates_to": { rel_type: "m.reference", event_id: "$start" } };
-  const unstable = readPollResponse({ ...base, type: "org.matrix.msc3381.poll.response", content: { ...relation, "org.matrix.msc3381.poll.response": { answers: ["agree"] } } });
+  const unstable = readPollResponse({
+    ...base,
+    type: "org.matrix.msc3381.poll.response",
+    content: { ...relation, "org.matrix.msc3381.poll.response": { answers: ["agree"] } },
+  });
   const stable = readPollResponse({ ...base, type: "m.poll.response", content: { ...relation, "m.poll.response": { answers: ["disagree"] } } });
   const finalStable = readPollResponse({ ...base, type: "m.poll.response", content: { ...relation, "m.selections": ["abstain"] } });
   assert.deepEqual([unstable?.answers, stable?.answers, finalStable?.answers], [["agree"], ["disagree"], ["abstain"]]);

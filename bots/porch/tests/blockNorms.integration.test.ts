@@ -32,12 +32,14 @@ describe("the block's norms on a real Synapse", () => {
     lobby = block.running.rooms.get("lobby")!;
     governance = block.running.rooms.get("governance")!;
     polls = `@polls:${block.running.neighborhood.server_name}`;
-    [ann, bob] = (await Promise.all(["ann", "bob"].map(async (name) => {
-      const neighbor = await block.addNeighbor(name);
-      await neighbor.client.joinRoom(lobby);
-      await neighbor.client.joinRoom(governance);
-      return neighbor;
-    }))) as [NeighborClient, NeighborClient];
+    [ann, bob] = (await Promise.all(
+      ["ann", "bob"].map(async (name) => {
+        const neighbor = await block.addNeighbor(name);
+        await neighbor.client.joinRoom(lobby);
+        await neighbor.client.joinRoom(governance);
+        return neighbor;
+      }),
+    )) as [NeighborClient, NeighborClient];
   });
   after(async () => {
     await block?.stop();
@@ -73,7 +75,10 @@ describe("the block's norms on a real Synapse", () => {
   async function decide(norms: string, answer: "agree" | "disagree"): Promise<string> {
     await ann.sendText(governance, `!propose norms "${norms}" closes in 20 seconds`);
     const start = await ann.waitForEvent(
-      (event) => event.sender === polls && event.type === "org.matrix.msc3381.poll.start" && String(event.content["org.matrix.msc1767.text"]).includes(norms.split("\n")[0]!),
+      (event) =>
+        event.sender === polls &&
+        event.type === "org.matrix.msc3381.poll.start" &&
+        String(event.content["org.matrix.msc1767.text"]).includes(norms.split("\n")[0]!),
       "the norms proposal",
     );
     for (const neighbor of [ann, bob]) {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createFakeBotContext, testServer } from "../../framework/testing/fakeBotContext.ts";
-import { decideNormsPin, keepNormsPinned, type NormsPin } from "../normsPin.ts";
+import { decideNormsPin, type NormsPin } from "../normsPin.ts";
 import { porchBot } from "../porchBot.ts";
 import { sayPlain } from "../../framework/speak.ts";
 
@@ -41,7 +41,7 @@ test("the porch posts the norms in the Lobby once, pins them beside other pins, 
   const edits = context.events.filter((event) => event.type === "m.room.message");
   assert.equal(edits.length, 1);
   assert.deepEqual(edits[0]?.content["m.relates_to"], { rel_type: "m.replace", event_id: pinned[1] });
-  assert.match(String((edits[0]?.content["m.new_content"] as { body: string }).body), /• Share fairly\./);
+  assert.match(String((edits[0]!.content["m.new_content"] as { body: string }).body), /• Share fairly\./);
 });
 
 test("a failing post is tried again later, not every second", async () => {

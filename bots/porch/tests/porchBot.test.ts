@@ -19,7 +19,13 @@ function lobbyContext(): FakeBotContext {
 }
 
 let counter = 0;
-function membership(context: FakeBotContext, roomId: string, userId: string, content: Record<string, unknown>, previous?: Record<string, unknown>): MatrixEvent {
+function membership(
+  context: FakeBotContext,
+  roomId: string,
+  userId: string,
+  content: Record<string, unknown>,
+  previous?: Record<string, unknown>,
+): MatrixEvent {
   counter += 1;
   return {
     event_id: `$member${counter}`,
@@ -56,7 +62,10 @@ test("a hostile display name is escaped in the welcome", async () => {
 
 test("no welcome for a display-name change, another room, a leave, or the bot itself", async () => {
   const context = lobbyContext();
-  await porchBot.handleEvent(membership(context, lobby, bea, { membership: "join", displayname: "Bea B." }, { membership: "join", displayname: "Bea" }), context);
+  await porchBot.handleEvent(
+    membership(context, lobby, bea, { membership: "join", displayname: "Bea B." }, { membership: "join", displayname: "Bea" }),
+    context,
+  );
   await porchBot.handleEvent(membership(context, sharing, bea, { membership: "join" }), context);
   await porchBot.handleEvent(membership(context, `!unknown:${testServer}`, bea, { membership: "join" }), context);
   await porchBot.handleEvent(membership(context, lobby, bea, { membership: "leave" }, { membership: "join" }), context);
@@ -120,7 +129,10 @@ function lobbyWithBots(): FakeBotContext {
 
 test("!help in the Lobby says what each other bot does, in which room, and how to get its own help", async () => {
   const context = lobbyWithBots();
-  await porchBot.handleEvent({ event_id: "$h", room_id: lobby, sender: bea, type: "m.room.message", content: { msgtype: "m.text", body: "!help" }, origin_server_ts: context.clock.now }, context);
+  await porchBot.handleEvent(
+    { event_id: "$h", room_id: lobby, sender: bea, type: "m.room.message", content: { msgtype: "m.text", body: "!help" }, origin_server_ts: context.clock.now },
+    context,
+  );
   const [reply] = context.sent;
   const text = reply?.message.text ?? "";
   assert.match(text, /^• Sharing board — Give away, lend and ask for things\. In Swap shelf: send `!help` there\.$/m);
@@ -129,13 +141,19 @@ test("!help in the Lobby says what each other bot does, in which room, and how t
   assert.match(text, new RegExp(`^• Ledger — Keeps the co-op's accounts\\. Write to Ledger \\(@ledger:${testServer}\\) directly and send \`help\`\\.$`, "m"));
   assert.doesNotMatch(text, /• Porch —|• Quiet/, "not the porch itself, nor a bot that does not describe itself");
   assert.match(text, /What I answer here:\n\n• `!about` — /, "the porch's own commands follow");
-  assert.ok(reply?.message.html.includes(`<a href="https://matrix.to/#/${sharing}?via=${testServer}">Swap shelf</a>`), "rooms are links Element shows as pills");
+  assert.ok(
+    reply?.message.html.includes(`<a href="https://matrix.to/#/${sharing}?via=${testServer}">Swap shelf</a>`),
+    "rooms are links Element shows as pills",
+  );
 });
 
 test("a hostile room name is escaped and stripped of control characters in the overview", async () => {
   const context = lobbyWithBots();
   context.roomNames.set(sharing, "<b>Swap</b>\u202e shelf");
-  await porchBot.handleEvent({ event_id: "$h", room_id: lobby, sender: bea, type: "m.room.message", content: { msgtype: "m.text", body: "!help" }, origin_server_ts: context.clock.now }, context);
+  await porchBot.handleEvent(
+    { event_id: "$h", room_id: lobby, sender: bea, type: "m.room.message", content: { msgtype: "m.text", body: "!help" }, origin_server_ts: context.clock.now },
+    context,
+  );
   const html = context.sent[0]?.message.html ?? "";
   assert.ok(html.includes("&lt;b&gt;Swap&lt;/b&gt; shelf"), html);
   assert.ok(!html.includes("<b>Swap"), html);
@@ -153,7 +171,10 @@ test("every bot the box runs describes itself for the overview: a summary and a 
 
 test("porch has !help and is one of the bots the box runs", async () => {
   const context = lobbyContext();
-  await porchBot.handleEvent({ event_id: "$h", room_id: lobby, sender: bea, type: "m.room.message", content: { msgtype: "m.text", body: "!help" }, origin_server_ts: context.clock.now }, context);
+  await porchBot.handleEvent(
+    { event_id: "$h", room_id: lobby, sender: bea, type: "m.room.message", content: { msgtype: "m.text", body: "!help" }, origin_server_ts: context.clock.now },
+    context,
+  );
   assert.match(takeSentTexts(context)[0] ?? "", /`!about` — /);
   assert.ok(allBots.some((bot) => bot.localpart === "porch" && bot.displayName === "Porch"));
   assert.equal(new Set(allBots.map((bot) => bot.localpart)).size, allBots.length, "each bot has its own user");

@@ -4,7 +4,19 @@
 import type * as Y from "yjs";
 import type { BotStore } from "../../framework/contract.ts";
 import type { Listing, PromiseBid, Visibility } from "../domain/listing.ts";
-import { addListing, allListings, blocksOf, dequeue, enqueue, getListing, listingsOf, patchListing, removeListing, writeBid, type ListingPatch } from "./boardDoc.ts";
+import {
+  addListing,
+  allListings,
+  blocksOf,
+  dequeue,
+  enqueue,
+  getListing,
+  listingsOf,
+  patchListing,
+  removeListing,
+  writeBid,
+  type ListingPatch,
+} from "./boardDoc.ts";
 import { PersistedDoc } from "./persistedDoc.ts";
 
 export interface BlockPolicy {

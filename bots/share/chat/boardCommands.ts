@@ -22,7 +22,14 @@ function newestFirst(listings: readonly Listing[]): Listing[] {
 }
 
 function listSection(runtime: ShareRuntime, speaker: Speaker, heading: RichText, listings: Listing[], limit = maxShown): RichText {
-  return message(paragraph(bold(heading)), bulletList(newestFirst(listings).slice(0, limit).map((listing) => listingLine(speaker, listing, runtime.ownServer))));
+  return message(
+    paragraph(bold(heading)),
+    bulletList(
+      newestFirst(listings)
+        .slice(0, limit)
+        .map((listing) => listingLine(speaker, listing, runtime.ownServer)),
+    ),
+  );
 }
 
 function listReply(runtime: ShareRuntime, speaker: Speaker, heading: RichText, listings: Listing[]): RichText {
@@ -34,8 +41,20 @@ function listReply(runtime: ShareRuntime, speaker: Speaker, heading: RichText, l
 }
 
 const kindWords: Readonly<Record<string, Listing["kind"]>> = {
-  offers: "offer", offer: "offer", asks: "ask", ask: "ask", lend: "lend", lends: "lend", loans: "lend", borrow: "lend",
-  ofertas: "offer", regalos: "offer", pedidos: "ask", "préstamos": "lend", prestamos: "lend", prestar: "lend",
+  offers: "offer",
+  offer: "offer",
+  asks: "ask",
+  ask: "ask",
+  lend: "lend",
+  lends: "lend",
+  loans: "lend",
+  borrow: "lend",
+  ofertas: "offer",
+  regalos: "offer",
+  pedidos: "ask",
+  préstamos: "lend",
+  prestamos: "lend",
+  prestar: "lend",
 };
 
 const list = defineCommand({
@@ -48,7 +67,10 @@ const list = defineCommand({
     const runtime = runtimeFor(context);
     runtime.noticeRoom(roomId);
     const speaker = speakerFor(context, sender);
-    const terms = (args.filter ?? "").toLowerCase().split(/\s+/u).filter((word) => word !== "");
+    const terms = (args.filter ?? "")
+      .toLowerCase()
+      .split(/\s+/u)
+      .filter((word) => word !== "");
     const matches = (listing: Listing) =>
       terms.every((word) => {
         const category = findCategory(word);
@@ -69,7 +91,13 @@ export function mineGroups(listings: readonly Listing[], userId: string): { own:
   return {
     own: live.filter((listing) => listing.owner === userId),
     taking: live.filter((listing) => listing.owner !== userId && (listing.promisedTo === userId || listing.borrower === userId)),
-    waiting: live.filter((listing) => listing.owner !== userId && listing.promisedTo !== userId && listing.borrower !== userId && (listing.queue.includes(userId) || listing.heldFor === userId)),
+    waiting: live.filter(
+      (listing) =>
+        listing.owner !== userId &&
+        listing.promisedTo !== userId &&
+        listing.borrower !== userId &&
+        (listing.queue.includes(userId) || listing.heldFor === userId),
+    ),
   };
 }
 
@@ -83,7 +111,11 @@ const mine = defineCommand({
     const runtime = runtimeFor(context);
     const speaker = speakerFor(context, sender);
     const groups = mineGroups(runtime.board.all(), sender);
-    const sections: [MessageKey, Listing[]][] = [["share.mine.own", groups.own], ["share.mine.taking", groups.taking], ["share.mine.waiting", groups.waiting]];
+    const sections: [MessageKey, Listing[]][] = [
+      ["share.mine.own", groups.own],
+      ["share.mine.taking", groups.taking],
+      ["share.mine.waiting", groups.waiting],
+    ];
     const shown = sections.filter(([, listings]) => listings.length > 0);
     if (shown.length === 0) return speaker.say("share.mine.empty");
     return message(...shown.map(([key, listings]) => listSection(runtime, speaker, speaker.say(key), listings)));
@@ -100,7 +132,10 @@ const thanks = defineCommand({
   aliases: ["gracias"],
   summary: words("share.thanks.summary"),
   details: words("share.thanks.details"),
-  args: [{ ...text("who", { maxLength: 255 }), accepts: words("share.thanks.who") }, { ...rest("note", { maxLength: 500 }), accepts: words("share.thanks.note") }],
+  args: [
+    { ...text("who", { maxLength: 255 }), accepts: words("share.thanks.who") },
+    { ...rest("note", { maxLength: 500 }), accepts: words("share.thanks.note") },
+  ],
   permission: "anyone",
   run: async ({ args, sender, roomId, event, context }) => {
     const runtime = runtimeFor(context);
@@ -142,7 +177,13 @@ const board = defineCommand({
     const stats = runtime.replica.stats;
     const blocks = runtime.pactServers();
     return message(
-      paragraph(speaker.say("share.board.heading", { live: listings.filter(isLive).length, total: listings.length, blocks: blocks.length === 0 ? speaker.plain("share.board.noBlocks") : blocks.join(", ") })),
+      paragraph(
+        speaker.say("share.board.heading", {
+          live: listings.filter(isLive).length,
+          total: listings.length,
+          blocks: blocks.length === 0 ? speaker.plain("share.board.noBlocks") : blocks.join(", "),
+        }),
+      ),
       bulletList([
         speaker.say("share.board.sent", { events: stats.eventsSent, changes: stats.changesSent }),
         speaker.say("share.board.applied", { applied: stats.updatesApplied }),
@@ -153,7 +194,13 @@ const board = defineCommand({
   },
 });
 
-const visibilityWords: Readonly<Record<string, "shared" | "block">> = { shared: "shared", pact: "shared", block: "block", compartida: "shared", cuadra: "block" };
+const visibilityWords: Readonly<Record<string, "shared" | "block">> = {
+  shared: "shared",
+  pact: "shared",
+  block: "block",
+  compartida: "shared",
+  cuadra: "block",
+};
 
 const sharingDefault = defineCommand({
   name: "sharing-default",

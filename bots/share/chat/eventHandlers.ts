@@ -34,14 +34,18 @@ const onReaction: Handler = async (event, runtime) => {
   await reactionOutcomes[decision.kind](event, runtime, decision as never);
 };
 
-type ReactionOutcomes = { [Kind in ReactionDecision["kind"]]: (event: MatrixEvent, runtime: ShareRuntime, decision: Extract<ReactionDecision, { kind: Kind }>) => Promise<void> };
+type ReactionOutcomes = {
+  [Kind in ReactionDecision["kind"]]: (event: MatrixEvent, runtime: ShareRuntime, decision: Extract<ReactionDecision, { kind: Kind }>) => Promise<void>;
+};
 
 const reactionOutcomes: ReactionOutcomes = {
   ignore: async () => {},
   async "own-listing"(event, runtime, { listing }) {
     // Removed, so Element's count shows only neighbors who want it; failing that, the answer still stands.
     const reason = speakerFor(runtime.context, event.sender).plain("share.reaction.removedReason");
-    await runtime.context.actions.redactEvent(event.room_id, event.event_id, reason).catch((error: unknown) => runtime.context.log.error(`removing a reaction in ${event.room_id}`, error));
+    await runtime.context.actions
+      .redactEvent(event.room_id, event.event_id, reason)
+      .catch((error: unknown) => runtime.context.log.error(`removing a reaction in ${event.room_id}`, error));
     await runtime.tell(event.sender, ownReactionReply(runtime, listing, field(event.content["m.relates_to"], "key")));
   },
   async "take-part"(event, runtime, { listing, action }) {

@@ -88,7 +88,14 @@ function lifecycleCommand(spec: LifecycleCommandSpec): Command {
   });
 }
 
-async function runLifecycle(spec: LifecycleCommandSpec, wanted: LifecycleValues, sender: string, roomId: string, event: MatrixEvent, context: Parameters<typeof runtimeFor>[0]) {
+async function runLifecycle(
+  spec: LifecycleCommandSpec,
+  wanted: LifecycleValues,
+  sender: string,
+  roomId: string,
+  event: MatrixEvent,
+  context: Parameters<typeof runtimeFor>[0],
+) {
   const runtime = runtimeFor(context);
   runtime.noticeRoom(roomId);
   const found = findListing(runtime, wanted.id, event);
@@ -97,7 +104,8 @@ async function runLifecycle(spec: LifecycleCommandSpec, wanted: LifecycleValues,
   let until: number | undefined;
   if (wanted.until !== undefined) {
     until = readDate(wanted.until, context.now());
-    if (until === undefined || until <= context.now()) return speaker.say("share.dates.unreadable", { phrase: wanted.until, dates: speaker.plain("share.dates.accepted") });
+    if (until === undefined || until <= context.now())
+      return speaker.say("share.dates.unreadable", { phrase: wanted.until, dates: speaker.plain("share.dates.accepted") });
   }
   const action = typeof spec.action === "function" ? spec.action(found.listing, sender) : spec.action;
   const reply = await performAction({

@@ -54,7 +54,9 @@ function takePartVerdict(runtime: ShareRuntime, listing: Listing, userId: string
     ownServer: runtime.ownServer,
     pactServers: runtime.pactServers(),
     pactNeighborsMayClaim: (home) =>
-      home === runtime.ownServer ? runtime.context.community.sharingLimits().pactNeighborsMayClaim : runtime.board.policyOf(home)?.pactNeighborsMayClaim === true,
+      home === runtime.ownServer
+        ? runtime.context.community.sharingLimits().pactNeighborsMayClaim
+        : runtime.board.policyOf(home)?.pactNeighborsMayClaim === true,
   });
 }
 
@@ -72,7 +74,10 @@ async function introduce(runtime: ShareRuntime, listing: Listing, introduction: 
   const text = introductionText(chatSpeaker, named, introduction, listing);
   const open = async () => {
     try {
-      const roomId = await runtime.context.actions.openPrivateRoom([listing.owner, other], `${listing.title} (${named.id})`.slice(0, 80), { message: text, reason: inviteReason(text, chatSpeaker.language) });
+      const roomId = await runtime.context.actions.openPrivateRoom([listing.owner, other], `${listing.title} (${named.id})`.slice(0, 80), {
+        message: text,
+        reason: inviteReason(text, chatSpeaker.language),
+      });
       pickupChatKey(listing.key).put(runtime.store, { roomId, with: other });
     } catch {
       // The listing changed either way; tell each by DM (in their language) instead of failing the command.
@@ -86,7 +91,10 @@ async function introduce(runtime: ShareRuntime, listing: Listing, introduction: 
 
 function applyStep(runtime: ShareRuntime, key: string, step: BoardStep): void {
   if (step.kind === "change") {
-    runtime.board.change(key, step.fields, { ...(step.remove === undefined ? {} : { remove: step.remove }), ...(step.bid === undefined ? {} : { bid: step.bid }) });
+    runtime.board.change(key, step.fields, {
+      ...(step.remove === undefined ? {} : { remove: step.remove }),
+      ...(step.bid === undefined ? {} : { bid: step.bid }),
+    });
   } else if (step.kind === "enqueue") runtime.board.enqueue(key, step.userId);
   else runtime.board.setVisibility(key, step.to);
 }
@@ -123,16 +131,19 @@ export async function performAction(request: ActionRequest): Promise<RichText | 
     return replyText(speakerFor(runtime.context, sender), { id: idOf(runtime, listing), title: listing.title }, { kind: "changed-meanwhile" });
   }
   const now = runtime.context.now();
-  const outcome = decideAction({
-    listing: current,
-    action,
-    sender,
-    ...(request.target === undefined ? {} : { target: request.target }),
-    ...(request.until === undefined ? {} : { until: request.until }),
-    now,
-    senderModerates: moderates,
-    mayTakePart: (userId) => takePartVerdict(runtime, current, userId),
-    weeklyClaims: sender === undefined ? { ok: true } : mayClaimThisWeek(claimTimes(runtime, sender), now, runtime.context.community.sharingLimits()),
-  }, runtime.ownServer);
+  const outcome = decideAction(
+    {
+      listing: current,
+      action,
+      sender,
+      ...(request.target === undefined ? {} : { target: request.target }),
+      ...(request.until === undefined ? {} : { until: request.until }),
+      now,
+      senderModerates: moderates,
+      mayTakePart: (userId) => takePartVerdict(runtime, current, userId),
+      weeklyClaims: sender === undefined ? { ok: true } : mayClaimThisWeek(claimTimes(runtime, sender), now, runtime.context.community.sharingLimits()),
+    },
+    runtime.ownServer,
+  );
   return perform({ ...request, listing: current }, outcome, now);
 }

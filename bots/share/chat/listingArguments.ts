@@ -45,9 +45,7 @@ export function findListing(runtime: ShareRuntime, ref: ListingRef | undefined, 
     const related = relatedEventId(event);
     const key = related === undefined ? undefined : runtime.listingOfEvent(related);
     const listing = key === undefined ? undefined : runtime.board.get(key);
-    return listing === undefined
-      ? { ok: false, problem: { kind: "which" } }
-      : { ok: true, listing };
+    return listing === undefined ? { ok: false, problem: { kind: "which" } } : { ok: true, listing };
   }
   const key = resolveListingRef(ref, runtime.ownServer, runtime.pactServers());
   const listing = key === undefined ? undefined : runtime.board.get(key);

@@ -25,7 +25,9 @@ export function categoryWord(speaker: Speaker, category: string): string {
 
 function photo(speaker: Speaker, uri: string): RichText {
   // Only a well-formed mxc:// URI ever reaches the HTML; the alt text is escaped like any words.
-  return isMxcUri(uri) ? { html: `<img src="${uri}" alt="${escapeHtml(speaker.plain("share.listing.photoAlt"))}" height="160">`, text: speaker.plain("share.listing.photo") } : rich("");
+  return isMxcUri(uri)
+    ? { html: `<img src="${uri}" alt="${escapeHtml(speaker.plain("share.listing.photoAlt"))}" height="160">`, text: speaker.plain("share.listing.photo") }
+    : rich("");
 }
 
 /** What a neighbor can do next, by kind and state: a table, like the lifecycle. */
@@ -37,7 +39,8 @@ const nextStepHints: Readonly<Record<ListingKind, Partial<Record<Listing["state"
 
 function statusLine(speaker: Speaker, listing: Listing): RichText {
   const state = stateWord(speaker, listing.kind, listing.state);
-  if (listing.state === "promised" && listing.promisedTo !== undefined) return speaker.say("share.listing.statusTo", { state, who: mention(listing.promisedTo) });
+  if (listing.state === "promised" && listing.promisedTo !== undefined)
+    return speaker.say("share.listing.statusTo", { state, who: mention(listing.promisedTo) });
   if (listing.state === "on-loan" && listing.borrower !== undefined) {
     return listing.dueAt === undefined
       ? speaker.say("share.listing.statusTo", { state, who: mention(listing.borrower) })
@@ -62,19 +65,29 @@ export function renderListing(speaker: Speaker, listing: Listing, ownServer: str
   const waiting = listing.queue.length;
   const hint = nextStepHints[listing.kind][listing.state];
   const yes = (flag: boolean) => (flag ? "yes" : "no");
-  return message(lines(
-    speaker.say("share.listing.heading", { icon: kindIcons[listing.kind], kind: speaker.plain(kindKeys[listing.kind]), id, category: categoryWord(speaker, listing.category), title: listing.title }),
-    ...(listing.description === undefined ? [] : [italic(listing.description)]),
-    ...(listing.photo === undefined ? [] : [photo(speaker, listing.photo)]),
-    rich(
-      listing.quantity === undefined ? "" : speaker.say("share.listing.quantity", { quantity: listing.quantity }),
-      speaker.say("share.listing.pickup", { area: areaWord(speaker, listing.area) }),
-      listing.state === "open" ? speaker.say("share.listing.until", { until: when(listing.expiresAt) }) : speaker.say("share.listing.posted", { posted: when(listing.createdAt) }),
+  return message(
+    lines(
+      speaker.say("share.listing.heading", {
+        icon: kindIcons[listing.kind],
+        kind: speaker.plain(kindKeys[listing.kind]),
+        id,
+        category: categoryWord(speaker, listing.category),
+        title: listing.title,
+      }),
+      ...(listing.description === undefined ? [] : [italic(listing.description)]),
+      ...(listing.photo === undefined ? [] : [photo(speaker, listing.photo)]),
+      rich(
+        listing.quantity === undefined ? "" : speaker.say("share.listing.quantity", { quantity: listing.quantity }),
+        speaker.say("share.listing.pickup", { area: areaWord(speaker, listing.area) }),
+        listing.state === "open"
+          ? speaker.say("share.listing.until", { until: when(listing.expiresAt) })
+          : speaker.say("share.listing.posted", { posted: when(listing.createdAt) }),
+      ),
+      speaker.say("share.listing.from", { owner: mention(listing.owner), shared: yes(listing.visibility === "shared"), firstCome: yes(listing.firstCome) }),
+      rich(statusLine(speaker, listing), waiting > 0 ? speaker.say("share.listing.waiting", { count: waiting }) : ""),
+      ...(hint === undefined ? [] : [speaker.say(hint, { number: typed(id) })]),
     ),
-    speaker.say("share.listing.from", { owner: mention(listing.owner), shared: yes(listing.visibility === "shared"), firstCome: yes(listing.firstCome) }),
-    rich(statusLine(speaker, listing), waiting > 0 ? speaker.say("share.listing.waiting", { count: waiting }) : ""),
-    ...(hint === undefined ? [] : [speaker.say(hint, { number: typed(id) })]),
-  ));
+  );
 }
 
 /** One line per listing for !list and !mine, in the reader's language. */
@@ -86,5 +99,7 @@ export function listingLine(speaker: Speaker, listing: Listing, ownServer: strin
     category: categoryWord(speaker, listing.category),
     state: stateWord(speaker, listing.kind, listing.state),
   };
-  return listing.state === "open" ? speaker.say("share.listing.lineUntil", { ...values, until: when(listing.expiresAt) }) : speaker.say("share.listing.line", values);
+  return listing.state === "open"
+    ? speaker.say("share.listing.lineUntil", { ...values, until: when(listing.expiresAt) })
+    : speaker.say("share.listing.line", values);
 }

@@ -77,7 +77,14 @@ function postCommand({ kind, aliases, summary }: PostKind): Command {
       await runtime.render();
       const id = shortId(home, number, home);
       const close = `${speaker.plain(closeKeys[kind])} ${number}`;
-      return speaker.say("share.post.posted", { id, title: draft.title, category: categoryWord(speaker, draft.category), until: when(draft.expiresAt), shared: visibility === "shared" ? "yes" : "no", close });
+      return speaker.say("share.post.posted", {
+        id,
+        title: draft.title,
+        category: categoryWord(speaker, draft.category),
+        until: when(draft.expiresAt),
+        shared: visibility === "shared" ? "yes" : "no",
+        close,
+      });
     },
   });
 }

@@ -18,10 +18,16 @@ async function tellLoser(runtime: ShareRuntime, listing: Listing, loss: LostProm
   const id = shortId(listing.home, listing.number, runtime.ownServer);
   const offer = listing.kind === "offer";
   if (offer && listing.promisedTo !== loss.bid.to) runtime.board.enqueue(listing.key, loss.bid.to);
-  await runtime.notify(listing, { kind: "promise-lost", to: loss.bid.to, winner: loss.winner.to, otherBlock: listing.home === runtime.ownServer ? undefined : listing.home });
+  await runtime.notify(listing, {
+    kind: "promise-lost",
+    to: loss.bid.to,
+    winner: loss.winner.to,
+    otherBlock: listing.home === runtime.ownServer ? undefined : listing.home,
+  });
   const intro = pickupChatKey(listing.key).get(runtime.store);
   if (intro !== undefined && intro.with === loss.bid.to) {
-    await runtime.context.actions.sendMessage(intro.roomId, pickupSpeaker(runtime, [listing.owner, loss.bid.to]).say("share.settle.pickupLost", { id, winner: mention(loss.winner.to) }))
+    await runtime.context.actions
+      .sendMessage(intro.roomId, pickupSpeaker(runtime, [listing.owner, loss.bid.to]).say("share.settle.pickupLost", { id, winner: mention(loss.winner.to) }))
       .catch(() => {});
   }
 }

@@ -77,7 +77,10 @@ export class ShareRuntime {
   }
 
   pactServers(): string[] {
-    return this.context.community.pact().map((member) => member.serverName).filter((server) => server !== this.ownServer);
+    return this.context.community
+      .pact()
+      .map((member) => member.serverName)
+      .filter((server) => server !== this.ownServer);
   }
 
   /** Exactly `@share:<server>` for a server in the pact, compared as full IDs. */
@@ -162,7 +165,11 @@ export class ShareRuntime {
     const slash = key.lastIndexOf("/");
     const home = key.slice(0, slash);
     if (posted === undefined || home === this.ownServer) return;
-    await this.context.actions.editMessage(posted.roomId, posted.eventId, renderWithdrawn(speakerFor(this.context), shortId(home, Number(key.slice(slash + 1)), this.ownServer)));
+    await this.context.actions.editMessage(
+      posted.roomId,
+      posted.eventId,
+      renderWithdrawn(speakerFor(this.context), shortId(home, Number(key.slice(slash + 1)), this.ownServer)),
+    );
     this.store.delete(`message/${key}`);
     this.store.delete(`byEvent/${posted.eventId}`);
   }
@@ -175,7 +182,10 @@ export class ShareRuntime {
     const deliver = async () => {
       try {
         // The host sends the message, into a new chat before the invite (which carries the reason).
-        await this.context.actions.openPrivateRoom([userId], undefined, { message: text, reason: inviteReason(text, this.context.community.languageOf(userId)) });
+        await this.context.actions.openPrivateRoom([userId], undefined, {
+          message: text,
+          reason: inviteReason(text, this.context.community.languageOf(userId)),
+        });
         return true;
       } catch (error) {
         this.context.log.error(`messaging ${userId}`, error);

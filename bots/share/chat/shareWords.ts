@@ -66,7 +66,9 @@ const replyWords: Words<ActionReply> = {
   "not-now": (speaker, { id }, { state, listingKind, actions }) => {
     const commands = commandsFor(actions);
     const values: MessageValues = { id, state: stateWord(speaker, listingKind, state) };
-    return commands.length === 0 ? speaker.say("share.action.notNow", values) : speaker.say("share.action.notNowCommands", { ...values, commands: commands.map((key) => speaker.plain(key)).join(", ") });
+    return commands.length === 0
+      ? speaker.say("share.action.notNow", values)
+      : speaker.say("share.action.notNowCommands", { ...values, commands: commands.map((key) => speaker.plain(key)).join(", ") });
   },
   "own-listing": (speaker, { id }) => speaker.say("share.action.ownListing", { id }),
   "only-actor": (speaker, { id }, { actor }) => speaker.say("share.action.onlyActor", { id, actor }),
@@ -84,7 +86,8 @@ const replyWords: Words<ActionReply> = {
     speaker.say(listingKind === "offer" ? "share.action.onOfferList" : "share.action.inLine", { owner: mention(owner), place, number: typed(id) }),
   helping: (speaker, _named, { owner }) => speaker.say("share.action.helping", { owner: mention(owner) }),
   released: (speaker, { id }) => speaker.say("share.action.released", { id }),
-  closed: (speaker, { id }, { state, listingKind }) => speaker.say("share.action.closed", { id, state: stateWord(speaker, listingKind, state), number: typed(id) }),
+  closed: (speaker, { id }, { state, listingKind }) =>
+    speaker.say("share.action.closed", { id, state: stateWord(speaker, listingKind, state), number: typed(id) }),
   lent: (speaker, { id }, { to, until }) => speaker.say("share.action.lent", { id, to: mention(to), until: when(until) }),
   returned: (speaker, { id }) => speaker.say("share.action.returned", { id }),
   "date-past": (speaker, _named, { loan }) => speaker.say(loan ? "share.action.loanDatePast" : "share.action.datePast"),
@@ -100,7 +103,9 @@ const replyWords: Words<ActionReply> = {
   "hold-already-confirmed": (speaker, _named, { owner }) => speaker.say("share.hold.alreadyConfirmed", { owner: mention(owner) }),
   "hold-confirmed": (speaker, { id }, { owner }) => speaker.say("share.hold.confirmed", { id, owner: mention(owner) }),
   withdrawn: (speaker, { id, title }, { owner, ownerTold }) =>
-    ownerTold ? speaker.say("share.withdraw.doneOwnerTold", { id, title, owner: mention(owner), number: typed(id) }) : speaker.say("share.withdraw.done", { id, title, number: typed(id) }),
+    ownerTold
+      ? speaker.say("share.withdraw.doneOwnerTold", { id, title, owner: mention(owner), number: typed(id) })
+      : speaker.say("share.withdraw.done", { id, title, number: typed(id) }),
   "not-waiting": (speaker, { id, title }) => speaker.say("share.withdraw.notWaiting", { id, title, number: typed(id) }),
 };
 
@@ -130,12 +135,14 @@ export function noticeText(speaker: Speaker, named: Named, notice: ActionNotice,
     expired: (s) => s.say("share.notice.expired", { id, title, number: typed(id) }),
     "nobody-else-waiting": (s) => s.say("share.hold.nobodyElse", { id, title }),
     "your-turn": (s, _n, { until }) => s.say("share.hold.yourTurn", { id, title, number: typed(id), until: when(until) }),
-    "next-in-line": (s, _n, { who, until }) => s.say("share.hold.ownerNext", { id, who: mention(who), until: when(until), command: yesCommand(s, listing, id, who) }),
+    "next-in-line": (s, _n, { who, until }) =>
+      s.say("share.hold.ownerNext", { id, who: mention(who), until: when(until), command: yesCommand(s, listing, id, who) }),
     "hold-confirmed": (s, _n, { who }) => s.say("share.hold.ownerConfirmed", { id, title, who: mention(who), command: yesCommand(s, listing, id, who) }),
     "turn-lapsed": (s) => s.say("share.hold.lapsed", { id, title, number: typed(id) }),
     "no-longer-wants": (s, _n, { who }) => s.say("share.withdraw.ownerNotice", { id, title, who: mention(who) }),
     "due-soon": (s, _n, { due }) => s.say("share.reminder.dueSoon", { id, title, number: typed(id), due: when(due), owner: mention(listing.owner) }),
-    overdue: (s, _n, { due, round, borrower }) => s.say("share.reminder.overdue", { id, title, number: typed(id), due: when(due), round, borrower: mention(borrower), owner: mention(listing.owner) }),
+    overdue: (s, _n, { due, round, borrower }) =>
+      s.say("share.reminder.overdue", { id, title, number: typed(id), due: when(due), round, borrower: mention(borrower), owner: mention(listing.owner) }),
     "promise-lost": (s, _n, { winner, otherBlock }) =>
       s.say("share.settle.lost", { id, title, winner: mention(winner), other: otherBlock ?? "neighbor", offer: listing.kind === "offer" ? "yes" : "no" }),
   };
@@ -144,7 +151,15 @@ export function noticeText(speaker: Speaker, named: Named, notice: ActionNotice,
 
 /** The first message of the pickup chat, in the block's language (two neighbors read it). */
 export function introductionText(speaker: Speaker, named: Named, introduction: Introduction, listing: Listing): RichText {
-  const values: MessageValues = { ...named, number: typed(named.id), owner: mention(listing.owner), taker: mention(introduction.taker), ownerId: listing.owner, takerId: introduction.taker, area: areaWord(speaker, listing.area) };
+  const values: MessageValues = {
+    ...named,
+    number: typed(named.id),
+    owner: mention(listing.owner),
+    taker: mention(introduction.taker),
+    ownerId: listing.owner,
+    takerId: introduction.taker,
+    area: areaWord(speaker, listing.area),
+  };
   const words: Words<Introduction> = {
     giving: (s) => s.say("share.intro.giving", values),
     "first-come": (s) => s.say("share.intro.firstCome", values),

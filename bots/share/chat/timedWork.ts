@@ -137,7 +137,10 @@ async function ensureOutbox(runtime: ShareRuntime): Promise<void> {
   if (runtime.answeringForMs() < provisioningGraceMs) return;
   const outbox = runtime.store.get<{ roomId: string; peers: string[] }>("sync/outbox");
   if (outbox !== undefined && outbox.peers.join(" ") === peers.join(" ")) return;
-  const roomId = await runtime.context.actions.openPrivateRoom(peers.map((server) => `@${shareLocalpart}:${server}`), "BlockShare board sync");
+  const roomId = await runtime.context.actions.openPrivateRoom(
+    peers.map((server) => `@${shareLocalpart}:${server}`),
+    "BlockShare board sync",
+  );
   runtime.store.put("sync/outbox", { roomId, peers });
   runtime.store.delete("sync/lastAnnounce");
 }

@@ -26,6 +26,7 @@ export async function withdrawInterest(runtime: ShareRuntime, listing: Listing, 
   const outcome = decideWithdrawal(listing, userId, interestRecord(runtime.store, listing.key, userId)?.ownerTold);
   await performWithdrawal(runtime, outcome, now);
   const named = { id: shortId(listing.home, listing.number, runtime.ownServer), title: listing.title };
-  const reply = outcome.kind === "withdrawn" ? { kind: "withdrawn" as const, owner: listing.owner, ownerTold: outcome.tellOwner } : { kind: "not-waiting" as const };
+  const reply =
+    outcome.kind === "withdrawn" ? { kind: "withdrawn" as const, owner: listing.owner, ownerTold: outcome.tellOwner } : { kind: "not-waiting" as const };
   return replyText(speakerFor(runtime.context, userId), named, reply);
 }

@@ -17,7 +17,11 @@ export const categories: readonly Category[] = [
   { name: "household", tags: ["household", "home", "furniture", "hogar", "casa", "muebles"], defaultLifetimeMs: 21 * day },
   { name: "kids", tags: ["kids", "baby", "toys", "niños", "ninos", "bebé", "bebe", "juguetes"], defaultLifetimeMs: 21 * day },
   { name: "clothes", tags: ["clothes", "clothing", "ropa"], defaultLifetimeMs: 21 * day },
-  { name: "services and skills", tags: ["services", "skills", "service", "skill", "help", "servicios", "servicio", "ayuda", "habilidades"], defaultLifetimeMs: 14 * day },
+  {
+    name: "services and skills",
+    tags: ["services", "skills", "service", "skill", "help", "servicios", "servicio", "ayuda", "habilidades"],
+    defaultLifetimeMs: 14 * day,
+  },
   { name: "other", tags: ["other", "misc", "otros", "otro", "varios"], defaultLifetimeMs: 14 * day },
 ];
 

@@ -32,7 +32,8 @@ const dateLanguages: readonly DateWords[] = [
   {
     keyword: /(?<![\p{L}\p{N}])(hasta(?:\s+el)?|vence(?:\s+el)?|para\s+el)\s+/giu,
     mustBeDate: /^(hasta|vence)/iu,
-    duration: /(?<![\p{L}\p{N}])(por|durante|dentro\s+de)\s+((?:un|una|uno|dos|tres|cuatro|cinco|seis|siete|\d+)\s+(?:horas?|d[ií]as?|semanas?|mes(?:es)?))(?![\p{L}\p{N}])/giu,
+    duration:
+      /(?<![\p{L}\p{N}])(por|durante|dentro\s+de)\s+((?:un|una|uno|dos|tres|cuatro|cinco|seis|siete|\d+)\s+(?:horas?|d[ií]as?|semanas?|mes(?:es)?))(?![\p{L}\p{N}])/giu,
     parser: chrono.es,
     readsLead: false,
     pastAfter: /^\s+(pasad[oa]|anterior)(?![\p{L}\p{N}])/iu,

@@ -22,17 +22,13 @@ const allowed: Verdict = { ok: true };
 export function mayPost(owner: string, listings: Iterable<Listing>, limits: SharingLimits): Verdict {
   let open = 0;
   for (const listing of listings) if (listing.owner === owner && isLive(listing)) open += 1;
-  return open < limits.maxOpenListings
-    ? allowed
-    : { ok: false, problem: { kind: "too-many-open", open, max: limits.maxOpenListings } };
+  return open < limits.maxOpenListings ? allowed : { ok: false, problem: { kind: "too-many-open", open, max: limits.maxOpenListings } };
 }
 
 /** `claimTimes`: when this neighbor claimed before (ms); only the last rolling week counts. */
 export function mayClaimThisWeek(claimTimes: readonly number[], now: number, limits: SharingLimits): Verdict {
   const recent = claimTimes.filter((time) => now - time < weekMs).length;
-  return recent < limits.maxClaimsPerWeek
-    ? allowed
-    : { ok: false, problem: { kind: "weekly-claims", recent, max: limits.maxClaimsPerWeek } };
+  return recent < limits.maxClaimsPerWeek ? allowed : { ok: false, problem: { kind: "weekly-claims", recent, max: limits.maxClaimsPerWeek } };
 }
 
 export interface Neighborhoods {
@@ -50,7 +46,5 @@ export function mayTakePart(listing: Listing, userId: string, where: Neighborhoo
   const knownBlock = server === where.ownServer || where.pactServers.includes(server);
   if (!knownBlock) return { ok: false, problem: { kind: "unknown-block" } };
   if (listing.visibility !== "shared") return { ok: false, problem: { kind: "block-only" } };
-  return where.pactNeighborsMayClaim(listing.home)
-    ? allowed
-    : { ok: false, problem: { kind: "home-keeps-claims", home: listing.home } };
+  return where.pactNeighborsMayClaim(listing.home) ? allowed : { ok: false, problem: { kind: "home-keeps-claims", home: listing.home } };
 }

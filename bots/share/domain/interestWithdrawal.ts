@@ -34,7 +34,12 @@ export type ReactionRemoval = { kind: "ignore" } | { kind: "withdraw"; key: stri
  * A reaction was redacted. Only the neighbor's own removal takes them off (a moderator tidying up is
  * not the neighbor changing their mind), and only when no other reaction of theirs still says yes.
  */
-export function decideReactionRemoval(record: ReactionRecord | undefined, redactedBy: string, reactionsLeft: number, listing: Listing | undefined): ReactionRemoval {
+export function decideReactionRemoval(
+  record: ReactionRecord | undefined,
+  redactedBy: string,
+  reactionsLeft: number,
+  listing: Listing | undefined,
+): ReactionRemoval {
   if (record === undefined || listing === undefined || record.userId !== redactedBy) return { kind: "ignore" };
   if (reactionsLeft > 0 || !isWaiting(listing, record.userId)) return { kind: "ignore" };
   return { kind: "withdraw", key: record.key, userId: record.userId };

@@ -167,20 +167,28 @@ function decisions(ownServer: string): Readonly<Record<LifecycleAction, Decide>>
       if (target === undefined) return outcome(listing, { kind: "name-whom", action: "promise" });
       const problem = problemOf(facts.mayTakePart(target));
       if (problem !== undefined) return outcome(listing, { kind: "cannot-take-part", problem, target, action: "promise" });
-      return outcome(listing, { kind: "promised", to: target }, {
-        steps: [promiseStep(facts, to, target, ownServer, true)],
-        introduction: { kind: "giving", taker: target },
-      });
+      return outcome(
+        listing,
+        { kind: "promised", to: target },
+        {
+          steps: [promiseStep(facts, to, target, ownServer, true)],
+          introduction: { kind: "giving", taker: target },
+        },
+      );
     },
     "claim-first-come"(facts, to) {
       const { listing, sender = "" } = facts;
       const problem = problemOf(facts.mayTakePart(sender)) ?? problemOf(facts.weeklyClaims);
       if (problem !== undefined) return outcome(listing, { kind: "cannot-take-part", problem });
-      return outcome(listing, { kind: "yours", owner: listing.owner }, {
-        steps: [promiseStep(facts, to, sender, ownServer, true)],
-        introduction: { kind: "first-come", taker: sender },
-        countsClaim: true,
-      });
+      return outcome(
+        listing,
+        { kind: "yours", owner: listing.owner },
+        {
+          steps: [promiseStep(facts, to, sender, ownServer, true)],
+          introduction: { kind: "first-come", taker: sender },
+          countsClaim: true,
+        },
+      );
     },
     interest(facts) {
       const { listing, sender = "" } = facts;
@@ -189,12 +197,16 @@ function decisions(ownServer: string): Readonly<Record<LifecycleAction, Decide>>
       const problem = problemOf(facts.mayTakePart(sender)) ?? (listing.kind === "offer" ? problemOf(facts.weeklyClaims) : undefined);
       if (problem !== undefined) return outcome(listing, { kind: "cannot-take-part", problem });
       if (listing.queue.includes(sender)) return outcome(listing, { kind: "already-on-list" });
-      return outcome(listing, { kind: "on-list", owner: listing.owner, place: listing.queue.length + 1, listingKind: listing.kind }, {
-        steps: [{ kind: "enqueue", userId: sender }],
-        notices: [{ kind: "would-like", to: listing.owner, who: sender }],
-        countsClaim: listing.kind === "offer",
-        interestOf: sender,
-      });
+      return outcome(
+        listing,
+        { kind: "on-list", owner: listing.owner, place: listing.queue.length + 1, listingKind: listing.kind },
+        {
+          steps: [{ kind: "enqueue", userId: sender }],
+          notices: [{ kind: "would-like", to: listing.owner, who: sender }],
+          countsClaim: listing.kind === "offer",
+          interestOf: sender,
+        },
+      );
     },
     withdraw(facts) {
       return outcome(facts.listing, undefined, { followUp: "withdraw" });
@@ -206,21 +218,33 @@ function decisions(ownServer: string): Readonly<Record<LifecycleAction, Decide>>
       const { listing, sender = "" } = facts;
       const problem = problemOf(facts.mayTakePart(sender));
       if (problem !== undefined) return outcome(listing, { kind: "cannot-take-part", problem });
-      return outcome(listing, { kind: "helping", owner: listing.owner }, {
-        steps: [promiseStep(facts, to, sender, ownServer, false)],
-        introduction: { kind: "helping", taker: sender },
-      });
+      return outcome(
+        listing,
+        { kind: "helping", owner: listing.owner },
+        {
+          steps: [promiseStep(facts, to, sender, ownServer, false)],
+          introduction: { kind: "helping", taker: sender },
+        },
+      );
     },
     release(facts, to) {
       const { listing, sender } = facts;
       const other = sender === listing.owner ? listing.promisedTo : listing.owner;
-      return outcome(listing, { kind: "released" }, {
-        steps: [{ kind: "change", fields: { state: to, promisedTo: undefined, changedAt: facts.now } }],
-        notices: other === undefined ? [] : [{ kind: "released", to: other }],
-      });
+      return outcome(
+        listing,
+        { kind: "released" },
+        {
+          steps: [{ kind: "change", fields: { state: to, promisedTo: undefined, changedAt: facts.now } }],
+          notices: other === undefined ? [] : [{ kind: "released", to: other }],
+        },
+      );
     },
     "hand-over"(facts, to) {
-      return outcome(facts.listing, { kind: "closed", state: to, listingKind: facts.listing.kind }, { steps: [{ kind: "change", fields: { state: to, changedAt: facts.now } }] });
+      return outcome(
+        facts.listing,
+        { kind: "closed", state: to, listingKind: facts.listing.kind },
+        { steps: [{ kind: "change", fields: { state: to, changedAt: facts.now } }] },
+      );
     },
     fulfil(facts, to) {
       return self["hand-over"](facts, to);
@@ -231,27 +255,50 @@ function decisions(ownServer: string): Readonly<Record<LifecycleAction, Decide>>
       const problem = problemOf(facts.mayTakePart(target));
       if (problem !== undefined) return outcome(listing, { kind: "cannot-take-part", problem, target, action: "lend-out" });
       const dueAt = facts.until ?? now + defaultLoanMs;
-      return outcome(listing, { kind: "lent", to: target, until: dueAt }, {
-        steps: [{ kind: "change", fields: { state: to, borrower: target, dueAt, promisedTo: undefined, changedAt: now, ...noHold }, remove: target }],
-        introduction: { kind: "lending", taker: target, until: dueAt },
-      });
+      return outcome(
+        listing,
+        { kind: "lent", to: target, until: dueAt },
+        {
+          steps: [{ kind: "change", fields: { state: to, borrower: target, dueAt, promisedTo: undefined, changedAt: now, ...noHold }, remove: target }],
+          introduction: { kind: "lending", taker: target, until: dueAt },
+        },
+      );
     },
     return(facts, to) {
       const { listing, now } = facts;
-      return outcome(listing, { kind: "returned" }, {
-        steps: [{ kind: "change", fields: { state: to, borrower: undefined, dueAt: undefined, changedAt: now, expiresAt: Math.max(listing.expiresAt, now + lifetimeOf(listing.category)) } }],
-        followUp: "hold-for-next",
-      });
+      return outcome(
+        listing,
+        { kind: "returned" },
+        {
+          steps: [
+            {
+              kind: "change",
+              fields: {
+                state: to,
+                borrower: undefined,
+                dueAt: undefined,
+                changedAt: now,
+                expiresAt: Math.max(listing.expiresAt, now + lifetimeOf(listing.category)),
+              },
+            },
+          ],
+          followUp: "hold-for-next",
+        },
+      );
     },
     renew(facts, to) {
       const { listing, now } = facts;
       if (listing.state === "on-loan") {
         const dueAt = facts.until ?? (listing.dueAt ?? now) + defaultLoanMs;
         if (dueAt <= now) return outcome(listing, { kind: "date-past", loan: true });
-        return outcome(listing, { kind: "loan-renewed", until: dueAt }, {
-          steps: [{ kind: "change", fields: { state: to, dueAt, changedAt: now } }],
-          notices: listing.borrower === undefined ? [] : [{ kind: "loan-renewed", to: listing.borrower, until: dueAt }],
-        });
+        return outcome(
+          listing,
+          { kind: "loan-renewed", until: dueAt },
+          {
+            steps: [{ kind: "change", fields: { state: to, dueAt, changedAt: now } }],
+            notices: listing.borrower === undefined ? [] : [{ kind: "loan-renewed", to: listing.borrower, until: dueAt }],
+          },
+        );
       }
       const expiresAt = facts.until ?? now + lifetimeOf(listing.category);
       if (expiresAt <= now) return outcome(listing, { kind: "date-past", loan: false });
@@ -273,14 +320,18 @@ function decisions(ownServer: string): Readonly<Record<LifecycleAction, Decide>>
       }
       const others = listing.queue.filter((userId) => serverOf(userId) !== listing.home);
       const heldElsewhere = listing.heldFor !== undefined && serverOf(listing.heldFor) !== listing.home;
-      return outcome(listing, { kind: "unshared" }, {
-        steps: [
-          ...(heldElsewhere ? [{ kind: "change", fields: noHold } satisfies BoardStep] : []),
-          ...others.map((userId): BoardStep => ({ kind: "change", fields: {}, remove: userId })),
-          { kind: "visibility", to: "block" },
-        ],
-        notices: others.map((userId): ActionNotice => ({ kind: "unshared-off-list", to: userId })),
-      });
+      return outcome(
+        listing,
+        { kind: "unshared" },
+        {
+          steps: [
+            ...(heldElsewhere ? [{ kind: "change", fields: noHold } satisfies BoardStep] : []),
+            ...others.map((userId): BoardStep => ({ kind: "change", fields: {}, remove: userId })),
+            { kind: "visibility", to: "block" },
+          ],
+          notices: others.map((userId): ActionNotice => ({ kind: "unshared-off-list", to: userId })),
+        },
+      );
     },
     share(facts) {
       const { listing } = facts;
@@ -289,7 +340,10 @@ function decisions(ownServer: string): Readonly<Record<LifecycleAction, Decide>>
     },
     expire(facts, to) {
       const { listing } = facts;
-      return outcome(listing, undefined, { steps: [{ kind: "change", fields: { state: to, changedAt: facts.now } }], notices: [{ kind: "expired", to: listing.owner }] });
+      return outcome(listing, undefined, {
+        steps: [{ kind: "change", fields: { state: to, changedAt: facts.now } }],
+        notices: [{ kind: "expired", to: listing.owner }],
+      });
     },
   };
   return self;

@@ -57,10 +57,27 @@ const tagPattern = /(^|\s)#(\p{L}[\p{L}\p{N}-]*)(?![\p{L}\p{N}-])/gu;
 const firstComeWords = /\b(first[- ]come(?:[, ]+first[- ]served)?|al primero que (?:lo|la) pida|primero que llegue)(?![\p{L}\p{N}])/iu;
 // "pickup: lobby", "pick up at my building", "entrega: portería" — up to the end of the clause.
 const pickupClause = /(?<![\p{L}\p{N}])(?:pick[- ]?up|collect|entrega|retiro|recoger)(?:\s+(?:at|from|in|en))?\s*:?\s+([^,;#\n]+)/iu;
-const knownAreas = /(?<![\p{L}\p{N}])(?:in|at|from|en)\s+((?:my|our|the)\s+(?:building|house|lobby|porch|garden|courtyard)|this block|the corner|(?:mi|nuestro|nuestra|el|la)\s+(?:edificio|casa|portería|porteria|entrada|jardín|jardin|patio)|esta cuadra|la esquina)(?![\p{L}\p{N}])/iu;
-const streetAddress = /\b\d+\s+[a-z]+\s+(street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd)\b|(?<![\p{L}\p{N}])(?:calle|avenida|av\.|pasaje)\s+[\p{L} ]+?\s\d+/iu;
-const wordNumbers: Readonly<Record<string, number>> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, dozen: 12 };
-const leadingQuantity = /^(-?\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|dozen)\s*(lbs?|pounds?|kg|kilos?|g|grams?|bags?|boxes?|jars?|bunch(?:es)?|pieces?|pairs?|sets?|loaves|loaf|bottles?|cans?|dozen|x|kilos?|bolsas?|cajas?|frascos?|pares|par|docenas?|latas?|botellas?)?\b/iu;
+const knownAreas =
+  /(?<![\p{L}\p{N}])(?:in|at|from|en)\s+((?:my|our|the)\s+(?:building|house|lobby|porch|garden|courtyard)|this block|the corner|(?:mi|nuestro|nuestra|el|la)\s+(?:edificio|casa|portería|porteria|entrada|jardín|jardin|patio)|esta cuadra|la esquina)(?![\p{L}\p{N}])/iu;
+const streetAddress =
+  /\b\d+\s+[a-z]+\s+(street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd)\b|(?<![\p{L}\p{N}])(?:calle|avenida|av\.|pasaje)\s+[\p{L} ]+?\s\d+/iu;
+const wordNumbers: Readonly<Record<string, number>> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  dozen: 12,
+};
+const leadingQuantity =
+  /^(-?\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|dozen)\s*(lbs?|pounds?|kg|kilos?|g|grams?|bags?|boxes?|jars?|bunch(?:es)?|pieces?|pairs?|sets?|loaves|loaf|bottles?|cans?|dozen|x|kilos?|bolsas?|cajas?|frascos?|pares|par|docenas?|latas?|botellas?)?\b/iu;
 
 function cutOut(text: string, start: number, end: number): string {
   return `${text.slice(0, start)} ${text.slice(end)}`;
@@ -80,7 +97,7 @@ function readQuantity(title: string): { quantity?: string } | { problem: DraftPr
 export function readListingText(input: string, now: number): DraftReading {
   const flags: { category?: string; visibility?: Visibility; firstCome: boolean } = { firstCome: false };
   const unknownTags: string[] = [];
-  let text = input.replace(tagPattern, (whole, space: string, tag: string) => {
+  let text = input.replace(tagPattern, (_whole, space: string, tag: string) => {
     const lower = tag.toLowerCase();
     const category = categoryByTag(lower);
     const flag = flagTags[lower];
@@ -117,7 +134,10 @@ export function readListingText(input: string, now: number): DraftReading {
   }
 
   const [head = "", ...more] = text.split(/\n| \| | -- /u);
-  const title = head.replace(/\s+/gu, " ").replace(/[\s,;:.-]+$/u, "").trim();
+  const title = head
+    .replace(/\s+/gu, " ")
+    .replace(/[\s,;:.-]+$/u, "")
+    .trim();
   const description = more.join("\n").trim();
   if (title === "") return { ok: false, problem: { kind: "no-title" } };
   if (title.length > maxTitleLength) return { ok: false, problem: { kind: "title-too-long", max: maxTitleLength } };

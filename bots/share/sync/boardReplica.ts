@@ -6,16 +6,7 @@
 
 import * as Y from "yjs";
 import { ChunkAssembler } from "./chunkAssembler.ts";
-import {
-  boardStateType,
-  boardUpdateType,
-  fromBase64,
-  maxStateVectorChars,
-  maxUpdateBytes,
-  readUpdateContent,
-  splitUpdate,
-  toBase64,
-} from "./syncEvents.ts";
+import { boardStateType, boardUpdateType, fromBase64, maxStateVectorChars, maxUpdateBytes, readUpdateContent, splitUpdate, toBase64 } from "./syncEvents.ts";
 import { UpdateBatcher, defaultBatchOptions, type BatchOptions } from "./updateBatcher.ts";
 
 export const remoteOrigin = Symbol("remote");

@@ -46,11 +46,7 @@ export function splitUpdate(update: Uint8Array, chunkId: string): UpdateContent[
   }));
 }
 
-export type ReadUpdate =
-  | { kind: "whole"; base64: string }
-  | { kind: "chunk"; base64: string; chunk: ChunkInfo }
-  | { kind: "oversize" }
-  | { kind: "malformed" };
+export type ReadUpdate = { kind: "whole"; base64: string } | { kind: "chunk"; base64: string; chunk: ChunkInfo } | { kind: "oversize" } | { kind: "malformed" };
 
 /** Checks shape and size before anything is decoded. */
 export function readUpdateContent(content: Record<string, unknown>): ReadUpdate {

@@ -63,7 +63,11 @@ function pact(servers: string[], options: { maxChanges?: number } = {}) {
 const boardJson = (doc: Y.Doc) => JSON.stringify(doc.getMap("listings").toJSON(), Object.keys(doc.getMap("listings").toJSON()).sort());
 const snapshot = (doc: Y.Doc) => {
   const json = doc.getMap("listings").toJSON() as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(json).sort().map((key) => [key, json[key]]));
+  return Object.fromEntries(
+    Object.keys(json)
+      .sort()
+      .map((key) => [key, json[key]]),
+  );
 };
 
 test("a listing posted on one block appears on the other after the batch goes out", async () => {
@@ -124,7 +128,8 @@ test("a board larger than one event goes out in chunks under the event limit and
   const [oak, elm] = blocks as [Block, Block];
   // Build oak's board without sending, as if it existed before the pact: only catch-up can carry it.
   const seed = new Y.Doc();
-  for (let number = 1; number <= 3000; number += 1) addListing(seed, listing("oak.test", number, { description: `a long description ${"x".repeat(40)} ${number}` }));
+  for (let number = 1; number <= 3000; number += 1)
+    addListing(seed, listing("oak.test", number, { description: `a long description ${"x".repeat(40)} ${number}` }));
   Y.applyUpdate(oak.doc, Y.encodeStateAsUpdate(seed), Symbol("restore"));
   network.inFlight.length = 0;
   network.sentCount = 0;
@@ -201,7 +206,11 @@ test("an update that builds on a lost one makes the receiver ask for what it lac
   clock.now += 60_000; // no recent ask-back
   await elm.replica.receive(delivered[0]!.event);
   assert.equal(getListing(elm.doc, "oak.test/1"), undefined, "the change cannot be applied without what it builds on");
-  assert.deepEqual(network.inFlight.map((item) => [item.from, item.event.type]), [["elm.test", boardStateType]], "elm asks for what it lacks");
+  assert.deepEqual(
+    network.inFlight.map((item) => [item.from, item.event.type]),
+    [["elm.test", boardStateType]],
+    "elm asks for what it lacks",
+  );
   await network.settle();
   await tickAll();
   await network.settle();

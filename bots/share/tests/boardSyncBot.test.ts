@@ -15,17 +15,33 @@ function pactOf(): { oak: FakeBlock; elm: FakeBlock; pump: () => Promise<void> }
   const elm = createFakeBlock({ server: "elm.test" });
   oak.context.pactMembers.push({ serverName: "elm.test", address: "10.0.0.2" });
   elm.context.pactMembers.push({ serverName: "oak.test", address: "10.0.0.1" });
-  const delivered = new Map<FakeBlock, number>([[oak, 0], [elm, 0]]);
+  const delivered = new Map<FakeBlock, number>([
+    [oak, 0],
+    [elm, 0],
+  ]);
   let counter = 0;
   // Moves each block's board-sync events to the other, as the federated room would.
   const pump = async () => {
     for (let round = 0; round < 5; round += 1) {
-      for (const [from, to, server] of [[oak, elm, "oak.test"], [elm, oak, "elm.test"]] as const) {
+      for (const [from, to, server] of [
+        [oak, elm, "oak.test"],
+        [elm, oak, "elm.test"],
+      ] as const) {
         const events = from.context.events.slice(delivered.get(from));
         delivered.set(from, from.context.events.length);
         for (const sent of events.filter((event) => event.type.startsWith("org.blockshare.board."))) {
           counter += 1;
-          await to.bot.handleEvent({ event_id: `$sync${counter}`, room_id: sent.roomId, sender: `@share:${server}`, type: sent.type, content: sent.content, origin_server_ts: to.context.clock.now }, to.context);
+          await to.bot.handleEvent(
+            {
+              event_id: `$sync${counter}`,
+              room_id: sent.roomId,
+              sender: `@share:${server}`,
+              type: sent.type,
+              content: sent.content,
+              origin_server_ts: to.context.clock.now,
+            },
+            to.context,
+          );
         }
       }
     }
@@ -38,7 +54,18 @@ async function connect(oak: FakeBlock, elm: FakeBlock): Promise<void> {
   await tickBoth(oak, elm);
   for (const block of [oak, elm]) block.context.clock.now += 60_000;
   await tickBoth(oak, elm);
-  await elm.bot.handleEvent({ event_id: "$invite", room_id: oak.context.privateRooms[0]?.roomId ?? "", sender: "@share:oak.test", type: "m.room.member", state_key: "@share:elm.test", content: { membership: "invite" }, origin_server_ts: elm.context.clock.now }, elm.context);
+  await elm.bot.handleEvent(
+    {
+      event_id: "$invite",
+      room_id: oak.context.privateRooms[0]?.roomId ?? "",
+      sender: "@share:oak.test",
+      type: "m.room.member",
+      state_key: "@share:elm.test",
+      content: { membership: "invite" },
+      origin_server_ts: elm.context.clock.now,
+    },
+    elm.context,
+  );
 }
 
 async function tickBoth(oak: FakeBlock, elm: FakeBlock): Promise<void> {
@@ -55,7 +82,18 @@ test("a shared listing reaches the pact block, is claimed there, and the owner's
   for (const block of [oak, elm]) block.context.clock.now += 60_000;
   await tickBoth(oak, elm);
   assert.deepEqual(oak.context.privateRooms[0]?.userIds, ["@share:elm.test"], "oak opens its board-sync room for elm's bot");
-  await elm.bot.handleEvent({ event_id: "$invite", room_id: oak.context.privateRooms[0]?.roomId ?? "", sender: "@share:oak.test", type: "m.room.member", state_key: "@share:elm.test", content: { membership: "invite" }, origin_server_ts: elm.context.clock.now }, elm.context);
+  await elm.bot.handleEvent(
+    {
+      event_id: "$invite",
+      room_id: oak.context.privateRooms[0]?.roomId ?? "",
+      sender: "@share:oak.test",
+      type: "m.room.member",
+      state_key: "@share:elm.test",
+      content: { membership: "invite" },
+      origin_server_ts: elm.context.clock.now,
+    },
+    elm.context,
+  );
   await oak.say(dan, "!list"); // someone speaks in each Sharing room, so the bots know them
   await elm.say(dan, "!list");
 
@@ -83,10 +121,30 @@ test("a shared listing reaches the pact block, is claimed there, and the owner's
 test("board updates from anyone but the pact's share bots are refused and counted", async () => {
   const { elm } = pactOf();
   const evil = new Y.Doc();
-  addListing(evil, { key: "oak.test/5", number: 5, home: "oak.test", kind: "offer", state: "open", title: "free money", category: "other", area: "x", visibility: "shared", firstCome: true, owner: "@mallory:elm.test", createdAt: 0, expiresAt: 2e12, changedAt: 0, queue: [], bids: [] });
+  addListing(evil, {
+    key: "oak.test/5",
+    number: 5,
+    home: "oak.test",
+    kind: "offer",
+    state: "open",
+    title: "free money",
+    category: "other",
+    area: "x",
+    visibility: "shared",
+    firstCome: true,
+    owner: "@mallory:elm.test",
+    createdAt: 0,
+    expiresAt: 2e12,
+    changedAt: 0,
+    queue: [],
+    bids: [],
+  });
   const update = toBase64(Y.encodeStateAsUpdate(evil));
   const send = (sender: string, content: Record<string, unknown>) =>
-    elm.bot.handleEvent({ event_id: `$e${Math.random()}`, room_id: "!sync:oak.test", sender, type: boardUpdateType, content, origin_server_ts: 0 }, elm.context);
+    elm.bot.handleEvent(
+      { event_id: `$e${Math.random()}`, room_id: "!sync:oak.test", sender, type: boardUpdateType, content, origin_server_ts: 0 },
+      elm.context,
+    );
   await send("@mallory:elm.test", { update });
   await send("@share:stranger.test", { update });
   await send("@share:oak.test", { update: "A".repeat(70_000) });
@@ -138,7 +196,10 @@ test("promises made on both sides of a cut: the home block's stands everywhere, 
   assertSaid(told, "share.settle.lost", { other: "oak.test", id: "#1.oak", title: "5 lbs of tomatoes", offer: "yes", winner: "@ann:oak.test" });
   assert.doesNotMatch(oak.dmTexts(ann).join("\n"), /Sorry/, "the neighbor whose promise stands is not told otherwise");
   const pickup = elm.context.privateRooms.find((room) => room.userIds.includes(dan) && room.userIds.length === 2);
-  assert.ok(elm.posted.some((posted) => posted.roomId === pickup?.roomId && /This pickup did not stand/.test(posted.text)), "the pickup chat elm opened says so too");
+  assert.ok(
+    elm.posted.some((posted) => posted.roomId === pickup?.roomId && /This pickup did not stand/.test(posted.text)),
+    "the pickup chat elm opened says so too",
+  );
   await tickBoth(oak, elm);
   await pump();
   assert.equal(elm.dmTexts(dan).filter((text) => text.startsWith("Sorry")).length, 1, "told once");
@@ -189,8 +250,23 @@ test("joining a pact block's board-sync room is retried soon, then less often; i
     await oak.tick();
     oak.context.clock.now += 1000;
   }
-  assert.deepEqual(tries.map((at) => (at - start) / 1000), [0, 10, 30, 70], "after 10 s, 20 s, 40 s…");
-  await oak.bot.handleEvent({ event_id: "$join", room_id: "!boardsync:oak.test", sender: "@share:elm.test", type: "m.room.member", state_key: "@share:elm.test", content: { membership: "join" }, origin_server_ts: oak.context.clock.now }, oak.context);
+  assert.deepEqual(
+    tries.map((at) => (at - start) / 1000),
+    [0, 10, 30, 70],
+    "after 10 s, 20 s, 40 s…",
+  );
+  await oak.bot.handleEvent(
+    {
+      event_id: "$join",
+      room_id: "!boardsync:oak.test",
+      sender: "@share:elm.test",
+      type: "m.room.member",
+      state_key: "@share:elm.test",
+      content: { membership: "join" },
+      origin_server_ts: oak.context.clock.now,
+    },
+    oak.context,
+  );
   await oak.tick();
   assert.equal(tries.length, 5, "elm's bot joined ours, so elm is up: tried at once");
 });

@@ -28,7 +28,10 @@ describe("interest taken back, DMs and invites, own listings (real Synapse)", ()
   });
 
   const inSharing = (neighbor: NeighborClient) =>
-    neighbor.waitForEvent((e) => e.room_id === sharing && e.type === "m.room.member" && e.state_key === neighbor.userId && e.content.membership === "join", `${neighbor.userId} in Sharing`);
+    neighbor.waitForEvent(
+      (e) => e.room_id === sharing && e.type === "m.room.member" && e.state_key === neighbor.userId && e.content.membership === "join",
+      `${neighbor.userId} in Sharing`,
+    );
 
   async function command(neighbor: NeighborClient, body: string, roomId = sharing): Promise<string> {
     const sent = await neighbor.sendText(roomId, body);
@@ -46,11 +49,22 @@ describe("interest taken back, DMs and invites, own listings (real Synapse)", ()
   }
 
   const listingMessage = (neighbor: NeighborClient, n: number) =>
-    neighbor.waitForEvent((e) => e.room_id === sharing && e.sender === bot && e.type === "m.room.message" && String(e.content.body).includes(` #${n} ·`) && e.content["m.relates_to"] === undefined, `the listing message #${n}`);
+    neighbor.waitForEvent(
+      (e) =>
+        e.room_id === sharing &&
+        e.sender === bot &&
+        e.type === "m.room.message" &&
+        String(e.content.body).includes(` #${n} ·`) &&
+        e.content["m.relates_to"] === undefined,
+      `the listing message #${n}`,
+    );
 
   const listingEdited = (neighbor: NeighborClient, listing: SeenEvent, pattern: RegExp) =>
     neighbor.waitForEvent(
-      (e) => e.content["m.relates_to"]?.rel_type === "m.replace" && e.content["m.relates_to"]?.event_id === listing.event_id && pattern.test(String(e.content["m.new_content"]?.body)),
+      (e) =>
+        e.content["m.relates_to"]?.rel_type === "m.replace" &&
+        e.content["m.relates_to"]?.event_id === listing.event_id &&
+        pattern.test(String(e.content["m.new_content"]?.body)),
       `listing ${listing.event_id} edited to ${pattern}`,
     );
 
@@ -62,7 +76,10 @@ describe("interest taken back, DMs and invites, own listings (real Synapse)", ()
     neighbor.seen((e) => e.type === "m.room.member" && e.state_key === neighbor.userId && e.content.membership === "invite" && e.sender === bot);
 
   /** The room's events from its start, as the neighbor reads them (Element's timeline). */
-  async function history(neighbor: NeighborClient, roomId: string): Promise<{ type: string; sender: string; state_key?: string; content: Record<string, any> }[]> {
+  async function history(
+    neighbor: NeighborClient,
+    roomId: string,
+  ): Promise<{ type: string; sender: string; state_key?: string; content: Record<string, any> }[]> {
     const path = `/rooms/${encodeURIComponent(roomId)}/messages`;
     const page = (await neighbor.client.http.authedRequest(sdk.Method.Get, path, { dir: "f", limit: "100" })) as { chunk: any[] };
     return page.chunk;
@@ -109,7 +126,10 @@ describe("interest taken back, DMs and invites, own listings (real Synapse)", ()
     await inSharing(dee);
     // As Element's "Start chat": a room with is_direct, the bot invited.
     const own = await dee.openDirectChat(bot);
-    await dee.waitForEvent((e) => e.room_id === own && e.type === "m.room.member" && e.state_key === bot && e.content.membership === "join", "the bot in dee's DM");
+    await dee.waitForEvent(
+      (e) => e.room_id === own && e.type === "m.room.member" && e.state_key === bot && e.content.membership === "join",
+      "the bot in dee's DM",
+    );
     assert.match(await command(dee, "!mine", own), /nothing open/);
     const n = await post(dee, "!offer bird feeder #household");
     const listing = await listingMessage(bob, n);
@@ -122,7 +142,10 @@ describe("interest taken back, DMs and invites, own listings (real Synapse)", ()
     const fay = await block.addNeighbor("fay");
     await inSharing(fay);
     const { room_id: plain } = await fay.client.createRoom({ preset: sdk.Preset.PrivateChat, invite: [bot] });
-    await fay.waitForEvent((e) => e.room_id === plain && e.type === "m.room.member" && e.state_key === bot && e.content.membership === "join", "the bot in fay's chat");
+    await fay.waitForEvent(
+      (e) => e.room_id === plain && e.type === "m.room.member" && e.state_key === bot && e.content.membership === "join",
+      "the bot in fay's chat",
+    );
     const m = await post(fay, "!offer seed packets #household");
     await bob.react(sharing, (await listingMessage(bob, m)).event_id, "👍");
     const toldFay = await botSays(fay, new RegExp(`@bob:\\S+ would like #${m}`), "fay told of bob's interest");
@@ -136,14 +159,20 @@ describe("interest taken back, DMs and invites, own listings (real Synapse)", ()
     const n = await post(eve, "!offer garden chairs #household");
     const listing = await listingMessage(bob, n);
     await cy.react(sharing, listing.event_id, "👍");
-    const invite = await eve.waitForEvent((e) => e.type === "m.room.member" && e.state_key === eve.userId && e.content.membership === "invite" && e.sender === bot, "the bot's invite");
+    const invite = await eve.waitForEvent(
+      (e) => e.type === "m.room.member" && e.state_key === eve.userId && e.content.membership === "invite" && e.sender === bot,
+      "the bot's invite",
+    );
     assert.match(String(invite.content.reason ?? ""), new RegExp(`@cy:\\S+ would like #${n} \\(garden chairs\\)`), "the invite says why");
     assert.equal(invite.content.is_direct, true, "a direct chat");
     await botSays(eve, new RegExp(`@cy:\\S+ would like #${n}`), "the message, once joined");
     const events = await history(eve, invite.room_id);
     const firstMessage = events.findIndex((e) => e.type === "m.room.message" && e.sender === bot);
     const inviteAt = events.findIndex((e) => e.type === "m.room.member" && e.state_key === eve.userId && e.content.membership === "invite");
-    assert.ok(firstMessage !== -1 && inviteAt !== -1 && firstMessage < inviteAt, `the first message comes before the invite: ${events.map((e) => e.type).join(", ")}`);
+    assert.ok(
+      firstMessage !== -1 && inviteAt !== -1 && firstMessage < inviteAt,
+      `the first message comes before the invite: ${events.map((e) => e.type).join(", ")}`,
+    );
 
     // The next DM goes to the same chat.
     await bob.react(sharing, listing.event_id, "👍");
@@ -157,9 +186,16 @@ describe("interest taken back, DMs and invites, own listings (real Synapse)", ()
     const listing = await listingMessage(ann, n);
     const reaction = await ann.react(sharing, listing.event_id, "👍");
     await botSays(ann, new RegExp(`#${n} is your own listing: a 👍 on it does nothing`), "the owner told it does nothing");
-    await ann.waitForEvent((e) => e.room_id === sharing && e.type === "m.room.redaction" && e.sender === bot && (e.content.redacts ?? reaction) === reaction, "the reaction removed, so Element does not count it");
+    await ann.waitForEvent(
+      (e) => e.room_id === sharing && e.type === "m.room.redaction" && e.sender === bot && (e.content.redacts ?? reaction) === reaction,
+      "the reaction removed, so Element does not count it",
+    );
     const mine = await command(ann, "!mine");
     assert.match(mine, /flower pots/);
-    assert.equal(cy.seen((e) => e.content["m.relates_to"]?.event_id === listing.event_id && /waiting/.test(String(e.content["m.new_content"]?.body))).length, 0, "nobody is waiting");
+    assert.equal(
+      cy.seen((e) => e.content["m.relates_to"]?.event_id === listing.event_id && /waiting/.test(String(e.content["m.new_content"]?.body))).length,
+      0,
+      "nobody is waiting",
+    );
   });
 });

@@ -16,8 +16,23 @@ const carol = "@carol:block.test";
 
 function listing(change: Partial<Listing> = {}): Listing {
   return {
-    key: "block.test/1", number: 1, home: "block.test", kind: "offer", state: "open", title: "lamp", category: "household", area: "this block",
-    visibility: "block", firstCome: false, owner: alice, createdAt: 0, expiresAt: 1, changedAt: 0, queue: [], bids: [], ...change,
+    key: "block.test/1",
+    number: 1,
+    home: "block.test",
+    kind: "offer",
+    state: "open",
+    title: "lamp",
+    category: "household",
+    area: "this block",
+    visibility: "block",
+    firstCome: false,
+    owner: alice,
+    createdAt: 0,
+    expiresAt: 1,
+    changedAt: 0,
+    queue: [],
+    bids: [],
+    ...change,
   };
 }
 
@@ -40,7 +55,13 @@ test("decisions: a removed reaction withdraws only the neighbor's own, last reac
 
 test("decisions: withdrawing tells the owner unless they never heard, and passes a hold on", () => {
   assert.equal(decideWithdrawal(listing(), bob, true).kind, "not-waiting");
-  assert.deepEqual(decideWithdrawal(listing({ queue: [bob] }), bob, false), { kind: "withdrawn", listing: listing({ queue: [bob] }), userId: bob, tellOwner: false, passHold: false });
+  assert.deepEqual(decideWithdrawal(listing({ queue: [bob] }), bob, false), {
+    kind: "withdrawn",
+    listing: listing({ queue: [bob] }),
+    userId: bob,
+    tellOwner: false,
+    passHold: false,
+  });
   const held = listing({ kind: "lend", queue: [bob, carol], heldFor: bob });
   assert.deepEqual(decideWithdrawal(held, bob, undefined), { kind: "withdrawn", listing: held, userId: bob, tellOwner: true, passHold: true });
 });
@@ -50,7 +71,10 @@ test("decisions: !release is the party's undo and anyone else's withdrawal; refu
   assert.equal(releaseActionFor(promised, alice), "release");
   assert.equal(releaseActionFor(promised, bob), "release");
   assert.equal(releaseActionFor(promised, carol), "withdraw");
-  assert.deepEqual(commandsFor(actionsFrom("offer", "open")).map((key) => sayPlain("en", key)), ["!promise", "!claim", "!withdraw", "!renew", "!cancel", "!unshare", "!share"]);
+  assert.deepEqual(
+    commandsFor(actionsFrom("offer", "open")).map((key) => sayPlain("en", key)),
+    ["!promise", "!claim", "!withdraw", "!renew", "!cancel", "!unshare", "!share"],
+  );
 });
 
 test("removing the reaction takes the neighbor off: the owner is told, the listing edited, !mine no longer lists it", async () => {
@@ -84,7 +108,10 @@ test("!withdraw and !release from a neighbor on the list; a held turn passes to 
   assert.doesNotMatch(block.listingText(listingEvent(block, "#1")), /held for|waiting/);
   const refused = (await block.say(carol, "!release 1")).join("\n");
   assertSaid(refused, "share.withdraw.notWaiting", { id: "#1", title: "hedge trimmer", number: "1" });
-  assert.match((await block.say(bob, "!handed 1")).join("\n"), /Commands that work on it now: !lend-out, !hold, !claim, !withdraw, !renew, !cancel, !unshare, !share\./);
+  assert.match(
+    (await block.say(bob, "!handed 1")).join("\n"),
+    /Commands that work on it now: !lend-out, !hold, !claim, !withdraw, !renew, !cancel, !unshare, !share\./,
+  );
 });
 
 test("a 👍 on one's own listing is answered and removed, never counted", async () => {

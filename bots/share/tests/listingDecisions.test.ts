@@ -13,8 +13,23 @@ const now = 1_000_000;
 
 function listing(change: Partial<Listing> = {}): Listing {
   return {
-    key: "block.test/1", number: 1, home: "block.test", kind: "offer", state: "open", title: "lamp", category: "household", area: "this block",
-    visibility: "block", firstCome: false, owner: alice, createdAt: 0, expiresAt: now + 1, changedAt: 0, queue: [], bids: [], ...change,
+    key: "block.test/1",
+    number: 1,
+    home: "block.test",
+    kind: "offer",
+    state: "open",
+    title: "lamp",
+    category: "household",
+    area: "this block",
+    visibility: "block",
+    firstCome: false,
+    owner: alice,
+    createdAt: 0,
+    expiresAt: now + 1,
+    changedAt: 0,
+    queue: [],
+    bids: [],
+    ...change,
   };
 }
 
@@ -30,13 +45,21 @@ function stateAfter(outcome: ActionOutcome): ListingState {
 }
 
 /** Who may take each actor's part in these tests. */
-const senderFor = (listing: Listing, by: string) => (by === "neighbor" ? bob : by === "system" ? undefined : alice);
+const senderFor = (_listing: Listing, by: string) => (by === "neighbor" ? bob : by === "system" ? undefined : alice);
 
 test("every allowed action leads to the state the table's `to` names", () => {
   for (const kind of Object.keys(lifecycle) as ListingKind[]) {
     for (const [state, actions] of Object.entries(lifecycle[kind]) as [ListingState, Record<LifecycleAction, { to: ListingState; by: string }>][]) {
       for (const [action, transition] of Object.entries(actions) as [LifecycleAction, { to: ListingState; by: string }][]) {
-        const before = listing({ kind, state, promisedTo: state === "promised" ? carol : undefined, borrower: state === "on-loan" ? carol : undefined, dueAt: state === "on-loan" ? now + 10 : undefined, queue: action === "withdraw" ? [bob] : [], visibility: action === "share" ? "block" : "shared" });
+        const before = listing({
+          kind,
+          state,
+          promisedTo: state === "promised" ? carol : undefined,
+          borrower: state === "on-loan" ? carol : undefined,
+          dueAt: state === "on-loan" ? now + 10 : undefined,
+          queue: action === "withdraw" ? [bob] : [],
+          visibility: action === "share" ? "block" : "shared",
+        });
         const sender = senderFor(before, transition.by);
         const outcome = decide({ listing: before, action, sender, target: bob, until: now + 1000 });
         if (outcome.followUp !== undefined) continue; // confirm/withdraw/hold: decided in their own modules
@@ -55,9 +78,19 @@ test("refusals are outcomes: not now (with the possible actions), own listing, o
   assert.deepEqual(decide({ listing: listing(), action: "cancel", sender: bob }).reply, { kind: "only-actor", actor: "staff" });
   assert.deepEqual(decide({ listing: listing(), action: "cancel", sender: bob, senderModerates: true }).reply, { kind: "cancelled" });
   assert.deepEqual(decide({ listing: listing(), action: "promise" }).reply, { kind: "name-whom", action: "promise" });
-  const blockOnly = decide({ listing: listing(), action: "promise", target: "@dan:elm.test", mayTakePart: () => ({ ok: false, problem: { kind: "block-only" } }) });
+  const blockOnly = decide({
+    listing: listing(),
+    action: "promise",
+    target: "@dan:elm.test",
+    mayTakePart: () => ({ ok: false, problem: { kind: "block-only" } }),
+  });
   assert.deepEqual(blockOnly.reply, { kind: "cannot-take-part", problem: { kind: "block-only" }, target: "@dan:elm.test", action: "promise" });
-  const weekly = decide({ listing: listing(), action: "interest", sender: bob, weeklyClaims: { ok: false, problem: { kind: "weekly-claims", recent: 1, max: 1 } } });
+  const weekly = decide({
+    listing: listing(),
+    action: "interest",
+    sender: bob,
+    weeklyClaims: { ok: false, problem: { kind: "weekly-claims", recent: 1, max: 1 } },
+  });
   assert.deepEqual(weekly.reply, { kind: "cannot-take-part", problem: { kind: "weekly-claims", recent: 1, max: 1 } });
   assert.equal(weekly.countsClaim, undefined);
 });
@@ -76,7 +109,14 @@ test("interest: on the list at the next place, the owner told, the claim counted
 test("promises and loans introduce the two neighbors; a first-come claim bids in a new round", () => {
   const claimed = decide({ listing: listing({ firstCome: true, promiseRound: 2 }), action: "claim-first-come", sender: bob });
   assert.deepEqual(claimed.introduction, { kind: "first-come", taker: bob });
-  assert.deepEqual(claimed.steps, [{ kind: "change", fields: { state: "promised", promisedTo: bob, changedAt: now, promiseRound: 3 }, remove: bob, bid: { round: 3, block: "block.test", to: bob, at: now } }]);
+  assert.deepEqual(claimed.steps, [
+    {
+      kind: "change",
+      fields: { state: "promised", promisedTo: bob, changedAt: now, promiseRound: 3 },
+      remove: bob,
+      bid: { round: 3, block: "block.test", to: bob, at: now },
+    },
+  ]);
   const lent = decide({ listing: listing({ kind: "lend" }), action: "lend-out", target: bob });
   assert.deepEqual(lent.reply, { kind: "lent", to: bob, until: now + 7 * 24 * 3_600_000 });
   assert.deepEqual(lent.introduction, { kind: "lending", taker: bob, until: now + 7 * 24 * 3_600_000 });
@@ -84,7 +124,10 @@ test("promises and loans introduce the two neighbors; a first-come claim bids in
 
 test("cancel by a moderator tells the owner and the one it was promised to; expiry tells the owner and replies nothing", () => {
   const cancelled = decide({ listing: listing({ state: "promised", promisedTo: carol }), action: "cancel", sender: bob, senderModerates: true });
-  assert.deepEqual(cancelled.notices, [{ kind: "cancelled-by-moderator", to: alice, moderator: bob }, { kind: "cancelled", to: carol }]);
+  assert.deepEqual(cancelled.notices, [
+    { kind: "cancelled-by-moderator", to: alice, moderator: bob },
+    { kind: "cancelled", to: carol },
+  ]);
   const expired = decide({ listing: listing({ expiresAt: now - 1 }), action: "expire", sender: undefined });
   assert.equal(expired.reply, undefined);
   assert.deepEqual(expired.notices, [{ kind: "expired", to: alice }]);
@@ -94,6 +137,9 @@ test("unshare: refused while a neighbor of another block has it; otherwise their
   const lentAway = decide({ listing: listing({ kind: "lend", state: "on-loan", borrower: "@dan:elm.test", visibility: "shared" }), action: "unshare" });
   assert.equal(lentAway.reply?.kind, "taker-elsewhere");
   const unshared = decide({ listing: listing({ visibility: "shared", queue: [bob, "@dan:elm.test"] }), action: "unshare" });
-  assert.deepEqual(unshared.steps, [{ kind: "change", fields: {}, remove: "@dan:elm.test" }, { kind: "visibility", to: "block" }]);
+  assert.deepEqual(unshared.steps, [
+    { kind: "change", fields: {}, remove: "@dan:elm.test" },
+    { kind: "visibility", to: "block" },
+  ]);
   assert.deepEqual(unshared.notices, [{ kind: "unshared-off-list", to: "@dan:elm.test" }]);
 });

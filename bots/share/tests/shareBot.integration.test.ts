@@ -45,7 +45,10 @@ describe("the sharing board on a real Synapse", () => {
     block.neighbors.push(operator);
     // New neighbors are joined to the Sharing room by the server; wait until each one is in it.
     for (const neighbor of [ann, bob, cy, operator]) {
-      await neighbor.waitForEvent((e) => e.room_id === sharing && e.type === "m.room.member" && e.state_key === neighbor.userId && e.content.membership === "join", `${neighbor.userId} in Sharing`);
+      await neighbor.waitForEvent(
+        (e) => e.room_id === sharing && e.type === "m.room.member" && e.state_key === neighbor.userId && e.content.membership === "join",
+        `${neighbor.userId} in Sharing`,
+      );
     }
   });
   after(async () => {
@@ -70,18 +73,33 @@ describe("the sharing board on a real Synapse", () => {
   }
 
   const listingMessage = (neighbor: NeighborClient, id: string) =>
-    neighbor.waitForEvent((e) => e.room_id === sharing && e.sender === bot && e.type === "m.room.message" && String(e.content.body).includes(` ${id} ·`) && e.content["m.relates_to"] === undefined, `the listing message ${id}`);
+    neighbor.waitForEvent(
+      (e) =>
+        e.room_id === sharing &&
+        e.sender === bot &&
+        e.type === "m.room.message" &&
+        String(e.content.body).includes(` ${id} ·`) &&
+        e.content["m.relates_to"] === undefined,
+      `the listing message ${id}`,
+    );
 
   /** Waits until the listing message has been edited to match. */
   const listingEdited = (neighbor: NeighborClient, listing: SeenEvent, pattern: RegExp) =>
     neighbor.waitForEvent(
-      (e) => e.content["m.relates_to"]?.rel_type === "m.replace" && e.content["m.relates_to"]?.event_id === listing.event_id && pattern.test(String(e.content["m.new_content"]?.body)),
+      (e) =>
+        e.content["m.relates_to"]?.rel_type === "m.replace" &&
+        e.content["m.relates_to"]?.event_id === listing.event_id &&
+        pattern.test(String(e.content["m.new_content"]?.body)),
       `listing ${listing.event_id} edited to ${pattern}`,
     );
 
   /** A direct message from the bot to this neighbor matching the pattern (in a room other than Sharing). */
   const botSays = (neighbor: NeighborClient, pattern: RegExp, what: string, timeoutMs?: number) =>
-    neighbor.waitForEvent((e) => e.sender === bot && e.room_id !== sharing && e.type === "m.room.message" && pattern.test(String(e.content.body)), what, timeoutMs);
+    neighbor.waitForEvent(
+      (e) => e.sender === bot && e.room_id !== sharing && e.type === "m.room.message" && pattern.test(String(e.content.body)),
+      what,
+      timeoutMs,
+    );
 
   const isDirect = (neighbor: NeighborClient, roomId: string) =>
     neighbor.seen((e) => e.room_id === roomId && e.type === "m.room.member" && e.state_key === neighbor.userId && e.content.is_direct === true).length > 0;
@@ -102,7 +120,11 @@ describe("the sharing board on a real Synapse", () => {
     assert.match(await command(ann, `!promise 1 ${bob.userId}`), /Promised #1 to @bob:\S+\. I opened a private chat for you two/);
     const intro = await botSays(bob, /Hello @ann:\S+ and @bob:\S+! @ann:\S+ is giving this to @bob:\S+ \(#1: 5 lbs of tomatoes\)/, "the introduction");
     await ann.waitForEvent((e) => e.event_id === intro.event_id, "the introduction, seen by the giver too");
-    const members = bob.client.getRoom(intro.room_id)?.getJoinedMembers().map((member) => member.userId).sort();
+    const members = bob.client
+      .getRoom(intro.room_id)
+      ?.getJoinedMembers()
+      .map((member) => member.userId)
+      .sort();
     assert.deepEqual(members, [ann.userId, bob.userId, bot].sort(), "the pickup chat is the giver, the taker and the bot");
     await listingEdited(cy, listing, /Status: promised to @bob:/);
 
@@ -122,9 +144,15 @@ describe("the sharing board on a real Synapse", () => {
     await botSays(bob, new RegExp(`cordless drill \\(#${n}\\) is lent to @bob:\\S+ until .* Arrange the handover here`), "the lending introduction");
 
     // Within a quarter of a 2-day loan before it is due, then two hours after.
-    await later(2 * day - 6 * hour, () => botSays(bob, new RegExp(`Reminder: cordless drill \\(#${n}\\), borrowed from @cy:\\S+, is due back `), "the due-soon reminder"));
+    await later(2 * day - 6 * hour, () =>
+      botSays(bob, new RegExp(`Reminder: cordless drill \\(#${n}\\), borrowed from @cy:\\S+, is due back `), "the due-soon reminder"),
+    );
     await later(2 * day + 2 * hour, async () => {
-      await botSays(bob, new RegExp(`cordless drill \\(#${n}\\) was due back .* and is not marked returned yet \\(notice 1 of 3\\)`), "the overdue notice to the borrower");
+      await botSays(
+        bob,
+        new RegExp(`cordless drill \\(#${n}\\) was due back .* and is not marked returned yet \\(notice 1 of 3\\)`),
+        "the overdue notice to the borrower",
+      );
       await botSays(cy, new RegExp(`cordless drill \\(#${n}\\) was due back .* \\(notice 1 of 3\\)`), "the overdue notice to the lender");
     });
 
@@ -137,7 +165,11 @@ describe("the sharing board on a real Synapse", () => {
     const listing = await listingMessage(cy, `#${n}`);
     assert.match(await command(cy, `!claim ${n}`), /Thank you! I opened a private chat with @bob:/);
     await listingEdited(ann, listing, /Status: promised to @cy:/);
-    const inThread = await bob.sendEvent(sharing, "m.room.message", { msgtype: "m.text", body: "!fulfilled", "m.relates_to": { rel_type: "m.thread", event_id: listing.event_id } });
+    const inThread = await bob.sendEvent(sharing, "m.room.message", {
+      msgtype: "m.text",
+      body: "!fulfilled",
+      "m.relates_to": { rel_type: "m.thread", event_id: listing.event_id },
+    });
     const done = await bob.waitForEvent((e) => e.sender === bot && repliesTo(e) === inThread, "the answer in the thread");
     assert.match(done.content.body, new RegExp(`Marked #${n} as fulfilled`));
     await listingEdited(ann, listing, /Status: fulfilled/);
@@ -206,7 +238,10 @@ describe("the sharing board on a real Synapse", () => {
     const es = speaker("es", block.running.neighborhood.time_zone);
     const [dee, eve] = [await block.addNeighbor("dee"), await block.addNeighbor("eve")];
     for (const neighbor of [dee, eve]) {
-      await neighbor.waitForEvent((e) => e.room_id === sharing && e.type === "m.room.member" && e.state_key === neighbor.userId && e.content.membership === "join", `${neighbor.userId} in Sharing`);
+      await neighbor.waitForEvent(
+        (e) => e.room_id === sharing && e.type === "m.room.member" && e.state_key === neighbor.userId && e.content.membership === "join",
+        `${neighbor.userId} in Sharing`,
+      );
       assert.equal(await command(neighbor, "!idioma es"), es.plain("language.changed", { language: "Español" }));
     }
     const what = "5 kg de tomates #food hasta el domingo";
@@ -215,8 +250,15 @@ describe("the sharing board on a real Synapse", () => {
     const posted = await command(dee, `!ofrecer ${what}`);
     const n = Number(/^Publiqué #(\d+)/.exec(posted)?.[1]);
     const [id, title, number] = [`#${n}`, "5 kg de tomates", String(n)];
-    assert.equal(posted, es.plain("share.post.posted", { id, title, category: "comida", until: new Date(reading.draft.expiresAt), shared: "no", close: `!entregado ${n}` }));
-    assert.match(posted, /hasta el domingo, \d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre), \d{1,2}:\d\d/, "the date in Spanish");
+    assert.equal(
+      posted,
+      es.plain("share.post.posted", { id, title, category: "comida", until: new Date(reading.draft.expiresAt), shared: "no", close: `!entregado ${n}` }),
+    );
+    assert.match(
+      posted,
+      /hasta el domingo, \d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre), \d{1,2}:\d\d/,
+      "the date in Spanish",
+    );
     const listing = await listingMessage(eve, id);
     assert.match(listing.content.body, new RegExp(`Offer ${id} · food — ${title}`), "the listing is the block's (English) post");
 
@@ -226,7 +268,16 @@ describe("the sharing board on a real Synapse", () => {
     const expected = {
       wouldLike: es.plain("share.notice.wouldLike", { who: eve.userId, id, title, command: `!prometer ${n} ${eve.userId}` }),
       onList: es.plain("share.action.onOfferList", { owner: dee.userId, place: 1, number }),
-      intro: es.plain("share.intro.giving", { id, title, number, owner: dee.userId, taker: eve.userId, ownerId: dee.userId, takerId: eve.userId, area: "esta cuadra" }),
+      intro: es.plain("share.intro.giving", {
+        id,
+        title,
+        number,
+        owner: dee.userId,
+        taker: eve.userId,
+        ownerId: dee.userId,
+        takerId: eve.userId,
+        area: "esta cuadra",
+      }),
       thanked: es.plain("share.thanks.done"),
     };
     await eve.react(sharing, listing.event_id, "👍");
@@ -241,12 +292,20 @@ describe("the sharing board on a real Synapse", () => {
 
     // Thanks from her chat with the bot: the note goes to the Sharing room (the block's language), the answer to her in Spanish.
     assert.equal(await command(eve, `!gracias ${n} estaban deliciosos`, eveChat.room_id), expected.thanked);
-    await eve.waitForEvent((e) => e.room_id === sharing && e.sender === bot && String(e.content.body) === sayPlain("en", "share.thanks.note.postedFor", { sender: eve.userId, thanked: dee.userId, title, note: "estaban deliciosos" }), "the thank-you note");
+    await eve.waitForEvent(
+      (e) =>
+        e.room_id === sharing &&
+        e.sender === bot &&
+        String(e.content.body) ===
+          sayPlain("en", "share.thanks.note.postedFor", { sender: eve.userId, thanked: dee.userId, title, note: "estaban deliciosos" }),
+      "the thank-you note",
+    );
 
     // Everything the bot said to either of them outside the Sharing room came from the Spanish catalog.
     const spanish = new Set([...Object.values(expected), es.plain("language.changed", { language: "Español" })]);
     for (const neighbor of [dee, eve]) {
-      for (const event of neighbor.seen((e) => e.sender === bot && e.room_id !== sharing && e.type === "m.room.message")) assert.ok(spanish.has(String(event.content.body)), String(event.content.body));
+      for (const event of neighbor.seen((e) => e.sender === bot && e.room_id !== sharing && e.type === "m.room.message"))
+        assert.ok(spanish.has(String(event.content.body)), String(event.content.body));
     }
   });
 });

@@ -23,8 +23,20 @@ test("tomatoes: offer, claim by reaction, introduction, handed over, thanks", as
   await block.react(bob, listing, "🙋");
   const intro = block.context.privateRooms.find((room) => room.userIds.length === 2);
   assert.deepEqual(intro?.userIds, [alice, bob], "giver and taker are introduced in a private room");
-  const introText = block.posted.filter((message) => message.roomId === intro?.roomId).map((message) => message.text).join("\n");
-  assertSaid(introText, "share.intro.firstCome", { owner: alice, taker: bob, ownerId: alice, takerId: bob, id: "#1", title: "5 lbs of tomatoes", area: "my building", number: "1" });
+  const introText = block.posted
+    .filter((message) => message.roomId === intro?.roomId)
+    .map((message) => message.text)
+    .join("\n");
+  assertSaid(introText, "share.intro.firstCome", {
+    owner: alice,
+    taker: bob,
+    ownerId: alice,
+    takerId: bob,
+    id: "#1",
+    title: "5 lbs of tomatoes",
+    area: "my building",
+    number: "1",
+  });
   assert.match(block.listingText(listing), /Status: promised to @bob:block.test/);
   assertSaid(block.dmTexts(bob), "share.action.yours", { id: "#1", owner: alice });
 
@@ -75,7 +87,15 @@ test("lending with a due date: reminder before, overdue notices after, returned,
 
   block.context.clock.now += 14 * hour;
   await block.tick();
-  assertSaid(block.dmTexts(bob).at(-1) ?? "", "share.reminder.overdue", { title: "cordless drill", id: "#1", due, round: 1, borrower: bob, owner: alice, number: "1" });
+  assertSaid(block.dmTexts(bob).at(-1) ?? "", "share.reminder.overdue", {
+    title: "cordless drill",
+    id: "#1",
+    due,
+    round: 1,
+    borrower: bob,
+    owner: alice,
+    number: "1",
+  });
   assert.match(block.dmTexts(alice).at(-1) ?? "", /notice 1 of 3/);
   await block.tick();
   assert.equal(block.dmTexts(bob).length, 2);
@@ -261,11 +281,21 @@ test("reminder records are pruned: a returned loan's and a closed listing's go, 
   block.context.clock.now += 3 * day + 2 * hour;
   await block.tick();
   assert.match(block.dmTexts(bob).join("\n"), /notice 1 of 3/);
-  assert.deepEqual(doneRecords().map((key) => key.split("|")[1]).sort(), ["expire", "overdue-1"], "bread expired, the drill is overdue");
+  assert.deepEqual(
+    doneRecords()
+      .map((key) => key.split("|")[1])
+      .sort(),
+    ["expire", "overdue-1"],
+    "bread expired, the drill is overdue",
+  );
 
   await block.say(bob, "!returned 1");
   await block.tick();
-  assert.deepEqual(doneRecords().map((key) => key.split("|")[1]), ["expire"], "the loan's reminders are gone once it is back");
+  assert.deepEqual(
+    doneRecords().map((key) => key.split("|")[1]),
+    ["expire"],
+    "the loan's reminders are gone once it is back",
+  );
   await block.say(alice, "!renew 2 until tomorrow");
   await block.tick();
   assert.deepEqual(doneRecords(), [], "a renewed listing's old expiry record is gone");
@@ -278,7 +308,10 @@ test("reminder records are pruned: a returned loan's and a closed listing's go, 
   block.context.storeEntries.set("done/block.test/2|expire|1", true);
   const restarted = createFakeBlock({ storeFrom: block.context, now: block.context.clock.now });
   await restarted.tick();
-  assert.deepEqual([...restarted.context.storeEntries.keys()].filter((key) => key.startsWith("done/")), []);
+  assert.deepEqual(
+    [...restarted.context.storeEntries.keys()].filter((key) => key.startsWith("done/")),
+    [],
+  );
 });
 
 test("timed work waits until the homeserver answers, and a reminder nobody received is sent again a minute later", async () => {
@@ -289,8 +322,12 @@ test("timed work waits until the homeserver answers, and a reminder nobody recei
   const after = createFakeBlock({ storeFrom: before.context, now: before.context.clock.now + 2 * day + 2 * hour });
   const { actions } = after.context;
   const [joinedMembers, openPrivateRoom] = [actions.joinedMembers, actions.openPrivateRoom];
-  actions.joinedMembers = async () => { throw new Error("connect ECONNREFUSED"); };
-  actions.openPrivateRoom = async () => { throw new Error("connect ECONNREFUSED"); };
+  actions.joinedMembers = async () => {
+    throw new Error("connect ECONNREFUSED");
+  };
+  actions.openPrivateRoom = async () => {
+    throw new Error("connect ECONNREFUSED");
+  };
   await after.tick();
   assert.equal([...after.context.storeEntries.keys()].filter((key) => key.startsWith("done/")).length, 0, "nothing spent on a server that does not answer");
   actions.joinedMembers = joinedMembers;
@@ -309,7 +346,9 @@ test("timed work waits until the homeserver answers, and a reminder nobody recei
 test("a Matrix error from the homeserver is an answer: timed work goes ahead", async () => {
   const block = createFakeBlock();
   await block.say(alice, "!offer bread #food");
-  block.context.actions.joinedMembers = async () => { throw Object.assign(new Error("not in room"), { errcode: "M_FORBIDDEN" }); };
+  block.context.actions.joinedMembers = async () => {
+    throw Object.assign(new Error("not in room"), { errcode: "M_FORBIDDEN" });
+  };
   block.context.clock.now += 4 * day;
   await block.tick();
   assert.match(block.dmTexts(alice).join("\n"), /Your listing #1 \(bread\) has expired/);

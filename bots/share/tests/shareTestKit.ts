@@ -85,19 +85,32 @@ export function createFakeBlock(options: { server?: string; storeFrom?: FakeBotC
     },
     async redact(sender, eventId) {
       counter += 1;
-      await shareBot.handleEvent({ event_id: `$redaction${counter}`, room_id: room, sender, type: "m.room.redaction", content: { redacts: eventId }, origin_server_ts: context.clock.now }, context);
+      await shareBot.handleEvent(
+        {
+          event_id: `$redaction${counter}`,
+          room_id: room,
+          sender,
+          type: "m.room.redaction",
+          content: { redacts: eventId },
+          origin_server_ts: context.clock.now,
+        },
+        context,
+      );
       await settle();
     },
     async image(sender, url, extraContent = {}) {
       counter += 1;
-      await shareBot.handleEvent({
-        event_id: `$image${counter}`,
-        room_id: room,
-        sender,
-        type: "m.room.message",
-        content: { msgtype: "m.image", body: "photo.jpg", url, ...extraContent },
-        origin_server_ts: context.clock.now,
-      }, context);
+      await shareBot.handleEvent(
+        {
+          event_id: `$image${counter}`,
+          room_id: room,
+          sender,
+          type: "m.room.message",
+          content: { msgtype: "m.image", body: "photo.jpg", url, ...extraContent },
+          origin_server_ts: context.clock.now,
+        },
+        context,
+      );
       await settle();
     },
     async tick() {

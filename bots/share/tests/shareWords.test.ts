@@ -23,8 +23,22 @@ const named = { id: "#3", title: "reading lamp" };
 const at = Date.UTC(2025, 5, 4, 12);
 
 const listing: Listing = {
-  key: "block.test/3", number: 3, home: "block.test", kind: "offer", state: "open", title: "reading lamp", category: "household", area: "this block",
-  visibility: "block", firstCome: false, owner: alice, createdAt: 0, expiresAt: at, changedAt: 0, queue: [], bids: [],
+  key: "block.test/3",
+  number: 3,
+  home: "block.test",
+  kind: "offer",
+  state: "open",
+  title: "reading lamp",
+  category: "household",
+  area: "this block",
+  visibility: "block",
+  firstCome: false,
+  owner: alice,
+  createdAt: 0,
+  expiresAt: at,
+  changedAt: 0,
+  queue: [],
+  bids: [],
 };
 
 const replies: ActionReply[] = [
@@ -134,8 +148,16 @@ test("a refusal names the commands that work now in the reader's words, never th
       }
     }
   }
-  const open = replyText(speaker("es", "UTC"), named, { kind: "not-now", state: "open", listingKind: "offer", actions: ["promise", "claim-first-come", "interest"] }).text;
-  assert.equal(open, sayPlain("es", "share.action.notNowCommands", { id: "#3", state: sayPlain("es", "share.state.open", { kind: "offer" }), commands: "!prometer, !quiero" }));
+  const open = replyText(speaker("es", "UTC"), named, {
+    kind: "not-now",
+    state: "open",
+    listingKind: "offer",
+    actions: ["promise", "claim-first-come", "interest"],
+  }).text;
+  assert.equal(
+    open,
+    sayPlain("es", "share.action.notNowCommands", { id: "#3", state: sayPlain("es", "share.state.open", { kind: "offer" }), commands: "!prometer, !quiero" }),
+  );
 });
 
 test("a listing text that cannot be read is explained in the neighbor's language, with an example; a past weekday is refused", () => {
@@ -146,10 +168,20 @@ test("a listing text that cannot be read is explained in the neighbor's language
   const reading = readListingText("sillas #mueble", now);
   assert.ok(!reading.ok);
   const spanish = draftProblemText(speaker("es", "UTC"), reading.problem, "offer").text;
-  assert.equal(spanish, `${sayPlain("es", "share.text.unknownTags", { tags: "#mueble", known: sayPlain("es", "share.text.knownTags") })} ${sayPlain("es", "share.post.example", { example: sayPlain("es", "share.offer.example") })}`);
+  assert.equal(
+    spanish,
+    `${sayPlain("es", "share.text.unknownTags", { tags: "#mueble", known: sayPlain("es", "share.text.knownTags") })} ${sayPlain("es", "share.post.example", { example: sayPlain("es", "share.offer.example") })}`,
+  );
   const found = readListingText("5 kg de tomates #comida hasta el domingo entrega: mi edificio al primero que lo pida", now);
   assert.ok(found.ok, JSON.stringify(found));
-  assert.deepEqual(found.draft, { title: "5 kg de tomates", quantity: "5 kg", category: "food", area: "mi edificio", firstCome: true, expiresAt: new Date(2025, 5, 1, 23, 59).getTime() });
+  assert.deepEqual(found.draft, {
+    title: "5 kg de tomates",
+    quantity: "5 kg",
+    category: "food",
+    area: "mi edificio",
+    firstCome: true,
+    expiresAt: new Date(2025, 5, 1, 23, 59).getTime(),
+  });
   assert.deepEqual(readListingText("bici #niños #compartida en Calle Olmo 12", now), { ok: false, problem: { kind: "street-address" } });
 });
 
@@ -157,18 +189,37 @@ test("the listing message and its !list line, for every kind and state, in the b
   const states: ListingState[] = ["open", "promised", "handed-over", "fulfilled", "on-loan", "cancelled", "expired"];
   for (const kind of ["offer", "ask", "lend"] as const) {
     for (const state of states) {
-      const shown = { ...listing, kind, state, promisedTo: state === "promised" ? bob : undefined, borrower: state === "on-loan" ? bob : undefined, dueAt: state === "on-loan" ? at : undefined, queue: [carol], photo: "mxc://block.test/abc" };
+      const shown = {
+        ...listing,
+        kind,
+        state,
+        promisedTo: state === "promised" ? bob : undefined,
+        borrower: state === "on-loan" ? bob : undefined,
+        dueAt: state === "on-loan" ? at : undefined,
+        queue: [carol],
+        photo: "mxc://block.test/abc",
+      };
       for (const language of languages) {
         const say = speaker(language, "UTC");
         const text = renderListing(say, shown, "block.test").text;
         const said = stateWord(say, kind, state);
-        assert.ok(text.includes(sayPlain(language, `share.kind.${kind}`)) && text.includes(said) && text.includes(sayPlain(language, "share.listing.photo")), `${language} ${kind} ${state}: ${text}`);
+        assert.ok(
+          text.includes(sayPlain(language, `share.kind.${kind}`)) && text.includes(said) && text.includes(sayPlain(language, "share.listing.photo")),
+          `${language} ${kind} ${state}: ${text}`,
+        );
         assert.ok(listingLine(say, shown, "block.test").text.includes(said));
       }
-      assert.doesNotMatch(renderListing(speaker("es", "UTC"), shown, "block.test").text, /Status|Pickup|From |waiting|Questions/u, `${kind} ${state} in Spanish`);
+      assert.doesNotMatch(
+        renderListing(speaker("es", "UTC"), shown, "block.test").text,
+        /Status|Pickup|From |waiting|Questions/u,
+        `${kind} ${state} in Spanish`,
+      );
     }
   }
-  assert.match(renderListing(speaker("es", "UTC"), { ...listing, kind: "lend", state: "on-loan", borrower: bob, dueAt: at }, "block.test").text, /Estado: prestada a @bob:block.test, vence el miércoles, 4 de junio, 12:00/);
+  assert.match(
+    renderListing(speaker("es", "UTC"), { ...listing, kind: "lend", state: "on-loan", borrower: bob, dueAt: at }, "block.test").text,
+    /Estado: prestada a @bob:block.test, vence el miércoles, 4 de junio, 12:00/,
+  );
 });
 
 test("each language's examples post a listing as they are written", async () => {
@@ -178,7 +229,10 @@ test("each language's examples post a listing as they are written", async () => 
     for (const [index, kind] of (["offer", "ask", "lend"] as const).entries()) {
       const example = sayPlain(language, `share.${kind}.example`);
       await block.say(alice, example);
-      assert.ok(block.posted.some((message) => message.roomId === sharingRoom && message.text.includes(` #${index + 1} ·`)), `${language}: ${example}`);
+      assert.ok(
+        block.posted.some((message) => message.roomId === sharingRoom && message.text.includes(` #${index + 1} ·`)),
+        `${language}: ${example}`,
+      );
     }
   }
 });
@@ -220,5 +274,8 @@ test("a Spanish-speaking neighbor: Spanish commands, replies, DMs and the giver'
   const lent = (await block.say(alice, `!lend-out 2 ${bob} for 1 week`)).join("\n");
   assert.match(lent, /Lent #2 to @bob:block.test until /);
   assert.match((await block.say(bob, "!mias")).join("\n"), /Prometido o prestado a ti/);
-  assert.match((await block.say(bob, "!entregado 2")).at(-1) ?? "", /^#2 está prestada, así que eso no se puede hacer ahora\. Comandos que sirven ahora: !devuelto, !renovar, !esperar, !quiero, !retirar, !no-compartir, !compartir\.$/);
+  assert.match(
+    (await block.say(bob, "!entregado 2")).at(-1) ?? "",
+    /^#2 está prestada, así que eso no se puede hacer ahora\. Comandos que sirven ahora: !devuelto, !renovar, !esperar, !quiero, !retirar, !no-compartir, !compartir\.$/,
+  );
 });

@@ -76,7 +76,11 @@ export async function decryptFile(input: string, output: string, passphrase: str
   decipher.setAAD(Buffer.from(headerText));
   decipher.setAuthTag(tag);
   try {
-    await pipeline(createReadStream(input, { start: Buffer.byteLength(headerText), end: size - TAG_BYTES - 1 }), decipher, createWriteStream(output, { mode: 0o600 }));
+    await pipeline(
+      createReadStream(input, { start: Buffer.byteLength(headerText), end: size - TAG_BYTES - 1 }),
+      decipher,
+      createWriteStream(output, { mode: 0o600 }),
+    );
   } catch {
     throw new WrongPassphraseOrDamaged(`${input} could not be decrypted: wrong passphrase, or the file was changed or damaged`);
   }

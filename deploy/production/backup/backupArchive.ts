@@ -2,7 +2,20 @@
 // backup or pg_dump), media, signing keys, secrets, the appservice store, the configuration, and a
 // SHA-256 manifest. Optionally encrypted for keeping on a neighboring block's box.
 import { spawnSync } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { LoadedNeighborhood } from "../../../homeserver-config/loadNeighborhood.ts";
@@ -113,7 +126,11 @@ export function runPg(database: DatabaseSettings, command: string, args: string[
   const connection = ["-h", database.host, "-p", String(database.port), "-U", database.user];
   const asRole = database.host.startsWith("/") && process.getuid?.() === 0 && database.user !== "root" && spawnSync("id", ["-u", database.user]).status === 0;
   const [program, programArgs] = asRole ? ["runuser", ["-u", database.user, "--", command, ...connection, ...args]] : [command, [...connection, ...args]];
-  const result = spawnSync(program, programArgs, { env: pgEnv(database), stdio: [io.stdin ?? "ignore", io.stdout ?? "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(program, programArgs, {
+    env: pgEnv(database),
+    stdio: [io.stdin ?? "ignore", io.stdout ?? "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) throw new Error(`${command} could not run: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command} failed: ${String(result.stderr).trim().slice(-2000)}`);
   return result.stdout ? String(result.stdout) : "";

@@ -58,7 +58,8 @@ export async function installElement(options: InstallElementOptions): Promise<In
   const configText = `${JSON.stringify(options.config, null, 2)}\n`;
   const files: Record<string, string> = { ...options.pages, "config.json": configText };
   for (const name of Object.keys(files)) {
-    if (!/^[\w.-]+\.(json|html)$/.test(name) || name === "index.html") throw new Error(`cannot write "${name}" into the Element Web release: a page is a plain .html or .json file name, not index.html`);
+    if (!/^[\w.-]+\.(json|html)$/.test(name) || name === "index.html")
+      throw new Error(`cannot write "${name}" into the Element Web release: a page is a plain .html or .json file name, not index.html`);
   }
 
   const installed = readMarker(webroot);

@@ -40,12 +40,18 @@ function runTar(args: string[], what: string): string {
 export function listArchive(tarball: string): ArchiveEntry[] {
   const what = `reading ${tarball} (expected a .tar.gz Element Web release)`;
   const names = runTar(["--list", "--gzip", "--file", tarball], what).split("\n").filter(Boolean);
-  const types = runTar(["--list", "--verbose", "--gzip", "--file", tarball], what).split("\n").filter(Boolean).map((line) => line[0]!);
+  const types = runTar(["--list", "--verbose", "--gzip", "--file", tarball], what)
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line[0]!);
   if (names.length !== types.length) throw new Error(`${what}: the listings disagree (${names.length} names, ${types.length} entries); refusing it`);
   return names.map((name, index) => ({ name, type: types[index]! }));
 }
 
 /** Unpacks into `directory` (which must exist), as the current user, with the current umask. */
 export function extractArchive(tarball: string, directory: string): void {
-  runTar(["--extract", "--gzip", "--file", tarball, "--directory", directory, "--no-same-owner", "--no-same-permissions", "--warning=no-timestamp"], `unpacking ${tarball}`);
+  runTar(
+    ["--extract", "--gzip", "--file", tarball, "--directory", directory, "--no-same-owner", "--no-same-permissions", "--warning=no-timestamp"],
+    `unpacking ${tarball}`,
+  );
 }

@@ -58,7 +58,9 @@ export async function downloadTarball(url: string, destination: string, options:
     try {
       response = await fetch(parsed, { redirect: "follow", signal: abort.signal });
     } catch (error) {
-      throw new Error(`could not download ${url}: ${abort.signal.aborted ? why() : describe(error)}. Offline? Copy the tarball to this box and pass it as a local file.`);
+      throw new Error(
+        `could not download ${url}: ${abort.signal.aborted ? why() : describe(error)}. Offline? Copy the tarball to this box and pass it as a local file.`,
+      );
     }
     if (!response.ok || response.body === null) {
       throw new Error(`could not download ${url}: HTTP ${response.status} ${response.statusText}`);
@@ -85,7 +87,8 @@ export async function downloadTarball(url: string, destination: string, options:
         }
       }
     } catch (error) {
-      if (abort.signal.aborted) throw new Error(outside?.aborted ? `download of ${url} ${why()}` : `download of ${url} stalled: no data for ${idleMs / 1000} s`);
+      if (abort.signal.aborted)
+        throw new Error(outside?.aborted ? `download of ${url} ${why()}` : `download of ${url} stalled: no data for ${idleMs / 1000} s`);
       throw error;
     }
     out.end();

@@ -45,8 +45,22 @@ const ROWS: RowSpec[] = [
   {
     title: "Homeserver (Synapse)",
     panels: [
-      { title: "Synapse processes", description: "Each Synapse process Prometheus scrapes: the main process, and each worker when workers are on.", kind: "stat", width: 6, upDown: true, queries: [q(`up{${synapse}}`, "{{worker}}")] },
-      { title: "Requests per second", description: "Requests from Element, phones and neighboring blocks, per process.", kind: "timeseries", width: 9, unit: "reqps", queries: [q(`sum by (worker) (rate(synapse_http_server_requests_received_total{${synapse}}[5m]))`, "{{worker}}")] },
+      {
+        title: "Synapse processes",
+        description: "Each Synapse process Prometheus scrapes: the main process, and each worker when workers are on.",
+        kind: "stat",
+        width: 6,
+        upDown: true,
+        queries: [q(`up{${synapse}}`, "{{worker}}")],
+      },
+      {
+        title: "Requests per second",
+        description: "Requests from Element, phones and neighboring blocks, per process.",
+        kind: "timeseries",
+        width: 9,
+        unit: "reqps",
+        queries: [q(`sum by (worker) (rate(synapse_http_server_requests_received_total{${synapse}}[5m]))`, "{{worker}}")],
+      },
       {
         title: "Response time (95th percentile)",
         description: "How long the slowest 5% of requests took. Sync requests wait on purpose (long polling), so this is high by nature; watch for changes.",
@@ -55,10 +69,18 @@ const ROWS: RowSpec[] = [
         unit: "s",
         queries: [q(`histogram_quantile(0.95, sum by (le, worker) (rate(synapse_http_server_response_time_seconds_bucket{${synapse}}[5m])))`, "{{worker}}")],
       },
-      { title: "Server errors", description: "Responses with a 5xx status per second: Synapse failing, not the user.", kind: "timeseries", width: 6, unit: "reqps", queries: [q(`sum by (worker) (rate(synapse_http_server_responses_total{${synapse},code=~"5.."}[5m]))`, "{{worker}}")] },
+      {
+        title: "Server errors",
+        description: "Responses with a 5xx status per second: Synapse failing, not the user.",
+        kind: "timeseries",
+        width: 6,
+        unit: "reqps",
+        queries: [q(`sum by (worker) (rate(synapse_http_server_responses_total{${synapse},code=~"5.."}[5m]))`, "{{worker}}")],
+      },
       {
         title: "Events persisted",
-        description: "Messages, reactions, joins… written to the database per second: from this block's neighbors (local) and from neighboring blocks (remote).",
+        description:
+          "Messages, reactions, joins… written to the database per second: from this block's neighbors (local) and from neighboring blocks (remote).",
         kind: "timeseries",
         width: 9,
         unit: "ops",
@@ -69,7 +91,8 @@ const ROWS: RowSpec[] = [
       },
       {
         title: "Federation with neighboring blocks",
-        description: "Transactions sent to pact blocks and events received from them. Events waiting climb while a neighbor is unreachable and drain when the mesh link heals.",
+        description:
+          "Transactions sent to pact blocks and events received from them. Events waiting climb while a neighbor is unreachable and drain when the mesh link heals.",
         kind: "timeseries",
         width: 9,
         queries: [
@@ -89,17 +112,40 @@ const ROWS: RowSpec[] = [
           q(`sum(rate(synapse_appservice_api_failed_transactions_total{${synapse}}[5m]))`, "failed"),
         ],
       },
-      { title: "Synapse memory", description: "Resident memory of each Synapse process.", kind: "timeseries", width: 12, unit: "bytes", min: 0, queries: [q(`process_resident_memory_bytes{${synapse}}`, "{{worker}}")] },
+      {
+        title: "Synapse memory",
+        description: "Resident memory of each Synapse process.",
+        kind: "timeseries",
+        width: 12,
+        unit: "bytes",
+        min: 0,
+        queries: [q(`process_resident_memory_bytes{${synapse}}`, "{{worker}}")],
+      },
     ],
   },
   {
     title: "Bots (appservice host)",
     panels: [
-      { title: "Bot host", description: "The appservice host that runs porch, share, polls and mesh.", kind: "stat", width: 4, upDown: true, queries: [q(`up{${bots}}`, "bot host")] },
-      { title: "Events waiting", description: "Events stored in the durable inbox and not yet handled. Stays near 0; a steady climb means a bot is stuck.", kind: "stat", width: 4, redFrom: 100, queries: [q(`blockshare_inbox_pending{${bots}}`, "waiting")] },
+      {
+        title: "Bot host",
+        description: "The appservice host that runs porch, share, polls and mesh.",
+        kind: "stat",
+        width: 4,
+        upDown: true,
+        queries: [q(`up{${bots}}`, "bot host")],
+      },
+      {
+        title: "Events waiting",
+        description: "Events stored in the durable inbox and not yet handled. Stays near 0; a steady climb means a bot is stuck.",
+        kind: "stat",
+        width: 4,
+        redFrom: 100,
+        queries: [q(`blockshare_inbox_pending{${bots}}`, "waiting")],
+      },
       {
         title: "Transactions from Synapse",
-        description: "Transactions received, by outcome: accepted, duplicate (Synapse retried; ignored), unauthorized/forbidden (a wrong token), rejected (malformed).",
+        description:
+          "Transactions received, by outcome: accepted, duplicate (Synapse retried; ignored), unauthorized/forbidden (a wrong token), rejected (malformed).",
         kind: "timeseries",
         width: 8,
         unit: "ops",
@@ -116,19 +162,78 @@ const ROWS: RowSpec[] = [
           q(`histogram_quantile(0.5, sum by (le, bot) (rate(blockshare_event_processing_seconds_bucket{${bots}}[5m])))`, "{{bot}} p50"),
         ],
       },
-      { title: "Events handled", description: "Events handed to each bot per second, and how many failed.", kind: "timeseries", width: 12, unit: "ops", queries: [q(`sum by (bot, outcome) (rate(blockshare_events_processed_total{${bots}}[5m]))`, "{{bot}} {{outcome}}")] },
-      { title: "Bot host memory", description: "Resident memory of the bot host (Node).", kind: "timeseries", width: 12, unit: "bytes", min: 0, queries: [q(`blockshare_process_resident_memory_bytes{${bots}}`, "bot host")] },
+      {
+        title: "Events handled",
+        description: "Events handed to each bot per second, and how many failed.",
+        kind: "timeseries",
+        width: 12,
+        unit: "ops",
+        queries: [q(`sum by (bot, outcome) (rate(blockshare_events_processed_total{${bots}}[5m]))`, "{{bot}} {{outcome}}")],
+      },
+      {
+        title: "Bot host memory",
+        description: "Resident memory of the bot host (Node).",
+        kind: "timeseries",
+        width: 12,
+        unit: "bytes",
+        min: 0,
+        queries: [q(`blockshare_process_resident_memory_bytes{${bots}}`, "bot host")],
+      },
     ],
   },
   {
     title: "Mesh",
     panels: [
-      { title: "Mesh monitor", description: "The mesh monitor itself. While it is down nothing below is current.", kind: "stat", width: 4, upDown: true, queries: [q(`up{${mesh}}`, "monitor")] },
-      { title: "Nodes up", description: "Routers the monitor hears from (or that a neighbour still links to).", kind: "stat", width: 4, queries: [q(`sum(mesh_node_up{${mesh}})`, "up")] },
-      { title: "Nodes down", description: "Routers silent for longer than the monitor's limit (5 minutes by default).", kind: "stat", width: 4, redFrom: 1, queries: [q(`count(mesh_node_up{${mesh}} == 0) or vector(0)`, "down")] },
-      { title: "Internet uplink", description: "Whether some gateway offers a way to the internet. Local chat and neighboring blocks keep working without it. No data: no source can tell.", kind: "stat", width: 4, upDown: true, queries: [q(`mesh_uplink_up{${mesh}}`, "uplink")] },
-      { title: "Alerts firing", description: "Alerts Prometheus is firing now (the mesh rules from mesh-monitor/prometheus).", kind: "stat", width: 8, redFrom: 1, queries: [q(`count(ALERTS{alertstate="firing"}) or vector(0)`, "firing")] },
-      { title: "Link quality", description: "Each link's quality from 0 (unusable) to 1 (perfect). Below 0.5 for 2 minutes the link counts as degraded.", kind: "timeseries", width: 12, unit: "percentunit", min: 0, max: 1, queries: [q(`mesh_link_quality{${mesh}}`, "{{source}} ↔ {{target}}")] },
+      {
+        title: "Mesh monitor",
+        description: "The mesh monitor itself. While it is down nothing below is current.",
+        kind: "stat",
+        width: 4,
+        upDown: true,
+        queries: [q(`up{${mesh}}`, "monitor")],
+      },
+      {
+        title: "Nodes up",
+        description: "Routers the monitor hears from (or that a neighbour still links to).",
+        kind: "stat",
+        width: 4,
+        queries: [q(`sum(mesh_node_up{${mesh}})`, "up")],
+      },
+      {
+        title: "Nodes down",
+        description: "Routers silent for longer than the monitor's limit (5 minutes by default).",
+        kind: "stat",
+        width: 4,
+        redFrom: 1,
+        queries: [q(`count(mesh_node_up{${mesh}} == 0) or vector(0)`, "down")],
+      },
+      {
+        title: "Internet uplink",
+        description:
+          "Whether some gateway offers a way to the internet. Local chat and neighboring blocks keep working without it. No data: no source can tell.",
+        kind: "stat",
+        width: 4,
+        upDown: true,
+        queries: [q(`mesh_uplink_up{${mesh}}`, "uplink")],
+      },
+      {
+        title: "Alerts firing",
+        description: "Alerts Prometheus is firing now (the mesh rules from mesh-monitor/prometheus).",
+        kind: "stat",
+        width: 8,
+        redFrom: 1,
+        queries: [q(`count(ALERTS{alertstate="firing"}) or vector(0)`, "firing")],
+      },
+      {
+        title: "Link quality",
+        description: "Each link's quality from 0 (unusable) to 1 (perfect). Below 0.5 for 2 minutes the link counts as degraded.",
+        kind: "timeseries",
+        width: 12,
+        unit: "percentunit",
+        min: 0,
+        max: 1,
+        queries: [q(`mesh_link_quality{${mesh}}`, "{{source}} ↔ {{target}}")],
+      },
       {
         title: "Weakest link and lost links",
         description: "The worst link quality on the mesh, and how many known links are gone right now.",
@@ -136,9 +241,30 @@ const ROWS: RowSpec[] = [
         width: 6,
         queries: [q(`min(mesh_link_quality{${mesh}})`, "weakest quality"), q(`count(mesh_link_up{${mesh}} == 0) or vector(0)`, "links lost")],
       },
-      { title: "Alerts by name", description: "Firing alerts per alert name.", kind: "timeseries", width: 6, queries: [q(`count by (alertname) (ALERTS{alertstate="firing"})`, "{{alertname}}")] },
-      { title: "Telemetry refused", description: "Router data the monitor refused, per source and reason (malformed, too large, unreachable…).", kind: "timeseries", width: 12, unit: "ops", queries: [q(`sum by (source, reason) (rate(mesh_telemetry_rejected_total{${mesh}}[5m]))`, "{{source}} {{reason}}")] },
-      { title: "Router load", description: "Each router's CPU load (1-minute load ÷ CPUs) where its telemetry reports it.", kind: "timeseries", width: 12, unit: "percentunit", min: 0, queries: [q(`mesh_node_cpu_load{${mesh}}`, "{{node}}")] },
+      {
+        title: "Alerts by name",
+        description: "Firing alerts per alert name.",
+        kind: "timeseries",
+        width: 6,
+        queries: [q(`count by (alertname) (ALERTS{alertstate="firing"})`, "{{alertname}}")],
+      },
+      {
+        title: "Telemetry refused",
+        description: "Router data the monitor refused, per source and reason (malformed, too large, unreachable…).",
+        kind: "timeseries",
+        width: 12,
+        unit: "ops",
+        queries: [q(`sum by (source, reason) (rate(mesh_telemetry_rejected_total{${mesh}}[5m]))`, "{{source}} {{reason}}")],
+      },
+      {
+        title: "Router load",
+        description: "Each router's CPU load (1-minute load ÷ CPUs) where its telemetry reports it.",
+        kind: "timeseries",
+        width: 12,
+        unit: "percentunit",
+        min: 0,
+        queries: [q(`mesh_node_cpu_load{${mesh}}`, "{{node}}")],
+      },
     ],
   },
 ];
@@ -172,7 +298,16 @@ export function grafanaDashboard(): Record<string, unknown> {
     y += rowHeight;
   }
   return {
-    __inputs: [{ name: "DS_PROMETHEUS", label: "Prometheus", description: "The Prometheus that scrapes this block (prometheusConfig.ts)", type: "datasource", pluginId: "prometheus", pluginName: "Prometheus" }],
+    __inputs: [
+      {
+        name: "DS_PROMETHEUS",
+        label: "Prometheus",
+        description: "The Prometheus that scrapes this block (prometheusConfig.ts)",
+        type: "datasource",
+        pluginId: "prometheus",
+        pluginName: "Prometheus",
+      },
+    ],
     __requires: [
       { type: "grafana", id: "grafana", name: "Grafana", version: "9.4.0" },
       { type: "datasource", id: "prometheus", name: "Prometheus", version: "1.0.0" },
@@ -208,13 +343,24 @@ function renderPanel(panel: PanelSpec, id: number, gridPos: { h: number; w: numb
     thresholds: {
       mode: "absolute",
       steps: panel.upDown
-        ? [{ color: "red", value: null }, { color: "green", value: 1 }]
+        ? [
+            { color: "red", value: null },
+            { color: "green", value: 1 },
+          ]
         : panel.redFrom !== undefined
-          ? [{ color: "green", value: null }, { color: "red", value: panel.redFrom }]
+          ? [
+              { color: "green", value: null },
+              { color: "red", value: panel.redFrom },
+            ]
           : [{ color: "blue", value: null }],
     },
     ...(panel.upDown
-      ? { mappings: [{ type: "value", options: { "0": { text: "down", index: 0 }, "1": { text: "up", index: 1 } } }, { type: "special", options: { match: "null", result: { text: "no data", index: 2 } } }] }
+      ? {
+          mappings: [
+            { type: "value", options: { "0": { text: "down", index: 0 }, "1": { text: "up", index: 1 } } },
+            { type: "special", options: { match: "null", result: { text: "no data", index: 2 } } },
+          ],
+        }
       : { mappings: [] }),
   };
   return {
@@ -224,11 +370,25 @@ function renderPanel(panel: PanelSpec, id: number, gridPos: { h: number; w: numb
     description: panel.description,
     datasource: DATASOURCE,
     gridPos,
-    targets: panel.queries.map((query, index) => ({ refId: refIds[index], datasource: DATASOURCE, expr: query.expr, legendFormat: query.legend, range: true, instant: false })),
+    targets: panel.queries.map((query, index) => ({
+      refId: refIds[index],
+      datasource: DATASOURCE,
+      expr: query.expr,
+      legendFormat: query.legend,
+      range: true,
+      instant: false,
+    })),
     fieldConfig: { defaults, overrides: [] },
     options:
       panel.kind === "stat"
-        ? { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false }, colorMode: "background", graphMode: "none", justifyMode: "auto", orientation: "auto", textMode: "auto" }
+        ? {
+            reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false },
+            colorMode: "background",
+            graphMode: "none",
+            justifyMode: "auto",
+            orientation: "auto",
+            textMode: "auto",
+          }
         : { legend: { displayMode: "list", placement: "bottom", showLegend: true }, tooltip: { mode: "multi", sort: "desc" } },
   };
 }

@@ -1,7 +1,22 @@
 // Metric names on both sides of a dashboard: the ones a PromQL expression reads, and the ones a
 // /metrics exposition offers. Used to prove every dashboard query reads a metric that really exists.
 
-const AGGREGATIONS = new Set(["sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio"]);
+const AGGREGATIONS = new Set([
+  "sum",
+  "min",
+  "max",
+  "avg",
+  "group",
+  "stddev",
+  "stdvar",
+  "count",
+  "count_values",
+  "bottomk",
+  "topk",
+  "quantile",
+  "limitk",
+  "limit_ratio",
+]);
 const KEYWORDS = new Set(["by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or", "unless", "offset", "atan2", "inf", "nan"]);
 
 /** The metric names an expression selects (not functions, keywords, label names or durations). */

@@ -39,7 +39,8 @@ export function prometheusConfig(options: PrometheusOptions): string {
     throw new Error(`alertmanager "${options.alertmanager}" is not host:port (e.g. 127.0.0.1:9093)`);
   }
   const seconds = options.scrapeIntervalSeconds ?? 30;
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) throw new Error(`scrape interval ${seconds} is not a whole number of seconds between 1 and 3600`);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600)
+    throw new Error(`scrape interval ${seconds} is not a whole number of seconds between 1 and 3600`);
   const interval = `${seconds}s`;
   const loopback = (port: number) => `127.0.0.1:${port}`;
   const synapseTargets: StaticConfig[] = [

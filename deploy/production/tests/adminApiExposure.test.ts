@@ -115,8 +115,19 @@ describe("Synapse's admin API answers this box alone; the federation port serves
     createCommunityCa(federation, "Admin Exposure Mesh");
     const issued = issueCertificate(federation, neighborhood.server_name, join(dir, "issued"));
     installCertificate(federation, issued.certificate, issued.key);
-    const generated = synapseConfig(neighborhood, synapsePaths(neighborhood.dataDir), { certificate: federation.certificate, key: federation.key, trustedCas: [] });
-    const proxied = { port: proxiedPort, bind_addresses: ["127.0.0.1"], type: "http", tls: false, x_forwarded: true, resources: [{ names: ["client", "federation"], compress: false }] };
+    const generated = synapseConfig(neighborhood, synapsePaths(neighborhood.dataDir), {
+      certificate: federation.certificate,
+      key: federation.key,
+      trustedCas: [],
+    });
+    const proxied = {
+      port: proxiedPort,
+      bind_addresses: ["127.0.0.1"],
+      type: "http",
+      tls: false,
+      x_forwarded: true,
+      resources: [{ names: ["client", "federation"], compress: false }],
+    };
     block = await startNeighborhood(file, { bots: [], synapseOverrides: { listeners: [...(generated.listeners as unknown[]), proxied] } });
   });
 
@@ -131,7 +142,12 @@ describe("Synapse's admin API answers this box alone; the federation port serves
     const versions = await request(`${base}/_matrix/client/versions`, { from: outside.namespace });
     assert.equal(versions.status, 200, versions.body);
     assert.ok((JSON.parse(versions.body) as { versions: string[] }).versions.includes("v1.11"));
-    for (const path of ["/_synapse/admin/v1/server_version", "/_synapse/admin/v1/register", "/_synapse/%61dmin/v1/server_version", "/_synapse//admin/v1/server_version"]) {
+    for (const path of [
+      "/_synapse/admin/v1/server_version",
+      "/_synapse/admin/v1/register",
+      "/_synapse/%61dmin/v1/server_version",
+      "/_synapse//admin/v1/server_version",
+    ]) {
       const answer = await request(`${base}${path}`, { from: outside.namespace });
       assert.equal(answer.status, 404, `GET ${path} from the mesh: ${answer.status} ${answer.body}`);
       assert.match(answer.body, /M_UNRECOGNIZED/);
@@ -148,7 +164,10 @@ describe("Synapse's admin API answers this box alone; the federation port serves
     }
     assert.equal(block.clientUrl, `http://127.0.0.1:${clientPort}`);
     const token = await registrationTokens.create(block.clientUrl, block.operatorToken, { usesAllowed: 1, expiryTime: null });
-    assert.ok((await registrationTokens.list(block.clientUrl, block.operatorToken, true)).some((listed) => listed.token === token.token), "token create and list work");
+    assert.ok(
+      (await registrationTokens.list(block.clientUrl, block.operatorToken, true)).some((listed) => listed.token === token.token),
+      "token create and list work",
+    );
   });
 
   test("from the mesh, the trial run's federation listener serves federation and keys only", async () => {
@@ -172,66 +191,84 @@ describe("Synapse's admin API answers this box alone; the federation port serves
       return layoutFor(block.neighborhood, { ...workers, ports: { ...workers.ports, main_http: proxiedPort } });
     },
   };
-  for (const [layoutName, layoutOf] of Object.entries(layouts)) describe(`the production nginx site, ${layoutName} (real nginx in front of the same Synapse)`, () => {
-    let nginx: RunningProcess;
-    let ports: { http: number; https: number; federation: number };
+  for (const [layoutName, layoutOf] of Object.entries(layouts))
+    describe(`the production nginx site, ${layoutName} (real nginx in front of the same Synapse)`, () => {
+      let nginx: RunningProcess;
+      let ports: { http: number; https: number; federation: number };
 
-    before(async () => {
-      const prefix = join(dir, `nginx-${layoutName.replaceAll(" ", "-")}`);
-      const elementDir = join(dir, "element");
-      for (const folder of [join(prefix, "logs"), join(prefix, "temp"), elementDir]) mkdirSync(folder, { recursive: true });
-      writeFileSync(join(elementDir, "index.html"), "<!doctype html><title>Element</title>\n");
-      ports = { http: await freePort(), https: await freePort(), federation: await freePort() };
-      const federation = federationPaths(block.neighborhood.dataDir);
-      const site = productionNginxSite({
-        hostName: "meshfacing.localhost",
-        serverName: "meshfacing.localhost",
-        certificate: federation.certificate,
-        certificateKey: federation.key,
-        elementDir,
-        layout: await layoutOf(),
-        clientWellKnown: { "m.homeserver": { base_url: "https://meshfacing.localhost" } },
-        ports,
+      before(async () => {
+        const prefix = join(dir, `nginx-${layoutName.replaceAll(" ", "-")}`);
+        const elementDir = join(dir, "element");
+        for (const folder of [join(prefix, "logs"), join(prefix, "temp"), elementDir]) mkdirSync(folder, { recursive: true });
+        writeFileSync(join(elementDir, "index.html"), "<!doctype html><title>Element</title>\n");
+        ports = { http: await freePort(), https: await freePort(), federation: await freePort() };
+        const federation = federationPaths(block.neighborhood.dataDir);
+        const site = productionNginxSite({
+          hostName: "meshfacing.localhost",
+          serverName: "meshfacing.localhost",
+          certificate: federation.certificate,
+          certificateKey: federation.key,
+          elementDir,
+          layout: await layoutOf(),
+          clientWellKnown: { "m.homeserver": { base_url: "https://meshfacing.localhost" } },
+          ports,
+        });
+        writeFileSync(join(prefix, "nginx.conf"), standaloneNginxConfig(prefix, site));
+        const started = startProcess("nginx", "nginx", [
+          "-p",
+          prefix,
+          "-e",
+          join(prefix, "logs", "error.log"),
+          "-c",
+          join(prefix, "nginx.conf"),
+          "-g",
+          "daemon off; master_process off;",
+        ]);
+        nginx = started.running;
+        await waitUntil("nginx", () => tcpOpen(ports.federation), nginx.exited, started.stderrTail, 20_000);
       });
-      writeFileSync(join(prefix, "nginx.conf"), standaloneNginxConfig(prefix, site));
-      const started = startProcess("nginx", "nginx", ["-p", prefix, "-e", join(prefix, "logs", "error.log"), "-c", join(prefix, "nginx.conf"), "-g", "daemon off; master_process off;"]);
-      nginx = started.running;
-      await waitUntil("nginx", () => tcpOpen(ports.federation), nginx.exited, started.stderrTail, 20_000);
-    });
-    after(async () => nginx?.stop());
+      after(async () => nginx?.stop());
 
-    test("443 serves Element, the client API and the pages clients open, and refuses the admin API", async () => {
-      const base = `https://${outside.boxAddress}:${ports.https}`;
-      const versions = await request(`${base}/_matrix/client/versions`, { from: outside.namespace });
-      assert.equal(versions.status, 200, versions.body);
-      assert.match((await request(`${base}/`, { from: outside.namespace })).body, /<title>Element<\/title>/);
-      assert.notEqual((await request(`${base}/_synapse/client/pick_idp?redirectUrl=x`, { from: outside.namespace })).status, 404);
-      for (const [method, path] of [
-        ["GET", "/_synapse/admin/v1/server_version"],
-        ["GET", "/_synapse/admin/v1/register"],
-        ["POST", "/_synapse/admin/v1/register"],
-        ["GET", "/_synapse/%61dmin/v1/server_version"],
-        ["GET", "/_synapse/admin/v1/server_version/../../../../_matrix/client/versions"],
-        ["GET", "/_synapse/admin/v1/server_version/%2e%2e/%2e%2e/%2e%2e/%2e%2e/_matrix/client/versions"],
-      ] as const) {
-        const answer = await request(`${base}${path}`, { from: outside.namespace, method });
-        assert.equal(answer.status, 404, `${method} ${path} on 443: ${answer.status} ${answer.body}`);
-        assert.doesNotMatch(answer.body, /server_version|nonce|<title>Element/);
-      }
-    });
+      test("443 serves Element, the client API and the pages clients open, and refuses the admin API", async () => {
+        const base = `https://${outside.boxAddress}:${ports.https}`;
+        const versions = await request(`${base}/_matrix/client/versions`, { from: outside.namespace });
+        assert.equal(versions.status, 200, versions.body);
+        assert.match((await request(`${base}/`, { from: outside.namespace })).body, /<title>Element<\/title>/);
+        assert.notEqual((await request(`${base}/_synapse/client/pick_idp?redirectUrl=x`, { from: outside.namespace })).status, 404);
+        for (const [method, path] of [
+          ["GET", "/_synapse/admin/v1/server_version"],
+          ["GET", "/_synapse/admin/v1/register"],
+          ["POST", "/_synapse/admin/v1/register"],
+          ["GET", "/_synapse/%61dmin/v1/server_version"],
+          ["GET", "/_synapse/admin/v1/server_version/../../../../_matrix/client/versions"],
+          ["GET", "/_synapse/admin/v1/server_version/%2e%2e/%2e%2e/%2e%2e/%2e%2e/_matrix/client/versions"],
+        ] as const) {
+          const answer = await request(`${base}${path}`, { from: outside.namespace, method });
+          assert.equal(answer.status, 404, `${method} ${path} on 443: ${answer.status} ${answer.body}`);
+          assert.doesNotMatch(answer.body, /server_version|nonce|<title>Element/);
+        }
+      });
 
-    test("8448 serves federation and keys, not the client API nor /_synapse", async () => {
-      const base = `https://${outside.boxAddress}:${ports.federation}`;
-      const keys = await request(`${base}/_matrix/key/v2/server`, { from: outside.namespace });
-      assert.equal(keys.status, 200, keys.body);
-      assert.equal((JSON.parse(keys.body) as { server_name: string }).server_name, "meshfacing.localhost");
-      const version = await request(`${base}/_matrix/federation/v1/version`, { from: outside.namespace });
-      assert.equal(version.status, 200, version.body);
-      assert.match(version.body, /Synapse/);
-      for (const path of ["/_matrix/client/versions", "/_matrix/client/v3/login", "/_matrix/media/v3/config", "/_synapse/admin/v1/server_version", "/_synapse/client/pick_idp", "/health", "/"]) {
-        const answer = await request(`${base}${path}`, { from: outside.namespace });
-        assert.equal(answer.status, 404, `GET ${path} on 8448: ${answer.status} ${answer.body}`);
-      }
+      test("8448 serves federation and keys, not the client API nor /_synapse", async () => {
+        const base = `https://${outside.boxAddress}:${ports.federation}`;
+        const keys = await request(`${base}/_matrix/key/v2/server`, { from: outside.namespace });
+        assert.equal(keys.status, 200, keys.body);
+        assert.equal((JSON.parse(keys.body) as { server_name: string }).server_name, "meshfacing.localhost");
+        const version = await request(`${base}/_matrix/federation/v1/version`, { from: outside.namespace });
+        assert.equal(version.status, 200, version.body);
+        assert.match(version.body, /Synapse/);
+        for (const path of [
+          "/_matrix/client/versions",
+          "/_matrix/client/v3/login",
+          "/_matrix/media/v3/config",
+          "/_synapse/admin/v1/server_version",
+          "/_synapse/client/pick_idp",
+          "/health",
+          "/",
+        ]) {
+          const answer = await request(`${base}${path}`, { from: outside.namespace });
+          assert.equal(answer.status, 404, `GET ${path} on 8448: ${answer.status} ${answer.body}`);
+        }
+      });
     });
-  });
 });

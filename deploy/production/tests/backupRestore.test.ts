@@ -45,7 +45,11 @@ describe("backup and restore of a populated neighborhood", () => {
     const { neighborhood } = block.running;
     const result = await createBackup({ neighborhood, database: SQLITE_DEFAULT, output: archive(), passphraseFile });
     assert.ok(result.encrypted && result.files > 5, `archive holds ${result.files} files`);
-    assert.doesNotMatch(readFileSync(archive()).toString("latin1"), /signing\.key|homeserver\.db|Ladder/, "a neighbor holding the file cannot read names in it");
+    assert.doesNotMatch(
+      readFileSync(archive()).toString("latin1"),
+      /signing\.key|homeserver\.db|Ladder/,
+      "a neighbor holding the file cannot read names in it",
+    );
 
     for (const neighbor of block.neighbors) neighbor.stop();
     await block.running.stop();
@@ -60,7 +64,10 @@ describe("backup and restore of a populated neighborhood", () => {
     rmSync(neighborhood.dataDir, { recursive: true, force: true });
     const wrong = join(work, "wrong-passphrase");
     writeFileSync(wrong, "not the right passphrase");
-    await assert.rejects(restoreBackup({ archive: archive(), dataDir: neighborhood.dataDir, database: SQLITE_DEFAULT, passphraseFile: wrong }), WrongPassphraseOrDamaged);
+    await assert.rejects(
+      restoreBackup({ archive: archive(), dataDir: neighborhood.dataDir, database: SQLITE_DEFAULT, passphraseFile: wrong }),
+      WrongPassphraseOrDamaged,
+    );
 
     await restoreBackup({ archive: archive(), dataDir: neighborhood.dataDir, database: SQLITE_DEFAULT, passphraseFile });
     assert.deepEqual(countSqliteBlock(neighborhood.dataDir), before_, "users, rooms, messages and bot store rows are all back");

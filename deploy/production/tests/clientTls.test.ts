@@ -70,7 +70,8 @@ describe("install --root: the block's certificate from the community CA on 443, 
   const maple = () => join(dir, "maple", "etc", "blockshare", "neighborhood.yaml");
   const mapleSite = () => readFileSync(join(dir, "maple", "etc", "nginx", "sites-available", "blockshare.conf"), "utf8");
   const mapleData = () => join(dir, "maple", "var", "lib", "blockshare");
-  const install = (root: string, ...args: string[]) => blockshare(join(root, "etc", "blockshare", "neighborhood.yaml"), "install", "--root", root, ...element, ...args);
+  const install = (root: string, ...args: string[]) =>
+    blockshare(join(root, "etc", "blockshare", "neighborhood.yaml"), "install", "--root", root, ...element, ...args);
   let oakFile: string;
 
   test("without a community certificate 443 is self-signed, and the terminal says what phones need", () => {
@@ -114,7 +115,11 @@ describe("install --root: the block's certificate from the community CA on 443, 
       const verified = opensslVerify(oakCa, firstPem(served), host);
       assert.ok(verified.ok, `openssl verify for ${host}: ${verified.output}`);
     }
-    assert.equal(communityCa(mapleData())?.fingerprint, new X509Certificate(readFileSync(oakCa)).fingerprint256, "the join page hands out the CA that issued this block's certificate");
+    assert.equal(
+      communityCa(mapleData())?.fingerprint,
+      new X509Certificate(readFileSync(oakCa)).fingerprint256,
+      "the join page hands out the CA that issued this block's certificate",
+    );
   });
 
   test("near expiry with the CA on another box: the install keeps serving it and says what to ask for", () => {
@@ -130,7 +135,23 @@ describe("install --root: the block's certificate from the community CA on 443, 
 
   test("--certificate/--key (e.g. ACME) win over the community certificate", () => {
     const [certificate, key] = [join(dir, "acme.crt"), join(dir, "acme.key")];
-    spawnSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=chat.maple.example", "-keyout", key, "-out", certificate]);
+    spawnSync("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=chat.maple.example",
+      "-keyout",
+      key,
+      "-out",
+      certificate,
+    ]);
     const result = install(join(dir, "maple"), "--certificate", certificate, "--key", key);
     assert.equal(result.status, 0, result.all);
     assert.match(result.err, /TLS for clients on 443: the certificate given/);
@@ -162,9 +183,16 @@ describe("install --root: the block's certificate from the community CA on 443, 
     const timer = readFileSync(join(unitDir, "blockshare-cert-renew.timer"), "utf8");
     assert.match(timer, /OnCalendar=daily/);
     assert.match(readFileSync(join(unitDir, "blockshare.target"), "utf8"), /blockshare-cert-renew\.timer/);
-    const units = readdirSync(unitDir).filter((name) => name.startsWith("blockshare-cert-renew")).map((name) => join(unitDir, name));
+    const units = readdirSync(unitDir)
+      .filter((name) => name.startsWith("blockshare-cert-renew"))
+      .map((name) => join(unitDir, name));
     const verify = spawnSync("systemd-analyze", ["verify", "--man=no", ...units], { encoding: "utf8" });
-    const complaints = `${verify.stdout}${verify.stderr}`.split("\n").filter((line) => line && !/Failed to (connect|create)|No such file or directory.*bus|Cannot add dependency job|is not a directory|blockshare\.target/i.test(line));
+    const complaints = `${verify.stdout}${verify.stderr}`
+      .split("\n")
+      .filter(
+        (line) =>
+          line && !/Failed to (connect|create)|No such file or directory.*bus|Cannot add dependency job|is not a directory|blockshare\.target/i.test(line),
+      );
     assert.equal(verify.status, 0, `${verify.stdout}${verify.stderr}`);
     assert.deepEqual(complaints, []);
   });
@@ -175,7 +203,10 @@ describe("install --root: the block's certificate from the community CA on 443, 
     assert.equal(planBlockCertificate({ current: current(31), holdsCa: true }, now).action, "keep");
     assert.equal(planBlockCertificate({ current: current(29), holdsCa: true }, now).action, "renew");
     assert.equal(planBlockCertificate({ current: current(-1), holdsCa: false }, now).action, "ask-ca");
-    assert.deepEqual(planBlockCertificate({ current: current(200, ["chat.example"]), holdsCa: true }, now), { action: "renew", reason: { kind: "names", missingHosts: ["chat.example"] } });
+    assert.deepEqual(planBlockCertificate({ current: current(200, ["chat.example"]), holdsCa: true }, now), {
+      action: "renew",
+      reason: { kind: "names", missingHosts: ["chat.example"] },
+    });
     assert.deepEqual(planBlockCertificate({ holdsCa: false }, now), { action: "missing", holdsCa: false });
   });
 });
@@ -221,7 +252,10 @@ describe("through the box's real nginx, in front of Synapse and the join page", 
     // The site exactly as the install wrote it, on free ports instead of 80, 443 and 8448.
     ports = { http: await freePort(), https: await freePort(), federation: await freePort() };
     const moved = { "80": ports.http, "443": ports.https, "8448": ports.federation } as Record<string, number>;
-    const site = readFileSync(join(root, "etc", "nginx", "sites-available", "blockshare.conf"), "utf8").replace(/listen (\[::\]:)?(80|443|8448)\b/g, (_all, v6 = "", port: string) => `listen ${v6}${moved[port]}`);
+    const site = readFileSync(join(root, "etc", "nginx", "sites-available", "blockshare.conf"), "utf8").replace(
+      /listen (\[::\]:)?(80|443|8448)\b/g,
+      (_all, v6 = "", port: string) => `listen ${v6}${moved[port]}`,
+    );
     const prefix = join(dir, "nginx");
     for (const folder of [join(prefix, "logs"), join(prefix, "temp")]) mkdirSync(folder, { recursive: true });
     writeFileSync(join(prefix, "nginx.conf"), standaloneNginxConfig(prefix, site));
@@ -239,7 +273,11 @@ describe("through the box's real nginx, in front of Synapse and the join page", 
 
   /** The leaf certificate nginx presents for `name` on `port`, as openssl s_client fetches it. */
   const served = async (port: number, name: string): Promise<string> => {
-    const { stdout } = await promisify(execFile)("sh", ["-c", `openssl s_client -connect 127.0.0.1:${port} -servername ${name} -showcerts </dev/null 2>/dev/null`], { encoding: "utf8", timeout: 20_000 });
+    const { stdout } = await promisify(execFile)(
+      "sh",
+      ["-c", `openssl s_client -connect 127.0.0.1:${port} -servername ${name} -showcerts </dev/null 2>/dev/null`],
+      { encoding: "utf8", timeout: 20_000 },
+    );
     const pem = firstPem(stdout);
     assert.ok(pem, `no certificate from port ${port}`);
     return pem;
@@ -249,7 +287,8 @@ describe("through the box's real nginx, in front of Synapse and the join page", 
     const before = readFileSync(join(dir, "nginx", "logs", "error.log"), "utf8").length;
     assert.equal(spawnSync("nginx", [...nginxArgs, "-s", "reload"]).status, 0);
     // A reload is done once the new workers started (the log says so); bounded.
-    for (let i = 0; i < 50 && !/start worker process/.test(readFileSync(join(dir, "nginx", "logs", "error.log"), "utf8").slice(before)); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !/start worker process/.test(readFileSync(join(dir, "nginx", "logs", "error.log"), "utf8").slice(before)); i++)
+      await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 300));
   };
 
@@ -260,7 +299,10 @@ describe("through the box's real nginx, in front of Synapse and the join page", 
         { host: "127.0.0.1", port: ports.https, servername: host, method, path, ...(ca ? { ca } : {}), headers: { host, "content-type": "application/json" } },
         (response) => {
           let text = "";
-          response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk)).on("end", () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+          response
+            .setEncoding("utf8")
+            .on("data", (chunk: string) => (text += chunk))
+            .on("end", () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
         },
       );
       request.on("error", reject);
@@ -277,7 +319,11 @@ describe("through the box's real nginx, in front of Synapse and the join page", 
   });
 
   test("a client trusting only the community CA logs in over TLS through nginx; without the CA it is refused", async () => {
-    const login = await viaTls("POST", "/_matrix/client/v3/login", { type: "m.login.password", identifier: { type: "m.id.user", user: "dana" }, password: "correct horse battery staple" });
+    const login = await viaTls("POST", "/_matrix/client/v3/login", {
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user: "dana" },
+      password: "correct horse battery staple",
+    });
     assert.equal(login.status, 200, JSON.stringify(login.body));
     assert.match(login.body.access_token, /\S/);
     assert.equal(login.body.user_id, "@dana:maple.localhost");
@@ -290,7 +336,12 @@ describe("through the box's real nginx, in front of Synapse and the join page", 
       new Promise<{ status: number; location?: string; text: string }>((resolve, reject) => {
         httpRequest({ host: "127.0.0.1", port: ports.http, path, headers: { host } }, (response) => {
           let text = "";
-          response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk)).on("end", () => resolve({ status: response.statusCode ?? 0, ...(response.headers.location ? { location: response.headers.location } : {}), text }));
+          response
+            .setEncoding("utf8")
+            .on("data", (chunk: string) => (text += chunk))
+            .on("end", () =>
+              resolve({ status: response.statusCode ?? 0, ...(response.headers.location ? { location: response.headers.location } : {}), text }),
+            );
         })
           .on("error", reject)
           .end();

@@ -44,7 +44,10 @@ describe("Element Web installer", () => {
 
   test("the pin is a real-looking release: GitHub's URL for that version and a 64-digit checksum", () => {
     assert.match(PINNED_ELEMENT_RELEASE.version, /^\d+\.\d+\.\d+$/);
-    assert.equal(PINNED_ELEMENT_RELEASE.url, `https://github.com/element-hq/element-web/releases/download/v${PINNED_ELEMENT_RELEASE.version}/element-v${PINNED_ELEMENT_RELEASE.version}.tar.gz`);
+    assert.equal(
+      PINNED_ELEMENT_RELEASE.url,
+      `https://github.com/element-hq/element-web/releases/download/v${PINNED_ELEMENT_RELEASE.version}/element-v${PINNED_ELEMENT_RELEASE.version}.tar.gz`,
+    );
     assert.match(PINNED_ELEMENT_RELEASE.sha256, /^[0-9a-f]{64}$/);
   });
 
@@ -87,7 +90,10 @@ describe("Element Web installer", () => {
     assert.equal((await installElement({ sha256: release1.sha256, webroot, config, pages: renamed, log })).outcome, "config-updated");
     assert.match(lines.at(-1)!, /blockshare-home\.html updated/);
     assert.equal(readFileSync(join(webroot, "blockshare-home.html"), "utf8"), renamed["blockshare-home.html"]);
-    await assert.rejects(installElement({ sha256: release1.sha256, webroot, config, pages: { "../escape.html": "x" }, log }), /cannot write "\.\.\/escape\.html"/);
+    await assert.rejects(
+      installElement({ sha256: release1.sha256, webroot, config, pages: { "../escape.html": "x" }, log }),
+      /cannot write "\.\.\/escape\.html"/,
+    );
     await assert.rejects(installElement({ sha256: release1.sha256, webroot, config, pages: { "index.html": "x" }, log }), /not index\.html/);
     assert.match(readFileSync(join(webroot, "index.html"), "utf8"), /Element 1\.11\.990/);
   });
@@ -108,9 +114,15 @@ describe("Element Web installer", () => {
   });
 
   test("bad input gets a clear error: a malformed checksum, no source, a missing file", async () => {
-    await assert.rejects(installElement({ tarball: release2.path, sha256: "abc", webroot, config, log }), /"abc" is not a SHA-256 checksum; expected 64 hexadecimal digits/);
+    await assert.rejects(
+      installElement({ tarball: release2.path, sha256: "abc", webroot, config, log }),
+      /"abc" is not a SHA-256 checksum; expected 64 hexadecimal digits/,
+    );
     await assert.rejects(installElement({ sha256: release2.sha256, webroot, config, log }), /pass a local release tarball .* or a download URL/);
-    await assert.rejects(installElement({ tarball: join(dir, "nope.tar.gz"), sha256: release2.sha256, webroot, config, log }), /cannot read the tarball .*nope\.tar\.gz/);
+    await assert.rejects(
+      installElement({ tarball: join(dir, "nope.tar.gz"), sha256: release2.sha256, webroot, config, log }),
+      /cannot read the tarball .*nope\.tar\.gz/,
+    );
     assert.deepEqual(leftovers(), []);
   });
 
@@ -211,15 +223,24 @@ describe("Element Web installer", () => {
       const target = join(dir, "stopped", "element-web");
       const stop = new AbortController();
       setTimeout(() => stop.abort(new Error("the block is stopping")), 300);
-      await assert.rejects(installElement({ url: `${base}/stall.tar.gz`, sha256: release1.sha256, webroot: target, config, log, signal: stop.signal }), /stopped \(the block is stopping\)/);
+      await assert.rejects(
+        installElement({ url: `${base}/stall.tar.gz`, sha256: release1.sha256, webroot: target, config, log, signal: stop.signal }),
+        /stopped \(the block is stopping\)/,
+      );
       assert.ok(!existsSync(target));
       assert.deepEqual(readdirSync(dirname(target)), []);
     });
 
     test("an HTTP error and a plain-http URL off this machine are refused with what is accepted", async () => {
-      await assert.rejects(installElement({ url: `${base}/missing.tar.gz`, sha256: release1.sha256, webroot: join(dir, "x", "element-web"), config, log }), /could not download .*missing\.tar\.gz: HTTP 404/);
+      await assert.rejects(
+        installElement({ url: `${base}/missing.tar.gz`, sha256: release1.sha256, webroot: join(dir, "x", "element-web"), config, log }),
+        /could not download .*missing\.tar\.gz: HTTP 404/,
+      );
       // Refused before any connection is attempted.
-      await assert.rejects(installElement({ url: "http://element.example/element.tar.gz", sha256: release1.sha256, webroot: join(dir, "x", "element-web"), config, log }), /only https:\/\/ URLs \(or http:\/\/ on this machine\) are accepted/);
+      await assert.rejects(
+        installElement({ url: "http://element.example/element.tar.gz", sha256: release1.sha256, webroot: join(dir, "x", "element-web"), config, log }),
+        /only https:\/\/ URLs \(or http:\/\/ on this machine\) are accepted/,
+      );
       assert.ok(!existsSync(join(dir, "x", "element-web")));
     });
   });

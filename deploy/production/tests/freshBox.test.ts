@@ -15,7 +15,8 @@ import { bootDebianBox, type DebianBox } from "./freshBox/debianBox.ts";
 const projectRoot = join(import.meta.dirname, "..", "..", "..");
 const CONFIG = "/etc/blockshare/neighborhood.yaml";
 const SERVICES = ["blockshare-appservices", "blockshare-synapse", "blockshare-mesh-monitor"];
-const curl = (url: string, extra = "") => `curl -sS --fail-with-body --max-time 20 --cacert /etc/blockshare/tls/blockshare.crt --resolve maple.test:443:127.0.0.1 --resolve maple.test:8448:127.0.0.1 ${extra} ${url}`;
+const curl = (url: string, extra = "") =>
+  `curl -sS --fail-with-body --max-time 20 --cacert /etc/blockshare/tls/blockshare.crt --resolve maple.test:443:127.0.0.1 --resolve maple.test:8448:127.0.0.1 ${extra} ${url}`;
 const boxNode = `$(ls -d /opt/blockshare/.tools/node/node_modules/node-linux-*/bin)/node`;
 
 describe("a volunteer's install on a fresh Debian 12 box (systemd as PID 1)", { timeout: 40 * 60_000 }, () => {
@@ -27,14 +28,19 @@ describe("a volunteer's install on a fresh Debian 12 box (systemd as PID 1)", { 
     box = await bootDebianBox(log);
     // As the README says: BlockShare in /opt/blockshare (here: this work tree's files, as `git clone` would bring them).
     mkdirSync(join(box.root, "opt", "blockshare"), { recursive: true });
-    execSync(`git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - | tar -xf - -C ${join(box.root, "opt", "blockshare")}`, { cwd: projectRoot, stdio: ["ignore", "ignore", "pipe"] });
+    execSync(
+      `git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - | tar -xf - -C ${join(box.root, "opt", "blockshare")}`,
+      { cwd: projectRoot, stdio: ["ignore", "ignore", "pipe"] },
+    );
     // This machine cannot reach GitHub: a release-shaped Element tarball, installed the offline way.
     const release = join(box.root, "root", "element-v1.11.200");
     mkdirSync(release, { recursive: true });
     writeFileSync(join(release, "index.html"), "<!doctype html><title>Element</title>\n");
     writeFileSync(join(release, "version"), "1.11.200\n");
     execSync(`tar -czf element-v1.11.200.tar.gz element-v1.11.200 && rm -r element-v1.11.200`, { cwd: join(box.root, "root") });
-    elementSha256 = createHash("sha256").update(readFileSync(join(box.root, "root", "element-v1.11.200.tar.gz"))).digest("hex");
+    elementSha256 = createHash("sha256")
+      .update(readFileSync(join(box.root, "root", "element-v1.11.200.tar.gz")))
+      .digest("hex");
     // The block's name resolves to the box itself (the mesh's DNS would do this).
     appendFileSync(join(box.root, "etc", "hosts"), "127.0.0.1 maple.test\n");
   });
@@ -62,7 +68,14 @@ describe("a volunteer's install on a fresh Debian 12 box (systemd as PID 1)", { 
   test("the README's one command installs what is missing and starts the block", async () => {
     const result = await install();
     assert.equal(result.status, 0, `install failed:\n${result.stderr.slice(-4000)}\n${result.stdout.slice(-2000)}`);
-    for (const step of ["Installing Node.js", "Installing Synapse", "Installing postgresql", "Installing nginx", "Creating the system user blockshare", "Starting blockshare.target"]) {
+    for (const step of [
+      "Installing Node.js",
+      "Installing Synapse",
+      "Installing postgresql",
+      "Installing nginx",
+      "Creating the system user blockshare",
+      "Starting blockshare.target",
+    ]) {
       assert.ok(result.stderr.includes(step), `the install says "${step}"`);
     }
     assert.match(result.stdout, /Maple Block is installed\. Neighbors open https:\/\/maple\.test/);
@@ -81,17 +94,30 @@ describe("a volunteer's install on a fresh Debian 12 box (systemd as PID 1)", { 
     assert.ok(JSON.parse(await get("https://maple.test/_matrix/client/versions")).versions.includes("v1.11"));
     assert.equal(JSON.parse(await get("https://maple.test/.well-known/matrix/client"))["m.homeserver"].base_url, "https://maple.test/");
     assert.equal(JSON.parse(await get("https://maple.test/.well-known/matrix/server"))["m.server"], "maple.test:8448");
-    assert.equal(JSON.parse(await get("https://maple.test:8448/_matrix/key/v2/server")).server_name, "maple.test", "federation requests reach Synapse through nginx");
+    assert.equal(
+      JSON.parse(await get("https://maple.test:8448/_matrix/key/v2/server")).server_name,
+      "maple.test",
+      "federation requests reach Synapse through nginx",
+    );
     // Synapse's admin API stays on the box (the CLI calls it on 127.0.0.1); 8448 is federation and keys only.
     const status = async (url: string) => (await box.run(curl(url).replace("--fail-with-body", "-o /dev/null -w '%{http_code}'"))).stdout.trim();
     assert.equal(await status("https://maple.test/_synapse/admin/v1/server_version"), "404", "nginx does not pass the admin API on 443");
     assert.equal(await status("https://maple.test:8448/_matrix/client/versions"), "404", "8448 does not serve the client API");
     assert.equal(await status("https://maple.test:8448/_synapse/admin/v1/server_version"), "404", "8448 does not serve /_synapse");
     assert.equal(await status("http://127.0.0.1:8008/_synapse/admin/v1/server_version"), "200", "the admin API answers on loopback");
-    assert.match((await box.run("curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' --resolve maple.test:80:127.0.0.1 http://maple.test/")).stdout, /^301 https:\/\/maple\.test\//);
-    const listening = (await box.run("ss -ltnH '( sport = :8008 or sport = :9009 or sport = :9000 or sport = :5432 )' | awk '{print $4}'")).stdout.trim().split("\n");
+    assert.match(
+      (await box.run("curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' --resolve maple.test:80:127.0.0.1 http://maple.test/")).stdout,
+      /^301 https:\/\/maple\.test\//,
+    );
+    const listening = (await box.run("ss -ltnH '( sport = :8008 or sport = :9009 or sport = :9000 or sport = :5432 )' | awk '{print $4}'")).stdout
+      .trim()
+      .split("\n");
     assert.ok(listening.length >= 4, `listeners: ${listening.join(", ")}`);
-    assert.deepEqual(listening.filter((address) => !/^(127\.0\.0\.1|\[::1\]):/.test(address)), [], "Synapse, its metrics, the bots and PostgreSQL listen on loopback only");
+    assert.deepEqual(
+      listening.filter((address) => !/^(127\.0\.0\.1|\[::1\]):/.test(address)),
+      [],
+      "Synapse, its metrics, the bots and PostgreSQL listen on loopback only",
+    );
   });
 
   test("a neighbor signs up with a registration token and the bots answer in the Lobby", async () => {
@@ -99,7 +125,10 @@ describe("a volunteer's install on a fresh Debian 12 box (systemd as PID 1)", { 
     assert.equal(token.status, 0, token.stderr);
     const code = /New registration token: (\S+)/.exec(token.stdout)?.[1];
     assert.ok(code, token.stdout);
-    const hello = await box.run(`cd /opt/blockshare && NODE_EXTRA_CA_CERTS=/etc/blockshare/tls/blockshare.crt ${boxNode} deploy/production/tests/freshBox/neighborSaysHello.ts https://maple.test rosa 'tomatoes and ladders' ${code}`, { timeoutMs: 180_000 });
+    const hello = await box.run(
+      `cd /opt/blockshare && NODE_EXTRA_CA_CERTS=/etc/blockshare/tls/blockshare.crt ${boxNode} deploy/production/tests/freshBox/neighborSaysHello.ts https://maple.test rosa 'tomatoes and ladders' ${code}`,
+      { timeoutMs: 180_000 },
+    );
     assert.equal(hello.status, 0, hello.stderr);
     const reply = JSON.parse(hello.stdout) as { user: string; replyFrom: string; body: string };
     assert.equal(reply.user, "@rosa:maple.test");
@@ -109,17 +138,31 @@ describe("a volunteer's install on a fresh Debian 12 box (systemd as PID 1)", { 
 
   test("the services run as the blockshare user, with the hardening the units ask for", async () => {
     const users = await box.run(`for s in ${SERVICES.join(" ")}; do echo "$s $(ps -o user= -p $(systemctl show -p MainPID --value $s))"; done`);
-    assert.deepEqual(users.stdout.trim().split("\n"), SERVICES.map((service) => `${service} blockshare`), `${users.stdout}${users.stderr}${await servicesActive()}`);
+    assert.deepEqual(
+      users.stdout.trim().split("\n"),
+      SERVICES.map((service) => `${service} blockshare`),
+      `${users.stdout}${users.stderr}${await servicesActive()}`,
+    );
     const hardening = await box.run(`systemctl show -p ProtectSystem -p PrivateTmp -p NoNewPrivileges blockshare-synapse`);
     assert.deepEqual(hardening.stdout.trim().split("\n").sort(), ["NoNewPrivileges=yes", "PrivateTmp=yes", "ProtectSystem=strict"]);
-    const modes = await box.run("stat -c '%a %U %n' /var/lib/blockshare /var/lib/blockshare/secrets /var/lib/blockshare/synapse/homeserver.yaml /etc/blockshare/tls/blockshare.key");
-    assert.deepEqual(modes.stdout.trim().split("\n"), ["711 blockshare /var/lib/blockshare", "700 blockshare /var/lib/blockshare/secrets", "600 blockshare /var/lib/blockshare/synapse/homeserver.yaml", "600 root /etc/blockshare/tls/blockshare.key"]);
+    const modes = await box.run(
+      "stat -c '%a %U %n' /var/lib/blockshare /var/lib/blockshare/secrets /var/lib/blockshare/synapse/homeserver.yaml /etc/blockshare/tls/blockshare.key",
+    );
+    assert.deepEqual(modes.stdout.trim().split("\n"), [
+      "711 blockshare /var/lib/blockshare",
+      "700 blockshare /var/lib/blockshare/secrets",
+      "600 blockshare /var/lib/blockshare/synapse/homeserver.yaml",
+      "600 root /etc/blockshare/tls/blockshare.key",
+    ]);
   });
 
   test("after a reboot the block comes back by itself and remembers its neighbors", async () => {
     await box.reboot();
     assert.equal(await servicesActive(), "active\nactive\nactive\nactive");
-    const hello = await box.run(`cd /opt/blockshare && NODE_EXTRA_CA_CERTS=/etc/blockshare/tls/blockshare.crt ${boxNode} deploy/production/tests/freshBox/neighborSaysHello.ts https://maple.test rosa 'tomatoes and ladders'`, { timeoutMs: 180_000 });
+    const hello = await box.run(
+      `cd /opt/blockshare && NODE_EXTRA_CA_CERTS=/etc/blockshare/tls/blockshare.crt ${boxNode} deploy/production/tests/freshBox/neighborSaysHello.ts https://maple.test rosa 'tomatoes and ladders'`,
+      { timeoutMs: 180_000 },
+    );
     assert.equal(hello.status, 0, hello.stderr);
     assert.equal((JSON.parse(hello.stdout) as { replyFrom: string }).replyFrom, "@porch:maple.test");
   });
@@ -160,7 +203,10 @@ describe("a volunteer's install on a fresh Debian 12 box (systemd as PID 1)", { 
     const reinstall = await install();
     assert.equal(reinstall.status, 0, reinstall.stderr.slice(-3000));
     assert.equal(await servicesActive(), "active\nactive\nactive\nactive");
-    const hello = await box.run(`cd /opt/blockshare && NODE_EXTRA_CA_CERTS=/etc/blockshare/tls/blockshare.crt ${boxNode} deploy/production/tests/freshBox/neighborSaysHello.ts https://maple.test rosa 'tomatoes and ladders'`, { timeoutMs: 180_000 });
+    const hello = await box.run(
+      `cd /opt/blockshare && NODE_EXTRA_CA_CERTS=/etc/blockshare/tls/blockshare.crt ${boxNode} deploy/production/tests/freshBox/neighborSaysHello.ts https://maple.test rosa 'tomatoes and ladders'`,
+      { timeoutMs: 180_000 },
+    );
     assert.equal(hello.status, 0, `rosa's account came back with the restore: ${hello.stderr}`);
     assert.equal((JSON.parse(hello.stdout) as { replyFrom: string }).replyFrom, "@porch:maple.test");
   });

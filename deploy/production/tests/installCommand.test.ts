@@ -13,7 +13,10 @@ const cli = join(import.meta.dirname, "..", "..", "src", "cli.ts");
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
 function install(root: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, [cli, "install", "--root", root, "--config", join(root, "etc", "blockshare", "neighborhood.yaml"), ...args], { encoding: "utf8", timeout: 120_000 });
+  const result = spawnSync(process.execPath, [cli, "install", "--root", root, "--config", join(root, "etc", "blockshare", "neighborhood.yaml"), ...args], {
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   return { status: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -59,10 +62,18 @@ describe("install --root: a production box's files, and upgrades that say what c
     const data = join(root, "var", "lib", "blockshare");
     assert.match(readFileSync(join(data, "synapse", "homeserver.yaml"), "utf8"), /name: psycopg2/);
     assert.ok(existsSync(join(data, "synapse", "signing.key")));
-    const config = JSON.parse(readFileSync(join(data, "element-web", "config.json"), "utf8")) as { default_server_config: Record<string, { server_name?: string }> };
+    const config = JSON.parse(readFileSync(join(data, "element-web", "config.json"), "utf8")) as {
+      default_server_config: Record<string, { server_name?: string }>;
+    };
     assert.equal(config.default_server_config["m.homeserver"]!.server_name, "maple.example");
     assert.ok(existsSync(join(data, "element-web", "index.html")));
-    for (const unit of ["blockshare-synapse.service", "blockshare-appservices.service", "blockshare-mesh-monitor.service", "blockshare-synapse-restart.path", "blockshare.target"]) {
+    for (const unit of [
+      "blockshare-synapse.service",
+      "blockshare-appservices.service",
+      "blockshare-mesh-monitor.service",
+      "blockshare-synapse-restart.path",
+      "blockshare.target",
+    ]) {
       assert.ok(existsSync(join(root, "etc", "systemd", "system", unit)), unit);
     }
     const site = readFileSync(join(root, "etc", "nginx", "sites-available", "blockshare.conf"), "utf8");

@@ -36,7 +36,16 @@ const workers = workerLayout(
     enabled: true,
     redis_host: "127.0.0.1",
     redis_port: 6379,
-    ports: { main_http: 8090, main_replication: 9093, client_reader: 8091, federation_reader: 8092, event_persister: 8093, federation_sender: 8094, appservice_notifier: 8095, metrics_base: 9101 },
+    ports: {
+      main_http: 8090,
+      main_replication: 9093,
+      client_reader: 8091,
+      federation_reader: 8092,
+      event_persister: 8093,
+      federation_sender: 8094,
+      appservice_notifier: 8095,
+      metrics_base: 9101,
+    },
   },
   { synapseDir: "/var/lib/blockshare/synapse", secretsDir: "/var/lib/blockshare/secrets" },
   9000,
@@ -58,7 +67,13 @@ describe("observability", { skip }, () => {
 
   test("the rendered Prometheus config passes promtool check config, with the mesh rules, without and with workers", () => {
     for (const layout of [undefined, workers]) {
-      const text = prometheusConfig({ serverName: "maple.mesh:8448", ports, ruleFiles: [meshRules], alertmanager: "127.0.0.1:9093", ...(layout ? { workers: layout } : {}) });
+      const text = prometheusConfig({
+        serverName: "maple.mesh:8448",
+        ports,
+        ruleFiles: [meshRules],
+        alertmanager: "127.0.0.1:9093",
+        ...(layout ? { workers: layout } : {}),
+      });
       const result = checkConfig(text);
       assert.equal(result.status, 0, `promtool check config failed:\n${result.stdout}${result.stderr}\n${text}`);
       assert.match(result.stdout, /SUCCESS: 1 rule files found/);
@@ -94,13 +109,33 @@ describe("observability", { skip }, () => {
   test("promtool can fail, and bad options get clear errors", () => {
     const broken = prometheusConfig({ serverName: "maple.mesh:8448", ports, ruleFiles: [join(dir, "no-such-rules.yml")] });
     assert.notEqual(checkConfig(broken).status, 0, "a missing rule file fails the check");
-    assert.throws(() => prometheusConfig({ serverName: "x", ports, ruleFiles: [], alertmanager: "http://127.0.0.1:9093/" }), /alertmanager "http:\/\/127\.0\.0\.1:9093\/" is not host:port \(e\.g\. 127\.0\.0\.1:9093\)/);
-    assert.throws(() => prometheusConfig({ serverName: "x", ports, ruleFiles: [], scrapeIntervalSeconds: 0 }), /not a whole number of seconds between 1 and 3600/);
+    assert.throws(
+      () => prometheusConfig({ serverName: "x", ports, ruleFiles: [], alertmanager: "http://127.0.0.1:9093/" }),
+      /alertmanager "http:\/\/127\.0\.0\.1:9093\/" is not host:port \(e\.g\. 127\.0\.0\.1:9093\)/,
+    );
+    assert.throws(
+      () => prometheusConfig({ serverName: "x", ports, ruleFiles: [], scrapeIntervalSeconds: 0 }),
+      /not a whole number of seconds between 1 and 3600/,
+    );
   });
 
   test("the dashboard is importable: __inputs, schemaVersion, every panel on ${DS_PROMETHEUS}, and the shipped JSON is current", () => {
-    const dashboard = grafanaDashboard() as { __inputs: { name: string; pluginId: string }[]; schemaVersion: number; uid: string; panels: { id: number; type: string; datasource?: { uid: string }; targets?: { datasource: { uid: string }; expr: string }[]; gridPos: { x: number; w: number } }[] };
-    assert.deepEqual(dashboard.__inputs.map((input) => [input.name, input.pluginId]), [["DS_PROMETHEUS", "prometheus"]]);
+    const dashboard = grafanaDashboard() as {
+      __inputs: { name: string; pluginId: string }[];
+      schemaVersion: number;
+      uid: string;
+      panels: {
+        id: number;
+        type: string;
+        datasource?: { uid: string };
+        targets?: { datasource: { uid: string }; expr: string }[];
+        gridPos: { x: number; w: number };
+      }[];
+    };
+    assert.deepEqual(
+      dashboard.__inputs.map((input) => [input.name, input.pluginId]),
+      [["DS_PROMETHEUS", "prometheus"]],
+    );
     assert.ok(dashboard.schemaVersion >= 36);
     const ids = dashboard.panels.map((panel) => panel.id);
     assert.equal(new Set(ids).size, ids.length, "panel ids are unique");
@@ -111,7 +146,11 @@ describe("observability", { skip }, () => {
       assert.ok(panel.targets!.length > 0 && panel.targets!.every((target) => target.datasource.uid === "${DS_PROMETHEUS}" && target.expr));
       assert.ok(panel.gridPos.x + panel.gridPos.w <= 24);
     }
-    assert.equal(readFileSync(DASHBOARD_FILE, "utf8"), grafanaDashboardJson(), "grafana-dashboard.json is stale: node deploy/production/observability/grafanaDashboard.ts --write");
+    assert.equal(
+      readFileSync(DASHBOARD_FILE, "utf8"),
+      grafanaDashboardJson(),
+      "grafana-dashboard.json is stale: node deploy/production/observability/grafanaDashboard.ts --write",
+    );
   });
 
   test("every dashboard query passes promtool check rules (and a broken one would not)", () => {
@@ -128,10 +167,9 @@ describe("observability", { skip }, () => {
   });
 
   test("the PromQL reader finds metric names and nothing else", () => {
-    assert.deepEqual(
-      promqlMetricNames('histogram_quantile(0.95, sum by (le, bot) (rate(blockshare_event_processing_seconds_bucket{job="a",x=~"5.."}[5m])))'),
-      ["blockshare_event_processing_seconds_bucket"],
-    );
+    assert.deepEqual(promqlMetricNames('histogram_quantile(0.95, sum by (le, bot) (rate(blockshare_event_processing_seconds_bucket{job="a",x=~"5.."}[5m])))'), [
+      "blockshare_event_processing_seconds_bucket",
+    ]);
     assert.deepEqual(promqlMetricNames('count(mesh_node_up{job="m"} == 0) or vector(0)'), ["mesh_node_up"]);
     assert.deepEqual(promqlMetricNames("(a offset 10m == 1) unless on (node) (b == 1)"), ["a", "b"]);
     assert.deepEqual(promqlMetricNames('count by (alertname) (ALERTS{alertstate="firing"})'), ["ALERTS"]);
@@ -148,7 +186,10 @@ describe("observability", { skip }, () => {
       // the exact names /_synapse/metrics would offer, with their types.
       const python = spawnSync(
         synapsePython(),
-        ["-c", "import synapse.app.homeserver, synapse.app.generic_worker\nfrom prometheus_client import REGISTRY, generate_latest\nprint(generate_latest(REGISTRY).decode())"],
+        [
+          "-c",
+          "import synapse.app.homeserver, synapse.app.generic_worker\nfrom prometheus_client import REGISTRY, generate_latest\nprint(generate_latest(REGISTRY).decode())",
+        ],
         { encoding: "utf8", maxBuffer: 32 * 1024 * 1024 },
       );
       assert.equal(python.status, 0, python.stderr);
@@ -176,12 +217,22 @@ describe("observability", { skip }, () => {
         for (const name of names) {
           checked++;
           if (PROMETHEUS_OWN.has(name)) continue;
-          const exporters = Object.entries(bySource).filter(([, set]) => set.has(name)).map(([source]) => source);
+          const exporters = Object.entries(bySource)
+            .filter(([, set]) => set.has(name))
+            .map(([source]) => source);
           if (exporters.length === 0) problems.push(`${panel}: ${name} is exported by nobody (${query.expr})`);
           // A query selects its job; the metric must come from that job's program.
           const job = /job="([^"]+)"/.exec(query.expr)?.[1];
-          const expected = job === SCRAPE_JOBS.synapse ? "synapse" : job === SCRAPE_JOBS.appservices ? "bot host" : job === SCRAPE_JOBS.meshMonitor ? "mesh monitor" : undefined;
-          if (expected !== undefined && exporters.length > 0 && !exporters.includes(expected)) problems.push(`${panel}: ${name} is not exported by the ${expected} (${query.expr})`);
+          const expected =
+            job === SCRAPE_JOBS.synapse
+              ? "synapse"
+              : job === SCRAPE_JOBS.appservices
+                ? "bot host"
+                : job === SCRAPE_JOBS.meshMonitor
+                  ? "mesh monitor"
+                  : undefined;
+          if (expected !== undefined && exporters.length > 0 && !exporters.includes(expected))
+            problems.push(`${panel}: ${name} is not exported by the ${expected} (${query.expr})`);
         }
       }
       assert.deepEqual(problems, []);
@@ -210,10 +261,19 @@ describe("observability", { skip }, () => {
       await new Promise<void>((resolve) => botHost!.listen(appservicePort, "127.0.0.1", resolve));
       monitor = await runMonitor(parseMonitorConfig({ listen: { port: meshPort }, intervalSeconds: 1 }, true), true, () => {});
       // Synapse is not running: its target must show as down, not break anything.
-      const config = prometheusConfig({ serverName: "maple.mesh:8448", ports: { synapse_metrics: synapsePort, appservice: appservicePort, mesh_map: meshPort }, ruleFiles: [meshRules], scrapeIntervalSeconds: 1 });
+      const config = prometheusConfig({
+        serverName: "maple.mesh:8448",
+        ports: { synapse_metrics: synapsePort, appservice: appservicePort, mesh_map: meshPort },
+        ruleFiles: [meshRules],
+        scrapeIntervalSeconds: 1,
+      });
       writeFileSync(join(dir, "live.yml"), config);
       promUrl = `http://127.0.0.1:${promPort}`;
-      prometheus = spawn(prometheusBinary, [`--config.file=${join(dir, "live.yml")}`, `--storage.tsdb.path=${join(dir, "tsdb")}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: ["ignore", "ignore", "pipe"] });
+      prometheus = spawn(
+        prometheusBinary,
+        [`--config.file=${join(dir, "live.yml")}`, `--storage.tsdb.path=${join(dir, "tsdb")}`, `--web.listen-address=127.0.0.1:${promPort}`],
+        { stdio: ["ignore", "ignore", "pipe"] },
+      );
       prometheus.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     });
     after(async () => {
@@ -228,7 +288,11 @@ describe("observability", { skip }, () => {
 
     const query = async (expr: string) => {
       const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-      const body = (await response.json()) as { status: string; error?: string; data?: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+      const body = (await response.json()) as {
+        status: string;
+        error?: string;
+        data?: { result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
       return { ok: response.ok && body.status === "success", error: body.error, result: body.data?.result ?? [] };
     };
 
@@ -246,15 +310,29 @@ describe("observability", { skip }, () => {
       await waitFor("all three jobs scraped", async () => Object.keys(await up()).length === 3);
       assert.deepEqual(await up(), { synapse: "0", "blockshare-appservices": "1", "mesh-monitor": "1" });
       // rate() over [5m] needs two samples of each series.
-      await waitFor("two scrapes of the bot host", async () => (await query('sum(rate(blockshare_transactions_total{job="blockshare-appservices"}[5m]))')).result.length > 0);
+      await waitFor(
+        "two scrapes of the bot host",
+        async () => (await query('sum(rate(blockshare_transactions_total{job="blockshare-appservices"}[5m]))')).result.length > 0,
+      );
 
       const withData = new Set<string>();
-      for (const { panel, query: { expr } } of dashboardQueries()) {
+      for (const {
+        panel,
+        query: { expr },
+      } of dashboardQueries()) {
         const answer = await query(expr);
         assert.ok(answer.ok, `${panel}: Prometheus refused ${expr}: ${answer.error}`);
         if (answer.result.length > 0) withData.add(panel);
       }
-      for (const panel of ["Bots (appservice host) / Events waiting", "Bots (appservice host) / Transactions from Synapse", "Bots (appservice host) / Command latency", "Mesh / Nodes up", "Mesh / Link quality", "Mesh / Internet uplink", "Homeserver (Synapse) / Synapse processes"]) {
+      for (const panel of [
+        "Bots (appservice host) / Events waiting",
+        "Bots (appservice host) / Transactions from Synapse",
+        "Bots (appservice host) / Command latency",
+        "Mesh / Nodes up",
+        "Mesh / Link quality",
+        "Mesh / Internet uplink",
+        "Homeserver (Synapse) / Synapse processes",
+      ]) {
         assert.ok(withData.has(panel), `${panel} shows data`);
       }
       const waiting = await query(`blockshare_inbox_pending{job="blockshare-appservices"}`);

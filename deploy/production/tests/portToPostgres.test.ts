@@ -36,12 +36,21 @@ describe("moving a populated block from SQLite to PostgreSQL", () => {
 
   test("the port script copies every user, room and message", async () => {
     const lines: string[] = [];
-    await portSqliteToPostgres({ sqlitePath: block.running.paths.database, target: database.settings, homeserverConfig: block.running.paths.config, synapsePython: synapsePython(), progress: (line) => (lines.push(line), console.log(new Date().toISOString(), line)) });
+    await portSqliteToPostgres({
+      sqlitePath: block.running.paths.database,
+      target: database.settings,
+      homeserverConfig: block.running.paths.config,
+      synapsePython: synapsePython(),
+      progress: (line) => (lines.push(line), console.log(new Date().toISOString(), line)),
+    });
     const count = (sql: string) => Number(psql(admin, database.settings.name, sql));
     assert.equal(count("SELECT count(*) FROM users"), sqliteCounts.users);
     assert.equal(count("SELECT count(*) FROM rooms"), sqliteCounts.rooms);
     assert.equal(count("SELECT count(*) FROM events WHERE type = 'm.room.message'"), sqliteCounts.messages);
-    assert.ok(lines.some((line) => /Porting/.test(line)), "the operator sees progress");
+    assert.ok(
+      lines.some((line) => /Porting/.test(line)),
+      "the operator sees progress",
+    );
   });
 
   test("the block starts on PostgreSQL: the neighbor's session works and the bot answers", async () => {
@@ -56,7 +65,10 @@ describe("moving a populated block from SQLite to PostgreSQL", () => {
     const about = await alice.sendText(lobby, "!about");
     const reply = await alice.waitForReply(lobby, about, `@porch:${block.running.neighborhood.server_name}`);
     assert.match(reply.content.body, /Porting Block/);
-    assert.ok(Number(psql(admin, database.settings.name, "SELECT count(*) FROM events WHERE type = 'm.room.message'")) >= sqliteCounts.messages + 2, "new messages land in PostgreSQL");
+    assert.ok(
+      Number(psql(admin, database.settings.name, "SELECT count(*) FROM events WHERE type = 'm.room.message'")) >= sqliteCounts.messages + 2,
+      "new messages land in PostgreSQL",
+    );
   });
 
   test("the neighborhood file is switched to PostgreSQL, keeping its other keys", () => {

@@ -81,9 +81,15 @@ describe("backup and restore of a block on PostgreSQL, through the command line"
     const sharing = running.rooms.get("sharing")!;
     const governance = running.rooms.get("governance")!;
     await alice.sendText(sharing, "!offer 5 lbs of tomatoes #food");
-    await alice.waitForEvent((event) => event.room_id === sharing && event.sender === "@share:pgblock.localhost" && /tomatoes/.test(String(event.content.body)), "the tomatoes listing");
+    await alice.waitForEvent(
+      (event) => event.room_id === sharing && event.sender === "@share:pgblock.localhost" && /tomatoes/.test(String(event.content.body)),
+      "the tomatoes listing",
+    );
     const propose = await alice.sendText(governance, "!propose Quiet hours from 10pm closes in 7 days");
-    await alice.waitForEvent((event) => event.room_id === governance && event.sender === "@polls:pgblock.localhost" && /Quiet hours/.test(JSON.stringify(event.content)), "the proposal's poll");
+    await alice.waitForEvent(
+      (event) => event.room_id === governance && event.sender === "@polls:pgblock.localhost" && /Quiet hours/.test(JSON.stringify(event.content)),
+      "the proposal's poll",
+    );
     // The bot's notice under the command comes last: after it, the proposal is fully stored.
     await alice.waitForReply(governance, propose, "@polls:pgblock.localhost");
   });

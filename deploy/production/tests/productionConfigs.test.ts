@@ -44,16 +44,31 @@ describe("generated production configuration", () => {
     const layout = layoutFor(neighborhood, await freeWorkerSettings());
     const services = productionServices(neighborhood, install, "1.163.2", layout);
     const units = systemdUnits(services, install);
-    assert.ok(units.has("blockshare-synapse-client-reader.service") && units.has("blockshare-appservices.service") && units.has("blockshare-mesh-monitor.service"));
+    assert.ok(
+      units.has("blockshare-synapse-client-reader.service") && units.has("blockshare-appservices.service") && units.has("blockshare-mesh-monitor.service"),
+    );
     const unitDir = join(dir, "units");
     mkdirSync(unitDir, { recursive: true });
     for (const [name, text] of units) writeFileSync(join(unitDir, name), text);
     const result = spawnSync("systemd-analyze", ["verify", "--man=no", ...[...units.keys()].map((name) => join(unitDir, name))], { encoding: "utf8" });
-    const complaints = `${result.stdout}${result.stderr}`.split("\n").filter((line) => line && !/Failed to (connect|create)|No such file or directory.*bus|Cannot add dependency job|is not a directory|blockshare\.target.*WantedBy/i.test(line));
+    const complaints = `${result.stdout}${result.stderr}`
+      .split("\n")
+      .filter(
+        (line) =>
+          line &&
+          !/Failed to (connect|create)|No such file or directory.*bus|Cannot add dependency job|is not a directory|blockshare\.target.*WantedBy/i.test(line),
+      );
     assert.equal(result.status, 0, `systemd-analyze verify failed:\n${result.stdout}${result.stderr}`);
     assert.deepEqual(complaints, [], "no warnings about our units");
     const synapse = units.get("blockshare-synapse.service")!;
-    for (const line of ["User=blockshare", "ProtectSystem=strict", `ReadWritePaths=${neighborhood.dataDir}`, "PrivateTmp=yes", "NoNewPrivileges=yes", "Restart=on-failure"]) {
+    for (const line of [
+      "User=blockshare",
+      "ProtectSystem=strict",
+      `ReadWritePaths=${neighborhood.dataDir}`,
+      "PrivateTmp=yes",
+      "NoNewPrivileges=yes",
+      "Restart=on-failure",
+    ]) {
       assert.ok(synapse.includes(line), `the Synapse unit has ${line}`);
     }
     assert.ok(units.get("blockshare-mesh-monitor.service")!.includes("\nEnvironment=MALLOC_ARENA_MAX=2\n"), "the monitor runs with two malloc arenas");
@@ -78,9 +93,20 @@ describe("generated production configuration", () => {
   test("the TLS site (clients on 443, federation on 8448, .well-known, Element) passes nginx -t, with and without workers", async () => {
     const certificate = join(dir, "cert.pem");
     const certificateKey = join(dir, "key.pem");
-    const openssl = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=config.localhost", "-keyout", certificateKey, "-out", certificate], { encoding: "utf8" });
+    const openssl = spawnSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=config.localhost", "-keyout", certificateKey, "-out", certificate],
+      { encoding: "utf8" },
+    );
     assert.equal(openssl.status, 0, openssl.stderr);
-    const base = { hostName: "config.localhost", serverName: neighborhood.server_name, certificate, certificateKey, elementDir: join(dir, "element"), clientWellKnown: clientWellKnown(neighborhood) };
+    const base = {
+      hostName: "config.localhost",
+      serverName: neighborhood.server_name,
+      certificate,
+      certificateKey,
+      elementDir: join(dir, "element"),
+      clientWellKnown: clientWellKnown(neighborhood),
+    };
     for (const layout of [layoutFor(neighborhood, await freeWorkerSettings()), singleProcessLayout(neighborhood.ports.client)]) {
       const site = productionNginxSite({ ...base, layout });
       assert.match(site, /listen 8448 ssl/);
@@ -95,16 +121,28 @@ describe("generated production configuration", () => {
   test("the compose file is valid compose and describes exactly the services the units do", async () => {
     const layout = layoutFor(neighborhood, await freeWorkerSettings());
     const services = productionServices(neighborhood, install, "1.163.2", layout);
-    const compose = composeFile("blockshare", services, { prefix: projectRoot, uid: 990 }) as { services: Record<string, { entrypoint: string[]; environment?: Record<string, string> }> };
+    const compose = composeFile("blockshare", services, { prefix: projectRoot, uid: 990 }) as {
+      services: Record<string, { entrypoint: string[]; environment?: Record<string, string> }>;
+    };
     const units = systemdUnits(services, install);
-    assert.deepEqual(Object.keys(compose.services).map((name) => `${name}.service`).sort(), [...units.keys()].filter((name) => name.endsWith(".service") && !name.endsWith("-restart.service")).sort());
+    assert.deepEqual(
+      Object.keys(compose.services)
+        .map((name) => `${name}.service`)
+        .sort(),
+      [...units.keys()].filter((name) => name.endsWith(".service") && !name.endsWith("-restart.service")).sort(),
+    );
     for (const service of services) {
       assert.deepEqual(compose.services[service.name]!.entrypoint.slice(1), service.command.slice(1), `${service.name} runs the same command in both`);
       assert.deepEqual(compose.services[service.name]!.environment, service.environment, `${service.name} has the same environment in both`);
     }
     const file = join(dir, "compose.yaml");
     writeFileSync(file, stringify(compose));
-    const schema = join(import.meta.dirname, "..", "schemas", existsSync(join(import.meta.dirname, "..", "schemas", "compose-spec.json")) ? "compose-spec.json" : "compose-spec-subset.json");
+    const schema = join(
+      import.meta.dirname,
+      "..",
+      "schemas",
+      existsSync(join(import.meta.dirname, "..", "schemas", "compose-spec.json")) ? "compose-spec.json" : "compose-spec-subset.json",
+    );
     const check = spawnSync(synapsePython(), ["-c", VALIDATE, schema, file], { encoding: "utf8" });
     assert.equal(check.status, 0, `the compose file does not match ${schema}:\n${check.stdout}${check.stderr}`);
     writeFileSync(file, stringify({ ...compose, services: { web: { image: "x", restart: 7 } } }));

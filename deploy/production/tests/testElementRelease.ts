@@ -19,7 +19,10 @@ export function buildRelease(dir: string, version: string, extra: (root: string)
   const root = join(work, top);
   mkdirSync(join(root, "bundles", "0123abcd"), { recursive: true });
   writeFileSync(join(root, "index.html"), `<!doctype html><title>Element ${version}</title><script src="bundles/0123abcd/bundle.js"></script>`);
-  writeFileSync(join(root, "config.sample.json"), JSON.stringify({ default_server_config: { "m.homeserver": { base_url: "https://matrix-client.matrix.org" } } }));
+  writeFileSync(
+    join(root, "config.sample.json"),
+    JSON.stringify({ default_server_config: { "m.homeserver": { base_url: "https://matrix-client.matrix.org" } } }),
+  );
   writeFileSync(join(root, "version"), `${version}\n`);
   writeFileSync(join(root, "bundles", "0123abcd", "bundle.js"), `console.log("element ${version}");`);
   const path = join(dir, `${top}-${Math.random().toString(36).slice(2)}.tar.gz`);
@@ -27,4 +30,3 @@ export function buildRelease(dir: string, version: string, extra: (root: string)
   assert.equal(result.status, 0, result.stderr);
   return { path, sha256: createHash("sha256").update(readFileSync(path)).digest("hex") };
 }
-

@@ -24,7 +24,10 @@ export function testPostgres(): PostgresConnection {
 }
 
 function answers(connection: PostgresConnection): boolean {
-  const result = spawnSync("psql", ["-h", connection.host, "-p", String(connection.port), "-U", connection.user, "-d", "postgres", "-w", "-Atc", "SELECT 1"], { encoding: "utf8", timeout: 10_000 });
+  const result = spawnSync("psql", ["-h", connection.host, "-p", String(connection.port), "-U", connection.user, "-d", "postgres", "-w", "-Atc", "SELECT 1"], {
+    encoding: "utf8",
+    timeout: 10_000,
+  });
   return result.status === 0;
 }
 
@@ -35,7 +38,9 @@ function startPrivateCluster(): void {
   // PostgreSQL refuses to run as root: as root, run it as the package's `postgres` user.
   const asRoot = process.getuid?.() === 0;
   const run = (command: string, args: string[]) => {
-    const result = asRoot ? spawnSync("runuser", ["-u", "postgres", "--", join(bin, command), ...args], { encoding: "utf8" }) : spawnSync(join(bin, command), args, { encoding: "utf8" });
+    const result = asRoot
+      ? spawnSync("runuser", ["-u", "postgres", "--", join(bin, command), ...args], { encoding: "utf8" })
+      : spawnSync(join(bin, command), args, { encoding: "utf8" });
     if (result.status !== 0) throw new Error(`${command} failed while starting the tests' PostgreSQL: ${result.stderr || result.stdout}`);
   };
   const data = join(PRIVATE_DIR, "data");

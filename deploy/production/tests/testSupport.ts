@@ -92,4 +92,3 @@ export function countSqliteBlock(dataDir: string): BlockCounts {
     store.close();
   }
 }
-

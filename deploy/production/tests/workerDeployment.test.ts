@@ -70,9 +70,17 @@ describe("the worker deployment on PostgreSQL and Redis, behind nginx", () => {
     const governance = running.rooms.get("governance")!;
     const meshAlerts = running.rooms.get("mesh-alerts")!;
     await alice.sendText(sharing, "!offer 5 lbs of tomatoes #food");
-    await alice.waitForEvent((e) => e.room_id === sharing && e.sender === `@share:${server}` && /tomatoes/.test(String(e.content.body)), "the tomatoes listing", 30_000);
+    await alice.waitForEvent(
+      (e) => e.room_id === sharing && e.sender === `@share:${server}` && /tomatoes/.test(String(e.content.body)),
+      "the tomatoes listing",
+      30_000,
+    );
     await alice.sendText(governance, "!propose Quiet hours from 10pm closes in 7 days");
-    await alice.waitForEvent((e) => e.room_id === governance && e.sender === `@polls:${server}` && e.type === "org.matrix.msc3381.poll.start", "the proposal's poll", 30_000);
+    await alice.waitForEvent(
+      (e) => e.room_id === governance && e.sender === `@polls:${server}` && e.type === "org.matrix.msc3381.poll.start",
+      "the proposal's poll",
+      30_000,
+    );
     const status = await alice.sendText(meshAlerts, "!mesh status");
     const reply = await alice.waitForReply(meshAlerts, status, `@mesh:${server}`, 30_000);
     assert.ok(String(reply.content.body).length > 0);

@@ -63,7 +63,10 @@ function availabilityMessage(state: Availability, language: Language): string {
 function refuse(request: Request, response: Response, status: number, error: string, key: MessageKey, values = {}): void {
   const language = pageLanguage(request);
   languageHeaders(response, language);
-  response.status(status).set("Cache-Control", "no-store").json({ ok: false, error, message: sayPlain(language, key, values) });
+  response
+    .status(status)
+    .set("Cache-Control", "no-store")
+    .json({ ok: false, error, message: sayPlain(language, key, values) });
 }
 
 export function joinRouter(options: JoinPageOptions): Router {
@@ -85,8 +88,7 @@ export function joinRouter(options: JoinPageOptions): Router {
   const fromLoopback = (request: Request) => /^(127\.|::1$|::ffff:127\.)/.test(request.socket.remoteAddress ?? "");
   // Behind nginx a request is never encrypted here: nginx says which port it came in on (Debian's
   // proxy_params sets X-Forwarded-Proto), and only nginx on loopback is believed.
-  const isSecure = (request: Request) =>
-    request.secure || (options.behindProxy && fromLoopback(request) && request.get("x-forwarded-proto") === "https");
+  const isSecure = (request: Request) => request.secure || (options.behindProxy && fromLoopback(request) && request.get("x-forwarded-proto") === "https");
   const onPlainHttp = (request: Request) => options.secureOrigin !== undefined && !isSecure(request);
   const secureJoinUrl = options.secureOrigin === undefined ? undefined : `${options.secureOrigin}/join`;
 
@@ -101,34 +103,34 @@ export function joinRouter(options: JoinPageOptions): Router {
     ]
       .map((origin) => ` ${origin}`)
       .join("");
-    response
-      .set({
-        "Cache-Control": "no-store",
-        // Nothing leaves the box: no CDN, font or tracker could load even if one slipped in.
-        "Content-Security-Policy": `default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'${secureOrigin}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
-        "Referrer-Policy": "no-referrer",
-      });
+    response.set({
+      "Cache-Control": "no-store",
+      // Nothing leaves the box: no CDN, font or tracker could load even if one slipped in.
+      "Content-Security-Policy": `default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'${secureOrigin}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+      "Referrer-Policy": "no-referrer",
+    });
     languageHeaders(response, language);
-    response
-      .type("html")
-      .send(
-        joinPageHtml(pageWords(language), {
-          blockName: options.blockName,
-          norms: options.norms(),
-          serverAddress: options.serverAddress,
-          ...(ca ? { caFingerprint: ca.fingerprint } : {}),
-          ...(options.elementWebUrl ? { elementWebUrl: options.elementWebUrl } : {}),
-          ...(onPlainHttp(request) && secureJoinUrl ? { secureJoinUrl } : {}),
-          secure: isSecure(request),
-          languageChosen: typeof request.query.lang === "string",
-        }),
-      );
+    response.type("html").send(
+      joinPageHtml(pageWords(language), {
+        blockName: options.blockName,
+        norms: options.norms(),
+        serverAddress: options.serverAddress,
+        ...(ca ? { caFingerprint: ca.fingerprint } : {}),
+        ...(options.elementWebUrl ? { elementWebUrl: options.elementWebUrl } : {}),
+        ...(onPlainHttp(request) && secureJoinUrl ? { secureJoinUrl } : {}),
+        secure: isSecure(request),
+        languageChosen: typeof request.query.lang === "string",
+      }),
+    );
   });
 
   const noCa = (request: Request, response: Response) => {
     const language = pageLanguage(request);
     languageHeaders(response, language);
-    response.status(404).type("text").send(`${sayPlain(language, "join.noCa")}\n`);
+    response
+      .status(404)
+      .type("text")
+      .send(`${sayPlain(language, "join.noCa")}\n`);
   };
 
   router.get("/ca.crt", (request, response) => {

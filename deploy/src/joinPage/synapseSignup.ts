@@ -69,8 +69,11 @@ async function signUp(clientUrl: string, request: SignupRequest): Promise<Signup
     const flow = (reply.body.flows as { stages: string[] }[]).find((f) => f.stages.includes("m.login.registration_token")) ?? reply.body.flows[0];
     const next = flow?.stages.find((s: string) => !completed.includes(s));
     if (!next) break;
-    const auth = next === "m.login.registration_token" ? { type: next, token: request.token, session: reply.body.session } : { type: next, session: reply.body.session };
-    reply = await call(registerUrl, json({ ...base, auth })).catch((error: unknown) => (error instanceof Unavailable ? loginIfCreated(clientUrl, request, error) : Promise.reject(error)));
+    const auth =
+      next === "m.login.registration_token" ? { type: next, token: request.token, session: reply.body.session } : { type: next, session: reply.body.session };
+    reply = await call(registerUrl, json({ ...base, auth })).catch((error: unknown) =>
+      error instanceof Unavailable ? loginIfCreated(clientUrl, request, error) : Promise.reject(error),
+    );
   }
   if (reply.status !== 200) return refusalOf(reply);
 
@@ -90,7 +93,10 @@ async function signUp(clientUrl: string, request: SignupRequest): Promise<Signup
  * new account's owner knows it), so the page says "created" rather than "try again" and then "name taken".
  */
 async function loginIfCreated(clientUrl: string, request: SignupRequest, unavailable: Unavailable): Promise<Reply> {
-  const reply = await call(`${clientUrl}/_matrix/client/v3/login`, json({ type: "m.login.password", identifier: { type: "m.id.user", user: request.username }, password: request.password }));
+  const reply = await call(
+    `${clientUrl}/_matrix/client/v3/login`,
+    json({ type: "m.login.password", identifier: { type: "m.id.user", user: request.username }, password: request.password }),
+  );
   if (reply.status === 200) return reply;
   throw unavailable;
 }

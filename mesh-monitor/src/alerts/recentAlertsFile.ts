@@ -9,7 +9,6 @@ import { isJsonObject } from "../jsonObject.ts";
 const FORMAT = "blockshare-mesh-recent-alerts";
 const VERSION = 1;
 
-
 function textRecord(value: unknown, where: string): Record<string, string> {
   if (!isJsonObject(value)) throw new Error(`${where} is not an object`);
   for (const [key, item] of Object.entries(value)) if (typeof item !== "string") throw new Error(`${where}.${key} is not text`);
@@ -21,13 +20,18 @@ function readAlert(value: unknown, where: string): RecentAlert {
   for (const key of ["fingerprint", "startsAt", "endsAt", "at"]) if (typeof value[key] !== "string") throw new Error(`${where}.${key} is not text`);
   if (value.status !== "firing" && value.status !== "resolved") throw new Error(`${where}.status is not firing or resolved`);
   const labels = textRecord(value.labels, `${where}.labels`);
-  if (labels.alertname === undefined || labels.severity === undefined || labels.source === undefined) throw new Error(`${where}.labels lacks alertname, severity or source`);
+  if (labels.alertname === undefined || labels.severity === undefined || labels.source === undefined)
+    throw new Error(`${where}.labels lacks alertname, severity or source`);
   const annotations = textRecord(value.annotations, `${where}.annotations`);
   return {
     fingerprint: value.fingerprint as string,
     status: value.status,
     labels: labels as RecentAlert["labels"],
-    annotations: { summary: annotations.summary ?? "", description: annotations.description ?? "", resolved_summary: annotations.resolved_summary ?? annotations.summary ?? "" },
+    annotations: {
+      summary: annotations.summary ?? "",
+      description: annotations.description ?? "",
+      resolved_summary: annotations.resolved_summary ?? annotations.summary ?? "",
+    },
     startsAt: value.startsAt as string,
     endsAt: value.endsAt as string,
     at: value.at as string,

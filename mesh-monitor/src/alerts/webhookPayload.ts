@@ -59,7 +59,8 @@ export function buildWebhookPayloads(alerts: readonly MeshAlert[], options: Payl
     const converted = group.map((alert) => ({
       status: alert.status,
       labels: definedLabels(alert.labels),
-      annotations: alert.labels.simulated === "true" ? { ...alert.annotations, simulation_audience: options.simulatedAlertsTo ?? "operator" } : { ...alert.annotations },
+      annotations:
+        alert.labels.simulated === "true" ? { ...alert.annotations, simulation_audience: options.simulatedAlertsTo ?? "operator" } : { ...alert.annotations },
       startsAt: alert.startsAt,
       endsAt: alert.endsAt,
       generatorURL: `${options.externalURL.replace(/\/$/, "")}/#alert=${alert.fingerprint}`,

@@ -214,7 +214,8 @@ function cost(text: string, line: string): number {
 }
 
 function hex16(text: string, line: string): number {
-  if (!/^[0-9a-f]{1,4}$/i.test(text)) throw new TelemetryError("wrong_type", `the line "${clip(line)}" has the reach "${text}", expected 4 hex digits`, ACCEPTED);
+  if (!/^[0-9a-f]{1,4}$/i.test(text))
+    throw new TelemetryError("wrong_type", `the line "${clip(line)}" has the reach "${text}", expected 4 hex digits`, ACCEPTED);
   return Number.parseInt(text, 16);
 }
 

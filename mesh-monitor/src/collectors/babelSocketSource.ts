@@ -127,7 +127,8 @@ export class BabelDumpSource {
             lines.push(line);
             if (text !== "ok") continue;
             oks++;
-            if (oks === 1) socket.write("dump\n"); // the banner is done
+            if (oks === 1)
+              socket.write("dump\n"); // the banner is done
             else return finish();
           }
         } catch (error) {

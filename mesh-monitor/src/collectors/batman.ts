@@ -9,7 +9,9 @@ import type { ParseContext } from "./parseContext.ts";
 const batctlReader: FieldReader = new FieldReader(
   "batctl JSON: mesh_json {mesh_address, gw_mode…}, originators_json [{orig_address, neigh_address, tq 0–255, last_seen_msecs, best}], neighbors_json [{neigh_address, last_seen_msecs, throughput?}], gateways_json [{orig_address, tq, best}], transtable_local_json [{tt_address, tt_flags}]",
 );
-const visReader: FieldReader = new FieldReader('batadv-vis -f jsondoc: {"source_version", "algorithm", "vis": [{"primary", "secondary"?: [], "neighbors": [{"router", "neighbor", "metric": "255/TQ as text"}], "clients"?: []}]}');
+const visReader: FieldReader = new FieldReader(
+  'batadv-vis -f jsondoc: {"source_version", "algorithm", "vis": [{"primary", "secondary"?: [], "neighbors": [{"router", "neighbor", "metric": "255/TQ as text"}], "clients"?: []}]}',
+);
 
 /** The outputs of one router's batctl calls; each is the parsed JSON of that command, all optional
  * except originators or neighbors (a router view without either says nothing about the mesh). */
@@ -75,7 +77,15 @@ export function parseBatctl(outputs: BatctlOutputs, context: ParseContext & { no
   const selfNode = nodes.get(self)!;
   if (typeof mesh?.version === "string") selfNode.info = { firmware: `batman-adv ${mesh.version}` };
   if (outputs.transtableLocal !== undefined) selfNode.resources = { clients: countLocalClients(outputs.transtableLocal) };
-  return { source: context.source, protocol: "batman-adv", collectedAt: now, nodes: [...nodes.values()], links: [...links.values()], gateways, ...(uplinkUp !== undefined ? { uplinkUp } : {}) };
+  return {
+    source: context.source,
+    protocol: "batman-adv",
+    collectedAt: now,
+    nodes: [...nodes.values()],
+    links: [...links.values()],
+    gateways,
+    ...(uplinkUp !== undefined ? { uplinkUp } : {}),
+  };
 }
 
 /** Clients behind this router: local TT entries, minus the router's own (nopurge) addresses, counted by
@@ -128,6 +138,12 @@ export function parseBatadvVis(value: unknown, context: ParseContext): MeshSnaps
   for (const link of links.values()) {
     for (const end of [link.source, link.target]) if (!nodes.has(end)) nodes.set(end, { id: end, lastSeen: context.collectedAt });
   }
-  return { source: context.source, protocol: "batman-adv", collectedAt: context.collectedAt, nodes: [...nodes.values()], links: [...links.values()], gateways: [] };
+  return {
+    source: context.source,
+    protocol: "batman-adv",
+    collectedAt: context.collectedAt,
+    nodes: [...nodes.values()],
+    links: [...links.values()],
+    gateways: [],
+  };
 }
-

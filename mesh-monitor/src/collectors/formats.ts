@@ -33,7 +33,8 @@ const formats = {
     parseNetJsonGraph(value, context, options.olsrCostEncoding ? { olsrCostEncoding: options.olsrCostEncoding } : {}),
   ),
   "netjson-monitoring": json("a NetJSON DeviceMonitoring", (value, context, options) => {
-    if (options.nodeId === undefined) throw new TelemetryError("missing_field", "this DeviceMonitoring source has no node id configured", "a source configured with nodeId");
+    if (options.nodeId === undefined)
+      throw new TelemetryError("missing_field", "this DeviceMonitoring source has no node id configured", "a source configured with nodeId");
     return parseNetJsonDeviceMonitoring(value, { ...context, nodeId: options.nodeId });
   }),
   "olsr-jsoninfo": json("olsrd jsoninfo", (value, context, options) =>
@@ -42,13 +43,22 @@ const formats = {
   "olsr-txtinfo": (text, context) => parseOlsrTxtinfo(text, context),
   "batadv-vis": json("batadv-vis -f jsondoc", (value, context) => parseBatadvVis(value, context)),
   // One JSON object bundling a router's batctl outputs (a three-line shell script can serve it).
-  batctl: json('{"mesh": mesh_json, "originators": originators_json, "neighbors": neighbors_json, "gateways": gateways_json, "transtable_local": transtable_local_json}', (value, context, options) => {
-    const bundle = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-    return parseBatctl(
-      { mesh: bundle.mesh, originators: bundle.originators, neighbors: bundle.neighbors, gateways: bundle.gateways, transtableLocal: bundle.transtable_local },
-      { ...context, ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}) },
-    );
-  }),
+  batctl: json(
+    '{"mesh": mesh_json, "originators": originators_json, "neighbors": neighbors_json, "gateways": gateways_json, "transtable_local": transtable_local_json}',
+    (value, context, options) => {
+      const bundle = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+      return parseBatctl(
+        {
+          mesh: bundle.mesh,
+          originators: bundle.originators,
+          neighbors: bundle.neighbors,
+          gateways: bundle.gateways,
+          transtableLocal: bundle.transtable_local,
+        },
+        { ...context, ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}) },
+      );
+    },
+  ),
   "gluon-respondd": json("Gluon respondd JSON", (value, context) => parseGluonRespondd(value, context)),
   "babeld-dump": (text, context) => parseBabelDump(text, context).snapshot,
 } satisfies Record<string, TextParser>;

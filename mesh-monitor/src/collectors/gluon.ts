@@ -30,7 +30,9 @@ const categoryTests: [keyof Pick<Reply, "nodeinfo" | "statistics" | "neighbours"
 export function parseGluonRespondd(value: unknown, context: ParseContext): MeshSnapshot {
   const replies = new Map<string, Reply>();
   const inputs = Array.isArray(value) ? value : [value];
-  inputs.forEach((input, i) => collect(reader.object(input, inputs.length > 1 ? `[${i}]` : "the document"), inputs.length > 1 ? `[${i}]` : "the document", replies));
+  inputs.forEach((input, i) =>
+    collect(reader.object(input, inputs.length > 1 ? `[${i}]` : "the document"), inputs.length > 1 ? `[${i}]` : "the document", replies),
+  );
   if (replies.size === 0) reader.fail("unknown_format", "no nodeinfo, statistics or neighbours object with a node_id was found");
   return build([...replies.values()], context);
 }
@@ -152,7 +154,9 @@ function interfaceMacs(network: JsonObject | undefined, at: string): string[] {
   for (const [name, meshIf] of Object.entries(mesh ?? {})) {
     const groups = reader.optObject(reader.object(meshIf, at, `nodeinfo.network.mesh.${name}`).interfaces, at, `nodeinfo.network.mesh.${name}.interfaces`);
     for (const [group, list] of Object.entries(groups ?? {})) {
-      (reader.optArray(list, at, `nodeinfo.network.mesh.${name}.interfaces.${group}`) ?? []).forEach((mac, i) => macs.push(reader.string(mac, at, `…interfaces.${group}[${i}]`)));
+      (reader.optArray(list, at, `nodeinfo.network.mesh.${name}.interfaces.${group}`) ?? []).forEach((mac, i) =>
+        macs.push(reader.string(mac, at, `…interfaces.${group}[${i}]`)),
+      );
     }
   }
   return macs;

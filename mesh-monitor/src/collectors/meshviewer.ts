@@ -5,7 +5,9 @@ import type { MeshLink, MeshNode, MeshSnapshot, NodeResources } from "../model.t
 import { FieldReader, IndexPath, clamp01, type FieldPath, type JsonObject } from "./fieldReader.ts";
 import type { ParseContext } from "./parseContext.ts";
 
-const reader: FieldReader = new FieldReader('yanic meshviewer.json: {"timestamp": ISO date, "nodes": [{"node_id", "is_online", "lastseen", …}], "links": [{"source", "target", "source_tq", "target_tq"}]}');
+const reader: FieldReader = new FieldReader(
+  'yanic meshviewer.json: {"timestamp": ISO date, "nodes": [{"node_id", "is_online", "lastseen", …}], "links": [{"source", "target", "source_tq", "target_tq"}]}',
+);
 
 export function parseMeshviewer(value: unknown, context: ParseContext): MeshSnapshot {
   const root = reader.object(value, "the document");

@@ -26,7 +26,12 @@ interface RawLink {
 type QualityRule = (links: RawLink[], graph: { protocol: string; version?: string }, encoding?: OlsrCostEncoding) => { quality: number; cost: number }[];
 
 const etxRule: QualityRule = (links, graph, pinned) => {
-  const encoding = pinned ?? detectOlsrCostEncoding(graph.version, links.map((link) => link.cost));
+  const encoding =
+    pinned ??
+    detectOlsrCostEncoding(
+      graph.version,
+      links.map((link) => link.cost),
+    );
   return links.map((link) => {
     const etx = olsrEtx(link.cost, encoding);
     // Measured LQ/NLQ, when the producer includes them, beat a derived figure.

@@ -77,7 +77,9 @@ function readJsoninfo(root: JsonObject): OlsrTables {
   (reader.optArray(root.topology, "topology") ?? []).forEach((item, i) => {
     const at = `topology[${i}]`;
     const raw = reader.object(item, at);
-    tables.topology.push(edge(raw, at, reader.id(raw.lastHopIP, at, "lastHopIP"), reader.id(raw.destinationIP, at, "destinationIP"), raw.tcEdgeCost, "tcEdgeCost"));
+    tables.topology.push(
+      edge(raw, at, reader.id(raw.lastHopIP, at, "lastHopIP"), reader.id(raw.destinationIP, at, "destinationIP"), raw.tcEdgeCost, "tcEdgeCost"),
+    );
   });
   (reader.optArray(root.links, "links") ?? []).forEach((item, i) => {
     const at = `links[${i}]`;
@@ -151,7 +153,15 @@ function readSmartGateways(value: unknown): { originator: string; selected: bool
 
 /** txtinfo: `Table: Name`, a header row, then tab-separated rows until a blank line. */
 function readTxtinfo(text: string): OlsrTables {
-  const tables: OlsrTables = { topology: [], links: [], mainByAlias: new Map(), mains: [], defaultHnaGateways: [], selfAnnouncesDefault: false, fixedEncoding: "etx" };
+  const tables: OlsrTables = {
+    topology: [],
+    links: [],
+    mainByAlias: new Map(),
+    mains: [],
+    defaultHnaGateways: [],
+    selfAnnouncesDefault: false,
+    fixedEncoding: "etx",
+  };
   const blocks = new Map<string, string[][]>();
   let current: string[][] | undefined;
   let header = false;
@@ -180,10 +190,22 @@ function readTxtinfo(text: string): OlsrTables {
     return value;
   };
   for (const row of blocks.get("Links") ?? []) {
-    tables.links.push({ from: cell(row, 0, "Links"), to: cell(row, 1, "Links"), lq: number(row[3], "Links LQ"), nlq: number(row[4], "Links NLQ"), cost: number(row[5], "Links Cost") });
+    tables.links.push({
+      from: cell(row, 0, "Links"),
+      to: cell(row, 1, "Links"),
+      lq: number(row[3], "Links LQ"),
+      nlq: number(row[4], "Links NLQ"),
+      cost: number(row[5], "Links Cost"),
+    });
   }
   for (const row of blocks.get("Topology") ?? []) {
-    tables.topology.push({ from: cell(row, 1, "Topology"), to: cell(row, 0, "Topology"), lq: number(row[2], "Topology LQ"), nlq: number(row[3], "Topology NLQ"), cost: number(row[4], "Topology Cost") });
+    tables.topology.push({
+      from: cell(row, 1, "Topology"),
+      to: cell(row, 0, "Topology"),
+      lq: number(row[2], "Topology LQ"),
+      nlq: number(row[3], "Topology NLQ"),
+      cost: number(row[4], "Topology Cost"),
+    });
   }
   for (const row of blocks.get("MID") ?? []) {
     const main = cell(row, 0, "MID");
@@ -210,7 +232,12 @@ function tablesToSnapshot(tables: OlsrTables, context: ParseContext, options: Ol
   const main = (address: string) => tables.mainByAlias.get(address) ?? address;
   const self = tables.selfIp !== undefined ? main(tables.selfIp) : undefined;
   const encoding =
-    options.costEncoding ?? tables.fixedEncoding ?? detectOlsrCostEncoding(tables.versionText, [...tables.topology, ...tables.links].map((edge) => edge.cost));
+    options.costEncoding ??
+    tables.fixedEncoding ??
+    detectOlsrCostEncoding(
+      tables.versionText,
+      [...tables.topology, ...tables.links].map((edge) => edge.cost),
+    );
   const nodes = new Map<string, MeshNode>();
   const touch = (id: string) => {
     if (!nodes.has(id)) nodes.set(id, { id, lastSeen: context.collectedAt });

@@ -182,11 +182,17 @@ export class MeshMetrics {
   constructor(rejected: () => readonly RejectionEntry[] = () => []) {
     const r = this.registry;
     const current = () => this.state;
-    const gauge = (name: string, help: string, labelNames: readonly string[], series: Series) => this.fast.push(new StateGauge(r, name, help, labelNames, current, series));
-    gauge("mesh_node_up", "1 when the monitor considers the node up, 0 when down (explicit, so alerts never hinge on a series vanishing).", ["node"], (scrape, emit) =>
-      perNode(scrape, emit, (node) => (this.nodeUp(node) ? 1 : 0)),
+    const gauge = (name: string, help: string, labelNames: readonly string[], series: Series) =>
+      this.fast.push(new StateGauge(r, name, help, labelNames, current, series));
+    gauge(
+      "mesh_node_up",
+      "1 when the monitor considers the node up, 0 when down (explicit, so alerts never hinge on a series vanishing).",
+      ["node"],
+      (scrape, emit) => perNode(scrape, emit, (node) => (this.nodeUp(node) ? 1 : 0)),
     );
-    gauge("mesh_node_last_seen_timestamp_seconds", "When any collector last heard of the node, Unix seconds.", ["node"], (scrape, emit) => perNode(scrape, emit, (node) => node.lastSeen / 1000));
+    gauge("mesh_node_last_seen_timestamp_seconds", "When any collector last heard of the node, Unix seconds.", ["node"], (scrape, emit) =>
+      perNode(scrape, emit, (node) => node.lastSeen / 1000),
+    );
     for (const [name, help, key] of resourceGauges) gauge(name, help, ["node"], (scrape, emit) => perNode(scrape, emit, (node) => node.resources?.[key]));
     gauge("mesh_node_gateway", "1 for nodes that announce a way to the internet (default route / gateway flag).", ["node"], (scrape, emit) => {
       for (const id of scrape.state.gateways ?? []) emit(`{node="${escapeLabel(id)}"}`, () => ({ node: id }), 1);
@@ -197,16 +203,26 @@ export class MeshMetrics {
     gauge("mesh_link_up", "1 while the link is reported by a healthy collector, 0 for a known link that is gone.", ["source", "target"], (scrape, emit) =>
       perLink(scrape, emit, (link) => (link.present === false ? 0 : 1)),
     );
-    gauge("mesh_link_quality", "Link quality 0 (unusable) to 1 (perfect), from the protocol's metric.", ["source", "target"], (scrape, emit) => perLink(scrape, emit, (link) => link.quality));
-    gauge("mesh_link_cost", "The protocol's own link cost as reported (ETX, babel cost, TQ 0-255...); compare within one protocol only.", ["source", "target"], (scrape, emit) =>
-      perLink(scrape, emit, (link) => link.cost),
+    gauge("mesh_link_quality", "Link quality 0 (unusable) to 1 (perfect), from the protocol's metric.", ["source", "target"], (scrape, emit) =>
+      perLink(scrape, emit, (link) => link.quality),
+    );
+    gauge(
+      "mesh_link_cost",
+      "The protocol's own link cost as reported (ETX, babel cost, TQ 0-255...); compare within one protocol only.",
+      ["source", "target"],
+      (scrape, emit) => perLink(scrape, emit, (link) => link.cost),
     );
     gauge("mesh_uplink_up", "1 when the mesh has a working way to the internet, 0 when lost; absent while no source can tell.", [], (scrape, emit) => {
       if (scrape.state.uplinkUp !== undefined) emit("", () => ({}), scrape.state.uplinkUp ? 1 : 0);
     });
-    gauge("mesh_collector_up", "1 while the collector's last attempt succeeded with data, 0 while it is failing or suddenly returns no nodes (the monitor is blind there).", ["source"], (scrape, emit) => {
-      for (const { source, blind } of scrape.state.sources ?? []) emit(`{source="${escapeLabel(source)}"}`, () => ({ source }), blind ? 0 : 1);
-    });
+    gauge(
+      "mesh_collector_up",
+      "1 while the collector's last attempt succeeded with data, 0 while it is failing or suddenly returns no nodes (the monitor is blind there).",
+      ["source"],
+      (scrape, emit) => {
+        for (const { source, blind } of scrape.state.sources ?? []) emit(`{source="${escapeLabel(source)}"}`, () => ({ source }), blind ? 0 : 1);
+      },
+    );
     // Few series: prom-client's own counter formatting is fine here.
     const rejectedCounter = new Counter({
       name: "mesh_telemetry_rejected_total",

@@ -107,7 +107,11 @@ export function describeAlert<L extends Record<string, string>>(labels: L, facts
 
 /** The same alert from a simulated mesh: labelled `simulated="true"`, with headlines that say so and
  * a description that says what the simulation is. */
-export function markSimulated(frozen: { labels: Record<string, string>; summary: string; description: string }): { labels: Record<string, string>; summary: string; description: string } {
+export function markSimulated(frozen: { labels: Record<string, string>; summary: string; description: string }): {
+  labels: Record<string, string>;
+  summary: string;
+  description: string;
+} {
   const labels = { ...frozen.labels, simulated: "true" };
   return { labels, summary: alertWording(labels).firing, description: `${frozen.description} ${simulationNote}` };
 }

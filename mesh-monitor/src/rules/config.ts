@@ -72,7 +72,9 @@ export class RulesConfigError extends Error {
 type FieldKind = "seconds" | "fraction" | "boolean";
 
 /** Which keys exist and what each accepts; validation and error messages are driven by this table. */
-const schema: { readonly [Section in keyof RulesConfig]: RulesConfig[Section] extends object ? { readonly [Key in keyof RulesConfig[Section]]: FieldKind } : FieldKind } = {
+const schema: {
+  readonly [Section in keyof RulesConfig]: RulesConfig[Section] extends object ? { readonly [Key in keyof RulesConfig[Section]]: FieldKind } : FieldKind;
+} = {
   collectionIntervalSeconds: "seconds",
   nodeDown: { silenceSeconds: "seconds", resolveAfterSeconds: "seconds", neighbourQualityAlive: "fraction" },
   linkLost: { forSeconds: "seconds", resolveAfterSeconds: "seconds" },
@@ -93,13 +95,10 @@ const accepted: Record<FieldKind, string> = {
 
 function checkValue(path: string, kind: FieldKind, value: unknown): unknown {
   const ok =
-    kind === "boolean"
-      ? typeof value === "boolean"
-      : typeof value === "number" && Number.isFinite(value) && value >= 0 && (kind === "seconds" || value <= 1);
+    kind === "boolean" ? typeof value === "boolean" : typeof value === "number" && Number.isFinite(value) && value >= 0 && (kind === "seconds" || value <= 1);
   if (!ok) throw new RulesConfigError(`rules.${path} is ${JSON.stringify(value)}; expected ${accepted[kind]}`);
   return value;
 }
-
 
 /** Defaults overlaid with what the operator wrote; unknown keys and bad values are errors. */
 export function parseRulesConfig(raw: unknown): RulesConfig {

@@ -39,11 +39,18 @@ export function initialRuleState(now: number): RuleState {
 }
 
 /** Steps candidates; those whose evidence is only simulated collectors fire labelled as simulated. */
-function offerTo(conditions: ConditionTable, knowledge: Knowledge, simulatedSources: ReadonlySet<string>, now: number, transitions: MeshAlert[]): (candidate: Candidate) => void {
+function offerTo(
+  conditions: ConditionTable,
+  knowledge: Knowledge,
+  simulatedSources: ReadonlySet<string>,
+  now: number,
+  transitions: MeshAlert[],
+): (candidate: Candidate) => void {
   if (simulatedSources.size === 0) return (candidate) => conditions.step(candidate, now, transitions);
   // "mesh" is the label of evidence merged from several collectors (and of the uplink).
   const simulatedEvidence = (source: string | undefined): boolean =>
-    source !== undefined && (simulatedSources.has(source) || (source === "mesh" && [...knowledge.sources.keys()].every((known) => simulatedSources.has(known))));
+    source !== undefined &&
+    (simulatedSources.has(source) || (source === "mesh" && [...knowledge.sources.keys()].every((known) => simulatedSources.has(known))));
   return (candidate) =>
     conditions.step(
       {
@@ -58,7 +65,14 @@ function offerTo(conditions: ConditionTable, knowledge: Knowledge, simulatedSour
     );
 }
 
-function buildContext(state: RuleState, fold: FoldResult, now: number, config: RulesConfig, transitions: MeshAlert[], simulatedSources: ReadonlySet<string>): RuleContext {
+function buildContext(
+  state: RuleState,
+  fold: FoldResult,
+  now: number,
+  config: RulesConfig,
+  transitions: MeshAlert[],
+  simulatedSources: ReadonlySet<string>,
+): RuleContext {
   const { knowledge, conditions } = state;
   const cycle = knowledge.cycle;
   const silenceMs = seconds(config.nodeDown.silenceSeconds);

@@ -37,36 +37,38 @@ export const linkRule: Rule = (context) => {
     const suppressed = onlyBlindEvidence(link.sources, context.blind);
     const inhibited = endpointSilent(context, link.low) || endpointSilent(context, link.high);
     const leaveDegraded = quality === undefined || quality > degraded.leaveAbove;
-    if (!staysFiring(lostAlerts, key, present)) context.offer({
-      alertname: "MeshLinkLost",
-      subject: key,
-      enter: !present,
-      leave: present,
-      enterForMs: lostFor,
-      leaveForMs: lostResolve,
-      suppressed,
-      inhibited,
-      describe: () => {
-        const { nameA, nameB, labels } = describeLink(context, link);
-        return describeAlert({ alertname: "MeshLinkLost", severity: "warning", ...labels }, `${nameA} and ${nameB} no longer hear each other.`);
-      },
-    });
-    if (!staysFiring(degradedAlerts, key, leaveDegraded)) context.offer({
-      alertname: "MeshLinkDegraded",
-      subject: key,
-      enter: quality !== undefined && quality < degraded.enterBelow,
-      leave: leaveDegraded,
-      enterForMs: degradedEnter,
-      leaveForMs: degradedLeave,
-      suppressed,
-      inhibited,
-      describe: () => {
-        const { nameA, nameB, labels } = describeLink(context, link);
-        return describeAlert(
-          { alertname: "MeshLinkDegraded", severity: "warning", ...labels },
-          `Link quality between ${nameA} and ${nameB} stayed below ${Math.round(degraded.enterBelow * 100)} % for ${Math.round(degraded.enterForSeconds / 60)} min${quality !== undefined ? ` (now ${Math.round(quality * 100)} %)` : ""}.`,
-        );
-      },
-    });
+    if (!staysFiring(lostAlerts, key, present))
+      context.offer({
+        alertname: "MeshLinkLost",
+        subject: key,
+        enter: !present,
+        leave: present,
+        enterForMs: lostFor,
+        leaveForMs: lostResolve,
+        suppressed,
+        inhibited,
+        describe: () => {
+          const { nameA, nameB, labels } = describeLink(context, link);
+          return describeAlert({ alertname: "MeshLinkLost", severity: "warning", ...labels }, `${nameA} and ${nameB} no longer hear each other.`);
+        },
+      });
+    if (!staysFiring(degradedAlerts, key, leaveDegraded))
+      context.offer({
+        alertname: "MeshLinkDegraded",
+        subject: key,
+        enter: quality !== undefined && quality < degraded.enterBelow,
+        leave: leaveDegraded,
+        enterForMs: degradedEnter,
+        leaveForMs: degradedLeave,
+        suppressed,
+        inhibited,
+        describe: () => {
+          const { nameA, nameB, labels } = describeLink(context, link);
+          return describeAlert(
+            { alertname: "MeshLinkDegraded", severity: "warning", ...labels },
+            `Link quality between ${nameA} and ${nameB} stayed below ${Math.round(degraded.enterBelow * 100)} % for ${Math.round(degraded.enterForSeconds / 60)} min${quality !== undefined ? ` (now ${Math.round(quality * 100)} %)` : ""}.`,
+          );
+        },
+      });
   }
 };

@@ -20,28 +20,36 @@ export const nodeDownRule: Rule = (context) => {
     const down = silent && !seenByNeighbours;
     const agentSilent = silent && seenByNeighbours;
     // A candidate only where stepping can change something: entering, or tracked and not steadily firing.
-    if (!staysFiring(downAlerts, id, !down) && (down || downAlerts.has(id))) context.offer({
-      alertname: "MeshNodeDown",
-      subject: id,
-      enter: down,
-      leave: !down,
-      enterForMs: 0, // the silence limit is already the hold time
-      leaveForMs: resolveMs,
-      suppressed,
-      describe: () =>
-        describeAlert({ alertname: "MeshNodeDown", severity: "critical", ...labels() }, `Nothing heard from ${context.displayName(id)} for ${silentFor} s, and no neighbour still has a working link to it.`),
-    });
-    if (!staysFiring(agentAlerts, id, !agentSilent) && (agentSilent || agentAlerts.has(id))) context.offer({
-      alertname: "MeshAgentSilent",
-      subject: id,
-      enter: agentSilent,
-      leave: !agentSilent,
-      enterForMs: 0,
-      leaveForMs: resolveMs,
-      suppressed,
-      describe: () =>
-        describeAlert({ alertname: "MeshAgentSilent", severity: "warning", ...labels() }, `${context.displayName(id)} has not reported for ${silentFor} s, yet its neighbours still have a good link to it.`),
-    });
+    if (!staysFiring(downAlerts, id, !down) && (down || downAlerts.has(id)))
+      context.offer({
+        alertname: "MeshNodeDown",
+        subject: id,
+        enter: down,
+        leave: !down,
+        enterForMs: 0, // the silence limit is already the hold time
+        leaveForMs: resolveMs,
+        suppressed,
+        describe: () =>
+          describeAlert(
+            { alertname: "MeshNodeDown", severity: "critical", ...labels() },
+            `Nothing heard from ${context.displayName(id)} for ${silentFor} s, and no neighbour still has a working link to it.`,
+          ),
+      });
+    if (!staysFiring(agentAlerts, id, !agentSilent) && (agentSilent || agentAlerts.has(id)))
+      context.offer({
+        alertname: "MeshAgentSilent",
+        subject: id,
+        enter: agentSilent,
+        leave: !agentSilent,
+        enterForMs: 0,
+        leaveForMs: resolveMs,
+        suppressed,
+        describe: () =>
+          describeAlert(
+            { alertname: "MeshAgentSilent", severity: "warning", ...labels() },
+            `${context.displayName(id)} has not reported for ${silentFor} s, yet its neighbours still have a good link to it.`,
+          ),
+      });
   }
 };
 
@@ -66,7 +74,10 @@ export const newNodeRule: Rule = (context) => {
       leaveForMs: 0,
       describe: () => {
         const name = context.displayName(id);
-        return describeAlert({ alertname: "MeshNewNode", severity: "info", node: id, node_name: name, source: context.sourceLabel(node.sources) }, `${name} was seen for the first time.`);
+        return describeAlert(
+          { alertname: "MeshNewNode", severity: "info", node: id, node_name: name, source: context.sourceLabel(node.sources) },
+          `${name} was seen for the first time.`,
+        );
       },
     });
   }

@@ -185,7 +185,10 @@ export class RuleStateSaver {
   constructor(file: string, log: (message: string) => void, loaded: RuleState | undefined, now: number) {
     this.file = file;
     this.log = log;
-    this.saved = loaded === undefined ? { at: Number.NEGATIVE_INFINITY, knowledge: -1, conditions: -1 } : { at: now, knowledge: loaded.knowledge.revision, conditions: loaded.conditions.revision };
+    this.saved =
+      loaded === undefined
+        ? { at: Number.NEGATIVE_INFINITY, knowledge: -1, conditions: -1 }
+        : { at: now, knowledge: loaded.knowledge.revision, conditions: loaded.conditions.revision };
   }
 
   /** After an evaluation; `urgent` when alerts changed. */

@@ -36,7 +36,10 @@ export const uplinkRule: Rule = (context) => {
       inhibited: context.uplinkUp !== true,
       describe: () => {
         const name = context.displayName(id);
-        return describeAlert({ alertname: "MeshGatewayLost", severity: "warning", node: id, node_name: name, source: "mesh" }, `${name} stopped announcing a default route.`);
+        return describeAlert(
+          { alertname: "MeshGatewayLost", severity: "warning", node: id, node_name: name, source: "mesh" },
+          `${name} stopped announcing a default route.`,
+        );
       },
     });
   }

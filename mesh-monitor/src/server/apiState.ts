@@ -64,7 +64,8 @@ export function createStateBuilder(monitor: MeshMonitor): () => ApiState {
       thresholds: { poorBelow: enterBelow, goodAbove: leaveAbove },
       nodes: nodes.map((node) => {
         const position = positions.get(node.id) ?? { x: 0.5, y: 0.5 };
-        const resources = node.resources === undefined ? undefined : Object.fromEntries(Object.entries(node.resources).filter(([, value]) => typeof value === "number"));
+        const resources =
+          node.resources === undefined ? undefined : Object.fromEntries(Object.entries(node.resources).filter(([, value]) => typeof value === "number"));
         return {
           id: node.id,
           name: node.name ?? node.id,
@@ -86,7 +87,12 @@ export function createStateBuilder(monitor: MeshMonitor): () => ApiState {
         level: linkLevel(link.quality, link.present, enterBelow, leaveAbove),
       })),
       alerts: { active: cycle?.active ?? [], recent: [...monitor.recent] },
-      sources: (view?.sources ?? []).map((source) => ({ source: source.source, ok: source.ok, blind: source.blind, ...(source.error !== undefined ? { error: source.error } : {}) })),
+      sources: (view?.sources ?? []).map((source) => ({
+        source: source.source,
+        ok: source.ok,
+        blind: source.blind,
+        ...(source.error !== undefined ? { error: source.error } : {}),
+      })),
       simulated: monitor.simulated,
     };
   };

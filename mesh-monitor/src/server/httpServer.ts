@@ -89,13 +89,23 @@ export async function startMonitorServer(options: ServerOptions): Promise<Runnin
     }
     if (!tokenMatches(request.headers.authorization, options.pushToken)) {
       options.onPushRejected?.("unauthorized", "missing or wrong bearer token");
-      return sendJson(response, 401, { ok: false, error: "missing or wrong bearer token; send Authorization: Bearer <push token>" }, { "www-authenticate": "Bearer" });
+      return sendJson(
+        response,
+        401,
+        { ok: false, error: "missing or wrong bearer token; send Authorization: Bearer <push token>" },
+        { "www-authenticate": "Bearer" },
+      );
     }
     const text = await readCapped(request, maxPushBytes);
     if (text === undefined) {
       options.onPushRejected?.("too_large", `body larger than ${maxPushBytes} bytes`);
       // Close the connection: the rest of a huge body is not worth reading.
-      return sendJson(response, 413, { ok: false, error: `the body is larger than ${maxPushBytes} bytes`, accepted: "a router's NetJSON document, a few KiB" }, { connection: "close" });
+      return sendJson(
+        response,
+        413,
+        { ok: false, error: `the body is larger than ${maxPushBytes} bytes`, accepted: "a router's NetJSON document, a few KiB" },
+        { connection: "close" },
+      );
     }
     const outcome = handleNetJsonPush(text, url.searchParams, Date.now());
     if (outcome.accepted !== undefined) {
@@ -106,13 +116,21 @@ export async function startMonitorServer(options: ServerOptions): Promise<Runnin
   };
 
   const routes: Record<string, Handler> = {
-    "GET /": (_request, response) => send(response, 200, "text/html; charset=utf-8", page, { "content-security-policy": "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:" }),
+    "GET /": (_request, response) =>
+      send(response, 200, "text/html; charset=utf-8", page, {
+        "content-security-policy": "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:",
+      }),
     "GET /api/state": (_request, response) => sendJson(response, 200, buildState()),
     "GET /metrics": async (_request, response) => {
       if (options.metrics.renderChunks === undefined) return send(response, 200, options.metrics.contentType, await options.metrics.render());
       const chunks = await options.metrics.renderChunks();
       const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-      response.writeHead(200, { "content-type": options.metrics.contentType, "content-length": length, "cache-control": "no-store", "x-content-type-options": "nosniff" });
+      response.writeHead(200, {
+        "content-type": options.metrics.contentType,
+        "content-length": length,
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+      });
       for (const chunk of chunks) response.write(chunk);
       response.end();
     },
@@ -130,7 +148,8 @@ export async function startMonitorServer(options: ServerOptions): Promise<Runnin
     const handler = routes[`${method} ${url.pathname}`];
     if (handler === undefined) {
       const allowed = Object.keys(routes).filter((route) => route.endsWith(` ${url.pathname}`));
-      if (allowed.length > 0) return sendJson(response, 405, { ok: false, error: `use ${allowed.map((route) => route.split(" ")[0]).join(" or ")} for ${url.pathname}` });
+      if (allowed.length > 0)
+        return sendJson(response, 405, { ok: false, error: `use ${allowed.map((route) => route.split(" ")[0]).join(" or ")} for ${url.pathname}` });
       return sendJson(response, 404, { ok: false, error: `nothing at ${url.pathname}; try /, /api/state, /metrics, /health or POST /api/push/netjson` });
     }
     Promise.resolve(handler(request, response, url)).catch((error: unknown) => {

@@ -12,8 +12,7 @@ export interface PushOutcome {
   accepted?: { name: string; snapshot: MeshSnapshot; reporterNodeId?: string };
 }
 
-const acceptedText =
-  'a JSON NetJSON NetworkGraph or NetworkCollection (its router_id names the pushing router), or a DeviceMonitoring with ?node=<router id>';
+const acceptedText = "a JSON NetJSON NetworkGraph or NetworkCollection (its router_id names the pushing router), or a DeviceMonitoring with ?node=<router id>";
 
 const refuse = (status: number, reason: RejectReason, error: string): PushOutcome => ({ status, reason, body: { ok: false, error, accepted: acceptedText } });
 
@@ -39,7 +38,8 @@ export function handleNetJsonPush(text: string, query: URLSearchParams, now: num
       return ok(name, snapshot, reporter);
     }
     if (type === "DeviceMonitoring") {
-      if (node === undefined || node === "") return refuse(422, "missing_field", "a DeviceMonitoring push needs ?node=<router id> in the URL (the document does not say whose it is)");
+      if (node === undefined || node === "")
+        return refuse(422, "missing_field", "a DeviceMonitoring push needs ?node=<router id> in the URL (the document does not say whose it is)");
       const name = `push:netjson:${safeName(node)}`;
       const snapshot = parseNetJsonDeviceMonitoring(value, { source: name, collectedAt: now, nodeId: node });
       return ok(name, snapshot, node);

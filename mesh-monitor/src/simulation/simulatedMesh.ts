@@ -45,9 +45,9 @@ interface SimNode {
 
 // A made-up block (coordinates near 0/0 in the Gulf of Guinea, so they point at nobody's house).
 const nodes: readonly SimNode[] = [
-  { id: "rooftop-gw", name: "Rooftop gateway", lat: 0.0012, lon: 0.0010, model: "Ubiquiti NanoStation" },
-  { id: "church-tower", name: "Church tower", lat: 0.0020, lon: 0.0026, model: "TP-Link CPE510" },
-  { id: "library", name: "Library", lat: 0.0004, lon: 0.0030, model: "GL.iNet AR300M" },
+  { id: "rooftop-gw", name: "Rooftop gateway", lat: 0.0012, lon: 0.001, model: "Ubiquiti NanoStation" },
+  { id: "church-tower", name: "Church tower", lat: 0.002, lon: 0.0026, model: "TP-Link CPE510" },
+  { id: "library", name: "Library", lat: 0.0004, lon: 0.003, model: "GL.iNet AR300M" },
   { id: "corner-store", name: "Corner store", lat: -0.0004, lon: 0.0044, model: "TP-Link Archer C7" },
   { id: "school", name: "School", lat: 0.0026, lon: 0.0046, model: "Ubiquiti LiteBeam" },
   { id: "apt-4b", name: "Apartment 4B", lat: -0.0008, lon: 0.0018, model: "GL.iNet MT300N" },
@@ -153,9 +153,11 @@ export function parseSimulationConfig(raw: unknown): Partial<SimulationConfig> {
     } else if (key === "downNode") {
       if (typeof value !== "string") throw new Error(`simulation.downNode must be a node id (${simulatedNodeIds.join(", ")})`);
     } else if (key === "offline") {
-      if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) throw new Error(`simulation.offline must be a list of node ids (${simulatedNodeIds.join(", ")})`);
+      if (!Array.isArray(value) || !value.every((item) => typeof item === "string"))
+        throw new Error(`simulation.offline must be a list of node ids (${simulatedNodeIds.join(", ")})`);
     } else if (key === "degradeLink") {
-      if (!Array.isArray(value) || value.length !== 2 || !value.every((item) => typeof item === "string")) throw new Error("simulation.degradeLink must be two node ids, e.g. [library, corner-store]");
+      if (!Array.isArray(value) || value.length !== 2 || !value.every((item) => typeof item === "string"))
+        throw new Error("simulation.degradeLink must be two node ids, e.g. [library, corner-store]");
     } else {
       throw new Error(`simulation.${key} is not a known setting; known: ${Object.keys(defaultSimulation).join(", ")}`);
     }

@@ -68,7 +68,8 @@ export async function bootDebianBox(log: (line: string) => void): Promise<Debian
       ["-n", name, "link", "set", "host0", "up"],
       ["-n", name, "link", "set", "lo", "up"],
       ["-n", name, "route", "add", "default", "via", `${subnet}.1`],
-    ]) must("ip", command);
+    ])
+      must("ip", command);
     proxy = startProxy(root, subnet, logFile);
 
     const boot = async () => {
@@ -125,7 +126,17 @@ function startProxy(root: string, subnet: string, logFile: WriteStream): ChildPr
   const config = join(`${root}.tinyproxy.conf`);
   writeFileSync(
     config,
-    [`Port 8888`, `Listen ${subnet}.1`, `Allow ${subnet}.0/30`, "Timeout 600", "MaxClients 50", "ConnectPort 443", "ConnectPort 80", "LogLevel Warning", `PidFile "${root}.tinyproxy.pid"`].join("\n"),
+    [
+      `Port 8888`,
+      `Listen ${subnet}.1`,
+      `Allow ${subnet}.0/30`,
+      "Timeout 600",
+      "MaxClients 50",
+      "ConnectPort 443",
+      "ConnectPort 80",
+      "LogLevel Warning",
+      `PidFile "${root}.tinyproxy.pid"`,
+    ].join("\n"),
   );
   const proxy = spawn("tinyproxy", ["-d", "-c", config], { stdio: ["ignore", "pipe", "pipe"] });
   proxy.stdout!.pipe(logFile, { end: false });
@@ -136,9 +147,13 @@ function startProxy(root: string, subnet: string, logFile: WriteStream): ChildPr
 async function startContainer(root: string, netns: string, logFile: WriteStream): Promise<{ process: ChildProcess; init: number; exited: Promise<void> }> {
   const binds = [`${CACHE_DIR}/apt-archives:/var/cache/apt/archives`, `${CACHE_DIR}/npm:/root/.npm`, `${CACHE_DIR}/pip:/root/.cache/pip`];
   // --register=no --keep-unit: this host has no systemd of its own to register the machine with.
-  const nspawn = spawn("systemd-nspawn", ["--register=no", "--keep-unit", "--quiet", "-D", root, `--network-namespace-path=/run/netns/${netns}`, ...binds.map((bind) => `--bind=${bind}`), "--boot"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const nspawn = spawn(
+    "systemd-nspawn",
+    ["--register=no", "--keep-unit", "--quiet", "-D", root, `--network-namespace-path=/run/netns/${netns}`, ...binds.map((bind) => `--bind=${bind}`), "--boot"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   nspawn.stdout!.pipe(logFile, { end: false });
   nspawn.stderr!.pipe(logFile, { end: false });
   const exited = new Promise<void>((resolve) => nspawn.once("exit", () => resolve()));
@@ -153,7 +168,8 @@ async function startContainer(root: string, netns: string, logFile: WriteStream)
   let init: number | undefined;
   let state = "";
   while (state !== "running" && state !== "degraded") {
-    if (nspawn.exitCode !== null || Date.now() > deadline) throw new Error(`systemd-nspawn did not boot the box (systemd ${init ? `says "${state}"` : "not started"}; see ${root}.log)`);
+    if (nspawn.exitCode !== null || Date.now() > deadline)
+      throw new Error(`systemd-nspawn did not boot the box (systemd ${init ? `says "${state}"` : "not started"}; see ${root}.log)`);
     await sleep(500);
     init ??= boxInit();
     if (init) state = spawnSync("nsenter", ["-t", String(init), "-a", "--", "systemctl", "is-system-running"], { encoding: "utf8" }).stdout.trim();

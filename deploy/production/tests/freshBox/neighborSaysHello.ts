@@ -20,14 +20,36 @@ async function call<T>(method: string, path: string, accessToken: string | undef
 
 const session = token
   ? await registerNeighbor(url, user, password, token)
-  : await call<{ access_token: string; user_id: string }>("POST", "/_matrix/client/v3/login", undefined, { type: "m.login.password", identifier: { type: "m.id.user", user }, password });
+  : await call<{ access_token: string; user_id: string }>("POST", "/_matrix/client/v3/login", undefined, {
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user },
+      password,
+    });
 const serverName = session.user_id.split(":").slice(1).join(":");
-const { room_id: roomId } = await call<{ room_id: string }>("POST", `/_matrix/client/v3/join/${encodeURIComponent(`#lobby:${serverName}`)}`, session.access_token, {});
+const { room_id: roomId } = await call<{ room_id: string }>(
+  "POST",
+  `/_matrix/client/v3/join/${encodeURIComponent(`#lobby:${serverName}`)}`,
+  session.access_token,
+  {},
+);
 
-type Sync = { next_batch: string; rooms?: { join?: Record<string, { timeline: { events: Array<{ sender: string; content: { body?: string; "m.relates_to"?: { "m.in_reply_to"?: { event_id: string } } } }> } }> } };
+type Sync = {
+  next_batch: string;
+  rooms?: {
+    join?: Record<
+      string,
+      { timeline: { events: Array<{ sender: string; content: { body?: string; "m.relates_to"?: { "m.in_reply_to"?: { event_id: string } } } }> } }
+    >;
+  };
+};
 const filter = JSON.stringify({ room: { rooms: [roomId], timeline: { limit: 50 } } });
 let since = (await call<Sync>("GET", `/_matrix/client/v3/sync?filter=${encodeURIComponent(filter)}`, session.access_token)).next_batch;
-const { event_id: asked } = await call<{ event_id: string }>("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/hello-${Date.now()}`, session.access_token, { msgtype: "m.text", body: "!about" });
+const { event_id: asked } = await call<{ event_id: string }>(
+  "PUT",
+  `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/hello-${Date.now()}`,
+  session.access_token,
+  { msgtype: "m.text", body: "!about" },
+);
 const deadline = Date.now() + 90_000;
 while (Date.now() < deadline) {
   const sync = await call<Sync>("GET", `/_matrix/client/v3/sync?timeout=10000&since=${since}&filter=${encodeURIComponent(filter)}`, session.access_token);
