@@ -1,5 +1,6 @@
 // Starts the appservice host: store, metrics, bots, routing, per-room queues, HTTP intake; and stops it.
 
+import { askHomeserverToResend } from "./resendRequest.ts";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { BotActions, BotDefinition, Language, SharingLimits } from "../../bots/framework/contract.ts";
@@ -30,6 +31,8 @@ export interface AppserviceIdentity {
 export interface HostMatrix {
   actionsFor(userId: string, privateRooms: PrivateRooms): BotActions;
   ensureUser(localpart: string, displayName: string): Promise<void>;
+  /** Asks the homeserver to send what it holds for us now, rather than after its retry back-off. */
+  askToResend?(): Promise<void>;
 }
 
 export interface AppserviceHostOptions {
@@ -80,10 +83,11 @@ export interface AppserviceHost {
   stop(): Promise<void>;
 }
 
-function matrixJsSdkGateway(homeserverUrl: string, asToken: string, serverName: string): HostMatrix {
+function matrixJsSdkGateway(homeserverUrl: string, asToken: string, serverName: string, appserviceId: string): HostMatrix {
   return {
     actionsFor: (userId, privateRooms) => createMatrixBotActions({ homeserverUrl, asToken, userId, privateRooms }),
     ensureUser: (localpart, displayName) => ensureBotUser({ homeserverUrl, asToken, serverName }, localpart, displayName),
+    askToResend: () => askHomeserverToResend(homeserverUrl, appserviceId, asToken),
   };
 }
 
@@ -110,7 +114,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
   const store = openStore(options.storePath, { now, log, ...(options.ledgerLimits ? { ledgerLimits: options.ledgerLimits } : {}) });
   const inbox = store.transactions;
   const metrics = new HostMetrics(() => inbox.pendingCount());
-  const matrix = options.matrix ?? matrixJsSdkGateway(options.homeserverUrl, registration.asToken, serverName);
+  const matrix = options.matrix ?? matrixJsSdkGateway(options.homeserverUrl, registration.asToken, serverName, registration.id);
 
   const userIdOf = (localpart: string) => `@${localpart}:${serverName}`;
   // "@community" cannot clash with a bot's namespace: localparts never contain "@".
@@ -221,6 +225,16 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
   }
   const port = (server.address() as AddressInfo).port;
   log.info("appservice host listening", { url: hostUrl(bindAddress, port), bots: bots.length });
+  // After a restart, or once a full disk has room again, Synapse may be minutes into its back-off (up to
+  // 8.5 min): it is asked to resend now. Best effort: without it, its own retries still come.
+  store.onWritableAgain(
+    () =>
+      void matrix
+        .askToResend?.()
+        .catch((error: unknown) => log.warn("could not ask the homeserver to resend after the store could be written again", describeError(error))),
+  );
+  // At a start the homeserver may not be up yet (`serve-bots` starts before it): then it has nothing held back.
+  if (processEvents) void matrix.askToResend?.().catch(() => {});
   const ticker = processEvents ? startBotTicker(routedBots, options.tickIntervalMs ?? 1000, log) : undefined;
 
   let stopping: Promise<void> | undefined;

@@ -8,7 +8,7 @@ import { findDirectChat, rememberDirectChat } from "./directChats.ts";
 import type { PrivateRooms } from "./privateRooms.ts";
 import { nextTxnId } from "./outgoingTxnIds.ts";
 import { withSendRetries } from "./sendRetry.ts";
-import { landedEventId, mayHaveLanded } from "./landedSend.ts";
+import { landedEventId, lookForLandedEvent, mayHaveLanded } from "./landedSend.ts";
 
 export interface MatrixBotActionsOptions {
   homeserverUrl: string;
@@ -38,8 +38,22 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
   // Ids derived from the event being handled (outgoingTxnIds.ts): a replay after a crash does not answer twice.
   const send = async (roomId: string, content: Record<string, unknown>): Promise<string> => {
     const txnId = nextTxnId(() => client.makeTxnId());
+    // After a lost connection the request may have reached Synapse: look before sending again (landedSend.ts).
+    let mayHaveReached = false;
+    const sendOnce = async (): Promise<string> => {
+      if (mayHaveReached) {
+        const landed = await lookForLandedEvent(client, roomId, options.userId, txnId);
+        if (landed !== undefined) return landed;
+      }
+      try {
+        return (await client.sendEvent(roomId, sdk.EventType.RoomMessage, content as unknown as RoomMessageEventContent, txnId)).event_id;
+      } catch (error) {
+        if (error instanceof sdk.ConnectionError) mayHaveReached = true;
+        throw error;
+      }
+    };
     try {
-      return (await withSendRetries(() => client.sendEvent(roomId, sdk.EventType.RoomMessage, content as unknown as RoomMessageEventContent, txnId))).event_id;
+      return await withSendRetries(sendOnce);
     } catch (error) {
       // The server may have stored it before failing (landedSend.ts): then it was sent, once.
       const landed = mayHaveLanded(error) ? await landedEventId(client, roomId, options.userId, txnId) : undefined;

@@ -26,6 +26,7 @@ export class StorageAlarm {
   readonly #path: string;
   #failing: StorageFailure | undefined;
   #since = "";
+  readonly #recovered: Array<() => void> = [];
 
   constructor(log: HostLog, path: string) {
     this.#log = log;
@@ -34,6 +35,11 @@ export class StorageAlarm {
 
   get failing(): StorageFailure | undefined {
     return this.#failing;
+  }
+
+  /** Called each time writes work again after trouble (e.g. to ask Synapse to resend what was refused now). */
+  onRecovered(listener: () => void): void {
+    this.#recovered.push(listener);
   }
 
   /** Returns the failure's kind if `error` is disk trouble (reported once per episode); undefined otherwise. */
@@ -58,5 +64,6 @@ export class StorageAlarm {
     this.#log.info(`The bots' store can be written again (${this.#path}); ${what} since ${this.#since}. The messages held back are being taken in.`, {
       store: this.#path,
     });
+    for (const listener of this.#recovered) listener();
   }
 }

@@ -33,6 +33,8 @@ export interface HostStore {
   botStore(bot: string): BotStore;
   /** Copies the store to the next snapshot now; undefined for an in-memory store or when the disk refused. */
   snapshot(): string | undefined;
+  /** Called each time the store can be written again after the disk refused (full, I/O errors). */
+  onWritableAgain(listener: () => void): void;
   close(): void;
 }
 
@@ -66,6 +68,7 @@ export function openStore(path: string, options: StoreOptions = {}): HostStore {
 
   return {
     transactions,
+    onWritableAgain: (listener) => alarm.onRecovered(listener),
     membership: new BotMembership(db),
     roomRoles,
     privateRooms: new PrivateRooms(db),

@@ -22,6 +22,10 @@ export interface LedgerLimits {
 
 export const defaultLedgerLimits: LedgerLimits = { maxEntries: 10_000, maxAgeMs: 7 * 24 * 60 * 60 * 1000 };
 
+const probeEveryMs = 2_000;
+/** Never a homeserver's txnId (those are path segments: no NUL). */
+const probeTxnId = "\u0000probe";
+
 export class TransactionInbox {
   readonly #db: DatabaseSync;
   readonly #now: () => number;
@@ -33,9 +37,11 @@ export class TransactionInbox {
   readonly #pruneByCount: StatementSync;
   readonly #pruneByAge: StatementSync;
   readonly #deleteEvent: StatementSync;
+  readonly #deleteProbe: StatementSync;
   #pending: number;
   #acknowledged: number[] = [];
   #flushScheduled = false;
+  #probeScheduled = false;
 
   constructor(db: DatabaseSync, now: () => number, limits: LedgerLimits, alarm: StorageAlarm) {
     this.#db = db;
@@ -48,6 +54,7 @@ export class TransactionInbox {
     this.#pruneByCount = db.prepare("DELETE FROM transaction_ledger WHERE seq <= ?");
     this.#pruneByAge = db.prepare("DELETE FROM transaction_ledger WHERE received_at < ?");
     this.#deleteEvent = db.prepare("DELETE FROM inbox WHERE seq = ?");
+    this.#deleteProbe = db.prepare("DELETE FROM transaction_ledger WHERE txn_id = ?");
     const counted = db.prepare("SELECT count(*) AS pending FROM inbox").get();
     this.#pending = Number(counted?.pending ?? 0);
   }
@@ -77,6 +84,7 @@ export class TransactionInbox {
       });
     } catch (error) {
       if (this.#alarm.failed(error) === undefined) throw error;
+      this.#scheduleProbe();
       return { outcome: "unavailable" };
     }
     this.#alarm.succeeded();
@@ -128,6 +136,29 @@ export class TransactionInbox {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     setTimeout(() => this.flush(), 1_000).unref();
+  }
+
+  /**
+   * While the disk refuses, a small write every few seconds notices when it works again, so the host can
+   * ask Synapse to resend at once: Synapse's own retries back off to minutes after a few refusals.
+   */
+  #scheduleProbe(): void {
+    if (this.#probeScheduled) return;
+    this.#probeScheduled = true;
+    setTimeout(() => {
+      this.#probeScheduled = false;
+      if (this.#alarm.failing === undefined || !this.#db.isOpen) return;
+      try {
+        runInTransaction(this.#db, () => {
+          this.#insertTxn.run(probeTxnId, this.#now());
+          this.#deleteProbe.run(probeTxnId);
+        });
+      } catch (error) {
+        if (this.#alarm.failed(error) === undefined) throw error;
+        return this.#scheduleProbe();
+      }
+      this.#alarm.succeeded();
+    }, probeEveryMs).unref();
   }
 
   #deleteEvents(seqs: readonly number[]): void {

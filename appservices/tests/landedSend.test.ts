@@ -20,9 +20,15 @@ it("findLandedEvent matches the sender and the transaction id, nothing else", ()
   assert.equal(findLandedEvent([{ event_id: "$x", sender: "@porch:b" }], "@porch:b", "t1"), undefined);
 });
 
-/** Forwards everything to Synapse; the first message send is forwarded (stored) and then answered 500. */
-function storeThenFailProxy(target: string): Promise<{ url: string; server: Server; failedSends: number }> {
-  const state = { url: "", server: undefined as unknown as Server, failedSends: 0 };
+/**
+ * Forwards everything to Synapse; the first message send is forwarded (stored) and then answered 500, or
+ * (`drop`) its connection is cut as if Synapse had been killed before answering.
+ */
+function storeThenFailProxy(
+  target: string,
+  mode: "500" | "drop" = "500",
+): Promise<{ url: string; server: Server; failedSends: number; sendsForwarded: number }> {
+  const state = { url: "", server: undefined as unknown as Server, failedSends: 0, sendsForwarded: 0 };
   state.server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -33,8 +39,11 @@ function storeThenFailProxy(target: string): Promise<{ url: string; server: Serv
       ...(body.length > 0 ? { body } : {}),
     });
     const answer = await forwarded.text();
-    if (req.method === "PUT" && /\/send\/m\.room\.message\//.test(req.url ?? "") && state.failedSends === 0) {
+    const isSend = req.method === "PUT" && /\/send\/m\.room\.message\//.test(req.url ?? "");
+    if (isSend) state.sendsForwarded += 1;
+    if (isSend && state.failedSends === 0) {
       state.failedSends += 1;
+      if (mode === "drop") return void req.socket.destroy();
       res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ errcode: "M_UNKNOWN", error: "Internal server error" }));
       return;
     }
@@ -82,5 +91,25 @@ describe("a send the homeserver stored but failed", { timeout: 120_000 }, () => 
       [eventId],
       "one event, and the send returned its id",
     );
+  });
+
+  it("after a lost connection the bot looks for its event before sending again, and sends nothing twice", async () => {
+    const dropping = await storeThenFailProxy(block.running.clientUrl, "drop");
+    try {
+      const lobby = block.running.rooms.get("lobby")!;
+      const actions = createMatrixBotActions({
+        homeserverUrl: dropping.url,
+        asToken: block.running.secrets.appservice_as_token,
+        userId: `@blockshare:${block.running.neighborhood.server_name}`,
+        privateRooms: block.running.host.store.privateRooms,
+      });
+      const eventId = await actions.sendMessage(lobby, { text: "stored then cut off", html: "stored then cut off" });
+      assert.equal(dropping.failedSends, 1, "the first send's connection was cut after Synapse stored it");
+      // A restarted Synapse has forgotten the transaction id: a second PUT would post it again.
+      assert.equal(dropping.sendsForwarded, 1, "the bot found its event instead of sending again");
+      assert.match(eventId, /^\$/);
+    } finally {
+      dropping.server.close();
+    }
   });
 });

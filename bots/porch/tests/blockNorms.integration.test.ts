@@ -106,7 +106,7 @@ describe("the block's norms on a real Synapse", () => {
     assert.ok(firstPin.body.includes(`• ${block.norms().split("\n")[0]}`));
   });
 
-  test("a passed proposal edits the pinned message, and the community setting returns the new text", async () => {
+  test("a passed proposal edits the pinned message, and the join page shows the new text", async () => {
     const results = await decide("Be kind.\nShare what you can.\nNo selling on the board.", "agree");
     assert.match(results, /Outcome: Passed\. Applied: the block's norms become the text proposed here/);
     const pin = await pinWhere((candidate) => candidate.body.includes("• Share what you can."), "the new norms");
@@ -114,6 +114,10 @@ describe("the block's norms on a real Synapse", () => {
     assert.equal(pin.pinnedCount, firstPin.pinnedCount, "no second pin");
     assert.doesNotMatch(pin.body, /no selling unless the block agrees/);
     assert.equal(block.norms(), "Be kind.\nShare what you can.\nNo selling on the board.");
+    // What a new neighbor reads before accepting them: the join page, served by the block's Element port.
+    const joinPage = await (await fetch(`${block.running.element.url}/join`)).text();
+    assert.match(joinPage, /Be kind\.\nShare what you can\.\nNo selling on the board\./);
+    assert.doesNotMatch(joinPage, /no selling unless the block agrees/);
   });
 
   test("a failed proposal changes nothing", async () => {
