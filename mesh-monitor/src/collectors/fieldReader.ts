@@ -195,5 +195,5 @@ export class FieldReader {
 
 /** 0–1 clamp for derived fractions (rounding in producers gives 1.0000001 and -0). */
 export function clamp01(value: number): number {
-  return Math.min(Math.max(value, 0), 1);
+  return value < 0 ? 0 : value > 1 ? 1 : value;
 }
