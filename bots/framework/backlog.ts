@@ -54,5 +54,10 @@ export class ClockStepTracker {
 const processClock = new ClockStepTracker();
 
 export function isBacklog(event: MatrixEvent, now: number, maxAgeMs: number, clock: ClockStepTracker = processClock): boolean {
-  return now - event.origin_server_ts - clock.shiftSince(event.origin_server_ts) > maxAgeMs;
+  const age = now - event.origin_server_ts - clock.shiftSince(event.origin_server_ts);
+  // The homeserver also says how old the event was when it handed it over (unsigned.age, by its own clock):
+  // an event it calls young is not backlog, whatever this process's clock made of a step in between.
+  const delivered = event.unsigned?.age;
+  const homeserverAge = typeof delivered === "number" && Number.isFinite(delivered) && delivered >= 0 ? delivered : undefined;
+  return Math.min(age, homeserverAge ?? age) > maxAgeMs;
 }

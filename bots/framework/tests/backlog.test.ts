@@ -66,3 +66,15 @@ test("after a step back, commands from before it are answered and later ones are
   assert.equal(isBacklog(sentAt(sent), clocks.wall, commandMaxAgeMs, tracker), false);
   assert.equal(isBacklog(sentAt(clocks.wall - 10 * 60_000), clocks.wall, commandMaxAgeMs, tracker), true);
 });
+
+test("an event the homeserver delivered young is not backlog, even when this process's clock is a day ahead", () => {
+  const clocks = { wall: 11 * day, monotonic: 0 };
+  const tracker = new ClockStepTracker(
+    () => clocks.wall,
+    () => clocks.monotonic,
+  );
+  const young = { ...sentAt(10 * day), unsigned: { age: 800 } };
+  assert.equal(isBacklog(young, clocks.wall, commandMaxAgeMs, tracker), false);
+  const old = { ...sentAt(10 * day), unsigned: { age: day } };
+  assert.equal(isBacklog(old, clocks.wall, commandMaxAgeMs, tracker), true);
+});
