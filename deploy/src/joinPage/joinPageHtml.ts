@@ -3,6 +3,7 @@
 // inputs (iOS zooms smaller ones). The script reads the invitation token from location.hash, which
 // the browser never sends to a server. Its words, the script's too, come from the catalogs (web.json) in
 // the language the router chose; links at the top switch language and keep the token.
+import { escapeHtml } from "../../../bots/framework/richText.ts";
 import { languageName, supportedLanguages } from "../../../bots/framework/languages.ts";
 import { PASSWORD_MIN_LENGTH } from "./signupOutcome.ts";
 import { addressQrSvg } from "./addressQr.ts";
@@ -31,14 +32,13 @@ export interface JoinPageView {
 
 const languageQueryOf = (words: PageWords, view: JoinPageView) => (view.languageChosen ? `?lang=${words.language}` : "");
 
-const escapeText = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 
 /** Eight groups of four bytes per line reads like the flyer and fits a phone's width. */
 function fingerprintHtml(fingerprint: string): string {
   const bytes = fingerprint.split(":");
   const groups: string[] = [];
   for (let i = 0; i < bytes.length; i += 4) groups.push(bytes.slice(i, i + 4).join(":"));
-  return groups.map(escapeText).join(" ");
+  return groups.map(escapeHtml).join(" ");
 }
 
 function trustSection(words: PageWords, view: JoinPageView): string {
@@ -67,7 +67,7 @@ function appSection(words: PageWords, view: JoinPageView): string {
     : html("join.app.laptopDesktop");
   return `<p>${html("join.app.account", { userId: markup('<strong id="user-id"></strong>') })}</p>
 <p>${html("join.app.address")}</p>
-<p class="address"><code>${escapeText(view.serverAddress)}</code></p>
+<p class="address"><code>${escapeHtml(view.serverAddress)}</code></p>
 <p>${html("join.app.qr")}</p>
 <p class="qr">${addressQrSvg(view.serverAddress, text("join.app.qrLabel", { address: view.serverAddress }))}</p>
 <ul>
@@ -95,7 +95,7 @@ function accountForm(words: PageWords, view: JoinPageView): string {
 <input type="text" id="token" name="token" autocomplete="off" autocapitalize="none" spellcheck="false" required aria-describedby="token-hint">
 <fieldset>
 <legend>${html("join.form.norms")}</legend>
-<div class="norms" id="norms">${escapeText(view.norms)}</div>
+<div class="norms" id="norms">${escapeHtml(view.norms)}</div>
 <label class="check"><input type="checkbox" id="accept" name="acceptNorms"> ${html("join.form.accept")}</label>
 </fieldset>
 <p class="error" id="form-error" role="alert"></p>
@@ -107,7 +107,7 @@ function accountForm(words: PageWords, view: JoinPageView): string {
 /** Step 2 on plain HTTP when the block serves HTTPS: the password only travels over HTTPS. */
 function secureStep(words: PageWords, secureJoinUrl: string, languageQuery: string): string {
   return `<p>${words.html("join.secure.where")}</p>
-<p class="buttons"><a class="button" id="secure-link" href="${escapeText(secureJoinUrl + languageQuery)}">${words.html("join.secure.continue")}</a></p>
+<p class="buttons"><a class="button" id="secure-link" href="${escapeHtml(secureJoinUrl + languageQuery)}">${words.html("join.secure.continue")}</a></p>
 <p class="hint">${words.html("join.secure.warning")}</p>`;
 }
 
@@ -115,8 +115,8 @@ function secureStep(words: PageWords, secureJoinUrl: string, languageQuery: stri
 function languageLinks(words: PageWords): string {
   const others = supportedLanguages.map((language) =>
     language === words.language
-      ? `<strong lang="${language}">${escapeText(languageName(language))}</strong>`
-      : `<a class="language" href="?lang=${language}" hreflang="${language}" lang="${language}">${escapeText(languageName(language))}</a>`,
+      ? `<strong lang="${language}">${escapeHtml(languageName(language))}</strong>`
+      : `<a class="language" href="?lang=${language}" hreflang="${language}" lang="${language}">${escapeHtml(languageName(language))}</a>`,
   );
   return `<nav class="languages" aria-label="${words.html("join.otherLanguages")}">${words.html("join.otherLanguages")} ${others.join(" · ")}</nav>`;
 }
