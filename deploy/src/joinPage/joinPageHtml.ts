@@ -32,7 +32,6 @@ export interface JoinPageView {
 
 const languageQueryOf = (words: PageWords, view: JoinPageView) => (view.languageChosen ? `?lang=${words.language}` : "");
 
-
 /** Eight groups of four bytes per line reads like the flyer and fits a phone's width. */
 function fingerprintHtml(fingerprint: string): string {
   const bytes = fingerprint.split(":");
