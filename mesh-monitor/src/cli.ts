@@ -54,7 +54,8 @@ interface SourceConfig {
 
 export interface MonitorConfig {
   listen: { host: string; port: number };
-  title: string;
+  /** The block's name for the map; without it the map is called "Mesh map" in each language. */
+  title?: string;
   externalURL?: string;
   intervalSeconds: number;
   sources: SourceConfig[];
@@ -165,7 +166,7 @@ export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConf
   const alertToken = alerts === undefined ? undefined : readToken(alerts.tokenFile, "alerts.tokenFile");
   return {
     listen: listenConfig,
-    title: typeof doc.title === "string" ? doc.title : "Mesh map",
+    ...(typeof doc.title === "string" ? { title: doc.title } : {}),
     ...(typeof doc.externalURL === "string" ? { externalURL: doc.externalURL } : {}),
     intervalSeconds,
     sources: sources as SourceConfig[],
@@ -323,7 +324,7 @@ export async function runMonitor(
     port: config.listen.port,
     ...(config.push.token !== undefined ? { pushToken: config.push.token } : {}),
     maxPushBytes: config.push.maxBytes,
-    title: config.title,
+    ...(config.title !== undefined ? { title: config.title } : {}),
     onPushRejected: (reason, message) =>
       rejections.record("push:netjson", new TelemetryError(reason === "unauthorized" ? "protocol" : reason, message, "see POST /api/push/netjson")),
   });

@@ -4,6 +4,8 @@
 // An alert message links here as `#alert=<fingerprint>`: that alert is picked out in the list and its
 // link or node ringed on the map. A simulated mesh says so above the map.
 
+import { browserMessages, mapLanguageName, mapLanguages, mapSay, mapSourceLanguage, type MapLanguage, type MapMessageKey } from "./mapWords.ts";
+
 /** Colours shared with tests (the screenshot test looks for these exact pixels). */
 export const mapColors = {
   good: "#2f9e62",
@@ -32,6 +34,8 @@ header h1 { font-size: 1.2rem; margin: 0; font-weight: 600; }
 #uplink.unknown { background: #ecebe7; color: #5b5f63; }
 #updated { margin-left: auto; color: #6b7075; font-size: .85rem; }
 #stale { color: #8a4a12; font-size: .85rem; }
+#languages { color: #6b7075; font-size: .85rem; }
+#languages a { color: inherit; }
 main { display: grid; grid-template-columns: minmax(0, 1fr) 20rem; gap: 0; height: calc(100vh - 3.2rem); }
 body.simulated main { height: calc(100vh - 5.4rem); }
 #map { width: 100%; height: 100%; display: block; }
@@ -60,23 +64,42 @@ aside h2 { font-size: .95rem; margin: .6rem 0 .4rem; color: #4a4f54; text-transf
 
 const legendSvg = (inner: string): string => `<svg width="26" height="14" aria-hidden="true">${inner}</svg>`;
 
-const legend = `
-<ul class="legend">
-  <li>${legendSvg(`<line x1="1" y1="7" x2="25" y2="7" stroke="${mapColors.good}" stroke-width="5" stroke-linecap="round"/>`)}good link</li>
-  <li>${legendSvg(`<line x1="1" y1="7" x2="25" y2="7" stroke="${mapColors.fair}" stroke-width="5" stroke-linecap="round"/>`)}fair link</li>
-  <li>${legendSvg(`<line x1="1" y1="7" x2="25" y2="7" stroke="${mapColors.poor}" stroke-width="5" stroke-linecap="round"/>`)}poor link</li>
-  <li>${legendSvg(`<line x1="1" y1="7" x2="25" y2="7" stroke="${mapColors.lost}" stroke-width="2" stroke-dasharray="4 3"/>`)}lost link</li>
-  <li>${legendSvg(`<circle cx="13" cy="7" r="6" fill="${mapColors.node}" stroke="#fff" stroke-width="2"/>`)}node</li>
-  <li>${legendSvg(`<rect x="6" y="0" width="14" height="14" rx="3" fill="${mapColors.gateway}"/>`)}gateway</li>
-  <li>${legendSvg(`<circle cx="13" cy="7" r="5" fill="${mapColors.offline}" stroke="${mapColors.offlineRing}" stroke-width="2"/>`)}offline</li>
-  <li>${legendSvg(`<circle cx="13" cy="7" r="5" fill="${mapColors.agentSilent}" stroke="#9a7414" stroke-width="2" stroke-dasharray="2 2"/>`)}not reporting</li>
-</ul>`;
+const legendSymbols: readonly [MapMessageKey, string][] = [
+  ["map.legend.good", `<line x1="1" y1="7" x2="25" y2="7" stroke="${mapColors.good}" stroke-width="5" stroke-linecap="round"/>`],
+  ["map.legend.fair", `<line x1="1" y1="7" x2="25" y2="7" stroke="${mapColors.fair}" stroke-width="5" stroke-linecap="round"/>`],
+  ["map.legend.poor", `<line x1="1" y1="7" x2="25" y2="7" stroke="${mapColors.poor}" stroke-width="5" stroke-linecap="round"/>`],
+  ["map.legend.lost", `<line x1="1" y1="7" x2="25" y2="7" stroke="${mapColors.lost}" stroke-width="2" stroke-dasharray="4 3"/>`],
+  ["map.legend.node", `<circle cx="13" cy="7" r="6" fill="${mapColors.node}" stroke="#fff" stroke-width="2"/>`],
+  ["map.legend.gateway", `<rect x="6" y="0" width="14" height="14" rx="3" fill="${mapColors.gateway}"/>`],
+  ["map.legend.offline", `<circle cx="13" cy="7" r="5" fill="${mapColors.offline}" stroke="${mapColors.offlineRing}" stroke-width="2"/>`],
+  ["map.legend.silent", `<circle cx="13" cy="7" r="5" fill="${mapColors.agentSilent}" stroke="#9a7414" stroke-width="2" stroke-dasharray="2 2"/>`],
+];
 
-// Runs in the browser. Plain ES2017, no modules, so it works in any browser a neighbor has.
-const script = String.raw`
+const legend = (say: (key: MapMessageKey) => string): string =>
+  `<ul class="legend">\n${legendSymbols.map(([key, symbol]) => `  <li>${legendSvg(symbol)}${say(key)}</li>`).join("\n")}\n</ul>`;
+
+const escapeHtml = (text: string): string => text.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c] ?? c);
+
+/** A value for an inline script: JSON with `<` escaped, so no text can close the script element. */
+const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, "\\u003c");
+
+// Runs in the browser. Plain ES2017, no modules, so it works in any browser a neighbor has. Its words
+// are the catalog's (mapWords.ts: each placeholder a marker `say` replaces); numbers and times are
+// formatted by the browser's Intl in the page's language.
+const scriptFor = (language: MapLanguage): string => String.raw`
 (function () {
   var NS = "http://www.w3.org/2000/svg";
   var C = ${JSON.stringify(mapColors)};
+  var LANG = ${scriptJson(language)};
+  var WORDS = ${scriptJson(browserMessages(language))};
+  function say(key, values) {
+    // Each placeholder is \u0001name\u0001: the odd pieces are names.
+    return WORDS[key].split("\u0001").map(function (piece, index) { return index % 2 === 0 ? piece : String(values[piece]); }).join("");
+  }
+  var relative = new Intl.RelativeTimeFormat(LANG, { numeric: "auto" });
+  var number = new Intl.NumberFormat(LANG);
+  var percent = new Intl.NumberFormat(LANG, { style: "percent", maximumFractionDigits: 0 });
+  var dateTime = new Intl.DateTimeFormat(LANG, { dateStyle: "medium", timeStyle: "short" });
   var W = 1000, H = 700;
   var svg = document.getElementById("map");
   function el(name, attrs, parent) {
@@ -88,10 +111,10 @@ const script = String.raw`
   function text(parent, content) { parent.textContent = content; return parent; }
   function ago(iso) {
     var s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-    if (s < 90) return s + " s ago";
-    if (s < 5400) return Math.round(s / 60) + " min ago";
-    if (s < 129600) return Math.round(s / 3600) + " h ago";
-    return Math.round(s / 86400) + " days ago";
+    if (s < 90) return relative.format(-s, "second");
+    if (s < 5400) return relative.format(-Math.round(s / 60), "minute");
+    if (s < 129600) return relative.format(-Math.round(s / 3600), "hour");
+    return relative.format(-Math.round(s / 86400), "day");
   }
   var linkStyle = {
     good: { stroke: C.good, width: 6 },
@@ -109,7 +132,7 @@ const script = String.raw`
     for (var i = 0; i < all.length; i++) if (all[i].fingerprint === fingerprint) return all[i];
     return null;
   }
-  function headline(a) { return a.status === "resolved" ? (a.annotations.resolved_summary || "Resolved: " + a.annotations.summary) : a.annotations.summary; }
+  function headline(a) { return a.status === "resolved" ? (a.annotations.resolved_summary || say("map.resolved", { summary: a.annotations.summary })) : a.annotations.summary; }
   // The node or link an alert is about gets a ring under it; uplink-wide alerts only mark the list.
   function highlight(alert, pos, layer) {
     var l = alert.labels;
@@ -129,7 +152,7 @@ const script = String.raw`
     var pos = {};
     state.nodes.forEach(function (n) { pos[n.id] = { x: n.x * W, y: n.y * H, node: n }; });
     if (state.nodes.length === 0) {
-      text(el("text", { id: "empty", x: W / 2, y: H / 2, "text-anchor": "middle" }, svg), "Waiting for the first collection…");
+      text(el("text", { id: "empty", x: W / 2, y: H / 2, "text-anchor": "middle" }, svg), say("map.waiting", {}));
     }
     var marks = el("g", { id: "highlight" }, svg);
     if (selected) highlight(selected, pos, marks);
@@ -140,8 +163,8 @@ const script = String.raw`
       var st = linkStyle[l.level] || linkStyle.lost;
       var line = el("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: st.stroke, "stroke-width": st.width, "stroke-linecap": "round", "class": "link " + l.level, "data-link": l.source + "--" + l.target }, links);
       if (st.dash) line.setAttribute("stroke-dasharray", st.dash);
-      var q = l.quality === null ? "lost" : Math.round(l.quality * 100) + " %";
-      text(el("title", {}, line), a.node.name + " ↔ " + b.node.name + ": " + q);
+      var q = l.quality === null ? say("map.link.lost", {}) : percent.format(l.quality);
+      text(el("title", {}, line), say("map.link.title", { a: a.node.name, b: b.node.name, quality: q }));
     });
     var nodes = el("g", { id: "nodes" }, svg);
     state.nodes.forEach(function (n) {
@@ -161,18 +184,19 @@ const script = String.raw`
         el("path", { d: "M-7,0 L7,0 M0,-7 C-4,-3 -4,3 0,7 M0,-7 C4,-3 4,3 0,7", fill: "none", stroke: "#ffffff", "stroke-width": 1.4 }, g);
       }
       text(el("text", { "class": "node-label", x: 0, y: 32, "text-anchor": "middle" }, g), n.name);
-      if (down || silent) text(el("text", { "class": "node-state", x: 0, y: 46, "text-anchor": "middle" }, g), down ? "offline · " + ago(n.lastSeen) : "not reporting");
-      var detail = n.name + (n.gateway ? " (gateway)" : "") + "\n" + n.status + ", last heard " + ago(n.lastSeen);
+      if (down || silent) text(el("text", { "class": "node-state", x: 0, y: 46, "text-anchor": "middle" }, g), down ? say("map.node.offline", { ago: ago(n.lastSeen) }) : say("map.node.silent", {}));
+      var status = WORDS["map.status." + n.status] !== undefined ? say("map.status." + n.status, {}) : n.status;
+      var detail = say(n.gateway ? "map.gateway.title" : "map.node.title", { name: n.name, status: status, ago: ago(n.lastSeen) });
       text(el("title", {}, g), detail);
     });
     var uplink = document.getElementById("uplink");
-    if (state.uplink.up === true) { uplink.className = "up"; uplink.textContent = "Internet: up"; }
-    else if (state.uplink.up === false) { uplink.className = "down"; uplink.textContent = "Internet is down — local chat still works"; }
-    else { uplink.className = "unknown"; uplink.textContent = "Internet: unknown"; }
+    if (state.uplink.up === true) { uplink.className = "up"; uplink.textContent = say("map.uplink.up", {}); }
+    else if (state.uplink.up === false) { uplink.className = "down"; uplink.textContent = say("map.uplink.down", {}); }
+    else { uplink.className = "unknown"; uplink.textContent = say("map.uplink.unknown", {}); }
     var list = document.getElementById("alerts");
     while (list.firstChild) list.removeChild(list.firstChild);
     var shown = state.alerts.recent.slice(0, 15);
-    if (shown.length === 0) { var li0 = document.createElement("li"); li0.textContent = "No alerts. All quiet."; list.appendChild(li0); }
+    if (shown.length === 0) { var li0 = document.createElement("li"); li0.textContent = say("map.noAlerts", {}); list.appendChild(li0); }
     var selectedShown = false;
     shown.forEach(function (a) {
       var li = document.createElement("li");
@@ -184,7 +208,7 @@ const script = String.raw`
       strong.textContent = headline(a);
       anchor.appendChild(strong);
       var t = document.createElement("time");
-      t.dateTime = a.at; t.textContent = ago(a.at);
+      t.dateTime = a.at; t.textContent = ago(a.at); t.title = dateTime.format(new Date(a.at));
       anchor.appendChild(t);
       li.appendChild(anchor);
       li.title = a.annotations.description;
@@ -204,14 +228,15 @@ const script = String.raw`
       extra.title = selected.annotations.description;
       list.insertBefore(extra, list.firstChild);
     }
-    document.getElementById("alert-note").textContent = wanted && !selected ? "The alert this link points to is no longer in the recent alerts." : "";
+    document.getElementById("alert-note").textContent = wanted && !selected ? say("map.alertGone", {}) : "";
     var banner = document.getElementById("simulation");
     banner.hidden = !state.simulated;
     document.body.className = state.simulated ? "simulated" : "";
     var counts = { up: 0, down: 0 };
     state.nodes.forEach(function (n) { if (n.status === "down") counts.down++; else counts.up++; });
-    document.getElementById("summary").textContent = counts.up + " nodes up, " + counts.down + " offline, " + state.links.filter(function (l) { return l.level !== "lost"; }).length + " links";
-    document.getElementById("updated").textContent = state.collectedAt ? "updated " + ago(state.collectedAt) : "";
+    var linkCount = state.links.filter(function (l) { return l.level !== "lost"; }).length;
+    document.getElementById("summary").textContent = say("map.summary", { up: number.format(counts.up), down: number.format(counts.down), links: number.format(linkCount) });
+    document.getElementById("updated").textContent = state.collectedAt ? say("map.updated", { ago: ago(state.collectedAt) }) : "";
     document.body.setAttribute("data-ready", "true");
     if (selected && wanted !== scrolledTo) {
       scrolledTo = wanted;
@@ -229,7 +254,7 @@ const script = String.raw`
       document.getElementById("stale").textContent = "";
       draw(state);
     }).catch(function () {
-      document.getElementById("stale").textContent = "monitor unreachable — showing the last map";
+      document.getElementById("stale").textContent = say("map.stale", {});
     });
   }
   refresh();
@@ -237,10 +262,22 @@ const script = String.raw`
 })();
 `;
 
-export function renderMapPage(options: { title: string }): string {
-  const title = options.title.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c] ?? c);
+/** The links that switch the page's language (each language named in itself). */
+const languageLinks = (say: (key: MapMessageKey) => string, current: MapLanguage): string =>
+  `<nav id="languages">${say("map.languages")} ${mapLanguages
+    .map((language) => {
+      const name = escapeHtml(mapLanguageName(language));
+      return language === current ? `<b lang="${language}">${name}</b>` : `<a href="?lang=${language}" hreflang="${language}" lang="${language}">${name}</a>`;
+    })
+    .join(" · ")}</nav>`;
+
+/** The map page in `language`; `title` is the block's own (a name, said as configured), else the catalog's. */
+export function renderMapPage(options: { title?: string; language?: MapLanguage }): string {
+  const language = options.language ?? mapSourceLanguage;
+  const say = (key: MapMessageKey): string => escapeHtml(mapSay(language, key));
+  const title = options.title === undefined ? say("map.title") : escapeHtml(options.title);
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -248,19 +285,19 @@ export function renderMapPage(options: { title: string }): string {
 <style>${css}</style>
 </head>
 <body>
-<header><h1>${title}</h1><span id="uplink" class="unknown">Internet: unknown</span><span id="stale"></span><span id="updated"></span></header>
-<p id="simulation" hidden>This is a simulated mesh, not real routers: its places and alerts are made up to show how the map and the alerts work. Nothing here needs fixing.</p>
+<header><h1>${title}</h1><span id="uplink" class="unknown">${say("map.uplink.unknown")}</span><span id="stale"></span><span id="updated"></span>${languageLinks(say, language)}</header>
+<p id="simulation" hidden>${say("map.simulation")}</p>
 <main>
-<svg id="map" viewBox="0 0 1000 700" preserveAspectRatio="xMidYMid meet" role="img" aria-label="Map of the mesh: nodes and links"></svg>
+<svg id="map" viewBox="0 0 1000 700" preserveAspectRatio="xMidYMid meet" role="img" aria-label="${say("map.mapLabel")}"></svg>
 <aside>
 <p id="summary"></p>
-${legend}
-<h2>Recent alerts</h2>
+${legend(say)}
+<h2>${say("map.recentAlerts")}</h2>
 <p id="alert-note"></p>
 <ul id="alerts"></ul>
 </aside>
 </main>
-<script>${script}</script>
+<script>${scriptFor(language)}</script>
 </body>
 </html>
 `;

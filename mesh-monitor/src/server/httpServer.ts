@@ -3,7 +3,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { mapPageLanguage } from "../map/mapLanguage.ts";
 import { renderMapPage } from "../map/mapPage.ts";
+import { mapLanguages } from "../map/mapWords.ts";
 import type { MeshMonitor } from "../monitor.ts";
 import { createStateBuilder } from "./apiState.ts";
 import { handleNetJsonPush } from "./netjsonPush.ts";
@@ -26,6 +28,7 @@ export interface ServerOptions {
   pushToken?: string;
   /** Default 1 MiB: a router's NetJSON is a few KiB. */
   maxPushBytes?: number;
+  /** The block's name for its map, said as it is; without one the map is called "Mesh map" in each language. */
   title?: string;
   /** Counts refused pushes (metrics). */
   onPushRejected?: (reason: RejectReason | "unauthorized", message: string) => void;
@@ -80,7 +83,10 @@ export interface RunningServer {
 export async function startMonitorServer(options: ServerOptions): Promise<RunningServer> {
   const buildState = createStateBuilder(options.monitor);
   const maxPushBytes = options.maxPushBytes ?? 1024 * 1024;
-  const page = renderMapPage({ title: options.title ?? "Mesh map" });
+  // One page per language, rendered once: the map's words do not change while the monitor runs.
+  const pages = new Map(
+    mapLanguages.map((language) => [language, renderMapPage({ language, ...(options.title !== undefined ? { title: options.title } : {}) })]),
+  );
 
   const pushNetJson: Handler = async (request, response, url) => {
     if (options.pushToken === undefined) {
@@ -116,10 +122,15 @@ export async function startMonitorServer(options: ServerOptions): Promise<Runnin
   };
 
   const routes: Record<string, Handler> = {
-    "GET /": (_request, response) =>
-      send(response, 200, "text/html; charset=utf-8", page, {
+    "GET /": (request, response, url) => {
+      // ?lang= (the page's links), else Accept-Language; caches keep one copy per language.
+      const language = mapPageLanguage(url, request.headers["accept-language"]);
+      send(response, 200, "text/html; charset=utf-8", pages.get(language) ?? "", {
         "content-security-policy": "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:",
-      }),
+        "content-language": language,
+        vary: "Accept-Language",
+      });
+    },
     "GET /api/state": (_request, response) => sendJson(response, 200, buildState()),
     "GET /metrics": async (_request, response) => {
       if (options.metrics.renderChunks === undefined) return send(response, 200, options.metrics.contentType, await options.metrics.render());
