@@ -9,11 +9,11 @@ export function publicBaseUrl(neighborhood: LoadedNeighborhood): string {
 }
 
 /** What Synapse adds to the base_url it writes itself (`extra_well_known_client_content`). */
+// Nothing about encryption: Element's default (private rooms and DMs encrypted) is the block's too. The bots
+// read and answer in encrypted rooms (appservices/src/botCrypto.ts); community rooms are made unencrypted
+// on purpose, as the block's public board, and their topics say so.
 export function clientWellKnownExtras(_neighborhood: LoadedNeighborhood): Record<string, unknown> {
-  return {
-    // Bots cannot read encrypted rooms; community rooms are the block's public board. DMs stay encrypted.
-    "io.element.e2ee": { default: false },
-  };
+  return {};
 }
 
 /** The whole document, as Synapse answers it (m.homeserver from public_baseurl, then the extras). */

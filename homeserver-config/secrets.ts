@@ -12,6 +12,8 @@ export const SECRET_NAMES = [
   // Bearer token for the bots' webhooks (mesh alerts from the monitor or an Alertmanager).
   "webhook_token",
   "operator_password",
+  // Encrypts the bots' crypto store (their devices' identity keys and sessions) at rest.
+  "bot_crypto_passphrase",
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 

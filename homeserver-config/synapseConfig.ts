@@ -216,6 +216,10 @@ export function synapseConfig(neighborhood: LoadedNeighborhood, paths: SynapsePa
       : {}),
     user_directory: { enabled: true, search_all_users: true },
     app_service_config_files: [paths.appserviceRegistration],
+    // The bots' devices learn what a /sync would tell them from appservice transactions: to-device messages
+    // (room keys; MSC2409/MSC4203) and device-list changes and one-time-key counts (MSC3202). Both are still
+    // behind these flags in Synapse 1.163 (synapse/config/experimental.py); the registration opts in too.
+    experimental_features: { msc2409_to_device_messages_enabled: true, msc3202_transaction_extensions: true },
   };
 }
 

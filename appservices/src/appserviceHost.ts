@@ -18,6 +18,11 @@ import { openStore, type HostStore } from "./store.ts";
 import { acknowledgeOnly, durableAdmission } from "./transactionAdmission.ts";
 import type { LedgerLimits } from "./transactionInbox.ts";
 import { webhookRouter } from "./webhookEndpoints.ts";
+import { BotCrypto } from "./botCrypto.ts";
+import { deviceTransport } from "./cryptoRequests.ts";
+import { EncryptedRooms } from "./encryptedRooms.ts";
+import { HostCrypto } from "./hostCrypto.ts";
+import { openPersistentIndexedDb, type PersistentIndexedDb } from "./persistentIndexedDb.ts";
 
 /** The appservice's identity and secrets, as in its registration file. */
 export interface AppserviceIdentity {
@@ -27,9 +32,17 @@ export interface AppserviceIdentity {
   senderLocalpart: string;
 }
 
+/** A bot's end-to-end encryption as its actions need it. */
+export interface BotEncryption {
+  crypto: BotCrypto;
+  encryptedRooms: EncryptedRooms;
+}
+
 /** The host's way to the homeserver; tests swap in fakes. */
 export interface HostMatrix {
-  actionsFor(userId: string, privateRooms: PrivateRooms): BotActions;
+  actionsFor(userId: string, privateRooms: PrivateRooms, encryption?: BotEncryption): BotActions;
+  /** The bot's device, when the host runs with encryption. */
+  deviceFor?(userId: string, displayName: string): BotCrypto;
   ensureUser(localpart: string, displayName: string): Promise<void>;
   /** Asks the homeserver to send what it holds for us now, rather than after its retry back-off. */
   askToResend?(): Promise<void>;
@@ -70,7 +83,15 @@ export interface AppserviceHostOptions {
   webhookToken?: string;
   /** How often bots' timed work runs (default 1 s). */
   tickIntervalMs?: number;
+  /**
+   * End-to-end encryption: each bot gets one device (id `botDeviceId`), reads and answers in encrypted rooms,
+   * and creates its private rooms encrypted. `passphrase` encrypts the crypto store at rest.
+   */
+  encryption?: { passphrase: string; storePath: string; keyWaitMs?: number };
 }
+
+/** Every bot's one device: the same id for each bot user, kept across restarts. */
+export const botDeviceId = "BLOCKSHARE";
 
 export const defaultSharingLimits: SharingLimits = { maxOpenListings: 10, maxClaimsPerWeek: 10, pactNeighborsMayClaim: true };
 
@@ -78,14 +99,39 @@ export interface AppserviceHost {
   port: number;
   url: string;
   store: HostStore;
+  /** Creates the bots' devices, uploads their keys and cross-signs them; call once the bot users exist. */
+  startEncryption(): Promise<void>;
+  /** A bot's device (encryption on), for status and tests. */
+  deviceOf(userId: string): BotCrypto | undefined;
   /** Resolves when every event taken in so far has been handled. */
   whenIdle(): Promise<void>;
   stop(): Promise<void>;
 }
 
-function matrixJsSdkGateway(homeserverUrl: string, asToken: string, serverName: string, appserviceId: string): HostMatrix {
+function matrixJsSdkGateway(
+  homeserverUrl: string,
+  asToken: string,
+  serverName: string,
+  appserviceId: string,
+  encryption: AppserviceHostOptions["encryption"],
+  log: HostLog,
+): HostMatrix {
   return {
-    actionsFor: (userId, privateRooms) => createMatrixBotActions({ homeserverUrl, asToken, userId, privateRooms }),
+    actionsFor: (userId, privateRooms, botEncryption) => createMatrixBotActions({ homeserverUrl, asToken, userId, privateRooms, ...botEncryption }),
+    ...(encryption === undefined
+      ? {}
+      : {
+          deviceFor: (userId: string, displayName: string) =>
+            new BotCrypto({
+              userId,
+              deviceId: botDeviceId,
+              displayName,
+              transport: deviceTransport(homeserverUrl, asToken, userId, botDeviceId),
+              store: { name: `blockshare-crypto-${userId}`, passphrase: encryption.passphrase },
+              log,
+              ...(encryption.keyWaitMs === undefined ? {} : { keyWaitMs: encryption.keyWaitMs }),
+            }),
+        }),
     ensureUser: (localpart, displayName) => ensureBotUser({ homeserverUrl, asToken, serverName }, localpart, displayName),
     askToResend: () => askHomeserverToResend(homeserverUrl, appserviceId, asToken),
   };
@@ -114,7 +160,11 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
   const store = openStore(options.storePath, { now, log, ...(options.ledgerLimits ? { ledgerLimits: options.ledgerLimits } : {}) });
   const inbox = store.transactions;
   const metrics = new HostMetrics(() => inbox.pendingCount());
-  const matrix = options.matrix ?? matrixJsSdkGateway(options.homeserverUrl, registration.asToken, serverName, registration.id);
+  // The bots' crypto store: identity keys and sessions survive restarts (persistentIndexedDb.ts says how).
+  const cryptoStore: PersistentIndexedDb | undefined =
+    options.encryption === undefined || options.matrix !== undefined ? undefined : openPersistentIndexedDb(options.encryption.storePath, { log });
+  const matrix = options.matrix ?? matrixJsSdkGateway(options.homeserverUrl, registration.asToken, serverName, registration.id, options.encryption, log);
+  const encryptedRooms = new EncryptedRooms(now);
 
   const userIdOf = (localpart: string) => `@${localpart}:${serverName}`;
   // "@community" cannot clash with a bot's namespace: localparts never contain "@".
@@ -136,9 +186,12 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     const content = await senderActions.getState(roomId, "m.room.name", "").catch(() => undefined);
     return typeof content?.name === "string" && content.name.trim() !== "" ? content.name : undefined;
   };
+  const devices: BotCrypto[] = [];
   const routedBots: RoutedBot[] = bots.map((definition) => {
     const userId = userIdOf(definition.localpart);
-    const actions = matrix.actionsFor(userId, store.privateRooms);
+    const crypto = matrix.deviceFor?.(userId, definition.displayName);
+    if (crypto !== undefined) devices.push(crypto);
+    const actions = matrix.actionsFor(userId, store.privateRooms, crypto === undefined ? undefined : { crypto, encryptedRooms });
     const context = buildBotContext({
       localpart: definition.localpart,
       serverName,
@@ -154,7 +207,10 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     });
     return { userId, definition, context };
   });
+  const hostCrypto = new HostCrypto(devices);
   const router = new EventRouter({
+    cryptoOf: (userId) => hostCrypto.of(userId),
+    encryptedRooms,
     bots: routedBots,
     membership: store.membership,
     privateRooms: store.privateRooms,
@@ -184,6 +240,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     admission,
     metrics,
     pendingInbox: () => inbox.pendingCount(),
+    ...(processEvents && devices.length > 0 ? { receiveCryptoParts: (body: Record<string, unknown>) => hostCrypto.receive(body) } : {}),
     async provideUser(userId) {
       const bot = botsByUserId.get(userId);
       if (bot === undefined) return false;
@@ -220,6 +277,8 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     });
   } catch (error) {
     queues.stop();
+    await hostCrypto.close();
+    cryptoStore?.close();
     store.close();
     throw error;
   }
@@ -242,6 +301,8 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     port,
     url: hostUrl(bindAddress, port),
     store,
+    startEncryption: () => hostCrypto.start(),
+    deviceOf: (userId) => hostCrypto.of(userId),
     whenIdle: () => queues.whenIdle(),
     stop() {
       stopping ??= (async () => {
@@ -252,6 +313,8 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
           // Synapse keeps connections alive; without this, close would wait for them to time out.
           server.closeAllConnections();
         });
+        await hostCrypto.close();
+        cryptoStore?.close();
         store.close();
       })();
       return stopping;

@@ -9,13 +9,20 @@ import type { PrivateRooms } from "./privateRooms.ts";
 import { nextTxnId } from "./outgoingTxnIds.ts";
 import { withSendRetries } from "./sendRetry.ts";
 import { landedEventId, lookForLandedEvent, mayHaveLanded } from "./landedSend.ts";
+import type { BotCrypto } from "./botCrypto.ts";
+import type { EncryptedRooms } from "./encryptedRooms.ts";
 
 export interface MatrixBotActionsOptions {
   homeserverUrl: string;
   asToken: string;
   userId: string;
   privateRooms: PrivateRooms;
+  /** The bot's device: with it, messages and events in encrypted rooms go out encrypted, and new private rooms are encrypted. */
+  crypto?: BotCrypto;
+  encryptedRooms?: EncryptedRooms;
 }
+
+const megolm = { algorithm: "m.megolm.v1.aes-sha2" };
 
 function richContent(message: RichText, msgtype: string): Record<string, unknown> {
   return { msgtype, body: message.text, format: "org.matrix.custom.html", formatted_body: message.html };
@@ -36,8 +43,38 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
   const client = createAppserviceClient(options);
   // matrix-js-sdk types message content as a closed union; ours is built to the spec, so assert it once here.
   // Ids derived from the event being handled (outgoingTxnIds.ts): a replay after a crash does not answer twice.
-  const send = async (roomId: string, content: Record<string, unknown>): Promise<string> => {
+  const { crypto, encryptedRooms } = options;
+  /** Who must be able to read what the bot sends: joined and invited members (history visibility "shared"). */
+  const recipients = async (roomId: string): Promise<string[]> => {
+    const answer = (await client.http.authedRequest(sdk.Method.Get, `/rooms/${encodeURIComponent(roomId)}/members`, {
+      not_membership: "leave",
+    })) as { chunk?: { state_key?: string; content?: { membership?: string } }[] };
+    return (answer.chunk ?? []).flatMap((member) =>
+      member.state_key !== undefined && (member.content?.membership === "join" || member.content?.membership === "invite") ? [member.state_key] : [],
+    );
+  };
+  /** The event as it goes on the wire: encrypted in an encrypted room (when the bot has a device). */
+  const sealed = async (roomId: string, type: string, content: Record<string, unknown>): Promise<[string, Record<string, unknown>]> => {
+    if (crypto === undefined || encryptedRooms === undefined) return [type, content];
+    const encrypted = await encryptedRooms.isEncrypted(roomId, () => getState(roomId, "m.room.encryption", ""));
+    if (!encrypted) return [type, content];
+    return ["m.room.encrypted", await crypto.encrypt(roomId, type, content, await recipients(roomId))];
+  };
+  const getState = async (roomId: string, type: string, stateKey: string): Promise<Record<string, unknown> | undefined> => {
+    try {
+      return (await client.http.authedRequest(
+        sdk.Method.Get,
+        `/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(stateKey)}`,
+      )) as Record<string, unknown>;
+    } catch (error) {
+      if (isMatrixError(error, "M_NOT_FOUND")) return undefined;
+      throw error;
+    }
+  };
+  const send = async (roomId: string, plainContent: Record<string, unknown>, plainType = "m.room.message"): Promise<string> => {
     const txnId = nextTxnId(() => client.makeTxnId());
+    // Encrypted once: a retry sends the same ciphertext under the same transaction id.
+    const [type, content] = await sealed(roomId, plainType, plainContent);
     // After a lost connection the request may have reached Synapse: look before sending again (landedSend.ts).
     let mayHaveReached = false;
     const sendOnce = async (): Promise<string> => {
@@ -46,7 +83,7 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
         if (landed !== undefined) return landed;
       }
       try {
-        return (await client.sendEvent(roomId, sdk.EventType.RoomMessage, content as unknown as RoomMessageEventContent, txnId)).event_id;
+        return (await client.sendEvent(roomId, type as sdk.EventType.RoomMessage, content as unknown as RoomMessageEventContent, txnId)).event_id;
       } catch (error) {
         if (error instanceof sdk.ConnectionError) mayHaveReached = true;
         throw error;
@@ -95,16 +132,22 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
     name: string | undefined,
     opening: PrivateRoomOpening | undefined,
   ): Promise<string> => {
+    const encrypt = crypto !== undefined;
     const { room_id: roomId } = await client.createRoom({
       preset: direct ? sdk.Preset.TrustedPrivateChat : sdk.Preset.PrivateChat,
       is_direct: direct,
       // With an opening, the first message goes in before anyone is invited, so the invite is not bare.
       ...(opening === undefined ? { invite: [...userIds] } : {}),
       ...(name === undefined ? {} : { name }),
+      // Private by default: the bot has a device, so its private rooms are end-to-end encrypted.
+      ...(encrypt ? { initial_state: [{ type: "m.room.encryption", state_key: "", content: megolm }] } : {}),
     });
+    if (encrypt) encryptedRooms?.markEncrypted(roomId);
     if (opening !== undefined) {
+      // Encrypted, the opening can be read only by those invited when it is sent: invites (with its reason) go first.
+      if (encrypt) for (const userId of userIds) await invite(roomId, userId, direct, opening.reason);
       await sendNotice(roomId, opening.message);
-      for (const userId of userIds) await invite(roomId, userId, direct, opening.reason);
+      if (!encrypt) for (const userId of userIds) await invite(roomId, userId, direct, opening.reason);
     }
     const [only] = userIds;
     if (direct && only !== undefined) {
@@ -163,23 +206,15 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
         throw error;
       }
     },
-    sendEvent(roomId, type, content) {
-      return put(`/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${nextTxnId(() => client.makeTxnId())}`, content);
+    async sendEvent(roomId, plainType, plainContent) {
+      const txnId = nextTxnId(() => client.makeTxnId());
+      const [type, content] = await sealed(roomId, plainType, plainContent);
+      return put(`/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${txnId}`, content);
     },
     setState(roomId, type, stateKey, content) {
       return put(`/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(stateKey)}`, content);
     },
-    async getState(roomId, type, stateKey) {
-      try {
-        return (await client.http.authedRequest(
-          sdk.Method.Get,
-          `/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(stateKey)}`,
-        )) as Record<string, unknown>;
-      } catch (error) {
-        if (isMatrixError(error, "M_NOT_FOUND")) return undefined;
-        throw error;
-      }
-    },
+    getState,
     async joinedMembers(roomId) {
       return Object.keys((await client.getJoinedRoomMembers(roomId)).joined).sort();
     },

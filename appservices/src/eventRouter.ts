@@ -7,6 +7,11 @@ import { describeError } from "./hostLog.ts";
 import type { HostMetrics } from "./hostMetrics.ts";
 import type { PrivateRooms } from "./privateRooms.ts";
 import { whileHandling } from "./outgoingTxnIds.ts";
+import type { BotCrypto } from "./botCrypto.ts";
+import type { EncryptedRooms } from "./encryptedRooms.ts";
+
+/** Where the host notes, for the bots, an encrypted event it could not decrypt (the framework tells the sender). */
+export const undecryptableField = "io.blockshare.undecryptable";
 
 /** A bot as the router needs it: its definition, its full user id and the context it is called with. */
 export interface RoutedBot {
@@ -23,6 +28,9 @@ export interface EventRouterOptions {
   isNamespaceUser(userId: string): boolean;
   metrics: HostMetrics;
   log: HostLog;
+  /** A bot's device, when encryption is on: encrypted events are decrypted before the bot sees them. */
+  cryptoOf?: (userId: string) => BotCrypto | undefined;
+  encryptedRooms?: EncryptedRooms;
 }
 
 type MembershipChange = (bot: RoutedBot, event: MatrixEvent) => Promise<void>;
@@ -52,6 +60,7 @@ export class EventRouter {
     };
     this.#stateTrackers = {
       "m.room.member": (event) => this.#trackBotMembership(event),
+      "m.room.encryption": async (event) => options.encryptedRooms?.markEncrypted(event.room_id),
     };
   }
 
@@ -107,12 +116,32 @@ export class EventRouter {
     }
   }
 
+  /**
+   * The event as the bot should see it: decrypted with the bot's own device, or, when that fails (its key
+   * never came), still encrypted and marked why, so the bot can tell the sender instead of staying silent.
+   */
+  async #decrypted(bot: RoutedBot, event: MatrixEvent): Promise<MatrixEvent> {
+    if (event.type !== "m.room.encrypted") return event;
+    const crypto = this.#options.cryptoOf?.(bot.userId);
+    const decryption = crypto === undefined ? { readable: false as const, reason: "unreadable", detail: "the bot has no device" } : await crypto.decrypt(event);
+    if (decryption.readable) return decryption.event;
+    this.#options.log.warn("bot could not decrypt an event", {
+      bot: bot.definition.localpart,
+      eventId: event.event_id,
+      roomId: event.room_id,
+      reason: decryption.reason,
+      detail: decryption.detail,
+    });
+    return { ...event, unsigned: { ...event.unsigned, [undecryptableField]: decryption.reason } };
+  }
+
   /** One bot, one event; a failing handler is logged and counted, never rethrown (the room must go on). */
   async #deliver(bot: RoutedBot, event: MatrixEvent): Promise<void> {
     const labels = { bot: bot.definition.localpart };
     const started = performance.now();
     try {
-      await whileHandling(bot.userId, event.event_id, () => bot.definition.handleEvent(event, bot.context));
+      const readable = await this.#decrypted(bot, event);
+      await whileHandling(bot.userId, event.event_id, () => bot.definition.handleEvent(readable, bot.context));
       this.#options.metrics.eventsProcessed.inc({ ...labels, outcome: "ok" });
     } catch (error) {
       this.#options.metrics.eventsProcessed.inc({ ...labels, outcome: "error" });

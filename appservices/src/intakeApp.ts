@@ -18,6 +18,8 @@ export interface IntakeAppOptions {
   provideUser(userId: string): Promise<boolean>;
   log: HostLog;
   bodyLimit?: string | number;
+  /** Takes in a transaction's encryption parts (room keys, device lists) before its events; see hostCrypto.ts. */
+  receiveCryptoParts?: (body: Record<string, unknown>) => Promise<void>;
   /** More endpoints served beside the appservice API (bots' webhooks). */
   extraRouters?: readonly Router[];
 }
@@ -38,6 +40,7 @@ export function createIntakeApp(options: IntakeAppOptions): Express {
       admission: options.admission,
       metrics: options.metrics,
       log: options.log,
+      ...(options.receiveCryptoParts === undefined ? {} : { receiveCryptoParts: options.receiveCryptoParts }),
     }),
   );
   app.use(appserviceQueriesRouter({ hsToken: options.hsToken, provideUser: options.provideUser, log: options.log }));

@@ -14,6 +14,8 @@ export interface AppserviceRegistration {
   sender_localpart: string;
   rate_limited: boolean;
   receive_ephemeral: boolean;
+  "org.matrix.msc3202": boolean;
+  "io.element.msc4190": boolean;
   namespaces: {
     users: NamespaceEntry[];
     aliases: NamespaceEntry[];
@@ -48,7 +50,11 @@ export function buildRegistration(input: RegistrationInput): AppserviceRegistrat
     sender_localpart: input.senderLocalpart,
     // Bots must be able to answer twenty neighbors at once; the bot framework rate-limits per user instead.
     rate_limited: false,
-    receive_ephemeral: false,
+    // Encryption (botCrypto.ts): to-device messages come only to appservices that receive ephemeral events;
+    // MSC3202 adds device lists and key counts; MSC4190 lets the appservice create its bots' devices.
+    receive_ephemeral: true,
+    "org.matrix.msc3202": true,
+    "io.element.msc4190": true,
     namespaces: {
       // Exactly our users on this server: no neighbor can register a name a bot might later need.
       users: [{ exclusive: true, regex: `^@(?:${localparts.join("|")}):${escapeRegex(input.serverName)}$` }],

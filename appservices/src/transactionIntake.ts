@@ -4,7 +4,7 @@ import express, { type Router } from "express";
 import { Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { MatrixEvent } from "../../bots/framework/contract.ts";
-import type { HostLog } from "./hostLog.ts";
+import { describeError, type HostLog } from "./hostLog.ts";
 import type { HostMetrics } from "./hostMetrics.ts";
 import { requireHsToken } from "./hsTokenAuth.ts";
 import { matrixErrorHandler, sendMatrixError } from "./matrixErrors.ts";
@@ -62,7 +62,15 @@ export interface TransactionIntakeOptions {
   admission: TransactionAdmission;
   metrics: HostMetrics;
   log: HostLog;
+  /** The bots' devices take in room keys and device lists first; a failure fails the transaction (it is sent again). */
+  receiveCryptoParts?: (body: Record<string, unknown>) => Promise<void>;
 }
+
+const cryptoUnavailable = {
+  errcode: "M_UNKNOWN",
+  error: "The bots could not take in this transaction's encryption keys right now; retry this transaction later",
+  retry_after_ms: 5000,
+};
 
 export function transactionIntakeRouter(options: TransactionIntakeOptions): Router {
   const { metrics, log } = options;
@@ -91,6 +99,16 @@ export function transactionIntakeRouter(options: TransactionIntakeOptions): Rout
         count("rejected");
         sendMatrixError(res, 400, "M_BAD_JSON", "Transaction body must be a JSON object with an `events` array");
         return;
+      }
+      if (options.receiveCryptoParts !== undefined) {
+        try {
+          await options.receiveCryptoParts(body);
+        } catch (error) {
+          count("rejected");
+          log.error("could not take in a transaction's encryption parts; the homeserver will send it again", { txnId, ...describeError(error) });
+          res.status(503).json(cryptoUnavailable);
+          return;
+        }
       }
       const events = body.events.filter((event): event is MatrixEvent => EventEnvelope.Check(event));
       // Dropping (not rejecting) keeps one odd event from making Synapse retry the whole transaction forever.

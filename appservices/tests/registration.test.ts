@@ -18,7 +18,11 @@ describe("registration", () => {
     assert.equal(registration.hs_token, "hs");
     assert.equal(registration.sender_localpart, "blockshare");
     assert.equal(registration.rate_limited, false);
-    assert.equal(registration.receive_ephemeral, false);
+    // The bots' devices need to-device messages (only sent with ephemeral events), MSC3202's device lists and
+    // key counts, and MSC4190's device creation.
+    assert.equal(registration.receive_ephemeral, true);
+    assert.equal(registration["org.matrix.msc3202"], true);
+    assert.equal(registration["io.element.msc4190"], true);
     assert.deepEqual(registration.namespaces.aliases, []);
     assert.deepEqual(registration.namespaces.rooms, []);
   });

@@ -9,6 +9,7 @@ import { helpCommand, helpCommandName, type HelpOverview } from "./helpCommand.t
 import { languageCommand, languageCommandName } from "./languageCommand.ts";
 import type { RateLimitOptions } from "./rateLimiter.ts";
 import type { Phrase } from "./speak.ts";
+import { undecryptableReply } from "./undecryptableReply.ts";
 
 export type EventHandler = (event: MatrixEvent, context: BotContext) => Promise<void> | void;
 
@@ -65,7 +66,8 @@ export function defineBot(spec: BotSpec): BotDefinition {
     ...(spec.homeRoles === undefined ? {} : { homeRoles: spec.homeRoles }),
   });
   const { onEvent, onTick } = spec;
-  const events = spec.events ?? {};
+  // Built in for every bot, like !help: what the host could not decrypt is answered, never ignored.
+  const events: Readonly<Record<string, EventHandler>> = { "m.room.encrypted": undecryptableReply(), ...spec.events };
   const messages = spec.messages ?? {};
   // One route per event: a table, not a chain of ifs; what is not routed is not this bot's business.
   const routeOf = (event: MatrixEvent): EventHandler | undefined => {

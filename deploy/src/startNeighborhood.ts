@@ -187,6 +187,7 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
       storePath: join(neighborhood.dataDir, "appservice", "store.sqlite"),
       port: neighborhood.ports.appservice,
       webhookToken: secrets.webhook_token,
+      encryption: { passphrase: secrets.bot_crypto_passphrase, storePath: join(neighborhood.dataDir, "appservice", "crypto.sqlite") },
       sharingLimits: {
         maxOpenListings: neighborhood.sharing.max_open_listings,
         maxClaimsPerWeek: neighborhood.sharing.max_claims_per_week,
@@ -212,6 +213,8 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
     for (const bot of bots) {
       await ensureBotUser({ homeserverUrl: clientUrl, asToken: secrets.appservice_as_token, serverName }, bot.localpart, bot.displayName);
     }
+    progress("Giving the bots their encryption keys (a device each, cross-signed)");
+    await host.startEncryption();
     rooms = await provisionNeighborhood({
       homeserverUrl: clientUrl,
       serverName,

@@ -12,8 +12,18 @@ export interface SeenEvent {
   state_key?: string;
   content: Record<string, any>;
   origin_server_ts: number;
-  /** performance.now() when this client's sync delivered the event. */
+  /** performance.now() when this client's sync delivered the event (decrypted, for an encrypted one). */
   receivedAt: number;
+  /** It came end-to-end encrypted (and `type`/`content` are what it decrypted to). */
+  encrypted: boolean;
+  /** It came encrypted and this client could not decrypt it. */
+  undecryptable: boolean;
+}
+
+export interface NeighborClientOptions {
+  /** The device the access token belongs to; with `encrypted`, the client runs Rust crypto (in memory) on it. */
+  deviceId?: string;
+  encrypted?: boolean;
 }
 
 export class NeighborClient {
@@ -25,11 +35,33 @@ export class NeighborClient {
   readonly #seenIds = new Set<string>();
   readonly #waiters = new Set<(event: SeenEvent) => void>();
 
-  constructor(homeserverUrl: string, userId: string, accessToken: string) {
+  readonly #encrypted: boolean;
+
+  constructor(homeserverUrl: string, userId: string, accessToken: string, options: NeighborClientOptions = {}) {
     this.userId = userId;
     this.accessToken = accessToken;
-    this.client = sdk.createClient({ baseUrl: homeserverUrl, userId, accessToken, logger: quietLogger, store: new sdk.MemoryStore() });
+    this.#encrypted = options.encrypted === true;
+    this.client = sdk.createClient({
+      baseUrl: homeserverUrl,
+      userId,
+      accessToken,
+      logger: quietLogger,
+      store: new sdk.MemoryStore(),
+      ...(options.deviceId === undefined ? {} : { deviceId: options.deviceId }),
+    });
     this.client.on(sdk.ClientEvent.Event, (event: sdk.MatrixEvent) => {
+      // An encrypted event counts once it is decrypted (or has failed to), as Element shows it.
+      if (event.isBeingDecrypted() || event.shouldAttemptDecryption()) {
+        event.once(sdk.MatrixEventEvent.Decrypted, () => this.#record(event));
+        return;
+      }
+      this.#record(event);
+    });
+    this.#acceptInvites();
+  }
+
+  #record(event: sdk.MatrixEvent): void {
+    {
       const seen: SeenEvent = {
         event_id: event.getId() ?? "",
         room_id: event.getRoomId() ?? "",
@@ -39,13 +71,14 @@ export class NeighborClient {
         content: event.getContent(),
         origin_server_ts: event.getTs(),
         receivedAt: performance.now(),
+        encrypted: event.isEncrypted(),
+        undecryptable: event.isDecryptionFailure(),
       };
       if (this.#seenIds.has(seen.event_id)) return;
       this.#seenIds.add(seen.event_id);
       this.#seen.push(seen);
       for (const waiter of this.#waiters) waiter(seen);
-    });
-    this.#acceptInvites();
+    }
   }
 
   /** Invites are accepted at once, as a neighbor clicking "Accept" in Element (bots' DMs, introductions). */
@@ -70,6 +103,8 @@ export class NeighborClient {
     // arrives as a gap that Element would back-fill on screen, but that a test would never see.
     const filter = new sdk.Filter(this.userId);
     filter.setTimelineLimit(200);
+    // In memory, as matrix-js-sdk documents for Node: a restarted test client is a new device anyway.
+    if (this.#encrypted && this.client.getCrypto() === undefined) await this.client.initRustCrypto({ useIndexedDB: false });
     await this.client.startClient({ initialSyncLimit: 200, filter, lazyLoadMembers: true });
     await prepared;
   }
@@ -131,6 +166,32 @@ export class NeighborClient {
   async openDirectChat(userId: string): Promise<string> {
     const { room_id } = await this.client.createRoom({ preset: sdk.Preset.TrustedPrivateChat, is_direct: true, invite: [userId] });
     return room_id;
+  }
+
+  /** Opens an encrypted direct chat with a user (a bot), as Element X does (matrix-rust-sdk's create_dm). */
+  async openEncryptedDirectChat(userId: string): Promise<string> {
+    const { room_id } = await this.client.createRoom({
+      preset: sdk.Preset.TrustedPrivateChat,
+      is_direct: true,
+      invite: [userId],
+      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }],
+    });
+    await this.waitForEncryption(room_id);
+    return room_id;
+  }
+
+  /**
+   * Waits until this client's crypto knows the room is encrypted (from its sync): before that, matrix-js-sdk
+   * would send a message in clear.
+   */
+  async waitForEncryption(roomId: string, timeoutMs = 20_000): Promise<void> {
+    const crypto = this.client.getCrypto();
+    if (crypto === undefined) throw new Error(`${this.userId} has no crypto (start it with encrypted: true)`);
+    const deadline = performance.now() + timeoutMs;
+    while (!(await crypto.isEncryptionEnabledInRoom(roomId))) {
+      if (performance.now() > deadline) throw new Error(`${this.userId} waited ${timeoutMs} ms to see ${roomId} encrypted`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async sendText(roomId: string, body: string): Promise<string> {

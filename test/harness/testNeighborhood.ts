@@ -37,8 +37,8 @@ export interface TestNeighborhood {
   neighbors: NeighborClient[];
   /** Creates a registration token as the operator. */
   newToken(uses?: number): Promise<string>;
-  /** Registers a neighbor with a token and starts its client syncing. */
-  addNeighbor(localpart: string, token?: string): Promise<NeighborClient>;
+  /** Registers a neighbor with a token and starts its client syncing (`encrypted`: with Rust crypto, as Element X). */
+  addNeighbor(localpart: string, token?: string, options?: { encrypted?: boolean }): Promise<NeighborClient>;
   /** The sharing limits as the bots read them: the file's, with what passed proposals changed. Bot
    * tests ask here, since bots/ may not import the host (bots/README.md). */
   sharingLimits(): SharingLimits;
@@ -71,14 +71,14 @@ export async function startTestNeighborhood(options: TestNeighborhoodOptions = {
       const token = await registrationTokens.create(handle.running.clientUrl, handle.running.operatorToken, { usesAllowed: uses, expiryTime: null });
       return token.token;
     },
-    async addNeighbor(localpart, token) {
-      const { user_id, access_token } = await registerNeighbor(
+    async addNeighbor(localpart, token, clientOptions = {}) {
+      const { user_id, access_token, device_id } = await registerNeighbor(
         handle.running.clientUrl,
         localpart,
         "correct horse battery",
         token ?? (await handle.newToken()),
       );
-      const neighbor = new NeighborClient(handle.running.clientUrl, user_id, access_token);
+      const neighbor = new NeighborClient(handle.running.clientUrl, user_id, access_token, { deviceId: device_id, ...clientOptions });
       await neighbor.start();
       neighbors.push(neighbor);
       return neighbor;
@@ -135,6 +135,7 @@ export async function writeLoopbackNeighborhood(dir: string, name: string, serve
 export interface RegisterResult {
   user_id: string;
   access_token: string;
+  device_id: string;
 }
 
 /**

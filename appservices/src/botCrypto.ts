@@ -1,0 +1,243 @@
+// One bot's Matrix device and its end-to-end crypto: the Rust crypto (matrix-sdk-crypto-wasm's OlmMachine)
+// fed from appservice transactions instead of a /sync loop, talking to Synapse as this bot's own device.
+//
+// Why OlmMachine directly rather than matrix-js-sdk's CryptoApi: that API is tied to a syncing MatrixClient;
+// the host never syncs. Synapse hands the appservice everything a sync would (to-device messages, device
+// list changes, one-time-key counts: cryptoTransactionParts.ts), and OlmMachine.receiveSyncChanges takes
+// exactly those, as in matrix-bot-sdk's and mautrix's appservice crypto.
+import {
+  CollectStrategy,
+  DecryptionSettings,
+  DeviceId,
+  DeviceLists,
+  EncryptionSettings,
+  MegolmDecryptionError,
+  OlmMachine,
+  RoomId,
+  TrustRequirement,
+  UserId,
+  initAsync,
+} from "@matrix-org/matrix-sdk-crypto-wasm";
+import type { MatrixEvent } from "../../bots/framework/contract.ts";
+import type { DeviceSyncChanges } from "./cryptoTransactionParts.ts";
+import { sendCryptoRequest, type DeviceTransport } from "./cryptoRequests.ts";
+import { describeError, type HostLog } from "./hostLog.ts";
+import { KeyedMutex } from "./keyedMutex.ts";
+
+/** Why an event stayed unreadable: the room key never came, or the message itself is broken or refused. */
+export type UndecryptableReason = "missing-key" | "unreadable";
+
+export type Decryption = { readable: true; event: MatrixEvent } | { readable: false; reason: UndecryptableReason; detail: string };
+
+export interface BotCryptoOptions {
+  userId: string;
+  /** Kept across restarts: the bot's one device. */
+  deviceId: string;
+  displayName: string;
+  transport: DeviceTransport;
+  /** Name and passphrase of the persistent store (an IndexedDB database; persistentIndexedDb.ts keeps it on disk). */
+  store?: { name: string; passphrase: string };
+  log: HostLog;
+  /** How long a message whose room key has not arrived waits for it before the neighbor is told (default 20 s). */
+  keyWaitMs?: number;
+}
+
+let wasmReady: Promise<void> | undefined;
+
+export class BotCrypto {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly #options: BotCryptoOptions;
+  #machine: Promise<OlmMachine> | undefined;
+  /** One request round at a time: two concurrent rounds would send the same pending requests twice. */
+  #requestRound: Promise<void> = Promise.resolve();
+  #requestsAgain = false;
+  /** Key sharing per room runs one at a time (a session must be shared before it encrypts). */
+  readonly #roomLocks = new KeyedMutex();
+  readonly #keyWaiters = new Map<string, Set<() => void>>();
+
+  constructor(options: BotCryptoOptions) {
+    this.#options = options;
+    this.userId = options.userId;
+    this.deviceId = options.deviceId;
+  }
+
+  /** The device exists on the homeserver, its keys are uploaded and it is cross-signed. Retried after a failure. */
+  ready(): Promise<OlmMachine> {
+    this.#machine ??= this.#start().catch((error: unknown) => {
+      this.#machine = undefined;
+      throw error;
+    });
+    return this.#machine;
+  }
+
+  async #start(): Promise<OlmMachine> {
+    wasmReady ??= initAsync();
+    await wasmReady;
+    const { transport, store } = this.#options;
+    // MSC4190: an appservice creates its users' devices with PUT /devices/{id} (idempotent).
+    await transport.asUser("PUT", `/devices/${encodeURIComponent(this.deviceId)}`, { display_name: this.#options.displayName });
+    const machine = await OlmMachine.initialize(new UserId(this.userId), new DeviceId(this.deviceId), store?.name, store?.passphrase);
+    machine.registerRoomKeyUpdatedCallback(async (keys) => {
+      for (const key of keys) this.#notifyKey(key.sessionId);
+    });
+    await this.#sendOutgoing(machine);
+    await this.#crossSign(machine);
+    return machine;
+  }
+
+  /** Cross-signs the device the first time (or when the homeserver lost the keys), so clients show no warning. */
+  async #crossSign(machine: OlmMachine): Promise<void> {
+    const published = (await this.#options.transport.asDevice("POST", "/keys/query", { device_keys: { [this.userId]: [] } })) as {
+      master_keys?: Record<string, unknown>;
+      self_signing_keys?: Record<string, unknown>;
+    };
+    const status = await machine.crossSigningStatus();
+    if (published.master_keys?.[this.userId] !== undefined && published.self_signing_keys?.[this.userId] !== undefined && status.hasSelfSigning) {
+      return;
+    }
+    const requests = await machine.bootstrapCrossSigning(true);
+    const transport = this.#options.transport;
+    if (requests.uploadKeysRequest) await sendCryptoRequest(machine, transport, requests.uploadKeysRequest);
+    // First set-up needs no interactive auth (MSC3967), and Synapse lets appservice users replace keys too.
+    await transport.asDevice("POST", "/keys/device_signing/upload", JSON.parse(requests.uploadSigningKeysRequest.body));
+    await sendCryptoRequest(machine, transport, requests.uploadSignaturesRequest);
+    this.#options.log.info("bot device cross-signed", { bot: this.userId, device: this.deviceId });
+  }
+
+  /** Sends whatever the machine wants sent (key uploads, key queries, to-device messages), one round at a time. */
+  #sendOutgoing(machine: OlmMachine): Promise<void> {
+    this.#requestsAgain = true;
+    const round = this.#requestRound.then(async () => {
+      // Bounded: a machine that keeps asking is served at most a few rounds per call.
+      for (let pass = 0; this.#requestsAgain && pass < 5; pass++) {
+        this.#requestsAgain = false;
+        for (const request of await machine.outgoingRequests()) await sendCryptoRequest(machine, this.#options.transport, request);
+      }
+    });
+    this.#requestRound = round.catch(() => {});
+    return round;
+  }
+
+  /** A transaction's share for this device: to-device messages (room keys), key counts, device list changes. */
+  async receive(changes: DeviceSyncChanges | undefined, deviceLists: { changed: string[]; left: string[] }): Promise<void> {
+    const machine = await this.ready();
+    const lists = new DeviceLists(
+      deviceLists.changed.map((id) => new UserId(id)),
+      deviceLists.left.map((id) => new UserId(id)),
+    );
+    await machine.receiveSyncChanges(JSON.stringify(changes?.toDevice ?? []), lists, changes?.oneTimeKeyCounts ?? new Map(), changes?.unusedFallbackKeys);
+    await this.#sendOutgoing(machine);
+  }
+
+  /** The event as its sender wrote it; when its key has not arrived, waits for it (bounded), asking the sender once. */
+  async decrypt(event: MatrixEvent): Promise<Decryption> {
+    const machine = await this.ready();
+    const first = await this.#tryDecrypt(machine, event);
+    if (first.readable || first.reason !== "missing-key") return first;
+    const sessionId = typeof event.content.session_id === "string" ? event.content.session_id : "";
+    const arrived = this.#waitForKey(sessionId, this.#options.keyWaitMs ?? 20_000);
+    await this.#requestKeyFromSender(event).catch((error: unknown) =>
+      this.#options.log.warn("could not ask the sender's devices for a room key", { bot: this.userId, ...describeError(error) }),
+    );
+    await arrived;
+    return this.#tryDecrypt(machine, event);
+  }
+
+  async #tryDecrypt(machine: OlmMachine, event: MatrixEvent): Promise<Decryption> {
+    try {
+      const decrypted = await machine.decryptRoomEvent(JSON.stringify(event), new RoomId(event.room_id), new DecryptionSettings(TrustRequirement.Untrusted));
+      const clear = JSON.parse(decrypted.event) as { type?: unknown; content?: unknown };
+      if (typeof clear.type !== "string" || typeof clear.content !== "object" || clear.content === null) {
+        return { readable: false, reason: "unreadable", detail: "decrypted payload has no type or content" };
+      }
+      const content = { ...(clear.content as Record<string, unknown>) };
+      // Relations stay outside the ciphertext (so servers can aggregate them): put them back where bots look.
+      if (content["m.relates_to"] === undefined && event.content["m.relates_to"] !== undefined) content["m.relates_to"] = event.content["m.relates_to"];
+      return { readable: true, event: { ...event, type: clear.type, content } };
+    } catch (error) {
+      if (!(error instanceof MegolmDecryptionError)) throw error;
+      // MissingRoomKey = 0, UnknownMessageIndex = 1: the key may still come; anything else will not get better.
+      return { readable: false, reason: error.code <= 1 ? "missing-key" : "unreadable", detail: error.description };
+    }
+  }
+
+  /** An m.room_key_request to the sending device; a client that shared the session with us forwards it again. */
+  async #requestKeyFromSender(event: MatrixEvent): Promise<void> {
+    const { algorithm, sender_key: senderKey, session_id: sessionId, device_id: senderDevice } = event.content;
+    if (typeof senderDevice !== "string" || typeof sessionId !== "string") return;
+    const requestId = `${this.deviceId}-${sessionId.slice(0, 16)}-${Date.now()}`;
+    const content = {
+      action: "request",
+      body: { algorithm, room_id: event.room_id, sender_key: senderKey, session_id: sessionId },
+      request_id: requestId,
+      requesting_device_id: this.deviceId,
+    };
+    await this.#options.transport.asDevice("PUT", `/sendToDevice/m.room_key_request/${encodeURIComponent(requestId)}`, {
+      messages: { [event.sender]: { [senderDevice]: content } },
+    });
+  }
+
+  #waitForKey(sessionId: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiters = this.#keyWaiters.get(sessionId) ?? new Set();
+      this.#keyWaiters.set(sessionId, waiters);
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0) this.#keyWaiters.delete(sessionId);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      waiters.add(done);
+    });
+  }
+
+  #notifyKey(sessionId: string): void {
+    for (const waiter of [...(this.#keyWaiters.get(sessionId) ?? [])]) waiter();
+  }
+
+  /**
+   * The m.room.encrypted content for an event, after the room's session is shared with every device of
+   * `recipients` (joined and invited members). Relations are left in clear by the library, as the spec asks.
+   */
+  async encrypt(roomId: string, type: string, content: Record<string, unknown>, recipients: readonly string[]): Promise<Record<string, unknown>> {
+    const machine = await this.ready();
+    return this.#roomLocks.run(roomId, async () => {
+      const room = () => new RoomId(roomId);
+      // Fresh ids for each call: the library takes ownership of the arrays it is given.
+      const users = () => recipients.map((id) => new UserId(id));
+      await machine.updateTrackedUsers(users());
+      // Key queries for newly tracked users go out first: sessions can be claimed only for known devices.
+      await this.#sendOutgoing(machine);
+      const claim = await machine.getMissingSessions(users());
+      if (claim) await sendCryptoRequest(machine, this.#options.transport, claim);
+      const settings = new EncryptionSettings();
+      // Neighbors rarely verify their devices: every device of a member gets the key, as Element does by default.
+      settings.sharingStrategy = CollectStrategy.allDevices();
+      for (const request of await machine.shareRoomKey(room(), users(), settings)) await sendCryptoRequest(machine, this.#options.transport, request);
+      return JSON.parse(await machine.encryptRoomEvent(room(), type, JSON.stringify(content))) as Record<string, unknown>;
+    });
+  }
+
+  /** The device's Ed25519 key, as clients see it (for logs and tests). */
+  async ed25519Key(): Promise<string> {
+    return (await this.ready()).identityKeys.ed25519.toBase64();
+  }
+
+  /** Closes the machine once nothing uses it: work in flight finishes first (the library refuses otherwise). */
+  async close(): Promise<void> {
+    const machine = await this.#machine?.catch(() => undefined);
+    this.#machine = undefined;
+    await this.#requestRound;
+    await this.#roomLocks.idle();
+    // Messages still waiting for a key stop waiting: they are handled again after the restart.
+    for (const sessionId of [...this.#keyWaiters.keys()]) this.#notifyKey(sessionId);
+    try {
+      machine?.close();
+    } catch (error) {
+      // A decryption still running holds the machine; the process is stopping, the store is already written.
+      this.#options.log.warn("bot device closed while in use", { bot: this.userId, ...describeError(error) });
+    }
+  }
+}
