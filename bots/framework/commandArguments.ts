@@ -137,9 +137,3 @@ export function rest<Name extends string>(name: Name, options: { maxLength?: num
 export function optional<Name extends string, Value>(argument: CommandArgument<Name, Value>): CommandArgument<Name, Value | undefined> {
   return { ...argument, isOptional: true };
 }
-
-/** "<count>", "[title…]": how the argument reads in a usage line. */
-export function placeholderOf(argument: AnyCommandArgument): string {
-  const label = argument.takesRest ? `${argument.name}…` : argument.name;
-  return argument.isOptional ? `[${label}]` : `<${label}>`;
-}

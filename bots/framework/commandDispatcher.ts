@@ -81,7 +81,7 @@ export function createCommandDispatcher(options: DispatcherOptions): CommandDisp
         return reply(message(say(language, "framework.notAllowed", { whoMay: sayPhrase(language, rule.whoMay), command: name })));
       }
       const result = await command.execute(line.argumentText, request);
-      if (!result.ok) return reply(message(say(language, "framework.badArguments", { problem: result.problem, usage: command.usage })));
+      if (!result.ok) return reply(message(say(language, "framework.badArguments", { problem: result.problem, usage: command.usageIn(language) })));
       if (result.reply !== undefined) return reply(result.reply);
     } catch (error) {
       context.log.error(`command ${commandPrefix}${command.name} in ${event.room_id}`, error);

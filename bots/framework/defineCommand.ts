@@ -2,10 +2,11 @@
 // defineCommand checks the description once, at startup, and seals the argument types inside.
 
 import type { BotContext, MatrixEvent, RichText } from "./contract.ts";
-import { placeholderOf, type AnyCommandArgument, type ParsedArguments } from "./commandArguments.ts";
+import type { AnyCommandArgument, ParsedArguments } from "./commandArguments.ts";
+import { sourceLanguage, type Language } from "./languages.ts";
 import { parseArguments } from "./parseArguments.ts";
 import type { Permission } from "./permissions.ts";
-import type { Phrase } from "./speak.ts";
+import { argumentLabel, type Phrase } from "./speak.ts";
 
 export const commandPrefix = "!";
 
@@ -49,8 +50,10 @@ export interface Command {
   readonly details: Phrase | undefined;
   readonly permission: Permission;
   readonly arguments: readonly AnyCommandArgument[];
-  /** "!give <count> <title…>" */
+  /** "!give <count> <title…>": the usage line with English argument names. */
   readonly usage: string;
+  /** The usage line with the argument names of `language` ("!offer <qué…>"). */
+  usageIn(language: Language): string;
   /** Parses the argument text, then runs. A bad argument is a result, not an exception; `run`'s own errors propagate. */
   execute(argumentText: string, request: CommandRequest): Promise<CommandResult>;
 }
@@ -72,20 +75,38 @@ function checkArguments(commandName: string, argumentList: readonly AnyCommandAr
   });
 }
 
+/** "<count>", "[title…]": how an argument reads in a usage line, named in `language`. */
+export function placeholderIn(argument: AnyCommandArgument, language: Language): string {
+  const name = argumentLabel(language, argument.name);
+  const label = argument.takesRest ? `${name}…` : name;
+  return argument.isOptional ? `[${label}]` : `<${label}>`;
+}
+
+/** Every command defined in this process: what the test that every argument has a name in each catalog reads. */
+export const definedCommands: Command[] = [];
+
 export function defineCommand<const Arguments extends readonly AnyCommandArgument[]>(spec: CommandSpec<Arguments>): Command {
   for (const name of [spec.name, ...(spec.aliases ?? [])]) {
     if (!commandNamePattern.test(name)) throw new Error(`command "${name}": names are a lowercase word (a-z, 0-9, -)`);
   }
   checkArguments(spec.name, spec.args);
-  const usage = [`${commandPrefix}${spec.name}`, ...spec.args.map(placeholderOf)].join(" ");
-  return {
+  // Built once per language the first time it is asked for: help lists every command on each !help.
+  const usages = new Map<Language, string>();
+  const usageIn = (language: Language): string => {
+    let usage = usages.get(language);
+    if (usage === undefined)
+      usages.set(language, (usage = [`${commandPrefix}${spec.name}`, ...spec.args.map((argument) => placeholderIn(argument, language))].join(" ")));
+    return usage;
+  };
+  const command: Command = {
     name: spec.name,
     aliases: spec.aliases ?? [],
     summary: spec.summary,
     details: spec.details,
     permission: spec.permission,
     arguments: spec.args,
-    usage,
+    usage: usageIn(sourceLanguage),
+    usageIn,
     async execute(argumentText, request) {
       const parsed = parseArguments(spec.args, argumentText, request.context.community.languageOf(request.sender));
       if (!parsed.ok) return parsed;
@@ -93,4 +114,6 @@ export function defineCommand<const Arguments extends readonly AnyCommandArgumen
       return { ok: true, reply: reply ?? undefined };
     },
   };
+  definedCommands.push(command);
+  return command;
 }

@@ -7,7 +7,7 @@ import { commandPrefix, defineCommand, type Command, type CommandRequest } from 
 import { sourceLanguage, type Language } from "./languages.ts";
 import { permissionRules, type Permission } from "./permissions.ts";
 import { bold, bulletList, code, joinPieces, message, paragraph, rich } from "./richText.ts";
-import { say, sayPhrase, words, type Phrase } from "./speak.ts";
+import { argumentLabel, say, sayPhrase, words, type Phrase } from "./speak.ts";
 
 /** More for a bot's !help after its `about` line (nothing: the command list alone). */
 export type HelpOverview = (request: CommandRequest, language: Language) => Promise<RichText | undefined> | RichText | undefined;
@@ -52,9 +52,13 @@ async function commandList(subject: HelpSubject, commands: readonly Command[], r
   return message(
     paragraph(bold(subject.displayName), " — ", sayPhrase(language, subject.about)),
     overview,
-    bulletList(runnable.map((command) => rich(code(command.usage), otherWords(command, language), " — ", sayPhrase(language, command.summary)))),
+    bulletList(runnable.map((command) => rich(code(command.usageIn(language)), otherWords(command, language), " — ", sayPhrase(language, command.summary)))),
     restrictedNotes,
-    paragraph(say(language, request.isDirect ? "help.moreDirect" : "help.more", { usage: `${commandPrefix}${helpCommandName} <command>` })),
+    paragraph(
+      say(language, request.isDirect ? "help.moreDirect" : "help.more", {
+        usage: `${commandPrefix}${helpCommandName} <${argumentLabel(language, "command")}>`,
+      }),
+    ),
   );
 }
 
@@ -78,7 +82,7 @@ function commandDetail(command: Command, language: Language): RichText {
   const rule = permissionRules[command.permission];
   return message(
     paragraph(bold(`${commandPrefix}${command.name}`), " — ", sayPhrase(language, command.summary)),
-    paragraph(say(language, "help.usage", { usage: command.usage })),
+    paragraph(say(language, "help.usage", { usage: command.usageIn(language) })),
     command.aliases.length > 0
       ? paragraph(
           say(language, "help.aliases", {
@@ -93,7 +97,12 @@ function commandDetail(command: Command, language: Language): RichText {
     command.arguments.length > 0
       ? bulletList(
           command.arguments.map((argument) =>
-            rich(code(argument.name), ": ", sayPhrase(language, argument.accepts), argument.isOptional ? [" ", say(language, "help.optional")] : ""),
+            rich(
+              code(argumentLabel(language, argument.name)),
+              ": ",
+              sayPhrase(language, argument.accepts),
+              argument.isOptional ? [" ", say(language, "help.optional")] : "",
+            ),
           ),
         )
       : "",

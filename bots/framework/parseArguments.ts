@@ -4,7 +4,7 @@ import type { RichText } from "./contract.ts";
 import { tokenizeArguments } from "./argumentTokens.ts";
 import type { AnyCommandArgument, ParsedArguments } from "./commandArguments.ts";
 import { sourceLanguage, type Language } from "./languages.ts";
-import { say, sayPhrase } from "./speak.ts";
+import { argumentLabel, say, sayPhrase } from "./speak.ts";
 
 export type ArgumentParse<Arguments extends readonly AnyCommandArgument[]> =
   | { ok: true; values: ParsedArguments<Arguments> }
@@ -21,7 +21,7 @@ export function parseArguments<const Arguments extends readonly AnyCommandArgume
   for (const argument of argumentList) {
     const remaining = tokens.slice(position);
     if (remaining.length === 0) {
-      if (!argument.isOptional) return { ok: false, problem: say(language, "argument.missing", { name: argument.name }) };
+      if (!argument.isOptional) return { ok: false, problem: say(language, "argument.missing", { name: argumentLabel(language, argument.name) }) };
       values[argument.name] = undefined;
       continue;
     }
@@ -29,7 +29,9 @@ export function parseArguments<const Arguments extends readonly AnyCommandArgume
     if (!reading.ok) {
       return {
         ok: false,
-        problem: reading.problem ?? say(language, "argument.invalid", { name: argument.name, accepts: sayPhrase(language, argument.accepts) }),
+        problem:
+          reading.problem ??
+          say(language, "argument.invalid", { name: argumentLabel(language, argument.name), accepts: sayPhrase(language, argument.accepts) }),
       };
     }
     values[argument.name] = reading.value;

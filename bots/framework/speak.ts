@@ -125,6 +125,16 @@ export function sayPlain(language: Language, key: MessageKey, values: MessageVal
   return say(language, key, values).text;
 }
 
+/**
+ * An argument's name as a neighbor reads it in usage lines, help and problems ("<qué>" for `what`): the
+ * catalog's `argument.name.<name>`, else the name itself (tests/argumentNames.test.ts checks every
+ * command the bots define has one).
+ */
+export function argumentLabel(language: Language, name: string): string {
+  const key = `argument.name.${name}`;
+  return Object.hasOwn(catalogFor(language), key) ? say(language, key as MessageKey).text : name;
+}
+
 /** A list in the language's own words ("a, b and c" / "a, b y c"), keeping each item's markup. */
 export function listOf(language: Language, items: readonly Inline[]): RichText {
   const pieces = items.map((item) => rich(item));

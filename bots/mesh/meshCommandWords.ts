@@ -20,10 +20,10 @@ export function aliasesOf(name: "mesh" | SubcommandName): string[] {
   return [...new Set(Object.values(typedWords).map((words) => words[name]))].filter((word) => word !== name);
 }
 
-/** "!red silenciar <node> <for> [reason…]" for a Spanish speaker; English words otherwise. */
+/** "!red silenciar <nodo> <durante> [motivo…]" for a Spanish speaker; English words otherwise. */
 export function subcommandUsage(command: Command, language: Language): string {
   const words = typedWords[language] ?? typedWords.en!;
   const name = command.name as SubcommandName;
-  const placeholders = command.usage.slice(1 + command.name.length);
+  const placeholders = command.usageIn(language).slice(1 + command.name.length);
   return `!${words.mesh} ${words[name] ?? command.name}${placeholders}`;
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createFakeBotContext, takeSentTexts, testServer, textMessage } from "../testing/fakeBotContext.ts";
-import { sayPlain } from "../speak.ts";
+import { argumentLabel, sayPlain } from "../speak.ts";
 import { porchBot } from "../../porch/porchBot.ts";
 import { pollsBot } from "../../polls/pollsBot.ts";
 
@@ -38,8 +38,8 @@ test("the choice is the block's: every bot answers in it, and Spanish aliases wo
   // The polls bot was never told, and answers in Spanish.
   await pollsBot.handleEvent(textMessage(governance, ana, "!ayuda"), context);
   const [help] = takeSentTexts(context);
-  assert.ok(help?.includes(sayPlain("es", "help.more", { usage: "!help <command>" })), help);
-  assert.ok(help?.includes(`\`!language [language]\` (\`!idioma\`) — ${sayPlain("es", "language.summary")}`), help);
+  assert.ok(help?.includes(sayPlain("es", "help.more", { usage: `!help <${argumentLabel("es", "command")}>` })), help);
+  assert.ok(help?.includes(`\`!language [${argumentLabel("es", "language")}]\` (\`!idioma\`) — ${sayPlain("es", "language.summary")}`), help);
 
   await porchBot.handleEvent(textMessage(lobby, ana, "!language EN-us"), context);
   assert.deepEqual(takeSentTexts(context), ["From now on I answer you in English."]);

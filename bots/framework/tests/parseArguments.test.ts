@@ -64,7 +64,7 @@ test("a problem is said in the neighbor's language, durations too", () => {
     const parsed = parseArguments(args, text, "es");
     return parsed.ok ? "" : parsed.problem.text;
   };
-  assert.equal(problem("3"), "`for` debe ser un tiempo de como máximo 4 semanas y 2 días (como 2h, 45m o “3 días”).");
+  assert.equal(problem("3"), "`durante` debe ser un tiempo de como máximo 4 semanas y 2 días (como 2h, 45m o “3 días”).");
   assert.equal(problem("2h 99"), "`count` debe ser un número entero del 1 al 20.");
   assert.equal(problem("2h"), "Falta `count`.");
   assert.equal(problem("2h 3 pero"), "No esperaba `pero`.");

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { startTestNeighborhood, type TestNeighborhood } from "../../../test/harness/testNeighborhood.ts";
 import type { NeighborClient, SeenEvent } from "../../../test/harness/neighborClient.ts";
 import { meshBot } from "../meshBot.ts";
-import { speaker, type Speaker } from "../../framework/speak.ts";
+import { argumentLabel, speaker, type Speaker } from "../../framework/speak.ts";
 
 const english = speaker("en", "UTC");
 const uplinkDownText = english.plain("mesh.uplink.down");
@@ -143,8 +143,12 @@ describe("the mesh bot on a real Synapse", () => {
     assert.equal(await ask("!red adoptar patio-7"), es.plain("mesh.adopt.doneUnknown", { node: "patio-7" }));
     const menu = await ask("!red");
     assert.ok(menu.startsWith(es.plain("mesh.menu.ask")), menu);
-    assert.ok(menu.includes(`!red silenciar <node> <for> [reason…]`) && menu.includes(es.plain("mesh.silence.summary")), menu);
-    assert.ok((await ask("!mesh node")).includes("!red nodo <node>"), "English words still work; the usage shows hers");
+    assert.ok(
+      menu.includes(`!red silenciar <${argumentLabel("es", "node")}> <${argumentLabel("es", "for")}> [${argumentLabel("es", "reason")}…]`) &&
+        menu.includes(es.plain("mesh.silence.summary")),
+      menu,
+    );
+    assert.ok((await ask("!mesh node")).includes(`!red nodo <${argumentLabel("es", "node")}>`), "English words still work; the usage shows hers");
 
     // Her node's alert: the room is told in the block's language (English), she is told privately in Spanish.
     const labels = { alertname: "MeshNodeDown", node: "patio-7", severity: "critical" };

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { RichText } from "../../framework/contract.ts";
-import { speaker, type Speaker } from "../../framework/speak.ts";
+import { argumentLabel, speaker, type Speaker } from "../../framework/speak.ts";
 import { createFakeBotContext, startTime, testServer } from "../../framework/testing/fakeBotContext.ts";
 import { alertWords, severityLook } from "../alertWording.ts";
 import type { Incident } from "../incident.ts";
@@ -63,7 +63,7 @@ test("every outcome of !mesh is said from the catalog in English and in Spanish"
     [{ kind: "menu", unknownWord: "reboot" }, (s) => s.plain("mesh.menu.unknown", { word: "reboot" })],
     [
       { kind: "badArguments", problem: english.say("mesh.command.detailsArgument"), subcommand: "node" },
-      (s) => (s.language === "es" ? "!red nodo <node>" : "!mesh node <node>"),
+      (s) => (s.language === "es" ? `!red nodo <${argumentLabel("es", "node")}>` : "!mesh node <node>"),
     ],
     [adoptNode(state, "rooftop-3", bea), (s) => s.plain("mesh.adopt.doneUnknown", { node: "rooftop-3" })],
     [adoptNode(state, "Rooftop-3", bea), (s) => s.plain("mesh.adopt.already", { node: "Rooftop-3" })],
@@ -99,11 +99,11 @@ test("the menu lists each subcommand with the words of the neighbor's language, 
   const menu = textOf(meshReplyWords(spanish, { kind: "menu" }, meshSubcommands));
   for (const usage of [
     "!red estado",
-    "!red nodo <node>",
-    "!red adoptar <node>",
-    "!red dejar <node>",
-    "!red silenciar <node> <for> [reason…]",
-    "!red reactivar <node>",
+    `!red nodo <${argumentLabel("es", "node")}>`,
+    `!red adoptar <${argumentLabel("es", "node")}>`,
+    `!red dejar <${argumentLabel("es", "node")}> [${argumentLabel("es", "who")}]`,
+    `!red silenciar <${argumentLabel("es", "node")}> <${argumentLabel("es", "for")}> [${argumentLabel("es", "reason")}…]`,
+    `!red reactivar <${argumentLabel("es", "node")}>`,
   ]) {
     assert.ok(menu.includes(usage), `${usage} in ${menu}`);
   }

@@ -9,7 +9,7 @@ import { startTestNeighborhood, type TestNeighborhood } from "../../../test/harn
 import type { NeighborClient, SeenEvent } from "../../../test/harness/neighborClient.ts";
 import { createPollsBot } from "../../polls/pollsBot.ts";
 import { porchBot } from "../porchBot.ts";
-import { sayPlain } from "../../framework/speak.ts";
+import { argumentLabel, sayPlain } from "../../framework/speak.ts";
 
 interface PinnedNorms {
   eventId: string;
@@ -142,7 +142,7 @@ describe("the block's norms on a real Synapse", () => {
     assert.ok(about.startsWith(sayPlain("es", "porch.aboutCommand.what", { block: block.running.neighborhood.name })), about);
     assert.ok(about.includes(sayPlain("es", "porch.aboutCommand.server", { serverName, publicUrl: block.running.neighborhood.public_url })), about);
     const help = await ask(governance, polls, "!ayuda");
-    assert.ok(help.includes(sayPlain("es", "help.more", { usage: "!help <command>" })), help);
+    assert.ok(help.includes(sayPlain("es", "help.more", { usage: `!help <${argumentLabel("es", "command")}>` })), help);
     // Ann never chose: the polls bot still answers her in the block's language.
     const annHelp = bodyOf(await ann.waitForReply(governance, await ann.sendText(governance, "!help"), polls));
     assert.ok(annHelp.includes(sayPlain("en", "help.more", { usage: "!help <command>" })), annHelp);
