@@ -8,7 +8,8 @@ import type { Command } from "./defineCommand.ts";
 import { helpCommand, helpCommandName, type HelpOverview } from "./helpCommand.ts";
 import { languageCommand, languageCommandName } from "./languageCommand.ts";
 import type { RateLimitOptions } from "./rateLimiter.ts";
-import type { Phrase } from "./speak.ts";
+import { sourceLanguage } from "./languages.ts";
+import { sayPhrase, type Phrase } from "./speak.ts";
 import { undecryptableReply } from "./undecryptableReply.ts";
 
 export type EventHandler = (event: MatrixEvent, context: BotContext) => Promise<void> | void;
@@ -18,7 +19,11 @@ const textMsgtypes = new Set(["m.text", "m.notice", "m.emote"]);
 
 export interface BotSpec {
   localpart: string;
-  displayName: string;
+  /**
+   * The bot's name: `words(key)` says it in the reader's language at the top of its !help; its Matrix
+   * profile (one name for everyone, set by the host) takes the English.
+   */
+  displayName: Phrase;
   /** One sentence for the top of !help. */
   about: Phrase;
   /** One short line for the Lobby's overview of the bots: what this bot does for a neighbor. */
@@ -79,7 +84,7 @@ export function defineBot(spec: BotSpec): BotDefinition {
 
   return {
     localpart: spec.localpart,
-    displayName: spec.displayName,
+    displayName: sayPhrase(sourceLanguage, spec.displayName).text,
     ...(spec.summary === undefined ? {} : { summary: spec.summary }),
     ...(spec.homeRoles === undefined ? {} : { homeRoles: spec.homeRoles }),
     async handleEvent(event, context) {

@@ -13,7 +13,8 @@ import { argumentLabel, say, sayPhrase, words, type Phrase } from "./speak.ts";
 export type HelpOverview = (request: CommandRequest, language: Language) => Promise<RichText | undefined> | RichText | undefined;
 
 export interface HelpSubject {
-  displayName: string;
+  /** The bot's name, said in the reader's language. */
+  displayName: Phrase;
   about: Phrase;
   overview?: HelpOverview;
 }
@@ -50,7 +51,7 @@ async function commandList(subject: HelpSubject, commands: readonly Command[], r
   );
   const overview = (await subject.overview?.(request, language)) ?? "";
   return message(
-    paragraph(bold(subject.displayName), " — ", sayPhrase(language, subject.about)),
+    paragraph(bold(sayPhrase(language, subject.displayName)), " — ", sayPhrase(language, subject.about)),
     overview,
     bulletList(runnable.map((command) => rich(code(command.usageIn(language)), otherWords(command, language), " — ", sayPhrase(language, command.summary)))),
     restrictedNotes,

@@ -16,7 +16,7 @@ export function createShareBot(options: { rateLimit?: RateLimitOptions } = {}): 
   return defineBot({
     localpart: shareLocalpart,
     homeRoles: ["sharing"],
-    displayName: "Sharing board",
+    displayName: words("share.displayName"),
     about: words("share.about"),
     summary: words("share.summary"),
     commands: [...postCommands, ...lifecycleCommands, ...boardCommands],

@@ -8,7 +8,7 @@ import { pollsBot } from "../../polls/pollsBot.ts";
 import { shareBot } from "../../share/shareBot.ts";
 import { definedCommands, type Command } from "../defineCommand.ts";
 import { readCatalogFolder, supportedLanguages } from "../languages.ts";
-import { argumentLabel } from "../speak.ts";
+import { argumentLabel, sayPlain } from "../speak.ts";
 import { createFakeBotContext, takeSentTexts, testServer, textMessage } from "../testing/fakeBotContext.ts";
 
 /** Arguments without a name in a catalog, or with one a usage line cannot show, one line each. */
@@ -53,7 +53,7 @@ test("a usage line names the arguments in the neighbor's language", () => {
   assert.notEqual(offer.usageIn("es"), offer.usageIn("en"));
 });
 
-test("a Spanish speaker reads Spanish argument names in !help, !help <command> and a bad command's usage", async () => {
+test("a Spanish speaker reads the bot's name and Spanish argument names in !help, !help <command> and a bad command's usage", async () => {
   const context = createFakeBotContext({ operators: [`@ada:${testServer}`] });
   const sharing = `!sharing:${testServer}`;
   const governance = `!governance:${testServer}`;
@@ -69,6 +69,9 @@ test("a Spanish speaker reads Spanish argument names in !help, !help <command> a
   const [list] = takeSentTexts(context);
   assert.ok(list?.includes(lendOut.usageIn("es")), `the list shows ${lendOut.usageIn("es")}: ${list}`);
   assert.ok(list?.includes(`!help <${argumentLabel("es", "command")}>`), "and how to ask about one command");
+  // The bot's own name heads its !help in the reader's language; its Matrix profile takes the English.
+  assert.ok(list?.startsWith(`${sayPlain("es", "share.displayName")} — `), `the share bot's name in Spanish: ${list}`);
+  assert.equal(shareBot.displayName, sayPlain("en", "share.displayName"));
 
   await shareBot.handleEvent(textMessage(sharing, ana, "!ayuda lend-out"), context);
   const [detail] = takeSentTexts(context);

@@ -10,10 +10,11 @@ import { speakerFor, words, type Speaker } from "../../framework/speak.ts";
 import { findCategory } from "../domain/categories.ts";
 import { isLive, type Listing } from "../domain/listing.ts";
 import { parseListingRef } from "../domain/listingIds.ts";
-import { findListing, listingProblemText } from "./listingArguments.ts";
+import { findListing } from "./listingArguments.ts";
 import { listingLine } from "./listingMessage.ts";
 import { defaultVisibilityKey } from "./shareStoreKeys.ts";
 import { runtimeFor, type ShareRuntime } from "./shareRuntime.ts";
+import { chatReplyText } from "./shareWords.ts";
 
 const maxShown = 20;
 
@@ -148,7 +149,7 @@ const thanks = defineCommand({
       const ref = parseListingRef(args.who);
       if (ref === undefined) return speaker.say("share.thanks.startWith");
       const found = findListing(runtime, ref, event);
-      if (!found.ok) return listingProblemText(speaker, found.problem);
+      if (!found.ok) return chatReplyText(speaker, found.problem);
       thanked = thankedIn(found.listing, sender);
       title = found.listing.title;
     }

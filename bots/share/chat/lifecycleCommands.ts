@@ -10,9 +10,10 @@ import { readDate } from "../domain/dates.ts";
 import type { LifecycleAction } from "../domain/lifecycle.ts";
 import type { Listing } from "../domain/listing.ts";
 import type { ListingRef } from "../domain/listingIds.ts";
-import { findListing, listingProblemText, listingRef } from "./listingArguments.ts";
+import { findListing, listingRef } from "./listingArguments.ts";
 import { performAction } from "./listingActions.ts";
 import { runtimeFor } from "./shareRuntime.ts";
+import { chatReplyText } from "./shareWords.ts";
 
 /** What `!claim` (and a 👍 reaction) means depends on the listing. */
 export function claimActionFor(listing: Listing): LifecycleAction {
@@ -100,12 +101,11 @@ async function runLifecycle(
   runtime.noticeRoom(roomId);
   const found = findListing(runtime, wanted.id, event);
   const speaker = speakerFor(context, sender);
-  if (!found.ok) return listingProblemText(speaker, found.problem);
+  if (!found.ok) return chatReplyText(speaker, found.problem);
   let until: number | undefined;
   if (wanted.until !== undefined) {
     until = readDate(wanted.until, context.now());
-    if (until === undefined || until <= context.now())
-      return speaker.say("share.dates.unreadable", { phrase: wanted.until, dates: speaker.plain("share.dates.accepted") });
+    if (until === undefined || until <= context.now()) return chatReplyText(speaker, { kind: "unreadable-until", phrase: wanted.until });
   }
   const action = typeof spec.action === "function" ? spec.action(found.listing, sender) : spec.action;
   const reply = await performAction({

@@ -2,8 +2,8 @@
 // command means, from its id or from the thread/reply it was sent in.
 
 import type { CommandArgument } from "../../framework/commandArguments.ts";
-import type { MatrixEvent, RichText } from "../../framework/contract.ts";
-import { words, type Speaker } from "../../framework/speak.ts";
+import type { MatrixEvent } from "../../framework/contract.ts";
+import { words } from "../../framework/speak.ts";
 import type { Listing } from "../domain/listing.ts";
 import { parseListingRef, resolveListingRef, type ListingRef } from "../domain/listingIds.ts";
 import type { ShareRuntime } from "./shareRuntime.ts";
@@ -30,14 +30,10 @@ function relatedEventId(event: MatrixEvent): string | undefined {
   return typeof replied === "string" ? replied : undefined;
 }
 
-/** Why the listing a command means was not found. */
+/** Why the listing a command means was not found (shareWords.ts's chatReplyText says it). */
 export type ListingProblem = { kind: "which" } | { kind: "not-found"; ref: string };
 
 export type FoundListing = { ok: true; listing: Listing } | { ok: false; problem: ListingProblem };
-
-export function listingProblemText(speaker: Speaker, problem: ListingProblem): RichText {
-  return problem.kind === "which" ? speaker.say("share.listingRef.which") : speaker.say("share.listingRef.notFound", { ref: problem.ref });
-}
 
 /** The listing a command names, or the one whose thread (or message) it replies to. */
 export function findListing(runtime: ShareRuntime, ref: ListingRef | undefined, event: MatrixEvent): FoundListing {

@@ -7,7 +7,7 @@ import { escapeHtml, italic, lines, mention, message, rich } from "../../framewo
 import type { Speaker } from "../../framework/speak.ts";
 import type { Listing, ListingKind } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
-import { areaWord, stateWord, typed, when } from "./shareWords.ts";
+import { areaWord, categoryWord, stateWord, typed, when } from "./shareWords.ts";
 
 const kindIcons: Readonly<Record<ListingKind, string>> = { offer: "🎁", ask: "🙋", lend: "🔁" };
 const kindKeys: Readonly<Record<ListingKind, MessageKey>> = { offer: "share.kind.offer", ask: "share.kind.ask", lend: "share.kind.lend" };
@@ -16,11 +16,6 @@ const mxcPattern = /^mxc:\/\/[A-Za-z0-9.:-]+\/[A-Za-z0-9_-]+$/u;
 
 export function isMxcUri(value: string): boolean {
   return mxcPattern.test(value);
-}
-
-/** A category in words: the select key is the first word of its name ("services and skills" → services). */
-export function categoryWord(speaker: Speaker, category: string): string {
-  return speaker.plain("share.category", { category: category.split(" ")[0] ?? category });
 }
 
 function photo(speaker: Speaker, uri: string): RichText {

@@ -10,11 +10,7 @@ import { listingKey, shortId } from "../domain/listingIds.ts";
 import { readListingText } from "../domain/listingText.ts";
 import { runtimeFor } from "./shareRuntime.ts";
 import { defaultVisibilityKey, lastPostedKey } from "./shareStoreKeys.ts";
-import { categoryWord } from "./listingMessage.ts";
-import { draftProblemText, exampleKeys, problemText, when } from "./shareWords.ts";
-
-/** The command that closes each kind of listing, as the neighbor's language names it. */
-const closeKeys: Readonly<Record<ListingKind, MessageKey>> = { offer: "share.command.handed", ask: "share.command.fulfilled", lend: "share.command.cancel" };
+import { chatReplyText, draftProblemText, exampleKeys, problemText } from "./shareWords.ts";
 
 interface PostKind {
   kind: ListingKind;
@@ -75,15 +71,15 @@ function postCommand({ kind, aliases, summary }: PostKind): Command {
       runtime.board.add(listing);
       lastPostedKey(sender).put(context.store, { key: listing.key, at: now, roomId });
       await runtime.render();
-      const id = shortId(home, number, home);
-      const close = `${speaker.plain(closeKeys[kind])} ${number}`;
-      return speaker.say("share.post.posted", {
-        id,
+      return chatReplyText(speaker, {
+        kind: "posted",
+        id: shortId(home, number, home),
+        number,
         title: draft.title,
-        category: categoryWord(speaker, draft.category),
-        until: when(draft.expiresAt),
-        shared: visibility === "shared" ? "yes" : "no",
-        close,
+        category: draft.category,
+        until: draft.expiresAt,
+        visibility,
+        listingKind: kind,
       });
     },
   });

@@ -3,12 +3,12 @@
 // the block that made a losing promise tells its neighbor by DM (and in the pickup chat it opened),
 // once, and puts them on the offer's list in case the promise falls through.
 
-import { mention } from "../../framework/richText.ts";
 import { correctedPromise, settlePromises, type LostPromise } from "../domain/promiseConflicts.ts";
 import { isLive, type Listing } from "../domain/listing.ts";
 import { shortId } from "../domain/listingIds.ts";
 import { pickupSpeaker } from "./listingActions.ts";
 import { pickupChatKey } from "./shareStoreKeys.ts";
+import { chatReplyText } from "./shareWords.ts";
 import type { ShareRuntime } from "./shareRuntime.ts";
 
 async function tellLoser(runtime: ShareRuntime, listing: Listing, loss: LostPromise): Promise<void> {
@@ -27,7 +27,7 @@ async function tellLoser(runtime: ShareRuntime, listing: Listing, loss: LostProm
   const intro = pickupChatKey(listing.key).get(runtime.store);
   if (intro !== undefined && intro.with === loss.bid.to) {
     await runtime.context.actions
-      .sendMessage(intro.roomId, pickupSpeaker(runtime, [listing.owner, loss.bid.to]).say("share.settle.pickupLost", { id, winner: mention(loss.winner.to) }))
+      .sendMessage(intro.roomId, chatReplyText(pickupSpeaker(runtime, [listing.owner, loss.bid.to]), { kind: "pickup-lost", id, winner: loss.winner.to }))
       .catch(() => {});
   }
 }

@@ -1,6 +1,7 @@
 // What the share bot says, in a Speaker's language: the replies, notices and introductions of the
-// lifecycle actions (domain/listingDecisions.ts decides them), and the words they share (states,
-// fairness problems). Every title, area and name a neighbor typed goes in as a value, so it is escaped
+// lifecycle actions (domain/listingDecisions.ts decides them), the chat layer's own replies (a posted
+// listing, a listing not found, an unreadable date, a lost promise in the pickup chat), and the words
+// they share (states, categories, fairness problems). Every title, area and name a neighbor typed goes in as a value, so it is escaped
 // and never read as ICU.
 
 import type { RichText } from "../../framework/contract.ts";
@@ -9,9 +10,10 @@ import { mention, message } from "../../framework/richText.ts";
 import type { MessageValues, Speaker } from "../../framework/speak.ts";
 import type { FairnessProblem } from "../domain/fairness.ts";
 import type { ActionNotice, ActionReply, Introduction } from "../domain/listingDecisions.ts";
-import type { Listing, ListingKind, ListingState } from "../domain/listing.ts";
+import type { Listing, ListingKind, ListingState, Visibility } from "../domain/listing.ts";
 import { defaultArea, type DraftProblem } from "../domain/listingText.ts";
 import { commandsFor } from "./actionCommands.ts";
+import type { ListingProblem } from "./listingArguments.ts";
 
 /** The listing as a message names it: its id for this block (#12, #12.oak) and its title. */
 export interface Named {
@@ -42,6 +44,11 @@ export function when(at: number): Date {
 /** A pickup area: the neighbor's own words, or "this block" in the speaker's language when they gave none. */
 export function areaWord(speaker: Speaker, area: string): string {
   return area === defaultArea ? speaker.plain("share.area.default") : area;
+}
+
+/** A category in words: the select key is the first word of its name ("services and skills" → services). */
+export function categoryWord(speaker: Speaker, category: string): string {
+  return speaker.plain("share.category", { category: category.split(" ")[0] ?? category });
 }
 
 /** The id as typed after a command: "12" for #12, "12.oak" for #12.oak. */
@@ -192,4 +199,38 @@ export function draftProblemText(speaker: Speaker, problem: DraftProblem, kind: 
 export function ownReactionText(speaker: Speaker, id: string, kind: ListingKind, key: string | undefined): RichText {
   const said = speaker.say("share.reaction.own", { id, key: key ?? "none" });
   return message(said, " ", speaker.say(kind === "ask" ? "share.reaction.ownAsk" : "share.reaction.ownOffer", { number: typed(id) }));
+}
+
+/** The chat layer's own replies (not a lifecycle action's outcome): what happened, said by chatReplyText. */
+export type ChatReply =
+  /** The listing a command means was not found: none named and no thread, or no such listing. */
+  | ListingProblem
+  /** A new listing is on the board. */
+  | { kind: "posted"; id: string; number: number; title: string; category: string; until: number; visibility: Visibility; listingKind: ListingKind }
+  /** The date after a lifecycle command could not be read, or is past. */
+  | { kind: "unreadable-until"; phrase: string }
+  /** In the pickup chat of a promise that lost to one made elsewhere during a partition. */
+  | { kind: "pickup-lost"; id: string; winner: string };
+
+/** The command that closes each kind of listing, as the reader's language names it. */
+const closeKeys: Readonly<Record<ListingKind, MessageKey>> = { offer: "share.command.handed", ask: "share.command.fulfilled", lend: "share.command.cancel" };
+
+const chatReplyWords: { [Kind in ChatReply["kind"]]: (speaker: Speaker, reply: Extract<ChatReply, { kind: Kind }>) => RichText } = {
+  which: (speaker) => speaker.say("share.listingRef.which"),
+  "not-found": (speaker, { ref }) => speaker.say("share.listingRef.notFound", { ref }),
+  posted: (speaker, { id, number, title, category, until, visibility, listingKind }) =>
+    speaker.say("share.post.posted", {
+      id,
+      title,
+      category: categoryWord(speaker, category),
+      until: when(until),
+      shared: visibility === "shared" ? "yes" : "no",
+      close: `${speaker.plain(closeKeys[listingKind])} ${number}`,
+    }),
+  "unreadable-until": (speaker, { phrase }) => speaker.say("share.dates.unreadable", { phrase, dates: speaker.plain("share.dates.accepted") }),
+  "pickup-lost": (speaker, { id, winner }) => speaker.say("share.settle.pickupLost", { id, winner: mention(winner) }),
+};
+
+export function chatReplyText(speaker: Speaker, reply: ChatReply): RichText {
+  return chatReplyWords[reply.kind](speaker, reply as never);
 }

@@ -12,7 +12,7 @@ import type { Listing, ListingKind, ListingState } from "../domain/listing.ts";
 import { readListingText } from "../domain/listingText.ts";
 import { commandOfAction } from "../chat/actionCommands.ts";
 import { listingLine, renderListing } from "../chat/listingMessage.ts";
-import { draftProblemText, introductionText, noticeText, replyText, stateWord } from "../chat/shareWords.ts";
+import { chatReplyText, draftProblemText, introductionText, noticeText, replyText, stateWord, type ChatReply } from "../chat/shareWords.ts";
 import { createFakeBlock, listingEvent, sharingRoom } from "./shareTestKit.ts";
 
 const alice = "@alice:block.test";
@@ -127,6 +127,48 @@ test("every reply, notice and introduction is said in English and Spanish, diffe
     assert.notEqual(english, spanish, introduction.kind);
     assert.ok(english?.includes(bob) && spanish?.includes(alice), `${introduction.kind} greets both`);
   }
+});
+
+test("the chat layer's own replies (posted, which listing, not found, unreadable date, lost pickup) are said by shareWords in English and Spanish", () => {
+  const chatReplies: [ChatReply, (language: Language) => string][] = [
+    [
+      { kind: "posted", id: "#3", number: 3, title: "reading lamp", category: "household", until: at, visibility: "shared", listingKind: "offer" },
+      (language) =>
+        sayPlain(language, "share.post.posted", {
+          id: "#3",
+          title: "reading lamp",
+          category: sayPlain(language, "share.category", { category: "household" }),
+          until: new Date(at),
+          shared: "yes",
+          close: `${sayPlain(language, "share.command.handed")} 3`,
+        }),
+    ],
+    [{ kind: "which" }, (language) => sayPlain(language, "share.listingRef.which")],
+    [{ kind: "not-found", ref: "#9.oak" }, (language) => sayPlain(language, "share.listingRef.notFound", { ref: "#9.oak" })],
+    [
+      { kind: "unreadable-until", phrase: "someday" },
+      (language) => sayPlain(language, "share.dates.unreadable", { phrase: "someday", dates: sayPlain(language, "share.dates.accepted") }),
+    ],
+    [{ kind: "pickup-lost", id: "#3", winner: carol }, (language) => sayPlain(language, "share.settle.pickupLost", { id: "#3", winner: carol })],
+  ];
+  for (const [reply, expected] of chatReplies) {
+    const [english, spanish] = languages.map((language) => chatReplyText(speaker(language, "UTC"), reply).text);
+    assert.equal(english, expected("en"), reply.kind);
+    assert.equal(spanish, expected("es"), reply.kind);
+    assert.notEqual(english, spanish, `${reply.kind} is translated`);
+  }
+  // The lend kind closes with !cancel in the reader's words.
+  const lent = chatReplyText(speaker("es", "UTC"), {
+    kind: "posted",
+    id: "#4",
+    number: 4,
+    title: "ladder",
+    category: "tools",
+    until: at,
+    visibility: "block",
+    listingKind: "lend",
+  });
+  assert.ok(lent.text.includes(`${sayPlain("es", "share.command.cancel")} 4`), lent.text);
 });
 
 test("dates are said in the reader's language and the block's time zone", () => {
