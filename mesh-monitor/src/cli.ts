@@ -56,6 +56,8 @@ export interface MonitorConfig {
   listen: { host: string; port: number };
   /** The block's name for the map; without it the map is called "Mesh map" in each language. */
   title?: string;
+  /** The block's name: the map is called "<name> mesh" / "Red de <name>" in each language (a `title` wins). */
+  blockName?: string;
   externalURL?: string;
   intervalSeconds: number;
   sources: SourceConfig[];
@@ -91,7 +93,20 @@ function port(value: unknown, key: string): number {
   return value;
 }
 
-const knownTopKeys = ["listen", "title", "externalURL", "intervalSeconds", "sources", "push", "alerts", "rules", "simulation", "stateFile", "simulatedAlerts"];
+const knownTopKeys = [
+  "listen",
+  "title",
+  "blockName",
+  "externalURL",
+  "intervalSeconds",
+  "sources",
+  "push",
+  "alerts",
+  "rules",
+  "simulation",
+  "stateFile",
+  "simulatedAlerts",
+];
 
 /** The YAML document (already parsed) → checked configuration, with errors naming the key. */
 export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConfig {
@@ -167,6 +182,7 @@ export function parseMonitorConfig(raw: unknown, simulate: boolean): MonitorConf
   return {
     listen: listenConfig,
     ...(typeof doc.title === "string" ? { title: doc.title } : {}),
+    ...(typeof doc.blockName === "string" ? { blockName: doc.blockName } : {}),
     ...(typeof doc.externalURL === "string" ? { externalURL: doc.externalURL } : {}),
     intervalSeconds,
     sources: sources as SourceConfig[],
@@ -325,6 +341,7 @@ export async function runMonitor(
     ...(config.push.token !== undefined ? { pushToken: config.push.token } : {}),
     maxPushBytes: config.push.maxBytes,
     ...(config.title !== undefined ? { title: config.title } : {}),
+    ...(config.blockName !== undefined ? { blockName: config.blockName } : {}),
     onPushRejected: (reason, message) =>
       rejections.record("push:netjson", new TelemetryError(reason === "unauthorized" ? "protocol" : reason, message, "see POST /api/push/netjson")),
   });

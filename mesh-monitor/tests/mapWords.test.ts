@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { isLiteralElement, isTagElement, parse, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
 import { chromium, type Browser } from "playwright-core";
 import { acceptedLanguages, mapPageLanguage } from "../src/map/mapLanguage.ts";
+import { renderMapPage } from "../src/map/mapPage.ts";
 import {
   browserMarker,
   browserMessageKeys,
@@ -98,6 +99,21 @@ describe("the map's catalogs", () => {
       const names = placeholdersOf(parse(english[key]!)).map((placeholder) => placeholder.name);
       assert.equal(filled, mapSay("es", key, Object.fromEntries(names.map((name) => [name, `[${name}]`]))), key);
     }
+  });
+});
+
+describe("the map's title", () => {
+  it("is the configured title as written, else named after the block in the page's language, else the catalog's", () => {
+    const titleOf = (html: string) => /<title>(.*)<\/title>/.exec(html)?.[1];
+    for (const language of mapLanguages) {
+      assert.equal(titleOf(renderMapPage({ language, blockName: "Maple Street" })), mapSay(language, "map.titleOf", { block: "Maple Street" }));
+      assert.equal(titleOf(renderMapPage({ language })), mapSay(language, "map.title"));
+      assert.equal(titleOf(renderMapPage({ language, title: "Our <mesh>", blockName: "Maple Street" })), "Our &lt;mesh&gt;");
+    }
+    assert.notEqual(
+      titleOf(renderMapPage({ language: "es", blockName: "Maple Street" })),
+      titleOf(renderMapPage({ language: "en", blockName: "Maple Street" })),
+    );
   });
 });
 

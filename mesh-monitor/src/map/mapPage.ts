@@ -271,11 +271,16 @@ const languageLinks = (say: (key: MapMessageKey) => string, current: MapLanguage
     })
     .join(" · ")}</nav>`;
 
-/** The map page in `language`; `title` is the block's own (a name, said as configured), else the catalog's. */
-export function renderMapPage(options: { title?: string; language?: MapLanguage }): string {
+/** The map page in `language`: called `title` as configured, else after the block's name, else "Mesh map", in that language. */
+export function renderMapPage(options: { title?: string | undefined; blockName?: string | undefined; language?: MapLanguage }): string {
   const language = options.language ?? mapSourceLanguage;
   const say = (key: MapMessageKey): string => escapeHtml(mapSay(language, key));
-  const title = options.title === undefined ? say("map.title") : escapeHtml(options.title);
+  const title =
+    options.title !== undefined
+      ? escapeHtml(options.title)
+      : options.blockName !== undefined
+        ? escapeHtml(mapSay(language, "map.titleOf", { block: options.blockName }))
+        : say("map.title");
   return `<!doctype html>
 <html lang="${escapeHtml(language)}">
 <head>

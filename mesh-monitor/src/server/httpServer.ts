@@ -30,6 +30,8 @@ export interface ServerOptions {
   maxPushBytes?: number;
   /** The block's name for its map, said as it is; without one the map is called "Mesh map" in each language. */
   title?: string;
+  /** The block's name: the map is called after it in each language ("Maple Street mesh", "Red de Maple Street"). */
+  blockName?: string;
   /** Counts refused pushes (metrics). */
   onPushRejected?: (reason: RejectReason | "unauthorized", message: string) => void;
   onPushAccepted?: () => void;
@@ -45,6 +47,9 @@ function send(response: ServerResponse, status: number, contentType: string, bod
 const sendJson = (response: ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void =>
   send(response, status, "application/json; charset=utf-8", `${JSON.stringify(value)}\n`, extra);
 
+// Constant-time, as the appservice host's hsTokenAuth.ts checks its tokens (hashing first gives equal
+// lengths). The two are not one module: the monitor imports nothing outside its folder, the host nothing
+// but npm packages and the bots' contract, and no folder is open to both.
 function tokenMatches(header: string | undefined, expected: string): boolean {
   const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
   if (match === null) return false;
@@ -84,9 +89,7 @@ export async function startMonitorServer(options: ServerOptions): Promise<Runnin
   const buildState = createStateBuilder(options.monitor);
   const maxPushBytes = options.maxPushBytes ?? 1024 * 1024;
   // One page per language, rendered once: the map's words do not change while the monitor runs.
-  const pages = new Map(
-    mapLanguages.map((language) => [language, renderMapPage({ language, ...(options.title !== undefined ? { title: options.title } : {}) })]),
-  );
+  const pages = new Map(mapLanguages.map((language) => [language, renderMapPage({ language, title: options.title, blockName: options.blockName })]));
 
   const pushNetJson: Handler = async (request, response, url) => {
     if (options.pushToken === undefined) {
