@@ -38,7 +38,7 @@ export interface BotCryptoOptions {
   /** Name and passphrase of the persistent store (an IndexedDB database; persistentIndexedDb.ts keeps it on disk). */
   store?: { name: string; passphrase: string };
   log: HostLog;
-  /** How long a message whose room key has not arrived waits for it before the neighbor is told (default 20 s). */
+  /** How long a message whose room key has not arrived waits for it before the neighbor is told (default 10 s). */
   keyWaitMs?: number;
 }
 
@@ -136,7 +136,7 @@ export class BotCrypto {
     const first = await this.#tryDecrypt(machine, event);
     if (first.readable || first.reason !== "missing-key") return first;
     const sessionId = typeof event.content.session_id === "string" ? event.content.session_id : "";
-    const arrived = this.#waitForKey(sessionId, this.#options.keyWaitMs ?? 20_000);
+    const arrived = this.#waitForKey(sessionId, this.#options.keyWaitMs ?? 10_000);
     await this.#requestKeyFromSender(event).catch((error: unknown) =>
       this.#options.log.warn("could not ask the sender's devices for a room key", { bot: this.userId, ...describeError(error) }),
     );
@@ -154,7 +154,7 @@ export class BotCrypto {
       const content = { ...(clear.content as Record<string, unknown>) };
       // Relations stay outside the ciphertext (so servers can aggregate them): put them back where bots look.
       if (content["m.relates_to"] === undefined && event.content["m.relates_to"] !== undefined) content["m.relates_to"] = event.content["m.relates_to"];
-      return { readable: true, event: { ...event, type: clear.type, content } };
+      return { readable: true, event: { ...event, type: clear.type, content, decrypted: true } };
     } catch (error) {
       if (!(error instanceof MegolmDecryptionError)) throw error;
       // MissingRoomKey = 0, UnknownMessageIndex = 1: the key may still come; anything else will not get better.

@@ -18,6 +18,8 @@ export interface MatrixEvent {
   unsigned?: { prev_content?: Record<string, unknown>; [key: string]: unknown };
   /** m.room.redaction before room version 11: the redacted event (from v11 on it is `content.redacts`). */
   redacts?: string;
+  /** Set by the host: the event came end-to-end encrypted and the bot's device decrypted it. */
+  decrypted?: true;
 }
 
 /** A message as both HTML (org.matrix.custom.html) and its plain-text fallback. */

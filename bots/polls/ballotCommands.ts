@@ -8,8 +8,10 @@ import { speakerFor, words } from "../framework/speak.ts";
 import { castBallot } from "./castBallot.ts";
 import { pollNumber } from "./pollNumberArgument.ts";
 
-function ballot({ sender, isDirect, context }: Omit<CommandInvocation<unknown>, "args">, poll: number, choice: string) {
-  return isDirect ? castBallot(context, poll, sender, choice) : message(speakerFor(context, sender).say("polls.ballot.sendPrivately"));
+function ballot({ sender, isDirect, context, event }: Omit<CommandInvocation<unknown>, "args">, poll: number, choice: string) {
+  return isDirect
+    ? castBallot(context, poll, sender, choice, event.decrypted === true)
+    : message(speakerFor(context, sender).say("polls.ballot.sendPrivately"));
 }
 
 export const ballotCommands: readonly Command[] = [

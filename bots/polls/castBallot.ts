@@ -25,7 +25,8 @@ export function decideBallot(poll: PollRecord | undefined, number: number, voter
   return "unknownWord" in reading ? { kind: "notAnOption", poll, word: reading.unknownWord } : { kind: "refused", problem: reading.problem };
 }
 
-export async function castBallot(context: BotContext, number: number, voter: string, text: string): Promise<RichText> {
+/** `encrypted`: the ballot came through an end-to-end encrypted chat. */
+export async function castBallot(context: BotContext, number: number, voter: string, text: string, encrypted: boolean): Promise<RichText> {
   const speaker = speakerFor(context, voter);
   const decision = decideBallot(loadPoll(context.store, number), number, voter, text);
   if (decision.kind === "refused") return problemMessage(speaker, decision.problem);
@@ -48,5 +49,5 @@ export async function castBallot(context: BotContext, number: number, voter: str
       context.log.error(`updating the ballot count of poll ${number}`, error);
     }
   }
-  return ballotCastMessage(speaker, { poll, choices, receipt, changed: previous !== undefined });
+  return ballotCastMessage(speaker, { poll, choices, receipt, changed: previous !== undefined, encrypted });
 }

@@ -334,6 +334,8 @@ export interface BallotCast {
   choices: readonly string[];
   receipt: string;
   changed: boolean;
+  /** The chat it came through was end-to-end encrypted (the reply says who could see the vote). */
+  encrypted: boolean;
 }
 
 export function ballotCastMessage(speaker: Speaker, cast: BallotCast): RichText {
@@ -348,7 +350,7 @@ export function ballotCastMessage(speaker: Speaker, cast: BallotCast): RichText 
     ),
     paragraph(speaker.say("polls.ballot.receipt", { receipt: cast.receipt })),
     // The issue asks to say it plainly, where the vote is cast as well as in the announcement.
-    paragraph(speaker.say("polls.ballot.operator")),
+    paragraph(speaker.say("polls.ballot.operator", { encrypted: cast.encrypted ? "yes" : "no" })),
   );
 }
 

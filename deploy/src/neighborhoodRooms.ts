@@ -27,13 +27,19 @@ export const SPACE: RoomPlan = {
   inSpace: false,
 };
 
+/**
+ * Community rooms are the block's open board, unencrypted on purpose (the bots and every newcomer read their
+ * history); private rooms and direct chats are end-to-end encrypted. Each community room's topic says so.
+ */
+export const openBoardNote = "Not end-to-end encrypted: an open board. For private talk, start a direct chat.";
+
 // Topics say who can see the room, so the space itself shows what is shared and what stays on the block.
 export const NEIGHBORHOOD_ROOMS: readonly RoomPlan[] = [
   {
     role: "lobby",
     alias: "lobby",
     name: "Lobby",
-    topic: "This block only. Say hello, ask anything. Type !help to see what the bots can do.",
+    topic: `This block only. Say hello, ask anything. Type !help to see what the bots can do. ${openBoardNote}`,
     bots: ["porch", "mesh"],
     reach: "block",
     inSpace: true,
@@ -42,7 +48,7 @@ export const NEIGHBORHOOD_ROOMS: readonly RoomPlan[] = [
     role: "sharing",
     alias: "sharing",
     name: "Sharing",
-    topic: "This block only (listings marked #shared also reach neighboring blocks). Give away, ask for and lend things.",
+    topic: `This block only (listings marked #shared also reach neighboring blocks). Give away, ask for and lend things. ${openBoardNote}`,
     bots: ["share"],
     reach: "block",
     inSpace: true,
@@ -51,7 +57,7 @@ export const NEIGHBORHOOD_ROOMS: readonly RoomPlan[] = [
     role: "exchange",
     alias: "exchange",
     name: "Exchange",
-    topic: "Shared with the neighboring blocks in our pact: meet and talk with them here.",
+    topic: `Shared with the neighboring blocks in our pact: meet and talk with them here. ${openBoardNote}`,
     bots: [],
     reach: "pact",
     inSpace: true,
@@ -60,7 +66,7 @@ export const NEIGHBORHOOD_ROOMS: readonly RoomPlan[] = [
     role: "governance",
     alias: "governance",
     name: "Governance",
-    topic: "This block only. Proposals and decisions of the block and the network co-op.",
+    topic: `This block only. Proposals and decisions of the block and the network co-op. ${openBoardNote}`,
     bots: ["polls"],
     reach: "block",
     inSpace: true,
@@ -69,7 +75,7 @@ export const NEIGHBORHOOD_ROOMS: readonly RoomPlan[] = [
     role: "mesh-alerts",
     alias: "mesh-alerts",
     name: "Mesh alerts",
-    topic: "This block only. What is up and down on the block's wifi mesh.",
+    topic: `This block only. What is up and down on the block's wifi mesh. ${openBoardNote}`,
     bots: ["mesh"],
     reach: "block",
     inSpace: true,
@@ -78,7 +84,7 @@ export const NEIGHBORHOOD_ROOMS: readonly RoomPlan[] = [
     role: "board-sync",
     alias: "board-sync",
     name: "Sharing board sync",
-    topic: "Where the share bots of the pact's blocks exchange board updates. Not for chat.",
+    topic: `Where the share bots of the pact's blocks exchange board updates. Not for chat. ${openBoardNote}`,
     bots: ["share"],
     reach: "pact",
     inSpace: false,

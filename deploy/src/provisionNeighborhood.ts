@@ -5,7 +5,7 @@ import * as sdk from "matrix-js-sdk";
 import type { RoomRole } from "../../bots/framework/contract.ts";
 import { createAppserviceClient } from "../../appservices/src/appserviceClient.ts";
 import { hostOf } from "../../homeserver-config/communityCa.ts";
-import { NEIGHBORHOOD_ROOMS, SPACE, type RoomPlan } from "./neighborhoodRooms.ts";
+import { NEIGHBORHOOD_ROOMS, SPACE, openBoardNote, type RoomPlan } from "./neighborhoodRooms.ts";
 
 export interface ProvisioningInput {
   homeserverUrl: string;
@@ -38,6 +38,7 @@ export async function provisionNeighborhood(input: ProvisioningInput): Promise<M
     input.recordRoomRole(roomId, plan.role);
     if (plan.inSpace) await linkToSpace(sender, spaceId, roomId, input.serverName);
     if (plan.reach === "pact") await ensureServerAcl(sender, roomId, input.serverName, input.pact);
+    await addOpenBoardNote(sender, roomId, plan.topic);
     // Also for rooms made before a bot existed (an upgraded box): bots moderate their own messages.
     await ensurePowerLevels(
       sender,
@@ -51,6 +52,16 @@ export async function provisionNeighborhood(input: ProvisioningInput): Promise<M
     }
   }
   return rooms;
+}
+
+/**
+ * A room made before its topic said it is not encrypted gets the note, if its topic is still the one
+ * provisioning gave it (a topic the block changed is left alone).
+ */
+async function addOpenBoardNote(sender: sdk.MatrixClient, roomId: string, topic: string): Promise<void> {
+  const content = (await sender.getStateEvent(roomId, sdk.EventType.RoomTopic, "").catch(() => undefined)) as { topic?: unknown } | undefined;
+  if (content?.topic !== topic.replace(` ${openBoardNote}`, "")) return;
+  await sender.setRoomTopic(roomId, topic);
 }
 
 function clientFor(input: ProvisioningInput, userId: string): sdk.MatrixClient {

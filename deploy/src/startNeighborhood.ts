@@ -10,7 +10,7 @@ import { writePactHosts } from "../../homeserver-config/pactHosts.ts";
 import { writeHomeserverConfig, type WrittenHomeserverConfig } from "../../homeserver-config/writeHomeserverConfig.ts";
 import type { Secrets } from "../../homeserver-config/secrets.ts";
 import { buildRegistration } from "../../appservices/src/registration.ts";
-import { startAppserviceHost, type AppserviceHost } from "../../appservices/src/appserviceHost.ts";
+import { startAppserviceHost, type AppserviceHost, type AppserviceHostOptions } from "../../appservices/src/appserviceHost.ts";
 import { ensureBotUser } from "../../appservices/src/botActions.ts";
 import { createAppserviceClient } from "../../appservices/src/appserviceClient.ts";
 import type { PactControl } from "../../appservices/src/communitySettings.ts";
@@ -56,7 +56,10 @@ export interface RunningNeighborhood {
   secrets: Secrets;
   /** The homeserver URL as reached from this box. */
   clientUrl: string;
-  host: AppserviceHost;
+  /** The current appservice host (restartBots replaces it). */
+  readonly host: AppserviceHost;
+  /** Stops the bots' host alone and starts it again from its files (Synapse keeps running and holds what comes meanwhile). */
+  restartBots(whileStopped?: () => Promise<void>): Promise<void>;
   /** The current Synapse process (a pact change restarts it). */
   readonly synapse: RunningSynapse;
   /** Resolves if Synapse exits when nobody asked it to. */
@@ -172,7 +175,7 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
   try {
     progress("Starting the appservice host (bots)");
     mkdirSync(join(neighborhood.dataDir, "appservice"), { recursive: true, mode: 0o700 });
-    const host = await startAppserviceHost({
+    const hostOptions: AppserviceHostOptions = {
       registration: { id: APPSERVICE_ID, asToken: secrets.appservice_as_token, hsToken: secrets.appservice_hs_token, senderLocalpart: APPSERVICE_SENDER },
       homeserverUrl: clientUrl,
       neighborhood: {
@@ -198,7 +201,8 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
       language: neighborhood.language,
       languages: supportedLanguages,
       ...(options.now === undefined ? {} : { now: options.now }),
-    });
+    };
+    let host = await startAppserviceHost(hostOptions);
     stops.push(() => host.stop());
 
     progress("Starting Synapse");
@@ -261,7 +265,15 @@ export async function startNeighborhood(file: string, options: StartOptions = {}
       paths,
       secrets,
       clientUrl,
-      host,
+      get host() {
+        return host;
+      },
+      async restartBots(whileStopped) {
+        await host.stop();
+        await whileStopped?.();
+        host = await startAppserviceHost(hostOptions);
+        await host.startEncryption();
+      },
       get synapse() {
         return synapse!;
       },

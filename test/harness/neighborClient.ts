@@ -149,8 +149,11 @@ export class NeighborClient {
     );
   }
 
-  /** Any room event, as Element sends it (reactions, poll responses…). */
+  /** Any room event, as Element sends it (reactions, poll responses…): encrypted in an encrypted room, except reactions. */
   async sendEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<string> {
+    if (type !== "m.reaction" && (await this.client.getCrypto()?.isEncryptionEnabledInRoom(roomId))) {
+      return (await this.client.sendEvent(roomId, type as sdk.EventType.RoomMessage, content as never)).event_id;
+    }
     const txnId = this.client.makeTxnId();
     const path = `/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${encodeURIComponent(txnId)}`;
     const { event_id } = (await this.client.http.authedRequest(sdk.Method.Put, path, undefined, content)) as { event_id: string };
@@ -162,21 +165,20 @@ export class NeighborClient {
     return this.sendEvent(roomId, "m.reaction", { "m.relates_to": { rel_type: "m.annotation", event_id: eventId, key } });
   }
 
-  /** Opens a direct chat with a user (a bot), as Element's "Start chat" does. */
+  /**
+   * Opens a direct chat with a user (a bot), as Element's "Start chat" does: encrypted when this client has
+   * crypto (Element X always; Element Web when every invitee has a device, as the bots do), and only once
+   * this client knows it is, so the first message does not go out in clear.
+   */
   async openDirectChat(userId: string): Promise<string> {
-    const { room_id } = await this.client.createRoom({ preset: sdk.Preset.TrustedPrivateChat, is_direct: true, invite: [userId] });
-    return room_id;
-  }
-
-  /** Opens an encrypted direct chat with a user (a bot), as Element X does (matrix-rust-sdk's create_dm). */
-  async openEncryptedDirectChat(userId: string): Promise<string> {
+    const encrypted = this.client.getCrypto() !== undefined;
     const { room_id } = await this.client.createRoom({
       preset: sdk.Preset.TrustedPrivateChat,
       is_direct: true,
       invite: [userId],
-      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }],
+      ...(encrypted ? { initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }] } : {}),
     });
-    await this.waitForEncryption(room_id);
+    if (encrypted) await this.waitForEncryption(room_id);
     return room_id;
   }
 

@@ -37,7 +37,7 @@ export interface TestNeighborhood {
   neighbors: NeighborClient[];
   /** Creates a registration token as the operator. */
   newToken(uses?: number): Promise<string>;
-  /** Registers a neighbor with a token and starts its client syncing (`encrypted`: with Rust crypto, as Element X). */
+  /** Registers a neighbor with a token and starts its client syncing, with Rust crypto as Element X has (`encrypted: false`: without). */
   addNeighbor(localpart: string, token?: string, options?: { encrypted?: boolean }): Promise<NeighborClient>;
   /** The sharing limits as the bots read them: the file's, with what passed proposals changed. Bot
    * tests ask here, since bots/ may not import the host (bots/README.md). */
@@ -78,7 +78,7 @@ export async function startTestNeighborhood(options: TestNeighborhoodOptions = {
         "correct horse battery",
         token ?? (await handle.newToken()),
       );
-      const neighbor = new NeighborClient(handle.running.clientUrl, user_id, access_token, { deviceId: device_id, ...clientOptions });
+      const neighbor = new NeighborClient(handle.running.clientUrl, user_id, access_token, { deviceId: device_id, encrypted: true, ...clientOptions });
       await neighbor.start();
       neighbors.push(neighbor);
       return neighbor;

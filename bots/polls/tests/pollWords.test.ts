@@ -127,7 +127,7 @@ test("secret ballots: the announcement, a ballot's reply and an unknown option, 
     assert.ok(announcement.includes(sayPlain(language, "polls.dm.operator")), announcement);
     assert.ok(announcement.includes(sayPlain(language, "polls.dm.ballots", { count: 1 })));
     assert.match(announcement, language === "en" ? /!vote 3 agree/ : /!votar 3 a-favor/);
-    const cast = ballotCastMessage(words, { poll, choices: ["abstain"], receipt: "ABCD-EFGH-JKMN", changed: true }).text;
+    const cast = ballotCastMessage(words, { poll, choices: ["abstain"], receipt: "ABCD-EFGH-JKMN", changed: true, encrypted: true }).text;
     assert.ok(
       cast.startsWith(
         sayPlain(language, "polls.ballot.cast", {
