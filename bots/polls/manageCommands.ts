@@ -7,7 +7,8 @@ import { optional, text, userId } from "../framework/commandArguments.ts";
 import { defineCommand, type Command } from "../framework/defineCommand.ts";
 import { moderatorPowerLevel } from "../framework/permissions.ts";
 import { bulletList, code, joinPieces, mention, message, paragraph } from "../framework/richText.ts";
-import { speakerFor, words, type MessageRef, type Speaker } from "../framework/speak.ts";
+import { supportedLanguages, type MessageKey } from "../framework/languages.ts";
+import { sayPlain, speakerFor, words, type MessageRef, type Speaker } from "../framework/speak.ts";
 import { closePoll } from "./closePoll.ts";
 import { isOwnMember } from "./eligibleVoters.ts";
 import { pollNumber } from "./pollNumberArgument.ts";
@@ -52,13 +53,15 @@ const membersActions: Readonly<Record<string, MembersAction>> = {
     return message(paragraph(speaker.say("polls.members.list", { count: members.length })), bulletList(members.map((member) => mention(member))));
   },
   add(context, speaker, user) {
-    if (user === undefined) return message(speaker.say("polls.members.whom", { example: `!members add @bea:${context.neighborhood.serverName}` }));
+    if (user === undefined)
+      return message(speaker.say("polls.members.whom", { example: `!members ${speaker.plain(actionWords.add)} @bea:${context.neighborhood.serverName}` }));
     if (!isOwnMember(context, user)) return message(speaker.say("polls.members.notMember", { server: context.neighborhood.serverName }));
     saveMembersList(context.store, [...membersList(context.store), user]);
     return message(speaker.say("polls.members.added", { neighbor: mention(user) }));
   },
   remove(context, speaker, user) {
-    if (user === undefined) return message(speaker.say("polls.members.whom", { example: `!members remove @bea:${context.neighborhood.serverName}` }));
+    if (user === undefined)
+      return message(speaker.say("polls.members.whom", { example: `!members ${speaker.plain(actionWords.remove)} @bea:${context.neighborhood.serverName}` }));
     const members = membersList(context.store);
     if (!members.includes(user)) return message(speaker.say("polls.members.notOnList", { neighbor: mention(user) }));
     saveMembersList(
@@ -69,6 +72,21 @@ const membersActions: Readonly<Record<string, MembersAction>> = {
   },
 };
 
+/** Each action's word in the catalogs ("quitar" for remove): a neighbor types English or their language's, and is shown theirs. */
+const actionWords: Readonly<Record<"list" | "add" | "remove", MessageKey>> = {
+  list: "polls.members.word.list",
+  add: "polls.members.word.add",
+  remove: "polls.members.word.remove",
+};
+
+function actionOf(typed: string): MembersAction | undefined {
+  const word = typed.toLowerCase();
+  const name = Object.entries(actionWords).find(
+    ([action, key]) => action === word || supportedLanguages.some((language) => sayPlain(language, key).toLowerCase() === word),
+  )?.[0];
+  return name === undefined ? undefined : membersActions[name];
+}
+
 const membersCommand = defineCommand({
   name: "members",
   aliases: ["miembros"],
@@ -78,12 +96,12 @@ const membersCommand = defineCommand({
   permission: "operator",
   run: ({ args, context, sender }) => {
     const speaker = speakerFor(context, sender);
-    const action = membersActions[args.action.toLowerCase()];
+    const action = actionOf(args.action);
     return action === undefined
       ? message(
           speaker.say("polls.members.use", {
             commands: joinPieces(
-              Object.keys(membersActions).map((name) => code(`!members ${name}`)),
+              Object.values(actionWords).map((key) => code(`!members ${speaker.plain(key)}`)),
               ", ",
             ),
           }),
