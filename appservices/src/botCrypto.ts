@@ -18,9 +18,10 @@ import {
   UserId,
   initAsync,
 } from "@matrix-org/matrix-sdk-crypto-wasm";
+import { performance } from "node:perf_hooks";
 import type { MatrixEvent } from "../../bots/framework/contract.ts";
 import type { DeviceSyncChanges } from "./cryptoTransactionParts.ts";
-import { sendCryptoRequest, type DeviceTransport } from "./cryptoRequests.ts";
+import { sendCryptoRequest, uploadedKeyCounts, type DeviceTransport } from "./cryptoRequests.ts";
 import { describeError, type HostLog } from "./hostLog.ts";
 import { KeyedMutex } from "./keyedMutex.ts";
 
@@ -44,6 +45,9 @@ export interface BotCryptoOptions {
 
 let wasmReady: Promise<void> | undefined;
 
+/** How long after its own key upload a device ignores the counts in transactions (they may predate it). */
+const countsTrustedAfterUploadMs = 60_000;
+
 export class BotCrypto {
   readonly userId: string;
   readonly deviceId: string;
@@ -55,6 +59,10 @@ export class BotCrypto {
   /** Key sharing per room runs one at a time (a session must be shared before it encrypts). */
   readonly #roomLocks = new KeyedMutex();
   readonly #keyWaiters = new Map<string, Set<() => void>>();
+  /** The last one-time-key counts the homeserver reported, for transactions that carry none for this device. */
+  #oneTimeKeyCounts: Map<string, number> | undefined;
+  /** When this device last uploaded keys (performance.now()): transactions' counts may predate it. */
+  #uploadedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: BotCryptoOptions) {
     this.#options = options;
@@ -112,7 +120,13 @@ export class BotCrypto {
       // Bounded: a machine that keeps asking is served at most a few rounds per call.
       for (let pass = 0; this.#requestsAgain && pass < 5; pass++) {
         this.#requestsAgain = false;
-        for (const request of await machine.outgoingRequests()) await sendCryptoRequest(machine, this.#options.transport, request);
+        for (const request of await machine.outgoingRequests()) {
+          const counts = uploadedKeyCounts(request, await sendCryptoRequest(machine, this.#options.transport, request));
+          if (counts !== undefined) {
+            this.#oneTimeKeyCounts = counts;
+            this.#uploadedAt = performance.now();
+          }
+        }
       }
     });
     this.#requestRound = round.catch(() => {});
@@ -126,8 +140,21 @@ export class BotCrypto {
       deviceLists.changed.map((id) => new UserId(id)),
       deviceLists.left.map((id) => new UserId(id)),
     );
-    await machine.receiveSyncChanges(JSON.stringify(changes?.toDevice ?? []), lists, changes?.oneTimeKeyCounts ?? new Map(), changes?.unusedFallbackKeys);
+    // The library reads a missing count as zero and uploads 50 more keys each time, until Synapse refuses
+    // (500 per device): a transaction without counts for this device passes on the last ones known. Synapse
+    // counts when it builds a transaction, so one queued before our last upload reports too few: for a while
+    // after an upload, the upload's own answer is the truth (as mautrix-go's appservice crypto does).
+    const fresh = performance.now() - this.#uploadedAt > countsTrustedAfterUploadMs;
+    if (changes?.oneTimeKeyCounts !== undefined && fresh) this.#oneTimeKeyCounts = changes.oneTimeKeyCounts;
+    this.#oneTimeKeyCounts ??= await this.#publishedKeyCounts();
+    await machine.receiveSyncChanges(JSON.stringify(changes?.toDevice ?? []), lists, new Map(this.#oneTimeKeyCounts), changes?.unusedFallbackKeys);
     await this.#sendOutgoing(machine);
+  }
+
+  /** What the homeserver holds for this device now (an upload of nothing answers with the counts). */
+  async #publishedKeyCounts(): Promise<Map<string, number>> {
+    const answer = (await this.#options.transport.asDevice("POST", "/keys/upload", {})) as { one_time_key_counts?: Record<string, number> };
+    return new Map(Object.entries(answer.one_time_key_counts ?? {}));
   }
 
   /** The event as its sender wrote it; when its key has not arrived, waits for it (bounded), asking the sender once. */

@@ -23,8 +23,8 @@ export class CryptoRequestFailed extends Error {
   readonly status: number;
   readonly errcode: string | undefined;
 
-  constructor(status: number, errcode: string | undefined, path: string) {
-    super(`${path} answered ${status}${errcode === undefined ? "" : ` ${errcode}`}`);
+  constructor(status: number, errcode: string | undefined, path: string, why?: string) {
+    super(`${path} answered ${status}${errcode === undefined ? "" : ` ${errcode}`}${why === undefined ? "" : `: ${why}`}`);
     this.status = status;
     this.errcode = errcode;
   }
@@ -40,8 +40,8 @@ export function deviceTransport(homeserverUrl: string, asToken: string, userId: 
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(30_000),
     });
-    const answer = (await response.json().catch(() => ({}))) as { errcode?: string };
-    if (!response.ok) throw new CryptoRequestFailed(response.status, answer.errcode, path);
+    const answer = (await response.json().catch(() => ({}))) as { errcode?: string; error?: string };
+    if (!response.ok) throw new CryptoRequestFailed(response.status, answer.errcode, path, answer.error);
     return answer;
   };
   return {
@@ -76,11 +76,19 @@ function endpoint(request: OutgoingRequest): [method: string, path: string, body
   return undefined;
 }
 
-/** Sends one outgoing request as the device and tells the machine what the homeserver answered. */
-export async function sendCryptoRequest(machine: OlmMachine, transport: DeviceTransport, request: OutgoingRequest): Promise<void> {
+/** Sends one outgoing request as the device, tells the machine what the homeserver answered, and returns it. */
+export async function sendCryptoRequest(machine: OlmMachine, transport: DeviceTransport, request: OutgoingRequest): Promise<unknown> {
   const target = endpoint(request);
-  if (target === undefined) return;
+  if (target === undefined) return undefined;
   const answer = await transport.asDevice(...target);
   // A signature upload made by bootstrapping has no id: nothing to mark.
   if (request.id !== undefined) await machine.markRequestAsSent(request.id, request.type, JSON.stringify(answer));
+  return answer;
+}
+
+/** The one-time-key counts in a key upload's answer (undefined for any other request). */
+export function uploadedKeyCounts(request: OutgoingRequest, answer: unknown): Map<string, number> | undefined {
+  if (!(request instanceof KeysUploadRequest)) return undefined;
+  const counts = (answer as { one_time_key_counts?: Record<string, number> } | undefined)?.one_time_key_counts ?? {};
+  return new Map(Object.entries(counts));
 }

@@ -8,8 +8,12 @@
 export interface DeviceSyncChanges {
   /** To-device events addressed to this device, without the routing fields Synapse adds. */
   toDevice: Record<string, unknown>[];
-  /** Signed-curve25519 (etc.) one-time keys the server still holds for this device, by algorithm. */
-  oneTimeKeyCounts: Map<string, number>;
+  /**
+   * One-time keys the server still holds for this device, by algorithm; undefined when the transaction did
+   * not say. (Empty is not the same: Synapse sends `{}` for a device with none left, and an empty count makes
+   * the device upload more.)
+   */
+  oneTimeKeyCounts: Map<string, number> | undefined;
   /** Fallback key algorithms not used yet; undefined when the transaction said nothing. */
   unusedFallbackKeys: Set<string> | undefined;
 }
@@ -54,7 +58,7 @@ export function readCryptoParts(body: Record<string, unknown>): CryptoTransactio
     let ofUser = devices.get(userId);
     if (ofUser === undefined) devices.set(userId, (ofUser = new Map()));
     let changes = ofUser.get(deviceId);
-    if (changes === undefined) ofUser.set(deviceId, (changes = { toDevice: [], oneTimeKeyCounts: new Map(), unusedFallbackKeys: undefined }));
+    if (changes === undefined) ofUser.set(deviceId, (changes = { toDevice: [], oneTimeKeyCounts: undefined, unusedFallbackKeys: undefined }));
     return changes;
   };
 
@@ -67,7 +71,8 @@ export function readCryptoParts(body: Record<string, unknown>): CryptoTransactio
   }
   for (const [userId, deviceId, counts] of perDevice(body[oneTimeKeysKey] ?? body[oneTimeKeysOldKey])) {
     if (!isRecord(counts)) continue;
-    const target = device(userId, deviceId).oneTimeKeyCounts;
+    const target = new Map<string, number>();
+    device(userId, deviceId).oneTimeKeyCounts = target;
     for (const [algorithm, count] of Object.entries(counts)) if (typeof count === "number") target.set(algorithm, count);
   }
   for (const [userId, deviceId, algorithms] of perDevice(body[fallbackKeysKey])) {

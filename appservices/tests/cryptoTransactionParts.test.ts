@@ -30,6 +30,7 @@ describe("a transaction's encryption parts", () => {
     assert.deepEqual([...(polls?.unusedFallbackKeys ?? [])], ["signed_curve25519"]);
     assert.deepEqual(parts.deviceLists, { changed: ["@ana:b"], left: ["@cy:b"] });
     assert.equal(parts.devices.size, 2, "the malformed to-device messages went nowhere");
+    assert.equal(parts.devices.get("@share:b")?.get("BLOCKSHARE")?.oneTimeKeyCounts, undefined, "no counts for share: not the same as none left");
   });
 
   it("an ordinary transaction has none", () => {

@@ -24,12 +24,20 @@ export interface NeighborClientOptions {
   /** The device the access token belongs to; with `encrypted`, the client runs Rust crypto (in memory) on it. */
   deviceId?: string;
   encrypted?: boolean;
+  /**
+   * Logs in again, for a new device. matrix-js-sdk frees a stopped client's crypto, and in-memory crypto
+   * cannot come back: an encrypted neighbor restarts as a new device, as a reinstalled app would.
+   */
+  login?: () => Promise<{ accessToken: string; deviceId: string }>;
 }
 
 export class NeighborClient {
-  readonly client: sdk.MatrixClient;
   readonly userId: string;
-  readonly accessToken: string;
+  readonly #homeserverUrl: string;
+  readonly #login: NeighborClientOptions["login"];
+  #client: sdk.MatrixClient;
+  #accessToken: string;
+  #stopped = false;
   readonly #seen: SeenEvent[] = [];
   // A restarted client's first sync hands out recent events again; each event counts once.
   readonly #seenIds = new Set<string>();
@@ -39,17 +47,31 @@ export class NeighborClient {
 
   constructor(homeserverUrl: string, userId: string, accessToken: string, options: NeighborClientOptions = {}) {
     this.userId = userId;
-    this.accessToken = accessToken;
+    this.#homeserverUrl = homeserverUrl;
+    this.#accessToken = accessToken;
+    this.#login = options.login;
     this.#encrypted = options.encrypted === true;
-    this.client = sdk.createClient({
-      baseUrl: homeserverUrl,
-      userId,
+    this.#client = this.#connect(accessToken, options.deviceId);
+  }
+
+  get client(): sdk.MatrixClient {
+    return this.#client;
+  }
+
+  get accessToken(): string {
+    return this.#accessToken;
+  }
+
+  #connect(accessToken: string, deviceId: string | undefined): sdk.MatrixClient {
+    const client = sdk.createClient({
+      baseUrl: this.#homeserverUrl,
+      userId: this.userId,
       accessToken,
       logger: quietLogger,
       store: new sdk.MemoryStore(),
-      ...(options.deviceId === undefined ? {} : { deviceId: options.deviceId }),
+      ...(deviceId === undefined ? {} : { deviceId }),
     });
-    this.client.on(sdk.ClientEvent.Event, (event: sdk.MatrixEvent) => {
+    client.on(sdk.ClientEvent.Event, (event: sdk.MatrixEvent) => {
       // An encrypted event counts once it is decrypted (or has failed to), as Element shows it.
       if (event.isBeingDecrypted() || event.shouldAttemptDecryption()) {
         event.once(sdk.MatrixEventEvent.Decrypted, () => this.#record(event));
@@ -57,7 +79,8 @@ export class NeighborClient {
       }
       this.#record(event);
     });
-    this.#acceptInvites();
+    this.#acceptInvites(client);
+    return client;
   }
 
   #record(event: sdk.MatrixEvent): void {
@@ -82,14 +105,21 @@ export class NeighborClient {
   }
 
   /** Invites are accepted at once, as a neighbor clicking "Accept" in Element (bots' DMs, introductions). */
-  #acceptInvites(): void {
-    this.client.on(sdk.RoomMemberEvent.Membership, (_event, member) => {
+  #acceptInvites(client: sdk.MatrixClient): void {
+    client.on(sdk.RoomMemberEvent.Membership, (_event, member) => {
       if (member.userId !== this.userId || member.membership !== "invite") return;
-      this.client.joinRoom(member.roomId).catch(() => {});
+      client.joinRoom(member.roomId).catch(() => {});
     });
   }
 
   async start(): Promise<void> {
+    if (this.#stopped && this.#encrypted) {
+      if (this.#login === undefined) throw new Error(`${this.userId} has in-memory crypto: it can start again only with a login`);
+      const { accessToken, deviceId } = await this.#login();
+      this.#accessToken = accessToken;
+      this.#client = this.#connect(accessToken, deviceId);
+    }
+    this.#stopped = false;
     const prepared = new Promise<void>((resolve, reject) => {
       const onSync = (state: sdk.SyncState) => {
         if (state === sdk.SyncState.Prepared) {
@@ -111,6 +141,7 @@ export class NeighborClient {
 
   stop(): void {
     this.client.stopClient();
+    this.#stopped = true;
   }
 
   /** Every event this neighbor has seen so far that matches. */

@@ -75,10 +75,15 @@ export async function startTestNeighborhood(options: TestNeighborhoodOptions = {
       const { user_id, access_token, device_id } = await registerNeighbor(
         handle.running.clientUrl,
         localpart,
-        "correct horse battery",
+        neighborPassword,
         token ?? (await handle.newToken()),
       );
-      const neighbor = new NeighborClient(handle.running.clientUrl, user_id, access_token, { deviceId: device_id, encrypted: true, ...clientOptions });
+      const neighbor = new NeighborClient(handle.running.clientUrl, user_id, access_token, {
+        deviceId: device_id,
+        encrypted: true,
+        login: () => loginNeighbor(handle.running.clientUrl, localpart, neighborPassword),
+        ...clientOptions,
+      });
       await neighbor.start();
       neighbors.push(neighbor);
       return neighbor;
@@ -130,6 +135,21 @@ export async function writeLoopbackNeighborhood(dir: string, name: string, serve
     }),
   );
   return file;
+}
+
+const neighborPassword = "correct horse battery";
+
+/** A password login, as an app signing in on a new device. */
+export async function loginNeighbor(homeserverUrl: string, username: string, password: string): Promise<{ accessToken: string; deviceId: string }> {
+  const response = await fetch(`${homeserverUrl}/_matrix/client/v3/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ type: "m.login.password", identifier: { type: "m.id.user", user: username }, password }),
+  });
+  const body = (await response.json()) as { access_token?: string; device_id?: string; error?: string };
+  if (!response.ok || body.access_token === undefined || body.device_id === undefined)
+    throw new Error(`login as ${username} failed: ${response.status} ${body.error}`);
+  return { accessToken: body.access_token, deviceId: body.device_id };
 }
 
 export interface RegisterResult {

@@ -14,12 +14,16 @@ import { restoreBackup, RestoreRefused } from "../backup/restoreArchive.ts";
 import { WrongPassphraseOrDamaged } from "../backup/archiveEncryption.ts";
 import { run } from "../backup/backupArchive.ts";
 import { countSqliteBlock, relaxedRateLimits, type BlockCounts } from "./testSupport.ts";
+import { sayPlain } from "../../../bots/framework/speak.ts";
 
 describe("backup and restore of a populated neighborhood", () => {
   let block: TestNeighborhood;
   let work: string;
   let passphraseFile: string;
   let before_: BlockCounts;
+  /** Alice's end-to-end encrypted DM with the porch bot, from before the backup. */
+  let encryptedDm: string;
+  const porch = "@porch:testblock.localhost";
   const archive = () => join(work, "block.tar.gz.enc");
 
   before(async () => {
@@ -33,6 +37,11 @@ describe("backup and restore of a populated neighborhood", () => {
       for (let i = 0; i < 5; i++) await neighbor.sendText(lobby, `${name} says hello ${i}`);
     }
     await block.neighbors[0]!.client.createRoom({ name: "Tool library" });
+    const alice = block.neighbors[0]!;
+    encryptedDm = await alice.openDirectChat(porch);
+    await alice.waitForEvent((event) => event.room_id === encryptedDm && event.state_key === porch && event.content.membership === "join", "porch joins");
+    const hello = await alice.sendText(encryptedDm, "!help");
+    assert.equal((await alice.waitForReply(encryptedDm, hello, porch)).encrypted, true);
     const listings = block.running.host.store.botStore("listings");
     for (let i = 0; i < 20; i++) listings.put(`listing:${i}`, { title: `Ladder ${i}`, owner: "@alice:testblock.localhost" });
   });
@@ -51,7 +60,8 @@ describe("backup and restore of a populated neighborhood", () => {
       "a neighbor holding the file cannot read names in it",
     );
 
-    for (const neighbor of block.neighbors) neighbor.stop();
+    // Alice's app stays open through it all, as a phone would: her encrypted DM continues after the restore.
+    for (const neighbor of block.neighbors.slice(1)) neighbor.stop();
     await block.running.stop();
     before_ = countSqliteBlock(neighborhood.dataDir);
     assert.ok(before_.users >= 4 && before_.messages >= 15 && before_.botStoreRows >= 20, JSON.stringify(before_));
@@ -78,11 +88,15 @@ describe("backup and restore of a populated neighborhood", () => {
     block.running = await startNeighborhood(block.file, { synapseOverrides: relaxedRateLimits });
     assert.equal(block.running.rooms.get("lobby"), lobbyBefore);
     const alice = block.neighbors[0]!;
-    await alice.start();
     const about = await alice.sendText(lobbyBefore!, "!about");
     const reply = await alice.waitForReply(lobbyBefore!, about, `@porch:${block.running.neighborhood.server_name}`);
     assert.match(reply.content.body, /Backup Block/);
     assert.equal(block.running.host.store.botStore("listings").keys("listing:").length, 20, "the bot sees its 20 listings");
+    // The bot's device and its room keys came back with the block: it still reads Alice's encrypted DM.
+    const again = await alice.sendText(encryptedDm, "!help");
+    const answer = await alice.waitForReply(encryptedDm, again, porch, 30_000);
+    assert.equal(answer.encrypted, true);
+    assert.notEqual(answer.content.body, sayPlain("en", "framework.undecryptable"), "the restored bot decrypted the message");
   });
 
   test("a tampered archive is refused before anything is written", async () => {
