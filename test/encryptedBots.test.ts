@@ -7,6 +7,7 @@ import { startTestNeighborhood, type TestNeighborhood } from "./harness/testNeig
 import type { NeighborClient, SeenEvent } from "./harness/neighborClient.ts";
 import { sayPlain } from "../bots/framework/speak.ts";
 import { openBoardNote } from "../deploy/src/neighborhoodRooms.ts";
+import { encryptAttachment } from "../appservices/src/encryptedAttachments.ts";
 
 const bodyOf = (event: SeenEvent) => String(event.content.body ?? "");
 const megolm = { algorithm: "m.megolm.v1.aes-sha2" };
@@ -175,6 +176,37 @@ describe("bots in encrypted rooms", () => {
     assert.equal(seenByAna.undecryptable, false, "the giver reads it too");
     const encryption = await bob.client.getStateEvent(intro.room_id, "m.room.encryption", "");
     assert.equal(encryption.algorithm, megolm.algorithm);
+  });
+
+  test("a photo sent in an encrypted DM becomes the listing's photo on the open board, decrypted", async () => {
+    const sharing = block.running.rooms.get("sharing")!;
+    await ana.client.joinRoom(sharing);
+    const room = await dmWith(ana, "share");
+    const posted = await answer(ana, room, "!offer a reading lamp #household", "share");
+    assert.match(bodyOf(posted), /#\d+/);
+    // As Element sends an image in an encrypted room: the bytes encrypted (AES-CTR), the key in the event.
+    const photo = Buffer.from(`a lamp, lit, on a desk ${"·".repeat(2000)}`);
+    const { ciphertext, file } = encryptAttachment(photo);
+    const { content_uri: url } = await ana.client.uploadContent(ciphertext, { type: "application/octet-stream", includeFilename: false });
+    await ana.sendEvent(room, "m.room.message", {
+      msgtype: "m.image",
+      body: "lamp.png",
+      info: { mimetype: "image/png", size: photo.length },
+      file: { ...file, url },
+    });
+    const withPhoto = await ana.waitForEvent((event) => {
+      if (event.room_id !== sharing || event.sender !== botId("share")) return false;
+      const shown = (event.content["m.new_content"] ?? event.content) as Record<string, unknown>;
+      return /<img src="mxc:\/\//.test(String(shown.formatted_body ?? ""));
+    }, "the listing with its photo");
+    const shown = (withPhoto.content["m.new_content"] ?? withPhoto.content) as Record<string, unknown>;
+    const published = /<img src="mxc:\/\/([^/]+)\/([^"]+)"/.exec(String(shown.formatted_body));
+    assert.ok(published, "the listing shows a photo");
+    assert.notEqual(`mxc://${published[1]}/${published[2]}`, url, "not the ciphertext's URL");
+    const download = await fetch(`${block.running.clientUrl}/_matrix/client/v1/media/download/${published[1]}/${published[2]}`, {
+      headers: { authorization: `Bearer ${ana.accessToken}` },
+    });
+    assert.deepEqual(Buffer.from(await download.arrayBuffer()), photo, "the board shows the photo itself, decrypted");
   });
 
   test("Element's defaults make a DM between two neighbors encrypted; community rooms say they are not", async () => {

@@ -11,6 +11,7 @@ import { withSendRetries } from "./sendRetry.ts";
 import { landedEventId, lookForLandedEvent, mayHaveLanded } from "./landedSend.ts";
 import type { BotCrypto } from "./botCrypto.ts";
 import type { EncryptedRooms } from "./encryptedRooms.ts";
+import { decryptAttachment, encryptedFileOf } from "./encryptedAttachments.ts";
 
 export interface MatrixBotActionsOptions {
   homeserverUrl: string;
@@ -177,7 +178,34 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
     return next;
   };
 
+  /** Media as the bot: authenticated download (bounded by the homeserver's upload limit), and upload. */
+  const media = async (path: string, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(`${options.homeserverUrl.replace(/\/$/, "")}/_matrix${path}`);
+    url.searchParams.set("user_id", self);
+    const response = await fetch(url, {
+      ...init,
+      headers: { authorization: `Bearer ${options.asToken}`, ...init.headers },
+      signal: AbortSignal.timeout(60_000),
+    });
+    if (!response.ok) throw new Error(`${path.split("?")[0]} answered ${response.status}`);
+    return response;
+  };
+
   return {
+    async publishableMedia(content) {
+      if (typeof content.url === "string") return content.url;
+      const file = encryptedFileOf(content);
+      const mxc = file === undefined ? undefined : /^mxc:\/\/([^/]+)\/([^/?#]+)$/.exec(file.url);
+      if (file === undefined || mxc === undefined || mxc === null) return undefined;
+      const ciphertext = new Uint8Array(await (await media(`/client/v1/media/download/${mxc[1]}/${encodeURIComponent(mxc[2] ?? "")}`)).arrayBuffer());
+      const plain = decryptAttachment(ciphertext, file);
+      const info = content.info as { mimetype?: unknown } | undefined;
+      const type = typeof info?.mimetype === "string" ? info.mimetype : "application/octet-stream";
+      const uploaded = (await (await media("/media/v3/upload", { method: "POST", body: plain, headers: { "content-type": type } })).json()) as {
+        content_uri?: string;
+      };
+      return uploaded.content_uri;
+    },
     async redactEvent(roomId, eventId, reason) {
       await client.redactEvent(roomId, eventId, undefined, reason === undefined ? undefined : { reason });
     },

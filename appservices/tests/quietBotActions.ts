@@ -13,4 +13,5 @@ export const quietBotActions: BotActions = {
   redactEvent: async () => {},
   joinedMembers: async () => [],
   openPrivateRoom: async (userIds) => `!private-${userIds.join(",")}`,
+  publishableMedia: async () => undefined,
 };

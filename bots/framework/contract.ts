@@ -65,6 +65,12 @@ export interface BotActions {
    * reason). Resolves to the room id.
    */
   openPrivateRoom(userIds: readonly string[], name?: string, opening?: PrivateRoomOpening): Promise<string>;
+  /**
+   * A message's image or file as an mxc URL anyone can open: its `url`, or, for one sent in an encrypted
+   * room (`file`), decrypted and uploaded again in clear. Only for media its sender meant to publish (a
+   * listing's photo on the board). Undefined when the message carries no media.
+   */
+  publishableMedia(content: Record<string, unknown>): Promise<string | undefined>;
 }
 
 /** Small durable key-value state, namespaced per bot; values are JSON. */

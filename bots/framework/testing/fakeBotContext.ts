@@ -157,6 +157,10 @@ export function createFakeBotContext(options: FakeBotContextOptions = {}): FakeB
         if (opening !== undefined) await context.actions.sendMessage(roomId, opening.message);
         return roomId;
       },
+      // No media repository here: the plain URL as it is (encrypted media is the host's, tested there).
+      async publishableMedia(content) {
+        return typeof content.url === "string" ? content.url : undefined;
+      },
       async redactEvent(roomId, eventId, reason) {
         record(roomId, "m.room.redaction", { redacts: eventId, ...(reason === undefined ? {} : { reason }) }, "redaction");
       },

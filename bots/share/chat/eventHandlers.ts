@@ -83,8 +83,6 @@ const onRedaction: Handler = async (event, runtime) => {
 /** An image right after posting (or in reply to one's listing) becomes that listing's photo. */
 const onImage: Handler = async (event, runtime) => {
   if (event.content.msgtype !== "m.image") return;
-  const url = event.content.url;
-  if (typeof url !== "string" || !isMxcUri(url)) return;
   const replied = field(field(event.content["m.relates_to"], "m.in_reply_to"), "event_id") ?? field(event.content["m.relates_to"], "event_id");
   const repliedKey = typeof replied === "string" ? runtime.listingOfEvent(replied) : undefined;
   const last = lastPostedKey(event.sender).get(runtime.store);
@@ -92,6 +90,9 @@ const onImage: Handler = async (event, runtime) => {
   const key = repliedKey ?? recentKey;
   const listing = key === undefined ? undefined : runtime.board.get(key);
   if (listing === undefined || listing.owner !== event.sender) return;
+  // Sent in an encrypted chat, the photo is decrypted and published: the board is open to the block.
+  const url = await runtime.context.actions.publishableMedia(event.content);
+  if (url === undefined || !isMxcUri(url)) return;
   runtime.board.patch(listing.key, { photo: url });
   lastPostedKey(event.sender).delete(runtime.store);
   await runtime.render();
