@@ -26,7 +26,7 @@ export async function startMeshMonitor(neighborhood: LoadedNeighborhood, appserv
   const raw = (file === undefined ? {} : parseYaml(readFileSync(file, "utf8"))) as Record<string, unknown>;
   const config = parseMonitorConfig(
     {
-      title: `${neighborhood.name} mesh`,
+      blockName: neighborhood.name,
       // What the rules learned, which alerts are firing and the map's recent alerts survive a restart.
       stateFile: join(neighborhood.dataDir, "mesh-monitor", "rule-state.json"),
       ...raw,
