@@ -5,7 +5,7 @@ import type { Benchmark } from "./runBenchmarks.ts";
 export const benchmarks: readonly Benchmark[] = [
   {
     name: "intake",
-    figures: ["as_ingest_ratio"],
+    figures: ["as_ingest_floor_ratio"],
     measure: async () => (await import("./intakeThroughput.ts")).measureIntakeThroughput(),
   },
   {
@@ -78,5 +78,15 @@ export const benchmarks: readonly Benchmark[] = [
     name: "join-signup",
     figures: ["join_signup_ratio_p95"],
     measure: async () => (await import("./joinSignupBench.ts")).measureJoinSignup(),
+  },
+  {
+    name: "e2ee-bot-rtt",
+    figures: ["e2ee_bot_rtt_ratio_p50"],
+    measure: async () => (await import("./e2eeBotRoundTrip.ts")).measureE2eeBotRoundTrip(),
+  },
+  {
+    name: "e2ee-store-memory",
+    figures: ["e2ee_store_rss_mb_24h", "e2ee_store_mb_24h"],
+    measure: async () => (await import("./e2eeStoreMemory.ts")).measureE2eeStoreMemory(),
   },
 ];

@@ -15,7 +15,7 @@ import { HostMetrics } from "./hostMetrics.ts";
 import { createIntakeApp } from "./intakeApp.ts";
 import { RoomQueues } from "./roomQueues.ts";
 import { openStore, type HostStore } from "./store.ts";
-import { acknowledgeOnly, durableAdmission } from "./transactionAdmission.ts";
+import { durableAdmission } from "./transactionAdmission.ts";
 import type { LedgerLimits } from "./transactionInbox.ts";
 import { webhookRouter } from "./webhookEndpoints.ts";
 import { BotCrypto } from "./botCrypto.ts";
@@ -59,8 +59,6 @@ export interface AppserviceHostOptions {
   port: number;
   bindAddress?: string;
   now?: () => number;
-  /** false: authenticate and acknowledge only, store and deliver nothing (benchmark baseline). */
-  process?: boolean;
   bodyLimit?: string | number;
   /** Backpressure: above this many unhandled events the ack waits (default 10,000). */
   maxPendingEvents?: number;
@@ -224,23 +222,20 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     failed: (error, event) => log.error("event handling failed", { eventId: event.event_id, ...describeError(error) }),
   });
 
-  const processEvents = options.process ?? true;
-  const admission = processEvents
-    ? durableAdmission({
-        inbox,
-        queues,
-        maxPendingEvents: options.maxPendingEvents ?? 10_000,
-        maxWaitMs: options.backpressureWaitMs ?? 25_000,
-        needsHandling: (event) => router.needsHandling(event),
-      })
-    : acknowledgeOnly;
+  const admission = durableAdmission({
+    inbox,
+    queues,
+    maxPendingEvents: options.maxPendingEvents ?? 10_000,
+    maxWaitMs: options.backpressureWaitMs ?? 25_000,
+    needsHandling: (event) => router.needsHandling(event),
+  });
   const botsByUserId = new Map(routedBots.map((bot) => [bot.userId, bot.definition]));
   const app = createIntakeApp({
     hsToken: registration.hsToken,
     admission,
     metrics,
     pendingInbox: () => inbox.pendingCount(),
-    ...(processEvents && devices.length > 0 ? { receiveCryptoParts: (body: Record<string, unknown>) => hostCrypto.receive(body) } : {}),
+    ...(devices.length > 0 ? { receiveCryptoParts: (body: Record<string, unknown>) => hostCrypto.receive(body) } : {}),
     async provideUser(userId) {
       const bot = botsByUserId.get(userId);
       if (bot === undefined) return false;
@@ -264,7 +259,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
   });
 
   // Events stored before the last stop (or crash) go first, in their original order.
-  if (processEvents) queues.enqueue(inbox.pendingEntries());
+  queues.enqueue(inbox.pendingEntries());
 
   const server = createServer(app);
   try {
@@ -293,8 +288,8 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
         .catch((error: unknown) => log.warn("could not ask the homeserver to resend after the store could be written again", describeError(error))),
   );
   // At a start the homeserver may not be up yet (`serve-bots` starts before it): then it has nothing held back.
-  if (processEvents) void matrix.askToResend?.().catch(() => {});
-  const ticker = processEvents ? startBotTicker(routedBots, options.tickIntervalMs ?? 1000, log) : undefined;
+  void matrix.askToResend?.().catch(() => {});
+  const ticker = startBotTicker(routedBots, options.tickIntervalMs ?? 1000, log);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -306,7 +301,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     whenIdle: () => queues.whenIdle(),
     stop() {
       stopping ??= (async () => {
-        await ticker?.stop();
+        await ticker.stop();
         queues.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -11,7 +11,7 @@ import { transactionIntakeRouter } from "./transactionIntake.ts";
 
 export interface IntakeAppOptions {
   hsToken: string;
-  /** Use `acknowledgeOnly` for the benchmark baseline, `durableAdmission(...)` for the real thing. */
+  /** `durableAdmission(...)` for the real thing; the benchmark brings its floor (one durable commit). */
   admission: TransactionAdmission;
   metrics: HostMetrics;
   pendingInbox(): number;

@@ -1,5 +1,5 @@
 // What happens to a transaction once it is authenticated and parsed: taken in durably (ledger + inbox in one
-// commit, then queued per room), or, for the benchmark baseline, only acknowledged.
+// commit, then queued per room). (The benchmark's floor, bench/intakeThroughput.ts, is another admission.)
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { MatrixEvent } from "../../bots/framework/contract.ts";
@@ -15,11 +15,6 @@ export type AdmissionOutcome = "accepted" | "duplicate" | "busy" | "unavailable"
 export interface TransactionAdmission {
   admit(txnId: string, events: readonly MatrixEvent[]): Promise<AdmissionOutcome>;
 }
-
-/** Baseline for benchmarks: authenticate, parse, acknowledge; nothing stored or delivered. */
-export const acknowledgeOnly: TransactionAdmission = {
-  admit: async () => "accepted",
-};
 
 export interface DurableAdmissionOptions {
   inbox: TransactionInbox;

@@ -182,23 +182,6 @@ describe("backpressure", () => {
   });
 });
 
-describe("baseline mode (process: false)", () => {
-  it("authenticates and acknowledges, and delivers nothing", async () => {
-    const bot = recordingBot("share");
-    const host = await startTestHost({ bots: [bot.definition], process: false });
-    try {
-      host.store.membership.recordJoin(userIdOf("share"), room);
-      assert.equal((await putTransaction(host, "base-1", { events: [] }, { authorization: "Bearer nope" })).status, 403);
-      assert.equal((await sendEvents(host, "base-1", [messageEvent(room, "x")])).status, 200);
-      await host.whenIdle();
-      assert.equal(bot.deliveries.length, 0);
-      assert.equal(host.store.transactions.pendingCount(), 0);
-    } finally {
-      await host.stop();
-    }
-  });
-});
-
 describe("default body limit", () => {
   it("accepts a full-size Synapse transaction: 100 events of about 60 KiB each", async () => {
     const bot = recordingBot("share");
