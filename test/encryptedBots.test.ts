@@ -209,6 +209,28 @@ describe("bots in encrypted rooms", () => {
     assert.deepEqual(Buffer.from(await download.arrayBuffer()), photo, "the board shows the photo itself, decrypted");
   });
 
+  test("a direct chat from before the bots had devices turns encrypted the next time the bot writes there", async () => {
+    const sharing = block.running.rooms.get("sharing")!;
+    const cy = await block.addNeighbor("cy");
+    await cy.client.joinRoom(sharing);
+    // As Element Web opened DMs while the block's well-known turned encryption off.
+    const { room_id: old } = await cy.client.createRoom({ preset: sdk.Preset.TrustedPrivateChat, is_direct: true, invite: [botId("share")] });
+    await joined(cy, old, botId("share"));
+    const posted = await answer(cy, sharing, "!offer a bread maker #household", "share");
+    const listing = await bob.waitForEvent(
+      (event) => event.room_id === sharing && event.sender === botId("share") && bodyOf(event).includes("bread maker") && event.event_id !== posted.event_id,
+      "the listing",
+    );
+    await bob.react(sharing, listing.event_id, "👍");
+    const told = await cy.waitForEvent(
+      (event) => event.room_id === old && event.sender === botId("share") && bodyOf(event).includes("would like"),
+      "cy told in the old chat",
+    );
+    assert.equal(told.encrypted, true, "the bot's message there is encrypted");
+    const encryption = await cy.client.getStateEvent(old, "m.room.encryption", "");
+    assert.equal(encryption.algorithm, megolm.algorithm);
+  });
+
   test("Element's defaults make a DM between two neighbors encrypted; community rooms say they are not", async () => {
     const wellKnown = (await (await fetch(`${block.running.clientUrl}/.well-known/matrix/client`)).json()) as Record<string, unknown>;
     assert.equal(wellKnown["io.element.e2ee"], undefined, "nothing turns Element's encryption default off");

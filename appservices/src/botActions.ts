@@ -158,6 +158,22 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
     return roomId;
   };
 
+  /**
+   * A direct chat from before the bots had devices (or opened by an Element with encryption off) is turned
+   * encrypted the next time the bot writes there: private by default. Where the bot may not (its power
+   * level), the chat stays as it is.
+   */
+  const encryptOldChat = async (roomId: string): Promise<void> => {
+    if (crypto === undefined || encryptedRooms === undefined) return;
+    if (await encryptedRooms.isEncrypted(roomId, () => getState(roomId, "m.room.encryption", ""))) return;
+    try {
+      await client.http.authedRequest(sdk.Method.Put, `/rooms/${encodeURIComponent(roomId)}/state/m.room.encryption/`, undefined, megolm);
+      encryptedRooms.markEncrypted(roomId);
+    } catch (error) {
+      if (!isMatrixError(error, "M_FORBIDDEN")) throw error;
+    }
+  };
+
   // One direct chat per neighbor even when two messages for a new neighbor are sent at once.
   const directChatsInFlight = new Map<string, Promise<string>>();
   const directChat = (userId: string, opening: PrivateRoomOpening | undefined): Promise<string> => {
@@ -167,6 +183,7 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
       .then(async () => {
         const existing = await existingDirectChat(userId);
         if (existing === undefined) return createPrivateRoom([userId], true, undefined, opening);
+        await encryptOldChat(existing);
         if (opening !== undefined) await sendNotice(existing, opening.message);
         return existing;
       });
