@@ -58,6 +58,11 @@ export class NeighborClient {
     return this.#client;
   }
 
+  /** It runs Rust crypto, as Element X does. */
+  get encrypted(): boolean {
+    return this.#encrypted;
+  }
+
   get accessToken(): string {
     return this.#accessToken;
   }

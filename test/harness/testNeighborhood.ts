@@ -104,11 +104,14 @@ export async function startTestNeighborhood(options: TestNeighborhoodOptions = {
       return readCommunityNorms(handle.running.host.store, initialNorms(handle.running.neighborhood));
     },
     async restart(whileStopped) {
-      for (const neighbor of neighbors) neighbor.stop();
+      // Neighbors with crypto keep their apps open through the restart, as phones do (a stopped client's
+      // crypto cannot start again: it would come back as a new device, unable to read what came meanwhile).
+      const stopped = neighbors.filter((neighbor) => !neighbor.encrypted);
+      for (const neighbor of stopped) neighbor.stop();
       await handle.running.stop();
       await whileStopped?.();
       handle.running = await start();
-      for (const neighbor of neighbors) await neighbor.start();
+      for (const neighbor of stopped) await neighbor.start();
     },
     async stop() {
       for (const neighbor of neighbors) neighbor.stop();
