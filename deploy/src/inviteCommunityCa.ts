@@ -7,6 +7,8 @@ export interface CommunityCa {
   file: string;
   /** SHA-256 of the DER certificate, "AB:CD:…" (32 bytes), as Android and browsers show it. */
   fingerprint: string;
+  /** Its common name, as iOS lists it under Certificate Trust Settings ("Maple mesh community CA"). */
+  name: string;
 }
 
 /**
@@ -29,5 +31,7 @@ function issued(certificate: X509Certificate, ca: X509Certificate): boolean {
 }
 
 function described(file: string): CommunityCa {
-  return { file, fingerprint: new X509Certificate(readFileSync(file)).fingerprint256 };
+  const certificate = new X509Certificate(readFileSync(file));
+  const commonName = /^CN=(.*)$/m.exec(certificate.subject)?.[1];
+  return { file, fingerprint: certificate.fingerprint256, name: commonName ?? certificate.subject };
 }

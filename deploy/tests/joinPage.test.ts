@@ -176,6 +176,9 @@ describe("the join page on a phone", { skip: existsSync(chromiumPath) ? false : 
     // Step 1: the fingerprint to compare with the flyer, and the CA itself.
     const fingerprint = (await page.locator("#fingerprint").innerText()).replace(/\s+/g, ":");
     assert.equal(fingerprint, new (await import("node:crypto")).X509Certificate(caPem).fingerprint256);
+    // iOS lists the certificate by its own common name in Certificate Trust Settings: the step names that.
+    const caName = /CN=(.*)/.exec(new (await import("node:crypto")).X509Certificate(caPem).subject)?.[1] ?? "";
+    assert.ok(caName.endsWith("community CA") && (await page.content()).includes(`full trust for “${caName}”`), `the iPhone step names ${caName}`);
     await screenshot("join-1-trust.png", page.screenshot({ type: "png" }));
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the certificate" }).click()]);
     assert.equal(readFileSync(await download.path(), "utf8"), readFileSync(join(block.running.neighborhood.dataDir, "ca", "ca.crt"), "utf8"));

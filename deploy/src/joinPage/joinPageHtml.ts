@@ -15,6 +15,8 @@ export interface JoinPageView {
   norms: string;
   /** SHA-256 of the community CA, "AB:CD:…"; absent while the block has none. */
   caFingerprint?: string;
+  /** The CA's common name, as iOS names it in Certificate Trust Settings. */
+  caName?: string;
   /** The address neighbors type in Element X (public_url). */
   serverAddress: string;
   /** Where the block's own Element Web is, when this box serves one. */
@@ -43,7 +45,8 @@ function fingerprintHtml(fingerprint: string): string {
 function trustSection(words: PageWords, view: JoinPageView): string {
   const { html } = words;
   if (!view.caFingerprint) return `<p>${html("join.trust.noCa")}</p>`;
-  const certificate = profileName(view.blockName, words.language);
+  // iOS lists the installed certificate under its own name (the CA's common name), not the profile's.
+  const certificate = view.caName ?? profileName(view.blockName, words.language);
   const steps = (...keys: Parameters<typeof html>[0][]) => keys.map((key) => `<li>${html(key, { certificate })}</li>`).join("\n");
   return `<p>${html("join.trust.needed")}</p>
 <p>${html("join.trust.fingerprint")}</p>

@@ -115,7 +115,7 @@ export function joinRouter(options: JoinPageOptions): Router {
         blockName: options.blockName,
         norms: options.norms(),
         serverAddress: options.serverAddress,
-        ...(ca ? { caFingerprint: ca.fingerprint } : {}),
+        ...(ca ? { caFingerprint: ca.fingerprint, caName: ca.name } : {}),
         ...(options.elementWebUrl ? { elementWebUrl: options.elementWebUrl } : {}),
         ...(onPlainHttp(request) && secureJoinUrl ? { secureJoinUrl } : {}),
         secure: isSecure(request),
