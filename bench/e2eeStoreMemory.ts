@@ -6,7 +6,6 @@
 // one Olm-wrapped room key per command — a week of a busy block's sessions in one run. Memory is read after
 // two forced full GCs (--expose-gc in the host process), after warm-up and after the traffic.
 // e2ee_store_mb_24h is the bots' crypto store on disk after the day (appservice/crypto.sqlite and its WAL).
-import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +16,7 @@ import { registrationTokens } from "../deploy/src/homeserverAdmin.ts";
 import { NeighborClient } from "../test/harness/neighborClient.ts";
 import { registerNeighbor } from "../test/harness/testNeighborhood.ts";
 import { writeBenchNeighborhood } from "./benchNeighborhood.ts";
-import type { HostMemory, HostReady, HostRequest } from "./e2eeHostProcess.ts";
+import { startHostInChild } from "./hostInChild.ts";
 
 const NEIGHBORS = 20;
 const BOTS = ["porch", "share", "polls", "mesh"];
@@ -30,7 +29,7 @@ const SETTLE_MS = 5_000;
 export async function measureE2eeStoreMemory(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), "blockshare-e2ee-memory-"));
   const file = await writeBenchNeighborhood(dir, "Cipher Memory Block", "ciphermemory.localhost");
-  const host = startHost(file);
+  const host = startHostInChild(file);
   const neighbors: NeighborClient[] = [];
   try {
     const { clientUrl, operatorToken, serverName } = await host.ready;
@@ -46,7 +45,11 @@ export async function measureE2eeStoreMemory(): Promise<Record<string, number>> 
 
     // Warm-up: every DM's first exchange (Olm sessions, the first Megolm sessions, device lists, the
     // crypto library's own caches), so the figure is what the day adds.
+    // A second wave primes the allocators' pools too (V8's heap, malloc's arenas), so that what they keep
+    // after the first burst of load is not counted as the day's.
     await wave(neighbors, bots, dms);
+    await wave(neighbors, bots, dms);
+    console.log(`  ${NEIGHBORS} neighbors, ${dms.flat().length} encrypted DMs warmed up`);
     await sleep(SETTLE_MS);
     const before = await host.measure();
 
@@ -55,6 +58,7 @@ export async function measureE2eeStoreMemory(): Promise<Record<string, number>> 
     for (let i = 0; i < WAVES; i++) {
       const waveStarted = performance.now();
       commands += await wave(neighbors, bots, dms);
+      if ((i + 1) % 4 === 0) console.log(`  wave ${i + 1}/${WAVES}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
       await sleep(Math.max(0, MIN_WAVE_MS - (performance.now() - waveStarted)));
     }
     const seconds = (performance.now() - started) / 1000;
@@ -67,8 +71,10 @@ export async function measureE2eeStoreMemory(): Promise<Record<string, number>> 
       `  ${commands} encrypted commands and replies in ${seconds.toFixed(0)} s; ${sessions.size} Megolm sessions in the DMs ` +
         `(neighbors' and bots' outbound, as the neighbors saw them)\n` +
         `  host RSS ${(before.rssKib / 1024).toFixed(1)} → ${(after.rssKib / 1024).toFixed(1)} MB; ` +
-        `V8 heap used ${mb(before.heapUsed).toFixed(1)} → ${mb(after.heapUsed).toFixed(1)} MB; ` +
-        `external (WASM memory among it) ${mb(before.external).toFixed(1)} → ${mb(after.external).toFixed(1)} MB; ` +
+        `V8 heap used ${mb(before.heapUsed).toFixed(1)} → ${mb(after.heapUsed).toFixed(1)} MB ` +
+        `(reserved ${mb(before.heapTotal).toFixed(1)} → ${mb(after.heapTotal).toFixed(1)} MB); ` +
+        `external ${mb(before.external).toFixed(1)} → ${mb(after.external).toFixed(1)} MB; ` +
+        `crypto WASM memory ${mb(before.wasmBytes).toFixed(1)} → ${mb(after.wasmBytes).toFixed(1)} MB; ` +
         `crypto store on disk ${mb(before.cryptoStoreBytes).toFixed(2)} → ${mb(after.cryptoStoreBytes).toFixed(2)} MB`,
     );
     return { e2ee_store_rss_mb_24h: (after.rssKib - before.rssKib) / 1024, e2ee_store_mb_24h: mb(after.cryptoStoreBytes) };
@@ -118,53 +124,4 @@ function sessionIds(neighbor: NeighborClient, roomId: string): string[] {
     const id = event.isEncrypted() ? event.getWireContent().session_id : undefined;
     return typeof id === "string" ? [id] : [];
   });
-}
-
-interface Host {
-  ready: Promise<HostReady["ready"]>;
-  measure(): Promise<HostMemory["memory"]>;
-  stop(): Promise<void>;
-}
-
-function startHost(file: string): Host {
-  const child = fork(join(import.meta.dirname, "e2eeHostProcess.ts"), [file], { execArgv: ["--expose-gc"], silent: true });
-  // The block's log stays out of the benchmark's output unless the block fails.
-  let output = "";
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString("utf8")).slice(-20_000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const next = <T>(pick: (message: unknown) => T | undefined, timeoutMs: number, what: string) =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`the host process gave no ${what} within ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
-      const onMessage = (message: unknown) => {
-        const value = pick(message);
-        if (value !== undefined) done(undefined, value);
-      };
-      const onExit = (code: number | null) => done(new Error(`the host process exited (${code}) before its ${what}:\n${output}`));
-      const done = (error?: Error, value?: T) => {
-        clearTimeout(timer);
-        child.off("message", onMessage);
-        child.off("exit", onExit);
-        if (error) reject(error);
-        else resolve(value as T);
-      };
-      child.on("message", onMessage);
-      child.once("exit", onExit);
-    });
-  const send = (request: HostRequest) => child.send(request);
-  return {
-    ready: next((m) => (m as Partial<HostReady>).ready, 180_000, "start"),
-    measure() {
-      const answer = next((m) => (m as Partial<HostMemory>).memory, 60_000, "memory reading");
-      send("measure");
-      return answer;
-    },
-    async stop() {
-      if (child.exitCode === null && child.connected) send("stop");
-      const killed = setTimeout(() => child.kill("SIGKILL"), 60_000);
-      await exited;
-      clearTimeout(killed);
-    },
-  };
 }
