@@ -8,8 +8,8 @@ import { createServer, type Server } from "node:http";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { startTestNeighborhood, type TestNeighborhood } from "./harness/testNeighborhood.ts";
-import { NeighborClient, type SeenEvent } from "./harness/neighborClient.ts";
+import { operatorClient, startTestNeighborhood, type TestNeighborhood } from "./harness/testNeighborhood.ts";
+import type { NeighborClient, SeenEvent } from "./harness/neighborClient.ts";
 import { freePort } from "./harness/freePort.ts";
 import { validateNeighborhood } from "../homeserver-config/loadNeighborhood.ts";
 import { startMeshMonitor } from "../deploy/src/meshMonitorService.ts";
@@ -71,7 +71,7 @@ describe("the mesh monitor, as run starts it, alerting on a real Synapse", () =>
     alertsRoom = block.running.rooms.get("mesh-alerts")!;
     vol = await block.addNeighbor("vol");
     await vol.client.joinRoom(alertsRoom);
-    operator = new NeighborClient(block.running.clientUrl, block.running.operatorUserId, block.running.operatorToken);
+    operator = await operatorClient(block.running);
     await operator.start();
 
     telemetry = createServer((_request, response) => {

@@ -142,6 +142,18 @@ export async function writeLoopbackNeighborhood(dir: string, name: string, serve
 
 const neighborPassword = "correct horse battery";
 
+/**
+ * The operator's app, with crypto as Element has: the bots' DMs to the operator are encrypted. Its device is
+ * the one the operator's cached access token belongs to (one such client per block).
+ */
+export async function operatorClient(running: RunningNeighborhood): Promise<NeighborClient> {
+  const whoami = (await (
+    await fetch(`${running.clientUrl}/_matrix/client/v3/account/whoami`, { headers: { authorization: `Bearer ${running.operatorToken}` } })
+  ).json()) as { device_id?: string };
+  if (whoami.device_id === undefined) throw new Error("the operator's access token has no device");
+  return new NeighborClient(running.clientUrl, running.operatorUserId, running.operatorToken, { deviceId: whoami.device_id, encrypted: true });
+}
+
 /** A password login, as an app signing in on a new device. */
 export async function loginNeighbor(homeserverUrl: string, username: string, password: string): Promise<{ accessToken: string; deviceId: string }> {
   const response = await fetch(`${homeserverUrl}/_matrix/client/v3/login`, {
