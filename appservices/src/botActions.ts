@@ -7,7 +7,7 @@ import { createAppserviceClient, isMatrixError } from "./appserviceClient.ts";
 import { findDirectChat, rememberDirectChat } from "./directChats.ts";
 import type { PrivateRooms } from "./privateRooms.ts";
 import { nextTxnId } from "./outgoingTxnIds.ts";
-import { withSendRetries } from "./sendRetry.ts";
+import { defaultSendRetryPolicy, withSendRetries } from "./sendRetry.ts";
 import { landedEventId, lookForLandedEvent, mayHaveLanded } from "./landedSend.ts";
 import type { BotCrypto } from "./botCrypto.ts";
 import type { EncryptedRooms } from "./encryptedRooms.ts";
@@ -86,12 +86,14 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
       try {
         return (await client.sendEvent(roomId, type as sdk.EventType.RoomMessage, content as unknown as RoomMessageEventContent, txnId)).event_id;
       } catch (error) {
-        if (error instanceof sdk.ConnectionError) mayHaveReached = true;
+        // A lost connection, or a 500 (a full disk): it may have been stored; look before sending again.
+        if (error instanceof sdk.ConnectionError || (error instanceof sdk.MatrixError && error.httpStatus === 500)) mayHaveReached = true;
         throw error;
       }
     };
     try {
-      return await withSendRetries(sendOnce);
+      // A neighbor's answer outlasts a disk that is full for a while (Synapse answers 500 meanwhile).
+      return await withSendRetries(sendOnce, { ...defaultSendRetryPolicy, retryServerErrors: true });
     } catch (error) {
       // The server may have stored it before failing (landedSend.ts): then it was sent, once.
       const landed = mayHaveLanded(error) ? await landedEventId(client, roomId, options.userId, txnId) : undefined;

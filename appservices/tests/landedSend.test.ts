@@ -26,13 +26,19 @@ it("findLandedEvent matches the sender and the transaction id, nothing else", ()
  */
 function storeThenFailProxy(
   target: string,
-  mode: "500" | "drop" = "500",
+  mode: "500" | "drop" | "full" = "500",
 ): Promise<{ url: string; server: Server; failedSends: number; sendsForwarded: number }> {
   const state = { url: "", server: undefined as unknown as Server, failedSends: 0, sendsForwarded: 0 };
   state.server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
+    // `full`: the first two sends are refused with a 500 and not stored, as Synapse does on a full disk.
+    if (mode === "full" && req.method === "PUT" && /\/send\/m\.room\.message\//.test(req.url ?? "") && state.failedSends < 2) {
+      state.failedSends += 1;
+      res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ errcode: "M_UNKNOWN", error: "Internal server error" }));
+      return;
+    }
     const forwarded = await fetch(`${target}${req.url}`, {
       method: req.method,
       headers: { authorization: req.headers.authorization ?? "", "content-type": req.headers["content-type"] ?? "application/json" },
@@ -91,6 +97,25 @@ describe("a send the homeserver stored but failed", { timeout: 120_000 }, () => 
       [eventId],
       "one event, and the send returned its id",
     );
+  });
+
+  it("a full disk (500s, nothing stored) delays the answer, it is not dropped: sent once when the disk has room", async () => {
+    const full = await storeThenFailProxy(block.running.clientUrl, "full");
+    try {
+      const lobby = block.running.rooms.get("lobby")!;
+      const actions = createMatrixBotActions({
+        homeserverUrl: full.url,
+        asToken: block.running.secrets.appservice_as_token,
+        userId: `@blockshare:${block.running.neighborhood.server_name}`,
+        privateRooms: block.running.host.store.privateRooms,
+      });
+      const eventId = await actions.sendMessage(lobby, { text: "after the disk was full", html: "after the disk was full" });
+      assert.equal(full.failedSends, 2, "two sends were refused first");
+      assert.equal(full.sendsForwarded, 1, "then it was sent, once");
+      assert.match(eventId, /^\$/);
+    } finally {
+      full.server.close();
+    }
   });
 
   it("after a lost connection the bot looks for its event before sending again, and sends nothing twice", async () => {
