@@ -21,6 +21,7 @@ import { webhookRouter } from "./webhookEndpoints.ts";
 import { BotCrypto } from "./botCrypto.ts";
 import { deviceTransport } from "./cryptoRequests.ts";
 import { EncryptedRooms } from "./encryptedRooms.ts";
+import { RoomMembers } from "./roomMembers.ts";
 import { HostCrypto } from "./hostCrypto.ts";
 import { openPersistentIndexedDb, type PersistentIndexedDb } from "./persistentIndexedDb.ts";
 
@@ -36,6 +37,7 @@ export interface AppserviceIdentity {
 export interface BotEncryption {
   crypto: BotCrypto;
   encryptedRooms: EncryptedRooms;
+  roomMembers: RoomMembers;
 }
 
 /** The host's way to the homeserver; tests swap in fakes. */
@@ -163,6 +165,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     options.encryption === undefined || options.matrix !== undefined ? undefined : openPersistentIndexedDb(options.encryption.storePath, { log });
   const matrix = options.matrix ?? matrixJsSdkGateway(options.homeserverUrl, registration.asToken, serverName, registration.id, options.encryption, log);
   const encryptedRooms = new EncryptedRooms(now);
+  const roomMembers = new RoomMembers();
 
   const userIdOf = (localpart: string) => `@${localpart}:${serverName}`;
   // "@community" cannot clash with a bot's namespace: localparts never contain "@".
@@ -189,7 +192,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     const userId = userIdOf(definition.localpart);
     const crypto = matrix.deviceFor?.(userId, definition.displayName);
     if (crypto !== undefined) devices.push(crypto);
-    const actions = matrix.actionsFor(userId, store.privateRooms, crypto === undefined ? undefined : { crypto, encryptedRooms });
+    const actions = matrix.actionsFor(userId, store.privateRooms, crypto === undefined ? undefined : { crypto, encryptedRooms, roomMembers });
     const context = buildBotContext({
       localpart: definition.localpart,
       serverName,
@@ -209,6 +212,7 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
   const router = new EventRouter({
     cryptoOf: (userId) => hostCrypto.of(userId),
     encryptedRooms,
+    roomMembers,
     bots: routedBots,
     membership: store.membership,
     privateRooms: store.privateRooms,

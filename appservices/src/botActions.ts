@@ -11,6 +11,7 @@ import { defaultSendRetryPolicy, withSendRetries } from "./sendRetry.ts";
 import { landedEventId, lookForLandedEvent, mayHaveLanded } from "./landedSend.ts";
 import type { BotCrypto } from "./botCrypto.ts";
 import type { EncryptedRooms } from "./encryptedRooms.ts";
+import type { RoomMembers } from "./roomMembers.ts";
 import { decryptAttachment, encryptedFileOf } from "./encryptedAttachments.ts";
 
 export interface MatrixBotActionsOptions {
@@ -21,6 +22,8 @@ export interface MatrixBotActionsOptions {
   /** The bot's device: with it, messages and events in encrypted rooms go out encrypted, and new private rooms are encrypted. */
   crypto?: BotCrypto;
   encryptedRooms?: EncryptedRooms;
+  /** Members of encrypted rooms, cached between membership changes (shared by the bots). */
+  roomMembers?: RoomMembers;
 }
 
 const megolm = { algorithm: "m.megolm.v1.aes-sha2" };
@@ -44,7 +47,7 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
   const client = createAppserviceClient(options);
   // matrix-js-sdk types message content as a closed union; ours is built to the spec, so assert it once here.
   // Ids derived from the event being handled (outgoingTxnIds.ts): a replay after a crash does not answer twice.
-  const { crypto, encryptedRooms } = options;
+  const { crypto, encryptedRooms, roomMembers } = options;
   /** Who must be able to read what the bot sends: joined and invited members (history visibility "shared"). */
   const recipients = async (roomId: string): Promise<string[]> => {
     const answer = (await client.http.authedRequest(sdk.Method.Get, `/rooms/${encodeURIComponent(roomId)}/members`, {
@@ -59,7 +62,8 @@ export function createMatrixBotActions(options: MatrixBotActionsOptions): BotAct
     if (crypto === undefined || encryptedRooms === undefined) return [type, content];
     const encrypted = await encryptedRooms.isEncrypted(roomId, () => getState(roomId, "m.room.encryption", ""));
     if (!encrypted) return [type, content];
-    return ["m.room.encrypted", await crypto.encrypt(roomId, type, content, await recipients(roomId))];
+    const members = roomMembers === undefined ? await recipients(roomId) : await roomMembers.of(roomId, () => recipients(roomId));
+    return ["m.room.encrypted", await crypto.encrypt(roomId, type, content, members)];
   };
   const getState = async (roomId: string, type: string, stateKey: string): Promise<Record<string, unknown> | undefined> => {
     try {

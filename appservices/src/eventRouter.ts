@@ -9,6 +9,7 @@ import type { PrivateRooms } from "./privateRooms.ts";
 import { whileHandling } from "./outgoingTxnIds.ts";
 import type { BotCrypto } from "./botCrypto.ts";
 import type { EncryptedRooms } from "./encryptedRooms.ts";
+import type { RoomMembers } from "./roomMembers.ts";
 
 /** Where the host notes, for the bots, an encrypted event it could not decrypt (the framework tells the sender). */
 export const undecryptableField = "io.blockshare.undecryptable";
@@ -31,6 +32,7 @@ export interface EventRouterOptions {
   /** A bot's device, when encryption is on: encrypted events are decrypted before the bot sees them. */
   cryptoOf?: (userId: string) => BotCrypto | undefined;
   encryptedRooms?: EncryptedRooms;
+  roomMembers?: RoomMembers;
 }
 
 type MembershipChange = (bot: RoutedBot, event: MatrixEvent) => Promise<void>;
@@ -59,7 +61,10 @@ export class EventRouter {
       ban: depart,
     };
     this.#stateTrackers = {
-      "m.room.member": (event) => this.#trackBotMembership(event),
+      "m.room.member": (event) => {
+        options.roomMembers?.forget(event.room_id);
+        return this.#trackBotMembership(event);
+      },
       "m.room.encryption": async (event) => options.encryptedRooms?.markEncrypted(event.room_id),
     };
   }
