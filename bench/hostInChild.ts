@@ -1,5 +1,6 @@
 // The block (Synapse, the appservice host and the bots) in a child process (e2eeHostProcess.ts), for
 // benchmarks whose neighbors' clients must not share the host's process: its memory or its event loop.
+import { HOST_NODE_FLAGS } from "../appservices/src/hostRuntime.ts";
 import { fork } from "node:child_process";
 import { join } from "node:path";
 import type { HostMemory, HostReady, HostRequest } from "./e2eeHostProcess.ts";
@@ -11,7 +12,7 @@ export interface HostInChild {
 }
 
 export function startHostInChild(file: string): HostInChild {
-  const child = fork(join(import.meta.dirname, "e2eeHostProcess.ts"), [file], { execArgv: ["--expose-gc"], silent: true });
+  const child = fork(join(import.meta.dirname, "e2eeHostProcess.ts"), [file], { execArgv: ["--expose-gc", ...HOST_NODE_FLAGS], silent: true });
   // The block's log stays out of the benchmark's output unless the block fails.
   let output = "";
   const keep = (chunk: Buffer) => (output = (output + chunk.toString("utf8")).slice(-20_000));

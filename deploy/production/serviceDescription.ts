@@ -1,5 +1,6 @@
 // The block's long-running services as data: the ONE description both the systemd units and the compose
 // file are rendered from, so the two cannot drift.
+import { HOST_NODE_FLAGS } from "../../appservices/src/hostRuntime.ts";
 import { join } from "node:path";
 import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { synapsePaths } from "../../homeserver-config/synapseConfig.ts";
@@ -74,7 +75,7 @@ export function productionServices(neighborhood: LoadedNeighborhood, install: In
       name: "blockshare-appservices",
       kind: "appservices",
       description: `BlockShare bots for ${neighborhood.name}`,
-      command: [install.node, join(install.prefix, "deploy", "src", "cli.ts"), "serve-bots", "--config", install.neighborhoodFile],
+      command: [install.node, ...HOST_NODE_FLAGS, join(install.prefix, "deploy", "src", "cli.ts"), "serve-bots", "--config", install.neighborhoodFile],
       workingDirectory: install.prefix,
       writablePaths: [neighborhood.dataDir],
       after: [],

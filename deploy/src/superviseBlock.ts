@@ -10,6 +10,7 @@ import { readFileSync, unwatchFile, watchFile } from "node:fs";
 import { join } from "node:path";
 import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { MONITOR_NODE_FLAGS } from "../../mesh-monitor/src/monitorRuntime.ts";
+import { HOST_NODE_FLAGS } from "../../appservices/src/hostRuntime.ts";
 import { layoutFor } from "../../homeserver-config/workers/neighborhoodWorkers.ts";
 import { startPrivateNginx } from "../production/childProcesses.ts";
 import { localProxyNginxConfig } from "../production/nginxConfig.ts";
@@ -134,7 +135,7 @@ export async function superviseBlock(neighborhood: LoadedNeighborhood, say: (lin
         {
           label: "the bots",
           command: process.execPath,
-          args: [cli, "serve-bots", "--config", neighborhood.file],
+          args: [...HOST_NODE_FLAGS, cli, "serve-bots", "--config", neighborhood.file],
           logFile: join(logDir, "bots.log"),
           ipc: true,
           ready: (child, exited) => ipcReady<BotsReady>("the bots", "bots", child, exited, join(logDir, "bots.log"), 300_000, stopRequested),
