@@ -45,6 +45,10 @@ export interface BotCryptoOptions {
 
 let wasmReady: Promise<void> | undefined;
 
+function sameCounts(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number> | undefined): boolean {
+  return b !== undefined && a.size === b.size && [...a].every(([algorithm, count]) => b.get(algorithm) === count);
+}
+
 /** How long after its own key upload a device ignores the counts in transactions (they may predate it). */
 const countsTrustedAfterUploadMs = 60_000;
 
@@ -61,6 +65,8 @@ export class BotCrypto {
   readonly #keyWaiters = new Map<string, Set<() => void>>();
   /** The last one-time-key counts the homeserver reported, for transactions that carry none for this device. */
   #oneTimeKeyCounts: Map<string, number> | undefined;
+  /** The unused fallback key algorithms last reported, sorted and joined (to notice a change). */
+  #unusedFallbackKeys: string | undefined;
   /** When this device last uploaded keys (performance.now()): transactions' counts may predate it. */
   #uploadedAt = Number.NEGATIVE_INFINITY;
 
@@ -145,8 +151,19 @@ export class BotCrypto {
     // counts when it builds a transaction, so one queued before our last upload reports too few: for a while
     // after an upload, the upload's own answer is the truth (as mautrix-go's appservice crypto does).
     const fresh = performance.now() - this.#uploadedAt > countsTrustedAfterUploadMs;
-    if (changes?.oneTimeKeyCounts !== undefined && fresh) this.#oneTimeKeyCounts = changes.oneTimeKeyCounts;
-    this.#oneTimeKeyCounts ??= await this.#publishedKeyCounts();
+    const counts = changes?.oneTimeKeyCounts !== undefined && fresh ? changes.oneTimeKeyCounts : this.#oneTimeKeyCounts;
+    const fallback = changes?.unusedFallbackKeys === undefined ? undefined : [...changes.unusedFallbackKeys].sort().join(" ");
+    // MSC3202 puts every device's counts in every transaction: when nothing is new for this device, the
+    // machine (and a store write with its fsync) is skipped, so the acknowledgement is not held up.
+    const quiet =
+      (changes?.toDevice.length ?? 0) === 0 &&
+      lists.isEmpty() &&
+      counts !== undefined &&
+      sameCounts(counts, this.#oneTimeKeyCounts) &&
+      (fallback === undefined || fallback === this.#unusedFallbackKeys);
+    if (quiet) return;
+    this.#oneTimeKeyCounts = counts ?? (await this.#publishedKeyCounts());
+    if (fallback !== undefined) this.#unusedFallbackKeys = fallback;
     await machine.receiveSyncChanges(JSON.stringify(changes?.toDevice ?? []), lists, new Map(this.#oneTimeKeyCounts), changes?.unusedFallbackKeys);
     await this.#sendOutgoing(machine);
   }
