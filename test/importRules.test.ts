@@ -17,9 +17,9 @@ test("a planted import across a rule is reported with the file, line and the REA
     `const later = await import("../../deploy/src/cli.ts");`,
   ].join("\n");
   assert.deepEqual(importViolations("bots/share/shareBot.ts", source), [
-    "bots/share/shareBot.ts:4 imports appservices/src/appserviceHost.ts; bots/README.md: only files inside bots/",
-    "bots/share/shareBot.ts:5 imports homeserver-config/loadNeighborhood.ts; bots/README.md: only files inside bots/",
-    "bots/share/shareBot.ts:6 imports deploy/src/cli.ts; bots/README.md: only files inside bots/",
+    "bots/share/shareBot.ts:4 imports appservices/src/appserviceHost.ts; bots/README.md: only files inside bots/ and common/",
+    "bots/share/shareBot.ts:5 imports homeserver-config/loadNeighborhood.ts; bots/README.md: only files inside bots/ and common/",
+    "bots/share/shareBot.ts:6 imports deploy/src/cli.ts; bots/README.md: only files inside bots/ and common/",
   ]);
   // The host may use the bots' contract for types, and nothing else of theirs.
   assert.deepEqual(importViolations("appservices/src/x.ts", `import type { Community } from "../../bots/framework/contract.ts";`), []);
@@ -33,6 +33,19 @@ test("a planted import across a rule is reported with the file, line and the REA
   const harness = `import { startTestNeighborhood } from "../../test/harness/testNeighborhood.ts";`;
   assert.deepEqual(importViolations("bots/polls/pollsBot.integration.test.ts", harness), []);
   assert.equal(importViolations("bots/polls/pollsBot.ts", harness).length, 1);
+  // Every folder may use common/'s helpers; common/ itself imports nothing of the project.
+  const helper = `import { bearerChecker } from "../../common/bearerToken.ts";`;
+  assert.deepEqual(importViolations("mesh-monitor/src/x.ts", helper), []);
+  assert.deepEqual(importViolations("appservices/src/x.ts", helper), []);
+  assert.deepEqual(importViolations("common/x.ts", `import { createHash } from "node:crypto";\nimport { isJsonObject } from "./jsonObject.ts";`), []);
+  assert.deepEqual(importViolations("common/x.ts", `import { sendMatrixError } from "../appservices/src/matrixErrors.ts";`), [
+    "common/x.ts:1 imports appservices/src/matrixErrors.ts; common/README.md: Node built-ins and npm packages only",
+  ]);
+  assert.equal(
+    importViolations("mesh-monitor/src/x.ts", `import { say } from "../../bots/framework/speak.ts";`).length,
+    1,
+    "the monitor still imports no bot code",
+  );
 });
 
 test("multi-line imports are read", () => {

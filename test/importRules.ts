@@ -14,15 +14,16 @@ export interface ImportRule {
 }
 
 export const importRules: readonly ImportRule[] = [
-  { folder: "homeserver-config", mayImport: [], readme: "homeserver-config/README.md: npm packages and Node built-ins only" },
-  { folder: "bots", mayImport: [], readme: "bots/README.md: only files inside bots/" },
+  { folder: "common", mayImport: [], readme: "common/README.md: Node built-ins and npm packages only" },
+  { folder: "homeserver-config", mayImport: ["common"], readme: "homeserver-config/README.md: common/, npm packages and Node built-ins only" },
+  { folder: "bots", mayImport: ["common"], readme: "bots/README.md: only files inside bots/ and common/" },
   {
     folder: "appservices",
-    mayImport: [],
+    mayImport: ["common"],
     typesFrom: ["bots/framework/contract.ts"],
-    readme: "appservices/README.md: bots/framework/contract.ts (types only) and the npm dependencies",
+    readme: "appservices/README.md: common/, bots/framework/contract.ts (types only) and the npm dependencies",
   },
-  { folder: "mesh-monitor", mayImport: [], readme: "mesh-monitor/README.md: imports nothing from the bots (nor any other folder)" },
+  { folder: "mesh-monitor", mayImport: ["common"], readme: "mesh-monitor/README.md: imports nothing from the bots nor any other folder but common/" },
 ];
 
 export interface ImportStatement {

@@ -4,6 +4,8 @@
 // (MSC3202, `org.matrix.msc3202: true`). Synapse 1.163 still sends them under these unstable names
 // (synapse/appservice/api.py push_bulk). Pure: a body in, the parts per bot out.
 
+import { isJsonObject } from "../../common/jsonObject.ts";
+
 /** One bot device's share of a transaction, as OlmMachine.receiveSyncChanges takes it. */
 export interface DeviceSyncChanges {
   /** To-device events addressed to this device, without the routing fields Synapse adds. */
@@ -31,19 +33,15 @@ const oneTimeKeysOldKey = "org.matrix.msc3202.device_one_time_key_counts";
 const fallbackKeysKey = "org.matrix.msc3202.device_unused_fallback_key_types";
 const deviceListsKey = "org.matrix.msc3202.device_lists";
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }
 
 /** Per user, per device: the record found there (malformed entries are skipped, never thrown on). */
 function perDevice(value: unknown): [string, string, unknown][] {
-  if (!isRecord(value)) return [];
+  if (!isJsonObject(value)) return [];
   return Object.entries(value).flatMap(([userId, devices]) =>
-    isRecord(devices) ? Object.entries(devices).map(([deviceId, entry]): [string, string, unknown] => [userId, deviceId, entry]) : [],
+    isJsonObject(devices) ? Object.entries(devices).map(([deviceId, entry]): [string, string, unknown] => [userId, deviceId, entry]) : [],
   );
 }
 
@@ -64,13 +62,13 @@ export function readCryptoParts(body: Record<string, unknown>): CryptoTransactio
 
   const toDevice = Array.isArray(body[toDeviceKey]) ? (body[toDeviceKey] as unknown[]) : [];
   for (const message of toDevice) {
-    if (!isRecord(message)) continue;
+    if (!isJsonObject(message)) continue;
     const { to_user_id: userId, to_device_id: deviceId, ...event } = message;
     if (typeof userId !== "string" || typeof deviceId !== "string" || typeof event.type !== "string") continue;
     device(userId, deviceId).toDevice.push(event);
   }
   for (const [userId, deviceId, counts] of perDevice(body[oneTimeKeysKey] ?? body[oneTimeKeysOldKey])) {
-    if (!isRecord(counts)) continue;
+    if (!isJsonObject(counts)) continue;
     const target = new Map<string, number>();
     device(userId, deviceId).oneTimeKeyCounts = target;
     for (const [algorithm, count] of Object.entries(counts)) if (typeof count === "number") target.set(algorithm, count);
@@ -78,6 +76,6 @@ export function readCryptoParts(body: Record<string, unknown>): CryptoTransactio
   for (const [userId, deviceId, algorithms] of perDevice(body[fallbackKeysKey])) {
     device(userId, deviceId).unusedFallbackKeys = new Set(strings(algorithms));
   }
-  const lists = isRecord(body[deviceListsKey]) ? body[deviceListsKey] : {};
+  const lists = isJsonObject(body[deviceListsKey]) ? body[deviceListsKey] : {};
   return { devices, deviceLists: { changed: strings(lists.changed), left: strings(lists.left) } };
 }

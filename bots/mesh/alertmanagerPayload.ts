@@ -3,6 +3,7 @@
 // fields), strict in the types, so a broken sender learns about it instead of being half-understood.
 
 import { createHash } from "node:crypto";
+import { isJsonObject } from "../../common/jsonObject.ts";
 
 export type AlertStatus = "firing" | "resolved";
 
@@ -44,10 +45,6 @@ export const acceptedFormat =
 // Alertmanager writes Go's zero time for "not set".
 const zeroTimeYear = 1;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function describeType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
@@ -63,7 +60,7 @@ class ProblemList {
 
 function readStringMap(value: unknown, where: string, maxLength: number, problems: ProblemList): Record<string, string> {
   if (value === undefined) return {};
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     problems.add(`${where} is ${describeType(value)}; expected an object of text values`);
     return {};
   }
@@ -113,7 +110,7 @@ export function labelsKey(labels: Record<string, string>): string {
 
 function readAlert(value: unknown, index: number, problems: ProblemList): ReceivedAlert | undefined {
   const where = `alerts[${index}]`;
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     problems.add(`${where} is ${describeType(value)}; expected an alert object`);
     return undefined;
   }
@@ -146,7 +143,7 @@ function readAlert(value: unknown, index: number, problems: ProblemList): Receiv
 }
 
 export function readAlertmanagerPayload(body: unknown): PayloadReading {
-  if (!isPlainObject(body)) {
+  if (!isJsonObject(body)) {
     return { ok: false, status: 400, problems: [`the body is ${describeType(body)}; expected a JSON object`] };
   }
   const problems = new ProblemList();

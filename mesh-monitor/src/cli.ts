@@ -18,7 +18,7 @@ import { memoryReleaser } from "./monitorRuntime.ts";
 import { parseRulesConfig, RulesConfigError, type RulesConfig } from "./rules/config.ts";
 import { startMonitorServer } from "./server/httpServer.ts";
 import { parseSimulationConfig, SimulatedMesh } from "./simulation/simulatedMesh.ts";
-import { isJsonObject } from "./jsonObject.ts";
+import { isJsonObject } from "../../common/jsonObject.ts";
 
 const help = `mesh-monitor — watches the block's mesh and tells neighbors when it breaks
 

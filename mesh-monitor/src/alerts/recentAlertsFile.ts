@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, renameSync } from "node:fs";
 import type { RecentAlert } from "../monitor.ts";
 import { writeFileAtomically } from "../rules/ruleStateFile.ts";
-import { isJsonObject } from "../jsonObject.ts";
+import { isJsonObject } from "../../../common/jsonObject.ts";
 
 const FORMAT = "blockshare-mesh-recent-alerts";
 const VERSION = 1;

@@ -1,6 +1,7 @@
 // Typed access to untrusted JSON: every read either returns the right type or throws a TelemetryError
 // naming the field path, what was found and what the format accepts. One reader per parse keeps the
 // "accepted" text in one place per format.
+import { isJsonObject } from "../../../common/jsonObject.ts";
 import { TelemetryError } from "./telemetryError.ts";
 
 export type JsonObject = Record<string, unknown>;
@@ -114,7 +115,7 @@ export class FieldReader {
   }
 
   object(value: unknown, at: FieldPath, key?: string): JsonObject {
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as JsonObject;
+    if (isJsonObject(value)) return value;
     return this.fail(value === undefined ? "missing_field" : "wrong_type", `${path(at, key)} is ${describe(value)}, expected an object`);
   }
 

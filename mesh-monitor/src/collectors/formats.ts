@@ -1,6 +1,7 @@
 // The table of telemetry formats a source can be configured with: name → how its bytes become a
 // snapshot. HTTP polling, push intake and the babeld socket all go through it, so "what is accepted"
 // is listed in one place (`formatNames`).
+import { isJsonObject } from "../../../common/jsonObject.ts";
 import type { MeshSnapshot } from "../model.ts";
 import { parseBabelDump } from "./babel.ts";
 import { parseBatadvVis, parseBatctl } from "./batman.ts";
@@ -46,7 +47,7 @@ const formats = {
   batctl: json(
     '{"mesh": mesh_json, "originators": originators_json, "neighbors": neighbors_json, "gateways": gateways_json, "transtable_local": transtable_local_json}',
     (value, context, options) => {
-      const bundle = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+      const bundle = isJsonObject(value) ? value : {};
       return parseBatctl(
         {
           mesh: bundle.mesh,

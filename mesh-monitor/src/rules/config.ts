@@ -2,7 +2,7 @@
 // Every duration is in seconds, every quality/resource level a fraction 0–1. Validation names the exact
 // key that is wrong and what is accepted, so a typo never silently falls back to a default.
 
-import { isJsonObject } from "../jsonObject.ts";
+import { isJsonObject } from "../../../common/jsonObject.ts";
 
 export interface HeldThreshold {
   /** Fires when the reading is above this fraction… */

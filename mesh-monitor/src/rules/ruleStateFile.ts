@@ -9,7 +9,7 @@ import { dirname } from "node:path";
 import { ConditionTable, type ConditionState, type FrozenAlert, type Phase } from "./condition.ts";
 import type { RuleState } from "./evaluate.ts";
 import { Knowledge, type KnownSource } from "./knowledge.ts";
-import { isJsonObject } from "../jsonObject.ts";
+import { isJsonObject } from "../../../common/jsonObject.ts";
 
 const FORMAT = "blockshare-mesh-rule-state";
 const VERSION = 1;
