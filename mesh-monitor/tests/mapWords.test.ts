@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { isLiteralElement, isTagElement, parse, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
 import { chromium, type Browser } from "playwright-core";
-import { acceptedLanguages, mapPageLanguage } from "../src/map/mapLanguage.ts";
+import { readMapLanguage } from "../src/map/mapLanguage.ts";
 import { renderMapPage } from "../src/map/mapPage.ts";
 import {
   browserMarker,
@@ -118,16 +118,34 @@ describe("the map's title", () => {
 });
 
 describe("the map's language for a request", () => {
-  const url = (query = "") => new URL(`http://monitor/${query}`);
-  it("?lang= wins, then Accept-Language by weight, then English", () => {
-    assert.equal(mapPageLanguage(url("?lang=es"), "en-US,en;q=0.9"), "es");
-    assert.equal(mapPageLanguage(url("?lang=ES-mx"), undefined), "es");
-    assert.equal(mapPageLanguage(url("?lang=zh"), "es-MX,es;q=0.9,en;q=0.8"), "es", "a language the map does not speak is ignored");
-    assert.equal(mapPageLanguage(url(), "fr-FR, en;q=0.5, es;q=0.8"), "es");
-    assert.equal(mapPageLanguage(url(), "es;q=0, en"), "en", "q=0 refuses a language");
-    assert.equal(mapPageLanguage(url(), "de, *;q=0.1"), "en");
-    assert.equal(mapPageLanguage(url(), undefined), "en");
-    assert.deepEqual(acceptedLanguages("en;q=0.5, es-419, fr;q=0.9"), ["es-419", "fr", "en"]);
+  let server: RunningServer;
+  before(async () => {
+    server = await startMonitorServer({
+      monitor: new MeshMonitor({ sources: [new SimulatedMesh()], rules: parseRulesConfig({}) }),
+      metrics: new MeshMetrics(),
+    });
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  const languageOf = async (query: string, acceptLanguage?: string): Promise<string | null> => {
+    const response = await fetch(`${server.url}/${query}`, { headers: acceptLanguage === undefined ? {} : { "accept-language": acceptLanguage } });
+    await response.body?.cancel();
+    return response.headers.get("content-language");
+  };
+
+  it("?lang= wins, then Accept-Language by weight, then English", async () => {
+    assert.equal(await languageOf("?lang=es", "en-US,en;q=0.9"), "es");
+    assert.equal(await languageOf("?lang=ES-mx"), "es");
+    assert.equal(await languageOf("?lang=zh", "es-MX,es;q=0.9,en;q=0.8"), "es", "a language the map does not speak is ignored");
+    assert.equal(await languageOf("", "fr-FR, en;q=0.5, es;q=0.8"), "es");
+    assert.equal(await languageOf("", "es;q=0, en"), "en", "q=0 refuses a language");
+    assert.equal(await languageOf("", "de, *;q=0.1"), "en");
+    assert.equal(await languageOf("", "es-419"), "es", "a regional variant reads as its language");
+    assert.equal(await languageOf(""), "en");
+    assert.equal(readMapLanguage("es_419"), "es");
+    assert.equal(readMapLanguage("zh"), undefined);
   });
 });
 

@@ -7,6 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseMonitorConfig, runMonitor, type RunningMonitor } from "../src/cli.ts";
+import { MeshMetrics } from "../src/metrics/meshMetrics.ts";
+import { MeshMonitor } from "../src/monitor.ts";
+import { parseRulesConfig } from "../src/rules/config.ts";
+import { startMonitorServer, type RunningServer } from "../src/server/httpServer.ts";
+import { SimulatedMesh } from "../src/simulation/simulatedMesh.ts";
 
 const samples = "/work/shared/telemetry-samples/netjson";
 const token = "push-secret";
@@ -160,5 +165,56 @@ describe("monitor HTTP server and NetJSON push", () => {
     const response = await fetch(`${running.url}/api/push/netjson`);
     assert.equal(response.status, 405);
     assert.match(((await response.json()) as { error: string }).error, /POST/);
+  });
+});
+
+describe("monitor HTTP server, its edges", () => {
+  let server: RunningServer;
+  let failing = false;
+
+  before(async () => {
+    const monitor = new MeshMonitor({ sources: [new SimulatedMesh()], rules: parseRulesConfig({}) });
+    const metrics = new MeshMetrics();
+    // A renderer that can be made to fail: a bug while answering is a 500 with JSON, and the server keeps serving.
+    const renderer = {
+      contentType: metrics.contentType,
+      render: () => (failing ? Promise.reject(new Error("renderer broke")) : metrics.render()),
+    };
+    server = await startMonitorServer({ monitor, metrics: renderer });
+    await monitor.runCycle();
+  });
+
+  after(async () => {
+    await server?.close();
+  });
+
+  it("without a push token, push is refused (403) and says why", async () => {
+    const response = await fetch(`${server.url}/api/push/netjson`, { method: "POST", headers: { authorization: "Bearer anything" }, body: "{}" });
+    assert.equal(response.status, 403);
+    assert.match(((await response.json()) as { error: string }).error, /not enabled/);
+  });
+
+  it("answers HEAD like GET without a body, and only the paths as written", async () => {
+    const head = await fetch(`${server.url}/api/state`, { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.match(head.headers.get("content-type") ?? "", /application\/json/);
+    assert.equal(await head.text(), "");
+    for (const path of ["/api/state/", "/API/state", "/api/state.json"]) {
+      const response = await fetch(`${server.url}${path}`);
+      assert.equal(response.status, 404, path);
+      assert.match(((await response.json()) as { error: string }).error, /try \//, path);
+    }
+    const wrongMethod = await fetch(`${server.url}/metrics`, { method: "DELETE" });
+    assert.equal(wrongMethod.status, 405);
+    assert.equal(wrongMethod.headers.get("allow"), "GET");
+  });
+
+  it("a failure while answering is a 500 that says what broke, and the next request is served", async () => {
+    failing = true;
+    const broken = await fetch(`${server.url}/metrics`);
+    failing = false;
+    assert.equal(broken.status, 500);
+    assert.deepEqual(await broken.json(), { ok: false, error: "internal error: renderer broke" });
+    assert.equal((await fetch(`${server.url}/metrics`)).status, 200);
   });
 });

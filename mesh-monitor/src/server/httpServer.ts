@@ -1,15 +1,18 @@
 // The monitor's HTTP face: the map at /, /api/state for it, /metrics for Prometheus, /health, and the
-// NetJSON push intake. node:http, a table of routes; request bodies are size-capped while streaming.
-import { createHash, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+// NetJSON push intake. An express app, as the appservice host and the join page are; every answer the
+// monitor gives itself, refusals included, is JSON that says what to do instead.
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import express, { type ErrorRequestHandler, type RequestHandler, type Response } from "express";
+import { bearerChecker } from "../../../common/bearerToken.ts";
+import type { RejectReason } from "../collectors/telemetryError.ts";
 import { mapPageLanguage } from "../map/mapLanguage.ts";
 import { renderMapPage } from "../map/mapPage.ts";
 import { mapLanguages } from "../map/mapWords.ts";
 import type { MeshMonitor } from "../monitor.ts";
 import { createStateBuilder } from "./apiState.ts";
+import { cappedTextBody } from "./cappedBody.ts";
 import { handleNetJsonPush } from "./netjsonPush.ts";
-import type { RejectReason } from "../collectors/telemetryError.ts";
 
 export interface MetricsRenderer {
   readonly contentType: string;
@@ -37,47 +40,17 @@ export interface ServerOptions {
   onPushAccepted?: () => void;
 }
 
-type Handler = (request: IncomingMessage, response: ServerResponse, url: URL) => void | Promise<void>;
+const noStore = { "cache-control": "no-store", "x-content-type-options": "nosniff" };
 
-function send(response: ServerResponse, status: number, contentType: string, body: string, extra: Record<string, string> = {}): void {
-  response.writeHead(status, { "content-type": contentType, "cache-control": "no-store", "x-content-type-options": "nosniff", ...extra });
-  response.end(body);
+function send(response: Response, status: number, contentType: string, body: string, extra: Record<string, string> = {}): void {
+  response
+    .status(status)
+    .set({ "content-type": contentType, ...noStore, ...extra })
+    .send(body);
 }
 
-const sendJson = (response: ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void =>
+const sendJson = (response: Response, status: number, value: unknown, extra: Record<string, string> = {}): void =>
   send(response, status, "application/json; charset=utf-8", `${JSON.stringify(value)}\n`, extra);
-
-// Constant-time, as the appservice host's hsTokenAuth.ts checks its tokens (hashing first gives equal
-// lengths). The two are not one module: the monitor imports nothing outside its folder, the host nothing
-// but npm packages and the bots' contract, and no folder is open to both.
-function tokenMatches(header: string | undefined, expected: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
-  if (match === null) return false;
-  const digest = (text: string): Buffer => createHash("sha256").update(text).digest();
-  return timingSafeEqual(digest(match[1]!.trim()), digest(expected));
-}
-
-/** Reads at most `limit` bytes; resolves undefined (and stops reading) once the body is bigger. */
-function readCapped(request: IncomingMessage, limit: number): Promise<string | undefined> {
-  const declared = Number(request.headers["content-length"] ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(undefined);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.removeAllListeners("data");
-        request.pause();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
 
 export interface RunningServer {
   server: Server;
@@ -85,18 +58,61 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startMonitorServer(options: ServerOptions): Promise<RunningServer> {
+/** Paths the monitor serves, for the 404's hint and each path's 405. */
+const routes: Record<string, readonly string[]> = {
+  "/": ["GET"],
+  "/api/state": ["GET"],
+  "/metrics": ["GET"],
+  "/health": ["GET"],
+  "/api/push/netjson": ["POST"],
+};
+
+export function createMonitorApp(options: ServerOptions): express.Express {
   const buildState = createStateBuilder(options.monitor);
   const maxPushBytes = options.maxPushBytes ?? 1024 * 1024;
   // One page per language, rendered once: the map's words do not change while the monitor runs.
   const pages = new Map(mapLanguages.map((language) => [language, renderMapPage({ language, title: options.title, blockName: options.blockName })]));
+  const checkPushToken = options.pushToken === undefined ? undefined : bearerChecker(options.pushToken);
 
-  const pushNetJson: Handler = async (request, response, url) => {
-    if (options.pushToken === undefined) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.disable("etag");
+  // One URL per resource, as written: /API/State and /api/state/ are not the state.
+  app.set("case sensitive routing", true);
+  app.set("strict routing", true);
+
+  app.get("/", (request, response) => {
+    // ?lang= (the page's links), else Accept-Language; caches keep one copy per language.
+    const language = mapPageLanguage(request);
+    send(response, 200, "text/html; charset=utf-8", pages.get(language) ?? "", {
+      "content-security-policy": "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:",
+      "content-language": language,
+      vary: "Accept-Language",
+    });
+  });
+  app.get("/api/state", (_request, response) => sendJson(response, 200, buildState()));
+  app.get("/metrics", async (_request, response) => {
+    if (options.metrics.renderChunks === undefined) return send(response, 200, options.metrics.contentType, await options.metrics.render());
+    // A large exposition goes out in the renderer's pieces, never joined into one string.
+    const chunks = await options.metrics.renderChunks();
+    const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    response.writeHead(200, { "content-type": options.metrics.contentType, "content-length": length, ...noStore });
+    for (const chunk of chunks) response.write(chunk);
+    response.end();
+  });
+  app.get("/health", (_request, response) => {
+    const cycle = options.monitor.latestCycle;
+    const blind = cycle?.view.sources.filter((source) => source.blind).map((source) => source.source) ?? [];
+    sendJson(response, 200, { status: "ok", lastCycle: cycle === undefined ? null : new Date(cycle.at).toISOString(), blindSources: blind });
+  });
+
+  // The token is checked before a byte of the body is read.
+  const requirePushToken: RequestHandler = (request, response, next) => {
+    if (checkPushToken === undefined) {
       options.onPushRejected?.("unauthorized", "push is not enabled");
       return sendJson(response, 403, { ok: false, error: "push is not enabled on this monitor (no push token configured)" });
     }
-    if (!tokenMatches(request.headers.authorization, options.pushToken)) {
+    if (checkPushToken(request.get("authorization")) !== "ok") {
       options.onPushRejected?.("unauthorized", "missing or wrong bearer token");
       return sendJson(
         response,
@@ -105,72 +121,46 @@ export async function startMonitorServer(options: ServerOptions): Promise<Runnin
         { "www-authenticate": "Bearer" },
       );
     }
-    const text = await readCapped(request, maxPushBytes);
-    if (text === undefined) {
-      options.onPushRejected?.("too_large", `body larger than ${maxPushBytes} bytes`);
-      // Close the connection: the rest of a huge body is not worth reading.
-      return sendJson(
-        response,
-        413,
-        { ok: false, error: `the body is larger than ${maxPushBytes} bytes`, accepted: "a router's NetJSON document, a few KiB" },
-        { connection: "close" },
-      );
-    }
-    const outcome = handleNetJsonPush(text, url.searchParams, Date.now());
+    next();
+  };
+  const tooLarge: RequestHandler = (_request, response) => {
+    options.onPushRejected?.("too_large", `body larger than ${maxPushBytes} bytes`);
+    // Close the connection: the rest of a huge body is not worth reading.
+    sendJson(
+      response,
+      413,
+      { ok: false, error: `the body is larger than ${maxPushBytes} bytes`, accepted: "a router's NetJSON document, a few KiB" },
+      { connection: "close" },
+    );
+  };
+  app.post("/api/push/netjson", requirePushToken, cappedTextBody(maxPushBytes, tooLarge), (request, response) => {
+    const outcome = handleNetJsonPush(request.body as string, new URL(request.originalUrl, "http://monitor").searchParams, Date.now());
     if (outcome.accepted !== undefined) {
       options.monitor.acceptPush(outcome.accepted.name, outcome.accepted.snapshot, outcome.accepted.reporterNodeId);
       options.onPushAccepted?.();
     } else if (outcome.reason !== undefined) options.onPushRejected?.(outcome.reason, outcome.body.error ?? "");
     sendJson(response, outcome.status, outcome.body);
-  };
-
-  const routes: Record<string, Handler> = {
-    "GET /": (request, response, url) => {
-      // ?lang= (the page's links), else Accept-Language; caches keep one copy per language.
-      const language = mapPageLanguage(url, request.headers["accept-language"]);
-      send(response, 200, "text/html; charset=utf-8", pages.get(language) ?? "", {
-        "content-security-policy": "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:",
-        "content-language": language,
-        vary: "Accept-Language",
-      });
-    },
-    "GET /api/state": (_request, response) => sendJson(response, 200, buildState()),
-    "GET /metrics": async (_request, response) => {
-      if (options.metrics.renderChunks === undefined) return send(response, 200, options.metrics.contentType, await options.metrics.render());
-      const chunks = await options.metrics.renderChunks();
-      const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-      response.writeHead(200, {
-        "content-type": options.metrics.contentType,
-        "content-length": length,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-      });
-      for (const chunk of chunks) response.write(chunk);
-      response.end();
-    },
-    "GET /health": (_request, response) => {
-      const cycle = options.monitor.latestCycle;
-      const blind = cycle?.view.sources.filter((source) => source.blind).map((source) => source.source) ?? [];
-      sendJson(response, 200, { status: "ok", lastCycle: cycle === undefined ? null : new Date(cycle.at).toISOString(), blindSources: blind });
-    },
-    "POST /api/push/netjson": pushNetJson,
-  };
-
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? "/", "http://monitor");
-    const method = request.method === "HEAD" ? "GET" : request.method;
-    const handler = routes[`${method} ${url.pathname}`];
-    if (handler === undefined) {
-      const allowed = Object.keys(routes).filter((route) => route.endsWith(` ${url.pathname}`));
-      if (allowed.length > 0)
-        return sendJson(response, 405, { ok: false, error: `use ${allowed.map((route) => route.split(" ")[0]).join(" or ")} for ${url.pathname}` });
-      return sendJson(response, 404, { ok: false, error: `nothing at ${url.pathname}; try /, /api/state, /metrics, /health or POST /api/push/netjson` });
-    }
-    Promise.resolve(handler(request, response, url)).catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, { ok: false, error: `internal error: ${(error as Error).message}` });
-      else response.destroy();
-    });
   });
+
+  for (const [path, methods] of Object.entries(routes))
+    app.all(path, (_request, response) =>
+      sendJson(response, 405, { ok: false, error: `use ${methods.join(" or ")} for ${path}` }, { allow: methods.join(", ") }),
+    );
+  app.use((request, response) =>
+    sendJson(response, 404, { ok: false, error: `nothing at ${request.path}; try /, /api/state, /metrics, /health or POST /api/push/netjson` }),
+  );
+  const failed: ErrorRequestHandler = (error: unknown, _request, response, _next) => {
+    if (response.headersSent) return void response.destroy();
+    // express's own refusals (a malformed URL) carry their status; anything else is the monitor's fault.
+    const status = typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
+    sendJson(response, status, { ok: false, error: status === 500 ? `internal error: ${(error as Error).message}` : (error as Error).message });
+  };
+  app.use(failed);
+  return app;
+}
+
+export async function startMonitorServer(options: ServerOptions): Promise<RunningServer> {
+  const server = createServer(createMonitorApp(options));
   server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
