@@ -106,4 +106,6 @@ ensure_debian_packages openssl
 case "${1:-run}" in
   test|bench) ensure_debian_packages iproute2 babeld chromium prometheus prometheus-alertmanager nginx postgresql redis-server systemd \
     debootstrap systemd-container tinyproxy faketime zbar-tools poppler-utils libnss3-tools ;;
+  # The emulated Raspberry Pi: arm64 programs run through qemu-user, registered with binfmt_misc.
+  test:arm64) ensure_debian_packages debootstrap systemd-container tinyproxy qemu-user-static binfmt-support ;;
 esac

@@ -6,8 +6,13 @@
 // The base system is debootstrapped once into CACHE_DIR and copied for each box; apt's, npm's and pip's
 // download caches are shared between boxes so a second run does not fetch the same bytes again (what
 // gets installed is the same).
+//
+// { arch: "arm64" } makes a Raspberry Pi's Debian 12 instead: debootstrap --arch arm64, and every arm64
+// program in the box (systemd included) runs under qemu-user through binfmt_misc. The host's
+// qemu-aarch64 entry must have the F (fix-binary) flag: the kernel then opens the emulator when the
+// entry is registered, so it runs inside the container, whose file system has no qemu.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
+import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 
@@ -34,7 +39,15 @@ export interface DebianBox {
   destroy(): Promise<void>;
 }
 
-export async function bootDebianBox(log: (line: string) => void): Promise<DebianBox> {
+/** A Debian architecture: the host's own, or a Raspberry Pi's under qemu-user emulation. */
+export type BoxArch = "amd64" | "arm64";
+
+/** How many times longer than native things take in a box of this architecture (for its timeouts). */
+export const slowdown = (arch: BoxArch) => (arch === "amd64" ? 1 : 8);
+
+export async function bootDebianBox(log: (line: string) => void, options: { arch?: BoxArch } = {}): Promise<DebianBox> {
+  const arch = options.arch ?? "amd64";
+  if (arch === "arm64") ensureArm64Emulation();
   const id = process.pid % 200;
   const name = `bsfb${id}`;
   const subnet = `10.231.${id}`;
@@ -42,7 +55,7 @@ export async function bootDebianBox(log: (line: string) => void): Promise<Debian
   const logFile = createWriteStream(`${root}.log`);
   const proxyUrl = `http://${subnet}.1:8888`;
   let proxy: ChildProcess | undefined;
-  let container: { process: ChildProcess; init: number; exited: Promise<void> } | undefined;
+  let container: { process: ChildProcess; arch: BoxArch; init: number; exited: Promise<void> } | undefined;
 
   const destroy = async () => {
     if (container) await stopContainer(container);
@@ -52,11 +65,11 @@ export async function bootDebianBox(log: (line: string) => void): Promise<Debian
     logFile.end();
   };
   try {
-    const base = baseSystem(log);
+    const base = baseSystem(log, arch);
     log(`copying the base system into ${root}`);
     rmSync(root, { recursive: true, force: true });
     cpSync(base, root, { recursive: true, verbatimSymlinks: true });
-    prepareDisk(root, proxyUrl);
+    prepareDisk(root, proxyUrl, arch);
 
     spawnSync("ip", ["netns", "del", name]);
     for (const command of [
@@ -73,17 +86,18 @@ export async function bootDebianBox(log: (line: string) => void): Promise<Debian
     proxy = startProxy(root, subnet, logFile);
 
     const boot = async () => {
-      container = await startContainer(root, name, logFile);
+      container = await startContainer(root, name, arch, logFile);
       log(`box booted (systemd is PID ${container.init} on the host)`);
     };
     await boot();
     const box: DebianBox = {
       root,
-      run: (script, options = {}) => runInside(container!.init, script, proxyUrl, logFile, options.timeoutMs ?? 600_000),
+      run: (script, options = {}) => runInside(container!.init, script, proxyUrl, logFile, options.timeoutMs ?? 600_000 * slowdown(arch)),
       reboot: async () => {
         log("powering the box off");
         spawnSync("nsenter", ["-t", String(container!.init), "-a", "--", "systemctl", "poweroff"]);
-        await Promise.race([container!.exited, sleep(120_000).then(() => Promise.reject(new Error("the box did not power off within 120 s")))]);
+        const limit = 120 * slowdown(arch);
+        await Promise.race([container!.exited, sleep(limit * 1000).then(() => Promise.reject(new Error(`the box did not power off within ${limit} s`)))]);
         container = undefined;
         await boot();
       },
@@ -99,18 +113,22 @@ export async function bootDebianBox(log: (line: string) => void): Promise<Debian
   }
 }
 
-function baseSystem(log: (line: string) => void): string {
-  const base = join(CACHE_DIR, `bookworm-${createHash("sha256").update(BASE_PACKAGES.join(" ")).digest("hex").slice(0, 12)}`);
+function baseSystem(log: (line: string) => void, arch: BoxArch): string {
+  // The amd64 root keeps its first name, so caches made before arm64 existed stay valid.
+  const base = join(
+    CACHE_DIR,
+    `bookworm-${arch === "amd64" ? "" : `${arch}-`}${createHash("sha256").update(BASE_PACKAGES.join(" ")).digest("hex").slice(0, 12)}`,
+  );
   if (existsSync(join(base, "etc", "debian_version"))) return base;
-  log(`debootstrap Debian 12 into ${base} (once; about a minute)`);
+  log(`debootstrap Debian 12 (${arch}) into ${base} (once; about a minute${arch === "amd64" ? "" : ", ten or more under emulation"})`);
   mkdirSync(CACHE_DIR, { recursive: true });
   rmSync(`${base}.partial`, { recursive: true, force: true });
-  must("debootstrap", ["--variant=minbase", `--include=${BASE_PACKAGES.join(",")}`, "bookworm", `${base}.partial`, MIRROR]);
+  must("debootstrap", [`--arch=${arch}`, "--variant=minbase", `--include=${BASE_PACKAGES.join(",")}`, "bookworm", `${base}.partial`, MIRROR]);
   renameSync(`${base}.partial`, base);
   return base;
 }
 
-function prepareDisk(root: string, proxyUrl: string): void {
+function prepareDisk(root: string, proxyUrl: string, arch: BoxArch): void {
   writeFileSync(join(root, "etc", "apt", "apt.conf.d", "90blockshare-test-proxy"), `Acquire::http::Proxy "${proxyUrl}";\n`);
   writeFileSync(join(root, "etc", "hostname"), "maple\n");
   // What Debian's installer writes (debootstrap writes none): PostgreSQL listens on "localhost".
@@ -119,7 +137,25 @@ function prepareDisk(root: string, proxyUrl: string): void {
   if (existsSync(hostCas)) {
     for (const file of readdirSync(hostCas)) cpSync(join(hostCas, file), join(root, hostCas, file));
   }
-  for (const dir of ["apt-archives/partial", "npm", "pip"]) mkdirSync(join(CACHE_DIR, dir), { recursive: true });
+  for (const dir of ["apt-archives/partial", "npm", pipCache(arch)]) mkdirSync(join(CACHE_DIR, dir), { recursive: true });
+}
+
+// pip keeps the wheels it built (psycopg2's) in its cache: one per architecture. apt's .deb names and
+// npm's content-addressed cache already tell architectures apart.
+const pipCache = (arch: BoxArch) => (arch === "amd64" ? "pip" : `pip-${arch}`);
+
+/** Checks (and where it can, makes) the host able to run arm64 programs inside a container. */
+function ensureArm64Emulation(): void {
+  const binfmt = "/proc/sys/fs/binfmt_misc";
+  if (!existsSync(join(binfmt, "status"))) spawnSync("mount", ["-t", "binfmt_misc", "binfmt_misc", binfmt]);
+  const entry = join(binfmt, "qemu-aarch64");
+  if (!existsSync(entry) && existsSync("/usr/sbin/update-binfmts")) spawnSync("update-binfmts", ["--enable", "qemu-aarch64"]);
+  if (!existsSync(entry)) throw new Error("arm64 emulation is not registered with the kernel: apt-get install qemu-user-static binfmt-support");
+  const registration = readFileSync(entry, "utf8");
+  if (!/^enabled$/m.test(registration)) throw new Error(`${entry} is disabled: update-binfmts --enable qemu-aarch64`);
+  const flags = /^flags: (\S*)$/m.exec(registration)?.[1] ?? "";
+  if (!flags.includes("F"))
+    throw new Error(`${entry} lacks the F (fix-binary) flag, so the container cannot find qemu: install Debian's qemu-user-static (it registers with F)`);
 }
 
 function startProxy(root: string, subnet: string, logFile: WriteStream): ChildProcess {
@@ -144,8 +180,13 @@ function startProxy(root: string, subnet: string, logFile: WriteStream): ChildPr
   return proxy;
 }
 
-async function startContainer(root: string, netns: string, logFile: WriteStream): Promise<{ process: ChildProcess; init: number; exited: Promise<void> }> {
-  const binds = [`${CACHE_DIR}/apt-archives:/var/cache/apt/archives`, `${CACHE_DIR}/npm:/root/.npm`, `${CACHE_DIR}/pip:/root/.cache/pip`];
+async function startContainer(
+  root: string,
+  netns: string,
+  arch: BoxArch,
+  logFile: WriteStream,
+): Promise<{ process: ChildProcess; arch: BoxArch; init: number; exited: Promise<void> }> {
+  const binds = [`${CACHE_DIR}/apt-archives:/var/cache/apt/archives`, `${CACHE_DIR}/npm:/root/.npm`, `${CACHE_DIR}/${pipCache(arch)}:/root/.cache/pip`];
   // --register=no --keep-unit: this host has no systemd of its own to register the machine with.
   const nspawn = spawn(
     "systemd-nspawn",
@@ -157,7 +198,7 @@ async function startContainer(root: string, netns: string, logFile: WriteStream)
   nspawn.stdout!.pipe(logFile, { end: false });
   nspawn.stderr!.pipe(logFile, { end: false });
   const exited = new Promise<void>((resolve) => nspawn.once("exit", () => resolve()));
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + 180_000 * slowdown(arch);
   // nspawn's child is itself nspawn until it executes the box's systemd: wait for that.
   const boxInit = () =>
     spawnSync("pgrep", ["-P", String(nspawn.pid)], { encoding: "utf8" })
@@ -174,14 +215,21 @@ async function startContainer(root: string, netns: string, logFile: WriteStream)
     init ??= boxInit();
     if (init) state = spawnSync("nsenter", ["-t", String(init), "-a", "--", "systemctl", "is-system-running"], { encoding: "utf8" }).stdout.trim();
   }
-  return { process: nspawn, init: init!, exited };
+  return { process: nspawn, arch, init: init!, exited };
 }
 
-async function stopContainer(container: { process: ChildProcess; exited: Promise<void> }): Promise<void> {
+async function stopContainer(container: { process: ChildProcess; arch: BoxArch; init: number; exited: Promise<void> }): Promise<void> {
   if (container.process.exitCode !== null) return;
   container.process.kill("SIGTERM"); // nspawn shuts the box down cleanly
-  await Promise.race([container.exited, sleep(60_000)]);
+  await Promise.race([container.exited, sleep(60_000 * slowdown(container.arch))]);
+  if (container.process.exitCode !== null || container.process.signalCode !== null) return;
+  // nspawn killed alone leaves the box running: killing its PID 1 ends every process in it.
   container.process.kill("SIGKILL");
+  try {
+    process.kill(container.init, "SIGKILL");
+  } catch {
+    // already gone
+  }
 }
 
 function runInside(init: number, script: string, proxyUrl: string, logFile: WriteStream, timeoutMs: number): Promise<CommandResult> {

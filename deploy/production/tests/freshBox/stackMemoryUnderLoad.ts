@@ -1,0 +1,154 @@
+// Runs INSIDE the fresh box, with the Node the install put there: the block's resident memory as the
+// operator's `ps` sees it — stack_rss_mb, the RSS of Synapse, the bots' host and the mesh monitor (each
+// unit's main process and its children), as bench/stackMemory.ts sums it — idle, and then the peak
+// while a few neighbors keep the bots busy with commands and the monitor's map and metrics are read.
+// PostgreSQL and nginx are reported beside it, not in it (bench's stack has neither).
+// Prints one JSON line.
+//   node stackMemoryUnderLoad.ts https://maple.test REGISTRATION_TOKEN NEIGHBORS ROUNDS REPLY_WITHIN_S
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { registerNeighbor } from "../../../../test/harness/testNeighborhood.ts";
+
+const STACK = ["blockshare-synapse", "blockshare-appservices", "blockshare-mesh-monitor"];
+const BESIDE = ["postgresql", "nginx"];
+const COMMANDS = ["!about", "!help"];
+
+const [url, token, neighborsArg, roundsArg, replyWithinArg] = process.argv.slice(2);
+const neighborCount = Number(neighborsArg);
+const rounds = Number(roundsArg);
+const replyWithinMs = Number(replyWithinArg) * 1000;
+if (!url || !token || !(neighborCount > 0 && neighborCount <= 20) || !(rounds > 0 && rounds <= 50) || !(replyWithinMs > 0))
+  throw new Error("usage: stackMemoryUnderLoad.ts URL REGISTRATION_TOKEN NEIGHBORS(1-20) ROUNDS(1-50) REPLY_WITHIN_S");
+
+/** Resident MiB per unit: its main process and every descendant, read from /proc. */
+function residentByUnit(units: string[]): Record<string, number> {
+  const children = new Map<number, number[]>();
+  const names = new Map<number, string>();
+  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+      names.set(Number(entry), stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const figures: Record<string, number> = {};
+  for (const unit of units) {
+    // postgresql.service is a wrapper with no process: the cluster runs as postgresql@15-main.
+    const mains = execFileSync("systemctl", ["show", "-p", "MainPID", "--value", unit === "postgresql" ? "postgresql@*-main" : unit], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .map(Number)
+      .filter((pid) => pid > 0);
+    const tree = [...mains];
+    for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+    figures[unit] = tree.reduce((sum, pid) => sum + residentKib(pid), 0) / 1024;
+  }
+  return figures;
+}
+
+function residentKib(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+const round1 = (mb: number) => Math.round(mb * 10) / 10;
+const stackOf = (figures: Record<string, number>) => round1(STACK.reduce((sum, unit) => sum + figures[unit]!, 0));
+
+async function call<T>(method: string, path: string, accessToken: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { "content-type": "application/json", authorization: `Bearer ${accessToken}` },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await response.json()) as T;
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+type Sync = {
+  next_batch: string;
+  rooms?: {
+    join?: Record<string, { timeline: { events: Array<{ sender: string; content: { "m.relates_to"?: { "m.in_reply_to"?: { event_id: string } } } }> } }>;
+  };
+};
+
+/** A neighbor who asks a bot something ROUNDS times in the Lobby, each time waiting for the answer. */
+async function neighbor(index: number): Promise<number> {
+  const session = await registerNeighbor(url!, `busy${index}-${Date.now()}`, `busy neighbor ${index} password`, token);
+  const serverName = session.user_id.split(":").slice(1).join(":");
+  const { room_id: roomId } = await call<{ room_id: string }>(
+    "POST",
+    `/_matrix/client/v3/join/${encodeURIComponent(`#lobby:${serverName}`)}`,
+    session.access_token,
+    {},
+  );
+  const filter = encodeURIComponent(JSON.stringify({ room: { rooms: [roomId], timeline: { limit: 50 } } }));
+  let since = (await call<Sync>("GET", `/_matrix/client/v3/sync?filter=${filter}`, session.access_token)).next_batch;
+  let answered = 0;
+  for (let round = 0; round < rounds; round++) {
+    const { event_id: asked } = await call<{ event_id: string }>(
+      "PUT",
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/busy-${index}-${round}-${Date.now()}`,
+      session.access_token,
+      { msgtype: "m.text", body: COMMANDS[round % COMMANDS.length] },
+    );
+    const deadline = Date.now() + replyWithinMs;
+    let replied = false;
+    while (!replied && Date.now() < deadline) {
+      const sync = await call<Sync>("GET", `/_matrix/client/v3/sync?timeout=10000&since=${since}&filter=${filter}`, session.access_token);
+      since = sync.next_batch;
+      replied = !!sync.rooms?.join?.[roomId]?.timeline.events.some((event) => event.content["m.relates_to"]?.["m.in_reply_to"]?.event_id === asked);
+    }
+    if (!replied) throw new Error(`${session.user_id}: no answer to round ${round} within ${replyWithinMs / 1000} s`);
+    answered++;
+  }
+  return answered;
+}
+
+const idle = residentByUnit([...STACK, ...BESIDE]);
+const started = Date.now();
+let peak = { ...idle };
+let peakStack = stackOf(idle);
+let reading = true;
+// The mesh monitor's map and metrics, read as a neighbor's browser and Prometheus would, throughout.
+const reader = (async () => {
+  let reads = 0;
+  while (reading && reads < 100_000) {
+    for (const path of ["/api/state", "/metrics", "/"]) await fetch(`http://127.0.0.1:9464${path}`).then((response) => response.arrayBuffer());
+    reads++;
+  }
+  return reads;
+})();
+const sampler = setInterval(() => {
+  const now = residentByUnit([...STACK, ...BESIDE]);
+  if (stackOf(now) > peakStack) (peak = now), (peakStack = stackOf(now));
+}, 1000);
+try {
+  const answered = (await Promise.all(Array.from({ length: neighborCount }, (_, i) => neighbor(i)))).reduce((a, b) => a + b, 0);
+  reading = false;
+  const monitorReads = await reader;
+  const after = residentByUnit([...STACK, ...BESIDE]);
+  if (stackOf(after) > peakStack) (peak = after), (peakStack = stackOf(after));
+  const perUnit = (figures: Record<string, number>) => Object.fromEntries(Object.entries(figures).map(([unit, mb]) => [unit, round1(mb)]));
+  console.log(
+    JSON.stringify({
+      idle_stack_rss_mb: stackOf(idle),
+      busy_stack_rss_mb: peakStack,
+      idle: perUnit(idle),
+      busy: perUnit(peak),
+      commands_answered: answered,
+      monitor_reads: monitorReads,
+      load_s: Math.round((Date.now() - started) / 1000),
+    }),
+  );
+} finally {
+  clearInterval(sampler);
+  reading = false;
+}
+process.exit(0);
