@@ -3,6 +3,12 @@
 // unit's main process and its children), as bench/stackMemory.ts sums it — idle, and then the peak
 // while a few neighbors keep the bots busy with commands and the monitor's map and metrics are read.
 // PostgreSQL and nginx are reported beside it, not in it (bench's stack has neither).
+//
+// On an emulated box each process's RSS also holds qemu-user's own memory (its translated code, its
+// heap, its binary), which a real Pi does not have. `*_guest` leaves those mappings out (read from
+// /proc/PID/smaps: the emulator's file, [heap] and [stack], and anonymous mappings at or above
+// 0x7f0000000000, where the host places them; the arm64 program's own live lower down), which is an
+// estimate of the same processes' RSS on a Pi. Natively the two figures are equal.
 // Prints one JSON line.
 //   node stackMemoryUnderLoad.ts https://maple.test REGISTRATION_TOKEN NEIGHBORS ROUNDS REPLY_WITHIN_S
 import { execFileSync } from "node:child_process";
@@ -20,8 +26,8 @@ const replyWithinMs = Number(replyWithinArg) * 1000;
 if (!url || !token || !(neighborCount > 0 && neighborCount <= 20) || !(rounds > 0 && rounds <= 50) || !(replyWithinMs > 0))
   throw new Error("usage: stackMemoryUnderLoad.ts URL REGISTRATION_TOKEN NEIGHBORS(1-20) ROUNDS(1-50) REPLY_WITHIN_S");
 
-/** Resident MiB per unit: its main process and every descendant, read from /proc. */
-function residentByUnit(units: string[]): Record<string, number> {
+/** Resident MiB per unit (its main process and every descendant, read from /proc), and without qemu's own. */
+function residentByUnit(units: string[]): { all: Record<string, number>; guest: Record<string, number> } {
   const children = new Map<number, number[]>();
   const names = new Map<number, string>();
   for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
@@ -34,7 +40,8 @@ function residentByUnit(units: string[]): Record<string, number> {
       // the process ended while we looked
     }
   }
-  const figures: Record<string, number> = {};
+  const all: Record<string, number> = {};
+  const guest: Record<string, number> = {};
   for (const unit of units) {
     // postgresql.service is a wrapper with no process: the cluster runs as postgresql@15-main.
     const mains = execFileSync("systemctl", ["show", "-p", "MainPID", "--value", unit === "postgresql" ? "postgresql@*-main" : unit], { encoding: "utf8" })
@@ -44,9 +51,31 @@ function residentByUnit(units: string[]): Record<string, number> {
       .filter((pid) => pid > 0);
     const tree = [...mains];
     for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
-    figures[unit] = tree.reduce((sum, pid) => sum + residentKib(pid), 0) / 1024;
+    all[unit] = tree.reduce((sum, pid) => sum + residentKib(pid), 0) / 1024;
+    guest[unit] = all[unit]! - tree.reduce((sum, pid) => sum + emulatorKib(pid), 0) / 1024;
   }
-  return figures;
+  return { all, guest };
+}
+
+/** The resident KiB of qemu-user's own mappings in an emulated process (0 for a native one). */
+function emulatorKib(pid: number): number {
+  let smaps: string;
+  try {
+    smaps = readFileSync(`/proc/${pid}/smaps`, "utf8");
+  } catch {
+    return 0;
+  }
+  if (!smaps.includes("qemu-")) return 0;
+  let kib = 0;
+  let emulators = false;
+  for (const line of smaps.split("\n")) {
+    const mapping = /^([0-9a-f]+)-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (mapping) {
+      const path = mapping[2]!;
+      emulators = /qemu-/.test(path) || path === "[heap]" || path === "[stack]" || (path === "" && Number.parseInt(mapping[1]!, 16) >= 0x7f0000000000);
+    } else if (emulators && line.startsWith("Rss:")) kib += Number(/(\d+)/.exec(line)?.[1] ?? 0);
+  }
+  return kib;
 }
 
 function residentKib(pid: number): number {
@@ -59,6 +88,7 @@ function residentKib(pid: number): number {
 
 const round1 = (mb: number) => Math.round(mb * 10) / 10;
 const stackOf = (figures: Record<string, number>) => round1(STACK.reduce((sum, unit) => sum + figures[unit]!, 0));
+type Sample = ReturnType<typeof residentByUnit>;
 
 async function call<T>(method: string, path: string, accessToken: string, body?: unknown): Promise<T> {
   const response = await fetch(`${url}${path}`, {
@@ -113,8 +143,10 @@ async function neighbor(index: number): Promise<number> {
 
 const idle = residentByUnit([...STACK, ...BESIDE]);
 const started = Date.now();
-let peak = { ...idle };
-let peakStack = stackOf(idle);
+let peak: Sample = idle;
+const keepPeak = (sample: Sample) => {
+  if (stackOf(sample.all) > stackOf(peak.all)) peak = sample;
+};
 let reading = true;
 // The mesh monitor's map and metrics, read as a neighbor's browser and Prometheus would, throughout.
 const reader = (async () => {
@@ -126,22 +158,24 @@ const reader = (async () => {
   return reads;
 })();
 const sampler = setInterval(() => {
-  const now = residentByUnit([...STACK, ...BESIDE]);
-  if (stackOf(now) > peakStack) (peak = now), (peakStack = stackOf(now));
-}, 1000);
+  keepPeak(residentByUnit([...STACK, ...BESIDE]));
+}, 2000);
 try {
   const answered = (await Promise.all(Array.from({ length: neighborCount }, (_, i) => neighbor(i)))).reduce((a, b) => a + b, 0);
   reading = false;
   const monitorReads = await reader;
-  const after = residentByUnit([...STACK, ...BESIDE]);
-  if (stackOf(after) > peakStack) (peak = after), (peakStack = stackOf(after));
+  keepPeak(residentByUnit([...STACK, ...BESIDE]));
   const perUnit = (figures: Record<string, number>) => Object.fromEntries(Object.entries(figures).map(([unit, mb]) => [unit, round1(mb)]));
   console.log(
     JSON.stringify({
-      idle_stack_rss_mb: stackOf(idle),
-      busy_stack_rss_mb: peakStack,
-      idle: perUnit(idle),
-      busy: perUnit(peak),
+      idle_stack_rss_mb: stackOf(idle.all),
+      busy_stack_rss_mb: stackOf(peak.all),
+      idle_stack_rss_mb_guest: stackOf(idle.guest),
+      busy_stack_rss_mb_guest: stackOf(peak.guest),
+      idle: perUnit(idle.all),
+      busy: perUnit(peak.all),
+      idle_guest: perUnit(idle.guest),
+      busy_guest: perUnit(peak.guest),
       commands_answered: answered,
       monitor_reads: monitorReads,
       load_s: Math.round((Date.now() - started) / 1000),
