@@ -9,6 +9,9 @@
 // /proc/PID/smaps: the emulator's file, [heap] and [stack], and anonymous mappings at or above
 // 0x7f0000000000, where the host places them; the arm64 program's own live lower down), which is an
 // estimate of the same processes' RSS on a Pi. Natively the two figures are equal.
+//
+// Synapse's caches after the load (entries held and the most they may hold, from its metrics on
+// 127.0.0.1:9000) say whether caches.global_factor is what the memory goes to.
 // Prints one JSON line.
 //   node stackMemoryUnderLoad.ts https://maple.test REGISTRATION_TOKEN NEIGHBORS ROUNDS REPLY_WITHIN_S
 import { execFileSync } from "node:child_process";
@@ -84,6 +87,21 @@ function residentKib(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** Entries in Synapse's LRU caches and the most they may hold, summed, with the fullest few. */
+async function synapseCaches(): Promise<{ entries: number; max_entries: number; largest: Record<string, string> }> {
+  const text = await (await fetch("http://127.0.0.1:9000/_synapse/metrics")).text();
+  const read = (metric: string) => {
+    const byName = new Map<string, number>();
+    for (const match of text.matchAll(new RegExp(`^${metric}\\{(?:[^}]*,)?name="([^"]+)"[^}]*\\} (\\S+)$`, "gm"))) byName.set(match[1]!, Number(match[2]));
+    return byName;
+  };
+  const size = read("synapse_util_caches_cache_size");
+  const max = read("synapse_util_caches_cache_max_size");
+  const sum = (values: Map<string, number>) => [...values.values()].reduce((a, b) => a + b, 0);
+  const largest = [...size.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
+  return { entries: sum(size), max_entries: sum(max), largest: Object.fromEntries(largest.map(([name, n]) => [name, `${n}/${max.get(name) ?? "?"}`])) };
 }
 
 const round1 = (mb: number) => Math.round(mb * 10) / 10;
@@ -176,6 +194,7 @@ try {
       busy: perUnit(peak.all),
       idle_guest: perUnit(idle.guest),
       busy_guest: perUnit(peak.guest),
+      synapse_caches: await synapseCaches(),
       commands_answered: answered,
       monitor_reads: monitorReads,
       load_s: Math.round((Date.now() - started) / 1000),
