@@ -42,6 +42,7 @@ export function botProfiles(bots: readonly BotDefinition[], serverName: string):
   return bots.map((bot) => ({
     userId: `@${bot.localpart}:${serverName}`,
     displayName: bot.displayName,
+    ...(bot.name === undefined ? {} : { name: bot.name }),
     ...(bot.summary === undefined ? {} : { summary: bot.summary }),
     homeRoles: bot.homeRoles ?? [],
   }));

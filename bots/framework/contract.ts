@@ -124,6 +124,8 @@ export interface BotProfile {
   /** The bot's full Matrix ID. */
   userId: string;
   displayName: string;
+  /** Its name in a reader's language (BotDefinition.name); without one, `displayName`. */
+  name?: Phrase;
   /** One short line: what the bot does for a neighbor (BotDefinition.summary). */
   summary?: Phrase;
   /** The rooms, by role, where neighbors talk to it and its !help answers (BotDefinition.homeRoles). */
@@ -195,7 +197,10 @@ export type WebhookHandler = (body: unknown, context: BotContext) => Promise<Web
 /** A bot as the host sees it: a user, and one entry point per delivered event. */
 export interface BotDefinition {
   localpart: string;
+  /** Its Matrix profile's name, one for everyone: `name` in English. */
   displayName: string;
+  /** Its name as a reader sees it in their language (its !help, the Lobby's overview of the bots). */
+  name?: Phrase;
   /** One short line for the Lobby's overview of the bots: what this bot does for a neighbor. */
   summary?: Phrase;
   /** The rooms, by role, where neighbors talk to this bot (none: everywhere it is). */

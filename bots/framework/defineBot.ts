@@ -85,6 +85,7 @@ export function defineBot(spec: BotSpec): BotDefinition {
   return {
     localpart: spec.localpart,
     displayName: sayPhrase(sourceLanguage, spec.displayName).text,
+    name: spec.displayName,
     ...(spec.summary === undefined ? {} : { summary: spec.summary }),
     ...(spec.homeRoles === undefined ? {} : { homeRoles: spec.homeRoles }),
     async handleEvent(event, context) {

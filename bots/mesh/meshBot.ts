@@ -16,7 +16,7 @@ export function createMeshBot(): BotDefinition {
   return defineBot({
     localpart: meshLocalpart,
     homeRoles: ["mesh-alerts"],
-    displayName: "Mesh alerts",
+    displayName: words("mesh.displayName"),
     about: words("mesh.about"),
     summary: words("mesh.summary"),
     commands: [meshCommand],

@@ -17,7 +17,7 @@ export function createPollsBot(): BotDefinition {
   return defineBot({
     localpart: "polls",
     homeRoles: ["governance"],
-    displayName: "Polls",
+    displayName: words("polls.displayName"),
     about: words("polls.about"),
     summary: words("polls.summary"),
     commands: [...startPollCommands, ...ballotCommands, ...manageCommands(closing), ...listCommands],

@@ -12,7 +12,8 @@ export interface BotRoom {
 
 export interface BotListing {
   userId: string;
-  displayName: string;
+  /** Said in the reader's language. */
+  name: Phrase;
   summary: Phrase;
   /** Empty for a bot without a room of its own: neighbors write to it directly. */
   rooms: BotRoom[];
@@ -30,7 +31,7 @@ export function botsToIntroduce(neighborhood: Neighborhood, self: string): BotTo
     .filter((bot) => bot.userId !== self && bot.summary !== undefined && (typeof bot.summary !== "string" || bot.summary.trim() !== ""))
     .map((bot) => ({
       userId: bot.userId,
-      displayName: bot.displayName,
+      name: bot.name ?? bot.displayName,
       summary: bot.summary ?? "",
       rooms: bot.homeRoles.flatMap((role) => neighborhood.roomsWithRole(role).map((roomId) => ({ roomId, role }))),
     }));

@@ -17,7 +17,7 @@ function roomLink(room: BotRoom, serverName: string): RichText {
 }
 
 function whereToFind(bot: BotListing, serverName: string, language: Language): RichText {
-  if (bot.rooms.length === 0) return say(language, "porch.overview.direct", { bot: mention(bot.userId, bot.displayName) });
+  if (bot.rooms.length === 0) return say(language, "porch.overview.direct", { bot: mention(bot.userId, sayPhrase(language, bot.name).text) });
   return say(language, "porch.overview.inRooms", {
     rooms: listOf(
       language,
@@ -31,7 +31,9 @@ export function botOverview(bots: readonly BotListing[], serverName: string, lan
   // rich, not message: the porch's own command list follows, after the paragraph break.
   return rich(
     paragraph(say(language, "porch.overview.intro")),
-    bulletList(bots.map((bot) => rich(bold(bot.displayName), " — ", sayPhrase(language, bot.summary), " ", whereToFind(bot, serverName, language)))),
+    bulletList(
+      bots.map((bot) => rich(bold(sayPhrase(language, bot.name)), " — ", sayPhrase(language, bot.summary), " ", whereToFind(bot, serverName, language))),
+    ),
     paragraph(say(language, "porch.overview.anyBot")),
     paragraph(say(language, "porch.overview.mine")),
   );

@@ -20,7 +20,7 @@ const about = defineCommand({
 export const porchBot = defineBot({
   localpart: "porch",
   homeRoles: ["lobby"],
-  displayName: "Porch",
+  displayName: words("porch.displayName"),
   about: words("porch.about"),
   summary: words("porch.summary"),
   // The other bots describe themselves (their summary and home rooms); the porch only renders them.

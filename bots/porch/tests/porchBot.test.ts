@@ -179,3 +179,41 @@ test("porch has !help and is one of the bots the box runs", async () => {
   assert.ok(allBots.some((bot) => bot.localpart === "porch" && bot.displayName === "Porch"));
   assert.equal(new Set(allBots.map((bot) => bot.localpart)).size, allBots.length, "each bot has its own user");
 });
+
+test("in Spanish, the overview names each bot by its Spanish name from the catalog", async () => {
+  const context = createFakeBotContext({
+    blockLanguage: "es",
+    bots: allBots.map((bot) => ({
+      userId: `@${bot.localpart}:${testServer}`,
+      displayName: bot.displayName,
+      ...(bot.name === undefined ? {} : { name: bot.name }),
+      ...(bot.summary === undefined ? {} : { summary: bot.summary }),
+      homeRoles: [],
+    })),
+  });
+  context.roomRoles.set(lobby, "lobby");
+  await porchBot.handleEvent(
+    {
+      event_id: "$h",
+      room_id: lobby,
+      sender: bea,
+      type: "m.room.message",
+      content: { msgtype: "m.text", body: "!ayuda" },
+      origin_server_ts: context.clock.now,
+    },
+    context,
+  );
+  const text = context.sent[0]?.message.text ?? "";
+  for (const localpart of ["share", "polls", "mesh"]) {
+    const bot = allBots.find((each) => each.localpart === localpart)!;
+    const spanish = sayPhrase("es", bot.name ?? "").text;
+    assert.notEqual(spanish, bot.displayName, `${localpart} has a Spanish name`);
+    assert.ok(text.includes(`• ${spanish} — ${sayPhrase("es", bot.summary ?? "").text}`), `${localpart} as ${spanish}:\n${text}`);
+    assert.ok(text.includes(`${spanish} (@${localpart}:${testServer})`), `the mention reads ${spanish}`);
+  }
+  assert.ok(!text.includes("Mesh alerts") && !text.includes("Polls —"), text);
+});
+
+test("each bot's Matrix profile name is its catalog name in English", () => {
+  for (const bot of allBots) assert.equal(bot.displayName, sayPhrase("en", bot.name ?? "").text, bot.localpart);
+});
