@@ -23,7 +23,8 @@ import { deviceTransport } from "./cryptoRequests.ts";
 import { EncryptedRooms } from "./encryptedRooms.ts";
 import { RoomMembers } from "./roomMembers.ts";
 import { HostCrypto } from "./hostCrypto.ts";
-import { openPersistentIndexedDb, type PersistentIndexedDb } from "./persistentIndexedDb.ts";
+import type { PersistentIndexedDb } from "./persistentIndexedDb.ts";
+import { CryptoStoreKeeper, openCryptoStore } from "./cryptoStoreRecovery.ts";
 
 /** The appservice's identity and secrets, as in its registration file. */
 export interface AppserviceIdentity {
@@ -84,13 +85,13 @@ export interface AppserviceHostOptions {
   /** How often bots' timed work runs (default 1 s). */
   tickIntervalMs?: number;
   /**
-   * End-to-end encryption: each bot gets one device (id `botDeviceId`), reads and answers in encrypted rooms,
+   * End-to-end encryption: each bot gets one device (id `botDeviceId`, another if its store had to start over), reads and answers in encrypted rooms,
    * and creates its private rooms encrypted. `passphrase` encrypts the crypto store at rest.
    */
   encryption?: { passphrase: string; storePath: string; keyWaitMs?: number };
 }
 
-/** Every bot's one device: the same id for each bot user, kept across restarts. */
+/** Every bot's first device: the same id for each bot user, kept across restarts (a bot whose store starts over gets a new one). */
 export const botDeviceId = "BLOCKSHARE";
 
 export const defaultSharingLimits: SharingLimits = { maxOpenListings: 10, maxClaimsPerWeek: 10, pactNeighborsMayClaim: true };
@@ -114,20 +115,20 @@ function matrixJsSdkGateway(
   serverName: string,
   appserviceId: string,
   encryption: AppserviceHostOptions["encryption"],
+  keeper: CryptoStoreKeeper | undefined,
   log: HostLog,
 ): HostMatrix {
   return {
     actionsFor: (userId, privateRooms, botEncryption) => createMatrixBotActions({ homeserverUrl, asToken, userId, privateRooms, ...botEncryption }),
-    ...(encryption === undefined
+    ...(encryption === undefined || keeper === undefined
       ? {}
       : {
           deviceFor: (userId: string, displayName: string) =>
             new BotCrypto({
               userId,
-              deviceId: botDeviceId,
               displayName,
-              transport: deviceTransport(homeserverUrl, asToken, userId, botDeviceId),
-              store: { name: `blockshare-crypto-${userId}`, passphrase: encryption.passphrase },
+              transport: (deviceId) => deviceTransport(homeserverUrl, asToken, userId, deviceId),
+              store: { name: `blockshare-crypto-${userId}`, passphrase: encryption.passphrase, keeper },
               log,
               ...(encryption.keyWaitMs === undefined ? {} : { keyWaitMs: encryption.keyWaitMs }),
             }),
@@ -160,10 +161,17 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
   const store = openStore(options.storePath, { now, log, ...(options.ledgerLimits ? { ledgerLimits: options.ledgerLimits } : {}) });
   const inbox = store.transactions;
   const metrics = new HostMetrics(() => inbox.pendingCount());
-  // The bots' crypto store: identity keys and sessions survive restarts (persistentIndexedDb.ts says how).
-  const cryptoStore: PersistentIndexedDb | undefined =
-    options.encryption === undefined || options.matrix !== undefined ? undefined : openPersistentIndexedDb(options.encryption.storePath, { log });
-  const matrix = options.matrix ?? matrixJsSdkGateway(options.homeserverUrl, registration.asToken, serverName, registration.id, options.encryption, log);
+  // The bots' crypto store: identity keys and sessions survive restarts (persistentIndexedDb.ts says how); one
+  // that cannot be used is set aside and the bots start over (cryptoStoreRecovery.ts).
+  let cryptoStore: PersistentIndexedDb | undefined;
+  let keeper: CryptoStoreKeeper | undefined;
+  if (options.encryption !== undefined && options.matrix === undefined) {
+    const opened = openCryptoStore(options.encryption.storePath, log);
+    cryptoStore = opened.store;
+    keeper = new CryptoStoreKeeper(opened.store, options.encryption.storePath, botDeviceId, log, opened.movedTo);
+  }
+  const matrix =
+    options.matrix ?? matrixJsSdkGateway(options.homeserverUrl, registration.asToken, serverName, registration.id, options.encryption, keeper, log);
   const encryptedRooms = new EncryptedRooms(now);
   const roomMembers = new RoomMembers();
 

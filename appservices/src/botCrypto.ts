@@ -8,13 +8,16 @@
 import {
   CollectStrategy,
   DecryptionSettings,
+  DecryptedToDeviceEvent,
   DeviceId,
   DeviceLists,
   EncryptionSettings,
   MegolmDecryptionError,
   OlmMachine,
   RoomId,
+  ToDeviceUnableToDecryptReason,
   TrustRequirement,
+  UTDToDeviceEvent,
   UserId,
   initAsync,
 } from "@matrix-org/matrix-sdk-crypto-wasm";
@@ -24,20 +27,29 @@ import type { DeviceSyncChanges } from "./cryptoTransactionParts.ts";
 import { sendCryptoRequest, uploadedKeyCounts, type DeviceTransport } from "./cryptoRequests.ts";
 import { describeError, type HostLog } from "./hostLog.ts";
 import { KeyedMutex } from "./keyedMutex.ts";
+import type { StoreProblem } from "./cryptoStoreRecovery.ts";
 
 /** Why an event stayed unreadable: the room key never came, or the message itself is broken or refused. */
 export type UndecryptableReason = "missing-key" | "unreadable";
 
 export type Decryption = { readable: true; event: MatrixEvent } | { readable: false; reason: UndecryptableReason; detail: string };
 
+/** Which device the bot's identity in the store belongs to, and starting over when the store is of no use. */
+export interface DeviceKeeper {
+  deviceIdOf(userId: string): string;
+  /** Sets the bot's part of the store aside (kept), tells the operator, and returns the new device's id. */
+  startOver(userId: string, storeName: string, problem: StoreProblem, detail: string): string;
+  /** Whether the store holds anything for this bot yet. */
+  holds(storeName: string): boolean;
+}
+
 export interface BotCryptoOptions {
   userId: string;
-  /** Kept across restarts: the bot's one device. */
-  deviceId: string;
   displayName: string;
-  transport: DeviceTransport;
-  /** Name and passphrase of the persistent store (an IndexedDB database; persistentIndexedDb.ts keeps it on disk). */
-  store?: { name: string; passphrase: string };
+  /** Requests as the bot's user and as one of its devices. */
+  transport: (deviceId: string) => DeviceTransport;
+  /** Name and passphrase of the persistent store (IndexedDB databases; persistentIndexedDb.ts keeps them on disk). */
+  store: { name: string; passphrase: string; keeper: DeviceKeeper };
   log: HostLog;
   /** How long a message whose room key has not arrived waits for it before the neighbor is told (default 10 s). */
   keyWaitMs?: number;
@@ -52,10 +64,15 @@ function sameCounts(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, numbe
 /** How long after its own key upload a device ignores the counts in transactions (they may predate it). */
 const countsTrustedAfterUploadMs = 60_000;
 
+/** What initialize throws for a store the passphrase does not open, or one made for another device. */
+const unreadableStore = /decrypt|unpickl|deserializ|doesn't match|cipher/i;
+
 export class BotCrypto {
   readonly userId: string;
-  readonly deviceId: string;
   readonly #options: BotCryptoOptions;
+  /** Kept across restarts; a new one only when the store had to start over (cryptoStoreRecovery.ts says why). */
+  #deviceId: string;
+  #transport: DeviceTransport;
   #machine: Promise<OlmMachine> | undefined;
   /** One request round at a time: two concurrent rounds would send the same pending requests twice. */
   #requestRound: Promise<void> = Promise.resolve();
@@ -73,7 +90,12 @@ export class BotCrypto {
   constructor(options: BotCryptoOptions) {
     this.#options = options;
     this.userId = options.userId;
-    this.deviceId = options.deviceId;
+    this.#deviceId = options.store.keeper.deviceIdOf(options.userId);
+    this.#transport = options.transport(this.#deviceId);
+  }
+
+  get deviceId(): string {
+    return this.#deviceId;
   }
 
   /** The device exists on the homeserver, its keys are uploaded and it is cross-signed. Retried after a failure. */
@@ -88,21 +110,95 @@ export class BotCrypto {
   async #start(): Promise<OlmMachine> {
     wasmReady ??= initAsync();
     await wasmReady;
-    const { transport, store } = this.#options;
-    // MSC4190: an appservice creates its users' devices with PUT /devices/{id} (idempotent).
-    await transport.asUser("PUT", `/devices/${encodeURIComponent(this.deviceId)}`, { display_name: this.#options.displayName });
-    const machine = await OlmMachine.initialize(new UserId(this.userId), new DeviceId(this.deviceId), store?.name, store?.passphrase);
+    const { keeper, name } = this.#options.store;
+    const publishedBefore = await this.#publishedKeys();
+    let machine: OlmMachine;
+    if (!keeper.holds(name) && publishedBefore.size > 0) {
+      // A store without this bot (a new file, or another block's) while the homeserver has its devices: a new
+      // identity under the old id would be refused by the apps that know that id.
+      const devices = [...publishedBefore.keys()].join(", ");
+      machine = await this.#startOver(undefined, "not-this-device", `the store has no keys for it; the homeserver has its device ${devices}`);
+    } else {
+      machine = await this.#openMachine();
+      // Checked before anything is uploaded: new keys under an id whose old keys are still published would collide
+      // with them (Synapse refuses one-time key ids it already holds with other keys).
+      const published = publishedBefore.get(this.deviceId);
+      const ours = machine.identityKeys.ed25519.toBase64();
+      if (published !== undefined && published !== ours) {
+        machine = await this.#startOver(
+          machine,
+          "not-this-device",
+          `the homeserver has the signing key ${published.slice(0, 8)}…, the store ${ours.slice(0, 8)}…`,
+        );
+      }
+    }
+    await this.#publish(machine);
+    // A store that believes its keys are published uploads none: if the homeserver lost them, it starts over.
+    if ((await this.#publishedKeys()).get(this.deviceId) !== machine.identityKeys.ed25519.toBase64()) {
+      machine = await this.#startOver(machine, "not-this-device", "the homeserver holds no keys for it");
+      await this.#publish(machine);
+      if ((await this.#publishedKeys()).get(this.deviceId) !== machine.identityKeys.ed25519.toBase64()) {
+        throw new Error(`the homeserver did not take the keys of ${this.userId}'s new device ${this.deviceId}`);
+      }
+    }
+    // Devices left from an earlier start-over (a stop between its steps): a bot has only the one.
+    for (const deviceId of publishedBefore.keys()) {
+      if (deviceId !== this.deviceId) await this.#transport.asUser("DELETE", `/devices/${encodeURIComponent(deviceId)}`, {});
+    }
     machine.registerRoomKeyUpdatedCallback(async (keys) => {
       for (const key of keys) this.#notifyKey(key.sessionId);
     });
-    await this.#sendOutgoing(machine);
     await this.#crossSign(machine);
     return machine;
   }
 
+  /** Creates the device if it is new (MSC4190: PUT /devices/{id} as the appservice, idempotent) and uploads its keys. */
+  async #publish(machine: OlmMachine): Promise<void> {
+    await this.#transport.asUser("PUT", `/devices/${encodeURIComponent(this.deviceId)}`, { display_name: this.#options.displayName });
+    await this.#sendOutgoing(machine);
+  }
+
+  /** The machine on the bot's store; a store the passphrase does not open starts over (kept aside). */
+  async #openMachine(): Promise<OlmMachine> {
+    const { name, passphrase } = this.#options.store;
+    try {
+      return await OlmMachine.initialize(new UserId(this.userId), new DeviceId(this.deviceId), name, passphrase);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      if (!unreadableStore.test(detail)) throw error;
+      return this.#startOver(undefined, "unreadable", detail);
+    }
+  }
+
+  /**
+   * Sets the bot's store aside and starts a new identity under a new device id; the old device is deleted
+   * (MSC4190, as the appservice: Synapse deletes its keys with it and tells neighbors' apps the device list changed).
+   */
+  async #startOver(machine: OlmMachine | undefined, problem: StoreProblem, detail: string): Promise<OlmMachine> {
+    machine?.close();
+    const old = this.#deviceId;
+    this.#deviceId = this.#options.store.keeper.startOver(this.userId, this.#options.store.name, problem, detail);
+    this.#transport = this.#options.transport(this.#deviceId);
+    await this.#transport.asUser("DELETE", `/devices/${encodeURIComponent(old)}`, {});
+    this.#oneTimeKeyCounts = undefined;
+    this.#unusedFallbackKeys = undefined;
+    this.#uploadedAt = Number.NEGATIVE_INFINITY;
+    const { name, passphrase } = this.#options.store;
+    return OlmMachine.initialize(new UserId(this.userId), new DeviceId(this.deviceId), name, passphrase);
+  }
+
+  /** The bot's devices with published keys, as any client sees them: device id → Ed25519 key. */
+  async #publishedKeys(): Promise<Map<string, string>> {
+    const answer = (await this.#transport.asUser("POST", "/keys/query", { device_keys: { [this.userId]: [] } })) as {
+      device_keys?: Record<string, Record<string, { keys?: Record<string, string> }>>;
+    };
+    const devices = Object.entries(answer.device_keys?.[this.userId] ?? {});
+    return new Map(devices.flatMap(([id, device]) => (device.keys?.[`ed25519:${id}`] === undefined ? [] : [[id, device.keys[`ed25519:${id}`]!]])));
+  }
+
   /** Cross-signs the device the first time (or when the homeserver lost the keys), so clients show no warning. */
   async #crossSign(machine: OlmMachine): Promise<void> {
-    const published = (await this.#options.transport.asDevice("POST", "/keys/query", { device_keys: { [this.userId]: [] } })) as {
+    const published = (await this.#transport.asDevice("POST", "/keys/query", { device_keys: { [this.userId]: [] } })) as {
       master_keys?: Record<string, unknown>;
       self_signing_keys?: Record<string, unknown>;
     };
@@ -111,7 +207,7 @@ export class BotCrypto {
       return;
     }
     const requests = await machine.bootstrapCrossSigning(true);
-    const transport = this.#options.transport;
+    const transport = this.#transport;
     if (requests.uploadKeysRequest) await sendCryptoRequest(machine, transport, requests.uploadKeysRequest);
     // First set-up needs no interactive auth (MSC3967), and Synapse lets appservice users replace keys too.
     await transport.asDevice("POST", "/keys/device_signing/upload", JSON.parse(requests.uploadSigningKeysRequest.body));
@@ -127,7 +223,7 @@ export class BotCrypto {
       for (let pass = 0; this.#requestsAgain && pass < 5; pass++) {
         this.#requestsAgain = false;
         for (const request of await machine.outgoingRequests()) {
-          const counts = uploadedKeyCounts(request, await sendCryptoRequest(machine, this.#options.transport, request));
+          const counts = uploadedKeyCounts(request, await sendCryptoRequest(machine, this.#transport, request));
           if (counts !== undefined) {
             this.#oneTimeKeyCounts = counts;
             this.#uploadedAt = performance.now();
@@ -164,13 +260,29 @@ export class BotCrypto {
     if (quiet) return;
     this.#oneTimeKeyCounts = counts ?? (await this.#publishedKeyCounts());
     if (fallback !== undefined) this.#unusedFallbackKeys = fallback;
-    await machine.receiveSyncChanges(JSON.stringify(changes?.toDevice ?? []), lists, new Map(this.#oneTimeKeyCounts), changes?.unusedFallbackKeys);
+    const processed = await machine.receiveSyncChanges(
+      JSON.stringify(changes?.toDevice ?? []),
+      lists,
+      new Map(this.#oneTimeKeyCounts),
+      changes?.unusedFallbackKeys,
+    );
+    // A room key that does not decrypt is lost for good: said in the log, where "could not decrypt" leads.
+    for (const event of processed) {
+      if (event instanceof UTDToDeviceEvent) {
+        this.#options.log.warn("bot could not decrypt a to-device message (a room key, perhaps)", {
+          bot: this.userId,
+          device: this.deviceId,
+          reason: ToDeviceUnableToDecryptReason[event.utdInfo.reason],
+        });
+      }
+    }
+    if (process.env.DEBUG_BOT_TODEVICE) this.#options.log.info("DEBUG to-device", { bot: this.userId, device: this.deviceId, n: changes?.toDevice.length ?? 0, types: processed.map((e) => (e instanceof DecryptedToDeviceEvent ? (() => { const r = JSON.parse(e.rawEvent); return `${r.type}:${r.content?.session_id}:${r.content?.room_id}`; })() : String(e.type))).join(",") });
     await this.#sendOutgoing(machine);
   }
 
   /** What the homeserver holds for this device now (an upload of nothing answers with the counts). */
   async #publishedKeyCounts(): Promise<Map<string, number>> {
-    const answer = (await this.#options.transport.asDevice("POST", "/keys/upload", {})) as { one_time_key_counts?: Record<string, number> };
+    const answer = (await this.#transport.asDevice("POST", "/keys/upload", {})) as { one_time_key_counts?: Record<string, number> };
     return new Map(Object.entries(answer.one_time_key_counts ?? {}));
   }
 
@@ -189,6 +301,7 @@ export class BotCrypto {
   }
 
   async #tryDecrypt(machine: OlmMachine, event: MatrixEvent): Promise<Decryption> {
+    if (process.env.DEBUG_BOT_TODEVICE) this.#options.log.info("DEBUG decrypt", { bot: this.userId, session: String(event.content.session_id), room: event.room_id });
     try {
       const decrypted = await machine.decryptRoomEvent(JSON.stringify(event), new RoomId(event.room_id), new DecryptionSettings(TrustRequirement.Untrusted));
       const clear = JSON.parse(decrypted.event) as { type?: unknown; content?: unknown };
@@ -217,7 +330,7 @@ export class BotCrypto {
       request_id: requestId,
       requesting_device_id: this.deviceId,
     };
-    await this.#options.transport.asDevice("PUT", `/sendToDevice/m.room_key_request/${encodeURIComponent(requestId)}`, {
+    await this.#transport.asDevice("PUT", `/sendToDevice/m.room_key_request/${encodeURIComponent(requestId)}`, {
       messages: { [event.sender]: { [senderDevice]: content } },
     });
   }
@@ -255,11 +368,11 @@ export class BotCrypto {
       // Key queries for newly tracked users go out first: sessions can be claimed only for known devices.
       await this.#sendOutgoing(machine);
       const claim = await machine.getMissingSessions(users());
-      if (claim) await sendCryptoRequest(machine, this.#options.transport, claim);
+      if (claim) await sendCryptoRequest(machine, this.#transport, claim);
       const settings = new EncryptionSettings();
       // Neighbors rarely verify their devices: every device of a member gets the key, as Element does by default.
       settings.sharingStrategy = CollectStrategy.allDevices();
-      for (const request of await machine.shareRoomKey(room(), users(), settings)) await sendCryptoRequest(machine, this.#options.transport, request);
+      for (const request of await machine.shareRoomKey(room(), users(), settings)) await sendCryptoRequest(machine, this.#transport, request);
       return JSON.parse(await machine.encryptRoomEvent(room(), type, JSON.stringify(content))) as Record<string, unknown>;
     });
   }

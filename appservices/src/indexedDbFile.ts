@@ -57,6 +57,7 @@ const schema = `
   CREATE TABLE IF NOT EXISTS idb_records (
     db TEXT NOT NULL, object_store TEXT NOT NULL, key_id BLOB NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL,
     PRIMARY KEY (db, object_store, key_id)) STRICT;
+  CREATE TABLE IF NOT EXISTS file_notes (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 `;
 
 export class IndexedDbFile {
@@ -157,6 +158,24 @@ export class IndexedDbFile {
 
   deleteDatabase(name: string): void {
     runInTransaction(this.#db, () => this.#forget(name));
+  }
+
+  /** A note kept beside the databases (e.g. which device a bot's identity in this file belongs to). */
+  readNote(name: string): string | undefined {
+    const row = this.#db.prepare("SELECT value FROM file_notes WHERE name = ?").get(name);
+    return row === undefined ? undefined : String(row.value);
+  }
+
+  writeNote(name: string, value: string): void {
+    this.#db.prepare("INSERT INTO file_notes (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value").run(name, value);
+  }
+
+  /** A consistent copy of the whole file at `path` (which must not exist), created 0600 like the file. */
+  copyTo(path: string): void {
+    // VACUUM INTO takes an empty file: created first so the copy of key material is never readable by others.
+    closeSync(openSync(path, "wx", 0o600));
+    this.#db.prepare("VACUUM INTO ?").run(path);
+    chmodSync(path, 0o600);
   }
 
   /** The file's size with its write-ahead log. */

@@ -30,6 +30,18 @@ export interface PersistentIndexedDb {
   readonly indexedDB: InstanceType<typeof IDBFactory>;
   /** Bytes on disk (the file and its write-ahead log). */
   sizeBytes(): number;
+  /** The names of the databases it holds. */
+  databaseNames(): string[];
+  /**
+   * Drops databases from memory and from the file at once, whatever connections are still open to them (those
+   * keep what they had, and their later writes go nowhere): for a store that is set aside, not for normal use.
+   */
+  forget(names: readonly string[]): void;
+  /** A consistent copy of the whole file at `path` (0600). */
+  copyTo(path: string): void;
+  /** A note kept in the file beside the databases. */
+  readNote(name: string): string | undefined;
+  writeNote(name: string, value: string): void;
   /** Closes the file; transactions that complete later are aborted (nothing is dropped silently). */
   close(): void;
 }
@@ -130,6 +142,18 @@ export function openPersistentIndexedDb(path: string, options: PersistentIndexed
     return {
       indexedDB: factory,
       sizeBytes: () => file.sizeBytes(),
+      databaseNames: () => [...databases.keys()],
+      forget(names) {
+        for (const name of names) {
+          const database = databases.get(name);
+          if (database !== undefined) owners.delete(database);
+          file.deleteDatabase(name);
+          Map.prototype.delete.call(databases, name);
+        }
+      },
+      copyTo: (path) => file.copyTo(path),
+      readNote: (name) => file.readNote(name),
+      writeNote: (name, value) => file.writeNote(name, value),
       close() {
         file.close();
         if (active === persistence) active = undefined;
