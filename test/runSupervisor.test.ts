@@ -3,7 +3,7 @@
 // run's server-name choice without a terminal. One running block is shared by the cases that need one.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -36,10 +36,16 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+/** Who holds a port, from ss, for the failure message. */
+function holderOf(port: number): string {
+  const lines = spawnSync("ss", ["-Htanp", `sport = :${port}`], { encoding: "utf8" }).stdout.trim();
+  return lines ? `held: ${lines.replace(/\s+/g, " ")}` : "nothing listed by ss";
+}
+
+async function eventually(check: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`${typeof what === "string" ? what : what()}: not within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -106,7 +112,15 @@ describe("one running block", () => {
     process.kill(pids.run!, "SIGKILL");
     await eventually(() => !["synapse", "bots", "monitor"].some((part) => alive(pids[part]!)), "Synapse, the bots and the monitor end with run", 10_000);
     assert.deepEqual(processesOf(dir), [], "nothing of this block is left running");
-    for (const [setting, port] of Object.entries(ports)) assert.ok(await portFree(port), `ports.${setting} (${port}) is free again`);
+    // The kernel frees a dead process's listening sockets at once, but a port in the ephemeral range can be
+    // taken meanwhile by some outgoing connection's local end: "free again" means within seconds.
+    for (const [setting, port] of Object.entries(ports)) {
+      await eventually(
+        () => portFree(port),
+        () => `ports.${setting} (${port}) is free again (${holderOf(port)})`,
+        10_000,
+      );
+    }
   });
 
   test("a changed server_name is refused by BlockShare with what to do, never Synapse's traceback", async () => {

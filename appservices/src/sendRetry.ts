@@ -2,6 +2,7 @@
 // rate-limiting (429): a neighbor's answer must not be dropped because Synapse was restarting that second.
 // Safe because every try carries the same transaction id (outgoingTxnIds.ts): the homeserver posts it once.
 import { setTimeout as sleep } from "node:timers/promises";
+import { performance } from "node:perf_hooks";
 import * as sdk from "matrix-js-sdk";
 
 export interface SendRetryPolicy {
@@ -32,13 +33,15 @@ function retryDelay(error: unknown, fallbackMs: number, retryServerErrors: boole
 }
 
 export async function withSendRetries<T>(send: () => Promise<T>, policy: SendRetryPolicy = defaultSendRetryPolicy): Promise<T> {
-  const deadline = Date.now() + policy.maxWaitMs;
+  // The monotonic clock: a wall-clock step (NTP on a Pi that booted at its saved time) must neither end
+  // the wait at once nor stretch it by a day.
+  const deadline = performance.now() + policy.maxWaitMs;
   for (let delay = policy.firstDelayMs; ; delay = Math.min(delay * 2, policy.maxDelayMs)) {
     try {
       return await send();
     } catch (error) {
       const wait = retryDelay(error, delay, policy.retryServerErrors === true);
-      if (wait === undefined || Date.now() + wait > deadline) throw error;
+      if (wait === undefined || performance.now() + wait > deadline) throw error;
       await sleep(wait);
     }
   }

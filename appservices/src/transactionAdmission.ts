@@ -2,6 +2,7 @@
 // commit, then queued per room). (The benchmark's floor, bench/intakeThroughput.ts, is another admission.)
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { performance } from "node:perf_hooks";
 import type { MatrixEvent } from "../../bots/framework/contract.ts";
 import type { RoomQueues } from "./roomQueues.ts";
 import type { TransactionInbox } from "./transactionInbox.ts";
@@ -46,9 +47,10 @@ export function durableAdmission(options: DurableAdmissionOptions): TransactionA
 
   // Backpressure by delaying the ack rather than growing the inbox without bound.
   async function inboxHasRoom(): Promise<boolean> {
-    const deadline = Date.now() + maxWaitMs;
+    // Monotonic, so a wall-clock step neither refuses at once nor waits a day.
+    const deadline = performance.now() + maxWaitMs;
     while (inbox.pendingCount() >= maxPendingEvents) {
-      if (Date.now() >= deadline) return false;
+      if (performance.now() >= deadline) return false;
       await sleep(pollMs);
     }
     return true;

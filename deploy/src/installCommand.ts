@@ -9,6 +9,7 @@
 //     enable and start blockshare.target
 // With --root DIR the files (and a new block's data directory) land under DIR and nothing on the system
 // is touched: to inspect what an install would do, or to test it.
+import { performance } from "node:perf_hooks";
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -247,8 +248,8 @@ function installedSynapseVersion(): string {
 /** Operator commands (`token create` first of all) work once serve-bots has made the operator's account. */
 async function untilOperatorExists(neighborhood: LoadedNeighborhood, timeoutMs = 300_000): Promise<void> {
   const profile = `${localClientUrl(neighborhood)}/_matrix/client/v3/profile/${encodeURIComponent(`@${neighborhood.operator}:${neighborhood.server_name}`)}`;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
     if ((await fetch(profile).catch(() => undefined))?.ok) return;
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }

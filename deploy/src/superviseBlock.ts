@@ -4,6 +4,7 @@
 // changes (a pact change rewrites homeserver.yaml, as the path unit does in production). Every child
 // ends with `run`, even when `run` is SIGKILLed (diesWithParent.ts). DATA_DIR/run/processes.json says
 // who is running.
+import { performance } from "node:perf_hooks";
 import { execFile, type ChildProcess } from "node:child_process";
 import { promisify } from "node:util";
 import { readFileSync, unwatchFile, watchFile } from "node:fs";
@@ -235,8 +236,8 @@ async function httpReady(
 ): Promise<void> {
   let exit: ExitInfo | undefined;
   void exited.then((info) => (exit = info));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
     if (stop.aborted) throw new StartFailed("stopped while starting");
     if (exit) throw failedToStart(label, `it stopped while starting (${describeExit(exit)})`, logFile);
     const up = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(

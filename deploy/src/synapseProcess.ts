@@ -1,4 +1,5 @@
 // Runs Synapse as a child process from the generated configuration and knows when it is ready.
+import { performance } from "node:perf_hooks";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync } from "node:fs";
 import { join } from "node:path";
@@ -62,8 +63,8 @@ export async function attachToSynapse(clientUrl: string, readyTimeoutMs = 300_00
  * `noticeMs`.
  */
 export async function attachAfterRestart(clientUrl: string, noticeMs = 15_000): Promise<RunningSynapse> {
-  const deadline = Date.now() + noticeMs;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + noticeMs;
+  while (performance.now() < deadline) {
     const up = await fetch(`${clientUrl}/health`, { signal: AbortSignal.timeout(1_000) }).then(
       (response) => response.ok,
       () => false,
@@ -87,8 +88,8 @@ export function ensureSigningKey(python: string, paths: SynapsePaths): void {
 async function waitUntilHealthy(clientUrl: string, exited: Promise<number | null>, timeoutMs: number): Promise<void> {
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
     if (exitCode !== undefined) throw new Error(`Synapse stopped while starting (exit code ${exitCode})`);
     try {
       const response = await fetch(`${clientUrl}/health`, { signal: AbortSignal.timeout(2_000) });
