@@ -185,7 +185,13 @@ test(`ten neighbors' commands through seeded faults are answered exactly once (s
   }
 
   for (const row of rows) {
-    assert.equal(row.lost, 0, `${row.fault}: ${row.lost} of ${row.sent} commands that reached the homeserver were never answered`);
+    // CI shows the assertion, not always the table: the message carries what is needed to chase a loss.
+    assert.equal(
+      row.lost,
+      0,
+      `${row.fault}: ${row.lost} of ${row.sent} commands that reached the homeserver were never answered (${row.lostIds.join(" ")}; ` +
+        `Synapse: ${synapseAppserviceState(running)}; ${notes.filter((line) => line.includes(row.fault.split(" ")[0]!)).join(" / ")})`,
+    );
     // Known and open: on a full disk Synapse has, in some runs, stored a bot's answer yet failed
     // the request; its transaction cache forgets failed requests, so the replayed answer (same transaction
     // id) is posted again. The table shows it; every other fault must answer exactly once.
