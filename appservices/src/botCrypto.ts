@@ -8,7 +8,6 @@
 import {
   CollectStrategy,
   DecryptionSettings,
-  DecryptedToDeviceEvent,
   DeviceId,
   DeviceLists,
   EncryptionSettings,
@@ -156,6 +155,14 @@ export class BotCrypto {
   async #publish(machine: OlmMachine): Promise<void> {
     await this.#transport.asUser("PUT", `/devices/${encodeURIComponent(this.deviceId)}`, { display_name: this.#options.displayName });
     await this.#sendOutgoing(machine);
+    // The library makes one-time keys only once told how many the homeserver holds, which a transaction says only
+    // when something else is new for the device: told now, so that a neighbor who writes at once finds one to
+    // claim. (Found after a start-over: with none to claim, the neighbor's app gave up on the new device for a while
+    // and every message to the bot was unreadable to it.)
+    const counts = this.#oneTimeKeyCounts ?? (await this.#publishedKeyCounts());
+    this.#oneTimeKeyCounts = counts;
+    await machine.receiveSyncChanges("[]", new DeviceLists(), new Map(counts), undefined);
+    await this.#sendOutgoing(machine);
   }
 
   /** The machine on the bot's store; a store the passphrase does not open starts over (kept aside). */
@@ -276,7 +283,6 @@ export class BotCrypto {
         });
       }
     }
-    if (process.env.DEBUG_BOT_TODEVICE) this.#options.log.info("DEBUG to-device", { bot: this.userId, device: this.deviceId, n: changes?.toDevice.length ?? 0, types: processed.map((e) => (e instanceof DecryptedToDeviceEvent ? (() => { const r = JSON.parse(e.rawEvent); return `${r.type}:${r.content?.session_id}:${r.content?.room_id}`; })() : String(e.type))).join(",") });
     await this.#sendOutgoing(machine);
   }
 
@@ -301,7 +307,6 @@ export class BotCrypto {
   }
 
   async #tryDecrypt(machine: OlmMachine, event: MatrixEvent): Promise<Decryption> {
-    if (process.env.DEBUG_BOT_TODEVICE) this.#options.log.info("DEBUG decrypt", { bot: this.userId, session: String(event.content.session_id), room: event.room_id });
     try {
       const decrypted = await machine.decryptRoomEvent(JSON.stringify(event), new RoomId(event.room_id), new DecryptionSettings(TrustRequirement.Untrusted));
       const clear = JSON.parse(decrypted.event) as { type?: unknown; content?: unknown };
