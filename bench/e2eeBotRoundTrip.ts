@@ -9,10 +9,10 @@ import * as sdk from "matrix-js-sdk";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { registrationTokens } from "../deploy/src/homeserverAdmin.ts";
-import { registerNeighbor, startTestNeighborhood } from "../test/harness/testNeighborhood.ts";
-import { NeighborClient } from "../test/harness/neighborClient.ts";
+import { startTestNeighborhood } from "../test/harness/testNeighborhood.ts";
+import type { NeighborClient } from "../test/harness/neighborClient.ts";
 import { writeBenchNeighborhood } from "./benchNeighborhood.ts";
+import { registerEncryptedNeighbors } from "./encryptedNeighbors.ts";
 import { startHostInChild } from "./hostInChild.ts";
 import { percentile } from "./percentile.ts";
 
@@ -90,15 +90,9 @@ async function blockInChild(): Promise<BenchBlock> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const { clientUrl, operatorToken, serverName } = await host.ready;
-    const token = await registrationTokens.create(clientUrl, operatorToken, { usesAllowed: NEIGHBORS, expiryTime: null });
-    for (let i = 0; i < NEIGHBORS; i++) {
-      const { user_id, access_token, device_id } = await registerNeighbor(clientUrl, `cipher${i}`, "correct horse battery", token.token);
-      const neighbor = new NeighborClient(clientUrl, user_id, access_token, { deviceId: device_id, encrypted: true });
-      await neighbor.start();
-      neighbors.push(neighbor);
-    }
-    return { porch: `@porch:${serverName}`, neighbors, stop };
+    const ready = await host.ready;
+    await registerEncryptedNeighbors(ready, "cipher", NEIGHBORS, neighbors);
+    return { porch: `@porch:${ready.serverName}`, neighbors, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -12,10 +12,9 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import * as sdk from "matrix-js-sdk";
-import { registrationTokens } from "../deploy/src/homeserverAdmin.ts";
-import { NeighborClient } from "../test/harness/neighborClient.ts";
-import { registerNeighbor } from "../test/harness/testNeighborhood.ts";
+import type { NeighborClient } from "../test/harness/neighborClient.ts";
 import { writeBenchNeighborhood } from "./benchNeighborhood.ts";
+import { registerEncryptedNeighbors } from "./encryptedNeighbors.ts";
 import { startHostInChild } from "./hostInChild.ts";
 
 const NEIGHBORS = 20;
@@ -32,14 +31,9 @@ export async function measureE2eeStoreMemory(): Promise<Record<string, number>> 
   const host = startHostInChild(file);
   const neighbors: NeighborClient[] = [];
   try {
-    const { clientUrl, operatorToken, serverName } = await host.ready;
-    const token = await registrationTokens.create(clientUrl, operatorToken, { usesAllowed: NEIGHBORS, expiryTime: null });
-    for (let i = 0; i < NEIGHBORS; i++) {
-      const { user_id, access_token, device_id } = await registerNeighbor(clientUrl, `day${i}`, "correct horse battery", token.token);
-      const neighbor = new NeighborClient(clientUrl, user_id, access_token, { deviceId: device_id, encrypted: true });
-      await neighbor.start();
-      neighbors.push(neighbor);
-    }
+    const ready = await host.ready;
+    const { serverName } = ready;
+    await registerEncryptedNeighbors(ready, "day", NEIGHBORS, neighbors);
     const bots = BOTS.map((bot) => `@${bot}:${serverName}`);
     const dms = await Promise.all(neighbors.map(async (neighbor) => Promise.all(bots.map((bot) => rotatingDirectChat(neighbor, bot)))));
 
