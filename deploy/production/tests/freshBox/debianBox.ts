@@ -188,13 +188,22 @@ async function startContainer(
 ): Promise<{ process: ChildProcess; arch: BoxArch; init: number; exited: Promise<void> }> {
   const binds = [`${CACHE_DIR}/apt-archives:/var/cache/apt/archives`, `${CACHE_DIR}/npm:/root/.npm`, `${CACHE_DIR}/${pipCache(arch)}:/root/.cache/pip`];
   // --register=no --keep-unit: this host has no systemd of its own to register the machine with.
-  const nspawn = spawn(
+  const command = [
     "systemd-nspawn",
-    ["--register=no", "--keep-unit", "--quiet", "-D", root, `--network-namespace-path=/run/netns/${netns}`, ...binds.map((bind) => `--bind=${bind}`), "--boot"],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+    ...[
+      "--register=no",
+      "--keep-unit",
+      "--quiet",
+      "-D",
+      root,
+      `--network-namespace-path=/run/netns/${netns}`,
+      ...binds.map((bind) => `--bind=${bind}`),
+      "--boot",
+    ],
+  ];
+  // Under qemu-user the box's systemd would spin forever on a peer's group list (withoutPeerGroups.py says why).
+  if (arch !== "amd64") command.unshift("python3", join(import.meta.dirname, "withoutPeerGroups.py"));
+  const nspawn = spawn(command[0]!, command.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
   nspawn.stdout!.pipe(logFile, { end: false });
   nspawn.stderr!.pipe(logFile, { end: false });
   const exited = new Promise<void>((resolve) => nspawn.once("exit", () => resolve()));
