@@ -7,33 +7,25 @@
 // Screenshots go to deploy/docs/ with BLOCKSHARE_SCREENSHOTS=1.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { connect } from "node:tls";
 import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
 import * as sdk from "matrix-js-sdk";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { createCommunityCa, federationPaths, issueCertificate } from "../homeserver-config/communityCa.ts";
 import { joinLink } from "../deploy/src/joinLink.ts";
 import { quietLogger } from "../appservices/src/quietMatrixSdkLogs.ts";
 import { startTestNeighborhood, type TestNeighborhood } from "./harness/testNeighborhood.ts";
 import { freePort } from "./harness/freePort.ts";
 import { caTrustingFetch } from "./harness/caTrustingFetch.ts";
+import { launchPhoneChromium, phone, phoneChromiumMissing } from "./harness/phoneChromium.ts";
 
 const run = promisify(execFile);
-const chromiumPath = "/usr/bin/chromium";
-const missing = !existsSync(chromiumPath)
-  ? `no ${chromiumPath} (apt-get install chromium)`
-  : spawnSync("certutil", ["-H"]).error
-    ? "no certutil (apt-get install libnss3-tools)"
-    : spawnSync("zbarimg", ["--version"]).error
-      ? "no zbarimg (apt-get install zbar-tools)"
-      : false;
-const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
+const missing = phoneChromiumMissing({ zbarimg: true });
 const password = "pear tree over the fence";
 const SLIDING_SYNC = "/_matrix/client/unstable/org.matrix.simplified_msc3575/sync";
 const docs = join(import.meta.dirname, "..", "deploy", "docs");
@@ -82,14 +74,9 @@ describe("a phone signs up over HTTPS with the community CA", { skip: missing },
         caPem = readFileSync(caFile, "utf8");
       },
     });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    browser = await launchPhoneChromium();
     // A browser that trusts the community CA the way a phone does after installing it: in its own NSS database.
-    const home = join(work, "home");
-    const nssdb = `sql:${join(home, ".pki", "nssdb")}`;
-    spawnSync("mkdir", ["-p", join(home, ".pki", "nssdb")]);
-    await run("certutil", ["-N", "-d", nssdb, "--empty-password"]);
-    await run("certutil", ["-A", "-d", nssdb, "-t", "C,,", "-n", "blockshare-ca", "-i", caFile]);
-    trustingBrowser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, env: { ...process.env, HOME: home } });
+    trustingBrowser = await launchPhoneChromium({ trustCaFile: caFile, home: join(work, "home") });
   });
 
   after(async () => {

@@ -8,6 +8,11 @@
 //    real Synapse and the join page: `openssl verify -CAfile ca.crt` accepts what 443 serves, a client
 //    whose only trust anchor is the CA logs in, `cert renew` replaces a near-expiry certificate and the
 //    served one changes, and port 80 serves /join plainly while it redirects the rest to HTTPS.
+//  - a phone (Chromium, phone viewport) through that nginx, from the flyer's QR code: on plain HTTP it
+//    downloads the CA (the flyer's fingerprint) and cannot create an account there; a phone that trusts the
+//    CA is moved to HTTPS keeping the token, signs up, and then logs in with matrix-js-sdk over TLS verified
+//    against the CA alone. Chromium reaches chat.maple.localhost:80/443 on nginx's free ports
+//    (--host-resolver-rules), so the certificate is checked for the real name.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
@@ -19,8 +24,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
+import * as sdk from "matrix-js-sdk";
+import type { Browser } from "playwright-core";
 import { writeLoopbackNeighborhood } from "../../../test/harness/testNeighborhood.ts";
 import { freePort } from "../../../test/harness/freePort.ts";
+import { caTrustingFetch } from "../../../test/harness/caTrustingFetch.ts";
+import { launchPhoneChromium, phone, phoneChromiumMissing } from "../../../test/harness/phoneChromium.ts";
+import { quietLogger } from "../../../appservices/src/quietMatrixSdkLogs.ts";
 import { federationPaths, issueCertificate } from "../../../homeserver-config/communityCa.ts";
 import { communityCa } from "../../src/inviteCommunityCa.ts";
 import { planBlockCertificate } from "../../src/blockCertificate.ts";
@@ -32,6 +42,8 @@ const cli = join(import.meta.dirname, "..", "..", "src", "cli.ts");
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 const DAY = 86_400_000;
 const nginxMissing = spawnSync("nginx", ["-v"]).status === 0 ? undefined : "needs nginx";
+const phoneMissing = phoneChromiumMissing({ zbarimg: true });
+const SLIDING_SYNC = "/_matrix/client/unstable/org.matrix.simplified_msc3575/sync";
 
 function blockshare(file: string, ...args: string[]) {
   const result = spawnSync(process.execPath, [cli, ...args, "--config", file], { encoding: "utf8", timeout: 120_000 });
@@ -225,6 +237,7 @@ describe("through the box's real nginx, in front of Synapse and the join page", 
   let nginxArgs: string[];
   let ports: { http: number; https: number; federation: number };
   let caFile: string;
+  const browsers: Browser[] = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "blockshare-clienttls-"));
@@ -266,6 +279,7 @@ describe("through the box's real nginx, in front of Synapse and the join page", 
   });
 
   after(async () => {
+    for (const browser of browsers) await browser.close();
     await nginx?.stop();
     await block?.stop();
     if (dir && !process.env.BLOCKSHARE_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
@@ -359,6 +373,104 @@ describe("through the box's real nginx, in front of Synapse and the join page", 
     }
     const secure = await viaTls("GET", "/join/available?username=newneighbor");
     assert.equal(secure.status, 200, "the join page answers on HTTPS too, for the sign-up step");
+  });
+
+  // The flyer's QR code, decoded as a phone's camera would: the join link with a fresh token in it.
+  let flyer: Promise<{ link: string; token: string; fingerprint: string }> | undefined;
+  const flyerLink = () =>
+    (flyer ??= (async () => {
+      const out = join(dir, "invites");
+      const invite = blockshare(file, "invite", "--uses", "1", "--out", out);
+      assert.equal(invite.status, 0, invite.all);
+      const png = readdirSync(out).find((name) => name.endsWith(".png"));
+      assert.ok(png, `a PNG flyer in ${readdirSync(out).join(", ")}`);
+      const { stdout } = await promisify(execFile)("zbarimg", ["--quiet", "--raw", join(out, png)], { encoding: "utf8" });
+      const link = stdout.trim();
+      const fingerprint = invite.out.match(/Community CA fingerprint \(SHA-256\) on the flyer: (\S+)/)?.[1] ?? "";
+      return { link, token: new URLSearchParams(new URL(link).hash.slice(1)).get("token") ?? "", fingerprint };
+    })());
+  /** A phone whose browser reaches the block's name on nginx's free ports, as it would reach 80 and 443. */
+  const phoneBrowser = async (trustsCa: boolean) => {
+    const connectTo = { [`${host}:80`]: `127.0.0.1:${ports.http}`, [`${host}:443`]: `127.0.0.1:${ports.https}` };
+    const browser = await launchPhoneChromium(trustsCa ? { connectTo, trustCaFile: caFile, home: join(dir, "phone-home") } : { connectTo });
+    browsers.push(browser);
+    return browser;
+  };
+
+  test("a phone from the flyer, not trusting the CA yet: on plain HTTP it downloads the CA and cannot create an account", { skip: phoneMissing }, async () => {
+    const { link, token, fingerprint } = await flyerLink();
+    assert.equal(link, `http://${host}/join#token=${encodeURIComponent(token)}`);
+    const context = await (await phoneBrowser(false)).newContext({ ...phone, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(link);
+    assert.equal(page.url(), link, "the page stays on plain HTTP: the phone cannot open the HTTPS one yet");
+    const ca = new X509Certificate(readFileSync(caFile));
+    assert.equal(fingerprint, ca.fingerprint256, "the flyer prints the CA's fingerprint");
+    assert.equal((await page.locator("#fingerprint").innerText()).replace(/\s+/g, ":"), ca.fingerprint256, "the page shows the flyer's fingerprint");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the certificate" }).click()]);
+    assert.equal(new X509Certificate(readFileSync(await download.path())).fingerprint256, ca.fingerprint256, "the file downloaded is the CA");
+    assert.equal(await page.locator("#signup").count(), 0, "no password form on plain HTTP");
+    const secureLink = page.getByRole("link", { name: "Continue on the secure page" });
+    assert.equal(await secureLink.getAttribute("href"), `https://${host}/join#token=${encodeURIComponent(token)}`);
+    // Sign-up from this page anyway (a script, an old tab): nginx's port 80 says HTTP, and the page refuses.
+    const refused = await page.evaluate(
+      async (body) => {
+        const response = await fetch("/join/signup", { method: "POST", headers: { "content-type": "application/json" }, body });
+        return { status: response.status, answer: (await response.json()) as { error: string; message: string } };
+      },
+      JSON.stringify({ username: "mallory", displayName: "", password: "pear tree over the fence", token, acceptNorms: true }),
+    );
+    assert.equal(refused.status, 403);
+    assert.equal(refused.answer.error, "use-https");
+    assert.match(refused.answer.message, new RegExp(`https://${host.replace(/\./g, "\\.")}/join`));
+    // And the secure page is not reachable without the CA: the browser stops at the certificate.
+    await assert.rejects(page.goto(`https://${host}/join`), /ERR_CERT_AUTHORITY_INVALID/);
+    await context.close();
+    const free = await viaTls("GET", "/_matrix/client/v3/register/available?username=mallory");
+    assert.equal(free.status, 200, "no account was created");
+  });
+
+  test("a phone that trusts the CA is moved to HTTPS with the token, signs up, then logs in over TLS through nginx", { skip: phoneMissing }, async () => {
+    const { link, token } = await flyerLink();
+    const context = await (await phoneBrowser(true)).newContext({ ...phone });
+    const page = await context.newPage();
+    await page.goto(link);
+    await page.waitForURL(`https://${host}/join#token=${encodeURIComponent(token)}`, { timeout: 30_000 });
+    assert.equal(await page.locator("#trusted").isVisible(), true);
+    assert.equal(await page.getByLabel("Invitation code").inputValue(), token);
+    await page.getByLabel("Username").pressSequentially("rosa", { delay: 30 });
+    await page.getByText("This username is free.").waitFor();
+    await page.getByLabel("Display name").fill("Rosa from number 7");
+    await page.getByLabel("Password").fill("pear tree over the fence");
+    await page.getByLabel("I accept the block's norms").check();
+    await page.getByRole("button", { name: "Create my account" }).click();
+    await page.getByRole("heading", { name: "3. Open the app" }).waitFor();
+    assert.equal(await page.locator("#user-id").innerText(), "@rosa:maple.localhost");
+    assert.ok((await page.locator("#open-app").innerText()).includes(`https://${host}`), "the address to type in Element X");
+    await context.close();
+
+    // Element X's way in: public_url, through nginx, verified against the community CA alone.
+    const fetchFn = caTrustingFetch(readFileSync(caFile, "utf8"), { connectTo: { host: "127.0.0.1", port: ports.https } });
+    const client = sdk.createClient({ baseUrl: `https://${host}`, fetchFn, logger: quietLogger });
+    const login = await client.loginRequest({
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user: "rosa" },
+      password: "pear tree over the fence",
+      initial_device_display_name: "Element X",
+    });
+    assert.equal(login.user_id, "@rosa:maple.localhost");
+    const sync = await fetchFn(`https://${host}${SLIDING_SYNC}?timeout=0`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${login.access_token}`, "content-type": "application/json" },
+      body: JSON.stringify({ lists: { all_rooms: { ranges: [[0, 49]], timeline_limit: 1, required_state: [["m.room.name", ""]] } } }),
+    });
+    const answer = (await sync.json()) as { rooms?: Record<string, { name?: string }> };
+    assert.equal(sync.status, 200, JSON.stringify(answer));
+    const lobby = block.rooms.get("lobby")!;
+    assert.match(answer.rooms?.[lobby]?.name ?? "", /Lobby/, `the Lobby among ${Object.keys(answer.rooms ?? {}).join(", ")}`);
+    const used = await viaTls("POST", "/join/signup", { username: "rosa2", displayName: "", password: "pear tree over the fence", token, acceptNorms: true });
+    assert.equal(used.status, 403, "the flyer's one use is spent");
+    assert.equal(used.body.error, "token-invalid");
   });
 
   test("cert renew replaces a near-expiry certificate, and after nginx reloads the served one changes", async () => {
