@@ -11,7 +11,7 @@
 //  - a phone (Chromium, phone viewport) through that nginx, from the flyer's QR code: on plain HTTP it
 //    downloads the CA (the flyer's fingerprint) and cannot create an account there; a phone that trusts the
 //    CA is moved to HTTPS keeping the token, signs up, and then logs in with matrix-js-sdk over TLS verified
-//    against the CA alone. Chromium reaches chat.maple.localhost:80/443 on nginx's free ports
+//    against the CA alone. Chromium reaches chat.maple.mesh:80/443 on nginx's free ports
 //    (--host-resolver-rules), so the certificate is checked for the real name.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -229,7 +229,7 @@ interface Answer {
 }
 
 describe("through the box's real nginx, in front of Synapse and the join page", { skip: nginxMissing, timeout: 300_000 }, () => {
-  const host = "chat.maple.localhost";
+  const host = "chat.maple.mesh";
   let dir: string;
   let file: string;
   let block: RunningNeighborhood;
