@@ -155,14 +155,6 @@ export class BotCrypto {
   async #publish(machine: OlmMachine): Promise<void> {
     await this.#transport.asUser("PUT", `/devices/${encodeURIComponent(this.deviceId)}`, { display_name: this.#options.displayName });
     await this.#sendOutgoing(machine);
-    // The library makes one-time keys only once told how many the homeserver holds, which a transaction says only
-    // when something else is new for the device: told now, so that a neighbor who writes at once finds one to
-    // claim. (Found after a start-over: with none to claim, the neighbor's app gave up on the new device for a while
-    // and every message to the bot was unreadable to it.)
-    const counts = this.#oneTimeKeyCounts ?? (await this.#publishedKeyCounts());
-    this.#oneTimeKeyCounts = counts;
-    await machine.receiveSyncChanges("[]", new DeviceLists(), new Map(counts), undefined);
-    await this.#sendOutgoing(machine);
   }
 
   /** The machine on the bot's store; a store the passphrase does not open starts over (kept aside). */

@@ -14,12 +14,13 @@ export type StoreProblem = "unreadable" | "not-this-device";
 
 const consequence =
   "What it means: the bots start with new encryption keys (a new device each, cross-signed again), so they read and answer encrypted messages sent from now on; " +
-  "encrypted messages neighbors sent them before, and any their apps send before noticing the new device, the bots cannot read (they say so in the chat, and a neighbor can send again).";
+  "encrypted messages neighbors sent them before, and any their apps send before noticing the new device, the bots cannot read (they say so in the chat).";
 
 function advice(aside: string): string {
   return (
-    `What to do: nothing, if losing those is acceptable. Otherwise keep ${basename(aside)} and the passphrase that belongs with it together: ` +
-    "the crypto store and secrets/bot_crypto_passphrase only work as a pair (a backup holds both), so restore them together."
+    "What to do: nothing for the bots to work. The crypto store and secrets/bot_crypto_passphrase only work as a pair (a backup holds both): " +
+    "when restoring, restore them together, and before the block starts. " +
+    `${basename(aside)} is kept for that pair's sake; put back now, it would only start the bots over again, since their old devices are gone.`
   );
 }
 
