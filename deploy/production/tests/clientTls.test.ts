@@ -459,6 +459,8 @@ describe("through the box's real nginx, in front of Synapse and the join page", 
       initial_device_display_name: "Element X",
     });
     assert.equal(login.user_id, "@rosa:maple.localhost");
+    const profile = await fetchFn(`https://${host}/_matrix/client/v3/profile/${encodeURIComponent(login.user_id)}/displayname`);
+    assert.deepEqual(await profile.json(), { displayname: "Rosa from number 7" }, "the display name from the form");
     const sync = await fetchFn(`https://${host}${SLIDING_SYNC}?timeout=0`, {
       method: "POST",
       headers: { authorization: `Bearer ${login.access_token}`, "content-type": "application/json" },
