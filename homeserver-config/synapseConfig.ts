@@ -77,6 +77,36 @@ export function meshAddressRanges(neighborhood: LoadedNeighborhood): string[] {
 }
 
 /**
+ * How Synapse waits on a pact neighbor. Its defaults are for the open internet, where a silent server may
+ * be gone for days; a block federates only with its pact neighbors on a local mesh, where a link comes back
+ * in seconds (a box rebooting, a radio link flapping) and a neighbor answers in well under a second.
+ * Measured (bench/federationBench.ts): after a partition heals, the time went into the transaction that was
+ * in flight when the link went down. With the defaults it hangs for the 60 s request timeout, then sleeps up
+ * to 60 s × 1.4 before resending, so a healed link sat unused for up to two minutes; the queued events then
+ * follow at once in transactions of 50.
+ * - `client_timeout` 20 s: a request to a neighbor that has not answered in 20 s is cut and retried. While
+ *   an attempt is running, the kernel resends its connection request after 1, 3, 7 and 15 s, so a link
+ *   that heals mid-attempt is used within seconds. A neighbor's Synapse answers a 50-event transaction in
+ *   1–3 s on a loaded 2-core box; one slower than 20 s is retried with the same transaction id, which it
+ *   answers from its own cache (no double processing).
+ * - `max_long_retry_delay` 5 s (default 60 s): the pause between those attempts.
+ * - `max_long_retries` 30 (default 10): the in-flight transaction keeps being retried, 30 × (20 s + 5 s) ≈
+ *   12 minutes while the link is down, so a neighbor back within that time gets every event pushed, in
+ *   order. After that Synapse falls back to its catch-up mode (only each room's latest event; the rest is
+ *   back-filled when a neighbor scrolls).
+ * - `destination_*_retry_interval`: once a neighbor is marked down, try it again after 5 s, doubling to at
+ *   most a minute (defaults 10 minutes to 7 days).
+ */
+export const MESH_FEDERATION_TIMING = {
+  client_timeout: "20s",
+  max_long_retry_delay: "5s",
+  max_long_retries: 30,
+  destination_min_retry_interval: "5s",
+  destination_retry_multiplier: 2,
+  destination_max_retry_interval: "1m",
+} as const;
+
+/**
  * Federation settings: only with the pact, over TLS verified against the community CA (never with
  * verification off), no key server, no DNS beyond the mesh. Without a certificate there is no
  * federation listener at all, and the empty whitelist refuses every server.
@@ -98,8 +128,7 @@ function federationConfig(neighborhood: LoadedNeighborhood, federation: Federati
     federation_verify_certificates: true,
     federation_custom_ca_list: [...federation.trustedCas],
     ip_range_whitelist: meshAddressRanges(neighborhood),
-    // A mesh link comes back in seconds, not hours: retry a silent neighbor soon, and never wait long.
-    federation: { destination_min_retry_interval: "5s", destination_retry_multiplier: 2, destination_max_retry_interval: "1m" },
+    federation: MESH_FEDERATION_TIMING,
   };
 }
 

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -115,6 +116,30 @@ test("the generated Synapse config is closed, local and offline-ready, and holds
   // Secrets are generated once: a second generation keeps them.
   const again = writeHomeserverConfig(neighborhood, () => ({}));
   assert.equal(again.secrets.macaroon_secret_key, secrets.macaroon_secret_key);
+});
+
+test("a pact neighbor back on the mesh is retried within seconds: Synapse itself reads the mesh's federation timing", () => {
+  const neighborhood = loadNeighborhood(neighborhoodFile(valid));
+  const config = synapseConfig(neighborhood, synapsePaths(neighborhood.dataDir), { certificate: "/x/tls.crt", key: "/x/tls.key", trustedCas: ["/x/ca.crt"] });
+  // Synapse ignores keys it does not know, so ask its own FederationConfig what it makes of ours.
+  const python = process.env.SYNAPSE_PYTHON ?? join(import.meta.dirname, "..", "..", ".tools", "synapse-venv", "bin", "python");
+  const read = execFileSync(
+    python,
+    [
+      "-c",
+      "import json, sys\nfrom synapse.config.federation import FederationConfig\nc = FederationConfig.__new__(FederationConfig)\nc.read_config(json.load(sys.stdin))\n" +
+        "print(json.dumps([c.client_timeout_ms, c.max_long_retry_delay_ms, c.max_long_retries, c.destination_min_retry_interval_ms, c.destination_max_retry_interval_ms]))",
+    ],
+    { input: JSON.stringify(config), encoding: "utf8" },
+  );
+  const [timeout, retryDelay, retries, minInterval, maxInterval] = JSON.parse(read) as number[];
+  assert.equal(timeout, 20_000, "a request to a neighbor is cut after 20 s (Synapse: 60 s)");
+  assert.equal(retryDelay, 5_000, "and resent 5 s later at most (Synapse: 60 s)");
+  assert.ok(retries! * (timeout! + retryDelay!) >= 10 * 60_000, "for about ten minutes before falling back to catch-up");
+  assert.equal(minInterval, 5_000);
+  assert.equal(maxInterval, 60_000, "a neighbor marked down is tried again at least once a minute (Synapse: up to 7 days)");
+  const withoutCertificate = synapseConfig(neighborhood, synapsePaths(neighborhood.dataDir));
+  assert.equal(withoutCertificate.federation, undefined, "no federation, no federation timing");
 });
 
 test("an invalid file writes nothing", () => {
