@@ -137,12 +137,13 @@ function prepareDisk(root: string, proxyUrl: string, arch: BoxArch): void {
   if (existsSync(hostCas)) {
     for (const file of readdirSync(hostCas)) cpSync(join(hostCas, file), join(root, hostCas, file));
   }
-  for (const dir of ["apt-archives/partial", "npm", pipCache(arch)]) mkdirSync(join(CACHE_DIR, dir), { recursive: true });
+  for (const dir of [`${archCache("apt-archives", arch)}/partial`, "npm", archCache("pip", arch)]) mkdirSync(join(CACHE_DIR, dir), { recursive: true });
 }
 
-// pip keeps the wheels it built (psycopg2's) in its cache: one per architecture. apt's .deb names and
-// npm's content-addressed cache already tell architectures apart.
-const pipCache = (arch: BoxArch) => (arch === "amd64" ? "pip" : `pip-${arch}`);
+// pip keeps the wheels it built (psycopg2's) in its cache, and apt locks its archive for one box at a
+// time: one of each per architecture, so the arm64 box can run beside the amd64 one. npm's cache is
+// content-addressed and safe to share.
+const archCache = (name: string, arch: BoxArch) => (arch === "amd64" ? name : `${name}-${arch}`);
 
 /** Checks (and where it can, makes) the host able to run arm64 programs inside a container. */
 function ensureArm64Emulation(): void {
@@ -186,7 +187,11 @@ async function startContainer(
   arch: BoxArch,
   logFile: WriteStream,
 ): Promise<{ process: ChildProcess; arch: BoxArch; init: number; exited: Promise<void> }> {
-  const binds = [`${CACHE_DIR}/apt-archives:/var/cache/apt/archives`, `${CACHE_DIR}/npm:/root/.npm`, `${CACHE_DIR}/${pipCache(arch)}:/root/.cache/pip`];
+  const binds = [
+    `${CACHE_DIR}/${archCache("apt-archives", arch)}:/var/cache/apt/archives`,
+    `${CACHE_DIR}/npm:/root/.npm`,
+    `${CACHE_DIR}/${archCache("pip", arch)}:/root/.cache/pip`,
+  ];
   // --register=no --keep-unit: this host has no systemd of its own to register the machine with.
   const command = [
     "systemd-nspawn",
