@@ -308,7 +308,13 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     port,
     url: hostUrl(bindAddress, port),
     store,
-    startEncryption: () => hostCrypto.start(),
+    async startEncryption() {
+      // Called once the homeserver is up. While Synapse counts the appservice as down (as it does after a stop,
+      // until its retry back-off ends) it drops to-device messages, room keys among them, and never sends them
+      // again (synapse/appservice/scheduler.py: "ephemeral events are dropped"): it is asked to retry now.
+      await matrix.askToResend?.().catch((error: unknown) => log.warn("could not ask the homeserver to resend at start", describeError(error)));
+      await hostCrypto.start();
+    },
     deviceOf: (userId) => hostCrypto.of(userId),
     whenIdle: () => queues.whenIdle(),
     stop() {

@@ -14,8 +14,9 @@ export class HostCrypto {
   }
 
   /**
-   * Taken in before the transaction is acknowledged: a room key is a to-device message, sent once; if the
-   * bot's store cannot keep it, the transaction must fail so that Synapse sends it again.
+   * Taken in before the transaction is acknowledged: if the bot's store cannot keep it, the transaction fails so
+   * that Synapse sends its events again (not its to-device messages: Synapse 1.163 retries a failed transaction
+   * without them, so a room key refused here is lost; appservices/README.md).
    */
   async receive(body: Record<string, unknown>): Promise<void> {
     if (!hasCryptoParts(body)) return;
