@@ -66,7 +66,14 @@ export const benchmarks: readonly Benchmark[] = [
   },
   {
     name: "workers-bot-rtt",
-    figures: ["workers_bot_rtt_ratio_p95"],
+    figures: [
+      "workers_bot_rtt_ratio_p95",
+      "single_cpu_ms_per_command",
+      "workers_cpu_ms_per_command",
+      ...["main", "client_reader", "federation_reader", "event_persister", "federation_sender", "appservice_notifier", "postgres", "redis", "nginx"].map(
+        (part) => `workers_cpu_ms_per_command_${part}`,
+      ),
+    ],
     measure: async () => (await import("./workersBotRtt.ts")).measureWorkersBotRtt(),
   },
   {
