@@ -311,9 +311,10 @@ export async function startAppserviceHost(options: AppserviceHostOptions): Promi
     async startEncryption() {
       // Called once the homeserver is up. While Synapse counts the appservice as down (as it does after a stop,
       // until its retry back-off ends) it drops to-device messages, room keys among them, and never sends them
-      // again (synapse/appservice/scheduler.py: "ephemeral events are dropped"): it is asked to retry now.
-      await matrix.askToResend?.().catch((error: unknown) => log.warn("could not ask the homeserver to resend at start", describeError(error)));
-      await hostCrypto.start();
+      // again (synapse/appservice/scheduler.py: "ephemeral events are dropped"): it is asked to retry now, beside
+      // the devices' start rather than before it (a ping can take up to its 15 s timeout).
+      const ping = matrix.askToResend?.().catch((error: unknown) => log.warn("could not ask the homeserver to resend at start", describeError(error)));
+      await Promise.all([ping, hostCrypto.start()]);
     },
     deviceOf: (userId) => hostCrypto.of(userId),
     whenIdle: () => queues.whenIdle(),
