@@ -154,7 +154,8 @@ describe("the bots' crypto store cannot be used at start", () => {
 
   test("after a whole-block restart, the neighbor's next message is read by the new device", {
     todo:
-      "in most runs, Synapse 1.163 (SQLite) did not hand the appservice the first room key ana's app sent to the new device after its own restart: " +
+      "in most runs, Synapse 1.163 (SQLite) did not hand the appservice the first room key ana's app sent to the new device after its own restart " +
+      "(its to-device ids restart below the appservice's saved position, appservices/README.md): " +
       "it sits in device_inbox and no transaction carries it (the next to-device message does); rust-sdk then refuses the key ana forwards on request",
   }, async () => {
     const reply = await answer("!help");
