@@ -119,7 +119,7 @@ describe("the bots' crypto store cannot be used at start", () => {
 
   const keptAside = (prefix: string) => readdirSync(appserviceDir()).filter((name) => name.startsWith(prefix));
 
-  test("the passphrase secret is replaced and the block restarts: the store is kept aside, the operator is told, a new device is cross-signed and writes encrypted", async () => {
+  test("the passphrase secret is replaced and the block restarts: the store is kept aside, the operator is told, and the DM works again through a new cross-signed device", async () => {
     const first = await answer("!help");
     assert.equal(first.undecryptable, false, "the encrypted DM works before");
     const oldDevice = block.running.host.deviceOf(polls())!.deviceId;
@@ -144,22 +144,10 @@ describe("the bots' crypto store cannot be used at start", () => {
     assert.equal(statSync(join(appserviceDir(), kept)).mode & 0o777, 0o600, "the kept store is key material: 0600");
     assert.ok(statSync(join(appserviceDir(), kept)).size > 10_000, "the kept copy holds the old store");
 
-    const device = await newDeviceInPlace(oldDevice);
-    // The bot's side of the DM: whatever it answers (here, most likely that it could not read the message, see the
-    // next test) goes out encrypted from the new device, and ana's app reads it.
-    const reply = await answer("!help");
-    assert.equal(reply.encrypted, true, "the bot writes encrypted from its new device");
-    assert.equal(reply.undecryptable, false, `ana reads what the new device ${device} wrote`);
-  });
-
-  test("after a whole-block restart, the neighbor's next message is read by the new device", {
-    todo:
-      "in most runs, Synapse 1.163 (SQLite) did not hand the appservice the first room key ana's app sent to the new device after its own restart " +
-      "(its to-device ids restart below the appservice's saved position, appservices/README.md): " +
-      "it sits in device_inbox and no transaction carries it (the next to-device message does); rust-sdk then refuses the key ana forwards on request",
-  }, async () => {
-    const reply = await answer("!help");
-    assert.notEqual(bodyOf(reply), sayPlain("en", "framework.undecryptable"), "the bot read the command");
+    await newDeviceInPlace(oldDevice);
+    // Synapse restarted too: on SQLite its to-device ids restart below the appservice's saved position, which lost
+    // this first room key in most runs until deploy/src/appserviceStreamRepair.ts lowered the position at its start.
+    await neighborIsRead();
   });
 
   test("the bots restart with another box's store (its passphrase is not this block's): it is set aside and the DM works again", async () => {

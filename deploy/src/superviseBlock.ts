@@ -22,6 +22,7 @@ import type { BotsReady, MonitorReady } from "./serviceCommands.ts";
 import { synapsePaths } from "../../homeserver-config/synapseConfig.ts";
 import { localClientUrl, synapsePython } from "./synapseProcess.ts";
 import { describeExit, logTail, superviseProcess, type ExitInfo, type SupervisedProcess, type SupervisedSpec } from "./supervisedProcess.ts";
+import { lowerAppserviceToDevicePosition } from "./appserviceStreamRepair.ts";
 
 const cli = join(import.meta.dirname, "cli.ts");
 
@@ -85,6 +86,7 @@ export async function superviseBlock(neighborhood: LoadedNeighborhood, say: (lin
     let synapse: SupervisedProcess<void>;
     if (!neighborhood.workers.enabled) {
       say("Starting Synapse");
+      lowerAppserviceToDevicePosition(paths.database);
       synapse = started(
         await superviseProcess(
           synapseSpec("Synapse", "synapse.app.homeserver", ["--config-path", paths.config], localClientUrl(neighborhood), synapseStderr),

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { SynapsePaths } from "../../homeserver-config/synapseConfig.ts";
 import type { LoadedNeighborhood } from "../../homeserver-config/loadNeighborhood.ts";
 import { diesWithParent } from "./diesWithParent.ts";
+import { lowerAppserviceToDevicePosition } from "./appserviceStreamRepair.ts";
 
 const projectRoot = join(import.meta.dirname, "..", "..");
 
@@ -30,6 +31,7 @@ export async function startSynapse(paths: SynapsePaths, clientUrl: string, ready
   const python = synapsePython();
   if (!existsSync(python)) throw new Error(`Synapse is not installed at ${python}; run deploy/blockshare again to install it`);
   ensureSigningKey(python, paths);
+  lowerAppserviceToDevicePosition(paths.database);
   // Synapse ends with whoever started it, even when that one is SIGKILLed (diesWithParent.ts).
   const [command, args] = diesWithParent(python, ["-m", "synapse.app.homeserver", "--config-path", paths.config]);
   const child = spawn(command, args, {
