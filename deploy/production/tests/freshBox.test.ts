@@ -153,11 +153,12 @@ describe(`a volunteer's install on a fresh Debian 12 ${arch} box (systemd as PID
       { timeoutMs: 300_000 * slow },
     );
     assert.equal(measured.status, 0, measured.stderr);
-    const figures = JSON.parse(measured.stdout) as { idle_stack_rss_mb: number; busy_stack_rss_mb: number; commands_answered: number };
+    const figures = JSON.parse(measured.stdout) as { busy_stack_rss_mb_guest: number; commands_answered: number };
     log(`stack_rss_mb on ${arch}${arch === "amd64" ? "" : " (qemu-user's own memory included)"}: ${measured.stdout.trim()}`);
     assert.equal(figures.commands_answered, neighbors * 5);
-    // The goal is 600 MB busy; the test fails only well above it, where a 2 GB Pi would run short.
-    assert.ok(figures.busy_stack_rss_mb < 1000, `busy stack_rss_mb ${figures.busy_stack_rss_mb}`);
+    // The goal is 600 MB busy; the test fails only well above it, where a 2 GB Pi would run short. Under
+    // emulation the figure without qemu's own memory is the one a Pi would see (natively they are equal).
+    assert.ok(figures.busy_stack_rss_mb_guest < 1000, `busy stack_rss_mb ${figures.busy_stack_rss_mb_guest}`);
   });
 
   test("the services run as the blockshare user, with the hardening the units ask for", async () => {

@@ -30,32 +30,46 @@ if (!url || !token || !(neighborCount > 0 && neighborCount <= 20) || !(rounds > 
   throw new Error("usage: stackMemoryUnderLoad.ts URL REGISTRATION_TOKEN NEIGHBORS(1-20) ROUNDS(1-50) REPLY_WITHIN_S");
 
 /** Resident MiB per unit (its main process and every descendant, read from /proc), and without qemu's own. */
-function residentByUnit(units: string[]): { all: Record<string, number>; guest: Record<string, number> } {
+/**
+ * Each unit's main process, asked of systemd once: a systemctl per sample would stall this script's
+ * requests for seconds on an emulated box.
+ */
+function mainPids(units: string[]): Map<string, number[]> {
+  const systemctl = (...args: string[]) => execFileSync("systemctl", args, { encoding: "utf8" }).trim();
+  return new Map(
+    units.map((unit) => {
+      // postgresql.service is a wrapper with no process: the cluster runs as postgresql@VERSION-main.
+      const names =
+        unit === "postgresql"
+          ? systemctl("list-units", "--plain", "--no-legend", "--type=service", "postgresql@*")
+              .split(/\s+/)
+              .filter((name) => name.endsWith(".service"))
+          : [unit];
+      return [unit, names.map((name) => Number(systemctl("show", "-p", "MainPID", "--value", name))).filter((pid) => pid > 0)];
+    }),
+  );
+}
+const mains = mainPids([...STACK, ...BESIDE]);
+
+/** Resident MiB per unit (its main process and every descendant, read from /proc); `guest` leaves qemu's own out. */
+function residentByUnit(withGuest: boolean): { all: Record<string, number>; guest: Record<string, number> } {
   const children = new Map<number, number[]>();
-  const names = new Map<number, string>();
   for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
       children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-      names.set(Number(entry), stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")));
     } catch {
       // the process ended while we looked
     }
   }
   const all: Record<string, number> = {};
   const guest: Record<string, number> = {};
-  for (const unit of units) {
-    // postgresql.service is a wrapper with no process: the cluster runs as postgresql@15-main.
-    const mains = execFileSync("systemctl", ["show", "-p", "MainPID", "--value", unit === "postgresql" ? "postgresql@*-main" : unit], { encoding: "utf8" })
-      .trim()
-      .split("\n")
-      .map(Number)
-      .filter((pid) => pid > 0);
-    const tree = [...mains];
+  for (const [unit, pids] of mains) {
+    const tree = [...pids];
     for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
     all[unit] = tree.reduce((sum, pid) => sum + residentKib(pid), 0) / 1024;
-    guest[unit] = all[unit]! - tree.reduce((sum, pid) => sum + emulatorKib(pid), 0) / 1024;
+    if (withGuest) guest[unit] = all[unit]! - tree.reduce((sum, pid) => sum + emulatorKib(pid), 0) / 1024;
   }
   return { all, guest };
 }
@@ -108,8 +122,23 @@ const round1 = (mb: number) => Math.round(mb * 10) / 10;
 const stackOf = (figures: Record<string, number>) => round1(STACK.reduce((sum, unit) => sum + figures[unit]!, 0));
 type Sample = ReturnType<typeof residentByUnit>;
 
+/**
+ * fetch, again (up to three times) when the server closed a kept-alive connection just as it was
+ * reused: the requests here are all safe to repeat (GETs, and PUTs with a transaction id).
+ */
+async function fetchAgain(target: string, init?: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(target, init);
+    } catch (error) {
+      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      if (attempt >= 3 || (code !== "UND_ERR_SOCKET" && code !== "ECONNRESET")) throw error;
+    }
+  }
+}
+
 async function call<T>(method: string, path: string, accessToken: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${url}${path}`, {
+  const response = await fetchAgain(`${url}${path}`, {
     method,
     headers: { "content-type": "application/json", authorization: `Bearer ${accessToken}` },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -159,30 +188,32 @@ async function neighbor(index: number): Promise<number> {
   return answered;
 }
 
-const idle = residentByUnit([...STACK, ...BESIDE]);
+const idle = residentByUnit(true);
 const started = Date.now();
 let peak: Sample = idle;
-const keepPeak = (sample: Sample) => {
-  if (stackOf(sample.all) > stackOf(peak.all)) peak = sample;
+/** A new peak is read again with qemu's share (smaps is slow to parse under emulation: only then). */
+const keepPeak = () => {
+  const sample = residentByUnit(false);
+  if (stackOf(sample.all) > stackOf(peak.all)) peak = residentByUnit(true);
 };
 let reading = true;
 // The mesh monitor's map and metrics, read as a neighbor's browser and Prometheus would, throughout.
 const reader = (async () => {
   let reads = 0;
   while (reading && reads < 100_000) {
-    for (const path of ["/api/state", "/metrics", "/"]) await fetch(`http://127.0.0.1:9464${path}`).then((response) => response.arrayBuffer());
+    for (const path of ["/api/state", "/metrics", "/"]) await fetchAgain(`http://127.0.0.1:9464${path}`).then((response) => response.arrayBuffer());
     reads++;
   }
   return reads;
 })();
 const sampler = setInterval(() => {
-  keepPeak(residentByUnit([...STACK, ...BESIDE]));
+  keepPeak();
 }, 2000);
 try {
   const answered = (await Promise.all(Array.from({ length: neighborCount }, (_, i) => neighbor(i)))).reduce((a, b) => a + b, 0);
   reading = false;
   const monitorReads = await reader;
-  keepPeak(residentByUnit([...STACK, ...BESIDE]));
+  keepPeak();
   const perUnit = (figures: Record<string, number>) => Object.fromEntries(Object.entries(figures).map(([unit, mb]) => [unit, round1(mb)]));
   console.log(
     JSON.stringify({
