@@ -234,7 +234,11 @@ async function startContainer(
 
 async function stopContainer(container: { process: ChildProcess; arch: BoxArch; init: number; exited: Promise<void> }): Promise<void> {
   if (container.process.exitCode !== null) return;
-  container.process.kill("SIGTERM"); // nspawn shuts the box down cleanly
+  // nspawn shuts the box down cleanly on SIGTERM by sending systemd SIGRTMIN+3. qemu-user keeps some
+  // real-time signals for itself and shifts the rest, so an emulated systemd reads it as "rescue" and
+  // stays up: that box is asked to power off the way `reboot()` does.
+  if (container.arch === "amd64") container.process.kill("SIGTERM");
+  else spawnSync("nsenter", ["-t", String(container.init), "-a", "--", "systemctl", "poweroff"]);
   await Promise.race([container.exited, sleep(60_000 * slowdown(container.arch))]);
   if (container.process.exitCode !== null || container.process.signalCode !== null) return;
   // nspawn killed alone leaves the box running: killing its PID 1 ends every process in it.
