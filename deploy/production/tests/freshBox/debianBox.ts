@@ -62,6 +62,7 @@ export async function bootDebianBox(log: (line: string) => void, options: { arch
     proxy?.kill();
     spawnSync("ip", ["netns", "del", name]);
     rmSync(root, { recursive: true, force: true });
+    for (const file of [`${root}.tinyproxy.conf`, `${root}.tinyproxy.pid`]) rmSync(file, { force: true });
     logFile.end();
   };
   try {
