@@ -216,6 +216,7 @@ function help(): string {
     "BlockShare: a neighborhood's own chat server with bots.",
     "",
     "  deploy/blockshare test [FILES...]\n      type-check and run the tests",
+    "  deploy/blockshare test:arm64\n      as root: the production install on an emulated Raspberry Pi (arm64) box; ~30 min with warm caches, not part of test",
     "  deploy/blockshare bench\n      run the benchmarks into bench/results.json",
     ...lines,
     "",
