@@ -29,7 +29,6 @@ const replyWithinMs = Number(replyWithinArg) * 1000;
 if (!url || !token || !(neighborCount > 0 && neighborCount <= 20) || !(rounds > 0 && rounds <= 50) || !(replyWithinMs > 0))
   throw new Error("usage: stackMemoryUnderLoad.ts URL REGISTRATION_TOKEN NEIGHBORS(1-20) ROUNDS(1-50) REPLY_WITHIN_S");
 
-/** Resident MiB per unit (its main process and every descendant, read from /proc), and without qemu's own. */
 /**
  * Each unit's main process, asked of systemd once: a systemctl per sample would stall this script's
  * requests for seconds on an emulated box.
