@@ -117,6 +117,19 @@ describe("the bots' crypto store cannot be used at start", () => {
     assert.ok(bodyOf(reply).length > 20, `the bot answered the command: ${bodyOf(reply)}`);
   }
 
+  /**
+   * A known gap, kept visible as a todo (it runs and reports, and does not fail the suite): the first room key ana's
+   * app sends a bot's new device can still be lost — seen after a whole-block restart and once after the bots'
+   * alone. On SQLite Synapse's to-device ids restart below the appservice's saved position
+   * (deploy/src/appserviceStreamRepair.ts lowers it at Synapse's start, which fixed most runs).
+   */
+  const readAfterStartOver = (after: string) =>
+    test(
+      `after ${after}, ana's next encrypted command is read by the new device`,
+      { todo: "the first room key to a bot's new device is still lost in some runs (appservices/README.md)" },
+      neighborIsRead,
+    );
+
   const keptAside = (prefix: string) => readdirSync(appserviceDir()).filter((name) => name.startsWith(prefix));
 
   test("the passphrase secret is replaced and the block restarts: the store is kept aside, the operator is told, and a new cross-signed device takes the old one's place", async () => {
@@ -147,15 +160,7 @@ describe("the bots' crypto store cannot be used at start", () => {
     await newDeviceInPlace(oldDevice);
   });
 
-  // A known gap, kept visible as todos (they run and report, and do not fail the suite): the first room key ana's
-  // app sends a bot's new device can still be lost, after a whole-block restart and (once seen) after the bots' alone. On SQLite Synapse's
-  // to-device ids restart below the appservice's saved position (deploy/src/appserviceStreamRepair.ts lowers it
-  // at Synapse's start, which fixed most runs); a clean-clone CI run on a loaded machine still lost the key once.
-  test("after that whole-block restart, ana's next encrypted command is read by the new device", {
-    todo: "the first room key after a whole-block restart is still lost in some runs (appservices/README.md)",
-  }, async () => {
-    await neighborIsRead();
-  });
+  readAfterStartOver("that whole-block restart");
 
   test("the bots restart with another box's store (its passphrase is not this block's): it is set aside and a new cross-signed device takes its place", async () => {
     const oldDevice = block.running.host.deviceOf(polls())!.deviceId;
@@ -174,11 +179,7 @@ describe("the bots' crypto store cannot be used at start", () => {
     await newDeviceInPlace(oldDevice);
   });
 
-  test("after that restart, ana's next encrypted command is read by the new device", {
-    todo: "the first room key ana's app sends a bot's new device is still lost in some runs (appservices/README.md)",
-  }, async () => {
-    await neighborIsRead();
-  });
+  readAfterStartOver("that restart");
 
   test("crypto.sqlite is replaced by a damaged file: it is moved aside and the bots start with new cross-signed devices", async () => {
     const oldDevice = block.running.host.deviceOf(polls())!.deviceId;
@@ -197,9 +198,5 @@ describe("the bots' crypto store cannot be used at start", () => {
     await newDeviceInPlace(oldDevice);
   });
 
-  test("after that restart, ana's next encrypted command is read by the new device", {
-    todo: "the first room key ana's app sends a bot's new device is still lost in some runs (appservices/README.md)",
-  }, async () => {
-    await neighborIsRead();
-  });
+  readAfterStartOver("that restart");
 });
