@@ -15,8 +15,9 @@
 // Prints one JSON line.
 //   node stackMemoryUnderLoad.ts https://maple.test REGISTRATION_TOKEN NEIGHBORS ROUNDS REPLY_WITHIN_S
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { registerNeighbor } from "../../../../test/harness/testNeighborhood.ts";
+import { childrenOfEveryProcess, processTree, residentKib } from "../../../../test/harness/processMemory.ts";
 
 const STACK = ["blockshare-synapse", "blockshare-appservices", "blockshare-mesh-monitor"];
 const BESIDE = ["postgresql", "nginx"];
@@ -52,21 +53,11 @@ const mains = mainPids([...STACK, ...BESIDE]);
 
 /** Resident MiB per unit (its main process and every descendant, read from /proc); `guest` leaves qemu's own out. */
 function residentByUnit(withGuest: boolean): { all: Record<string, number>; guest: Record<string, number> } {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
+  const children = childrenOfEveryProcess();
   const all: Record<string, number> = {};
   const guest: Record<string, number> = {};
   for (const [unit, pids] of mains) {
-    const tree = [...pids];
-    for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+    const tree = processTree(pids, children);
     all[unit] = tree.reduce((sum, pid) => sum + residentKib(pid), 0) / 1024;
     if (withGuest) guest[unit] = all[unit]! - tree.reduce((sum, pid) => sum + emulatorKib(pid), 0) / 1024;
   }
@@ -92,14 +83,6 @@ function emulatorKib(pid: number): number {
     } else if (emulators && line.startsWith("Rss:")) kib += Number(/(\d+)/.exec(line)?.[1] ?? 0);
   }
   return kib;
-}
-
-function residentKib(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
 }
 
 /** Entries in Synapse's LRU caches and the most they may hold, summed, with the fullest few. */
